@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/fentinel/fentinel/schedule"
 )
 
 // config is Fentinel's one configuration struct. It is loaded from the YAML
@@ -232,4 +236,134 @@ func findConfigFlag(args []string) string {
 		}
 	}
 	return ""
+}
+
+// targetNameOK reports whether name is usable as a target name: it becomes
+// a metrics label and the crawl_runs target column, so keep it plain.
+func targetNameOK(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validateServe checks what serve needs on top of validate: a listen
+// address and at least one well-formed target. Errors name the key.
+func (c *config) validateServe() error {
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("config: listen: %q is not host:port (e.g. 127.0.0.1:9464): %v", c.Listen, err)
+	}
+	if len(c.Targets) == 0 {
+		return errors.New("config: targets: none configured (give targets in the file, or --seed with --every or --schedule)")
+	}
+	return c.validateTargets()
+}
+
+// validateTargets checks every target: a unique plain name, http(s) seeds,
+// exactly one of every and schedule, sane crawl overrides, and files that
+// exist. Errors name the key, e.g. "config: targets[1].schedule: ...".
+func (c *config) validateTargets() error {
+	seen := map[string]int{}
+	for i, t := range c.Targets {
+		key := fmt.Sprintf("targets[%d]", i)
+		if !targetNameOK(t.Name) {
+			return fmt.Errorf("config: %s.name: %q must be 1-64 letters, digits, '-', '_' or '.'", key, t.Name)
+		}
+		if j, dup := seen[t.Name]; dup {
+			return fmt.Errorf("config: %s.name: %q is already the name of targets[%d]", key, t.Name, j)
+		}
+		seen[t.Name] = i
+		if len(t.Seeds) == 0 {
+			return fmt.Errorf("config: %s.seeds: target %q has no seed URLs", key, t.Name)
+		}
+		for j, s := range t.Seeds {
+			u, err := url.Parse(s)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("config: %s.seeds[%d]: %q is not an http(s) URL", key, j, s)
+			}
+		}
+		switch {
+		case t.Every == 0 && strings.TrimSpace(t.Schedule) == "":
+			return fmt.Errorf("config: %s.every: target %q has neither every (an interval, e.g. 30m) nor schedule (a cron expression)", key, t.Name)
+		case t.Every != 0 && strings.TrimSpace(t.Schedule) != "":
+			return fmt.Errorf("config: %s.schedule: target %q gives both every and schedule; keep one", key, t.Name)
+		case t.Every != 0:
+			if _, err := schedule.Every(time.Duration(t.Every)); err != nil {
+				return fmt.Errorf("config: %s.every: %w", key, err)
+			}
+		default:
+			if _, err := schedule.Cron(t.Schedule); err != nil {
+				return fmt.Errorf("config: %s.schedule: %w", key, err)
+			}
+		}
+		cs := t.Crawl
+		for _, f := range []struct {
+			name string
+			v    int64
+		}{
+			{"max_pages", int64(cs.MaxPages)}, {"max_depth", int64(cs.MaxDepth)},
+			{"concurrency", int64(cs.Concurrency)}, {"per_host", int64(cs.PerHost)},
+			{"timeout", int64(cs.Timeout)}, {"max_body_bytes", cs.MaxBodyBytes},
+		} {
+			if f.v < 0 {
+				return fmt.Errorf("config: %s.crawl.%s: must not be negative", key, f.name)
+			}
+		}
+		for _, p := range []struct{ key, path string }{
+			{key + ".rules", t.Rules}, {key + ".crawl.cookies_file", cs.CookiesFile},
+		} {
+			if p.path == "" {
+				continue
+			}
+			if _, err := os.Stat(p.path); err != nil {
+				return fmt.Errorf("config: %s: %w", p.key, err)
+			}
+		}
+	}
+	return nil
+}
+
+// forTarget returns the configuration for one run of target t: the global
+// settings with the target's rules and non-zero crawl settings laid over them.
+func (c config) forTarget(t targetConf) config {
+	out := c
+	if t.Rules != "" {
+		out.Rules = t.Rules
+	}
+	o, cs := t.Crawl, &out.Crawl
+	if o.MaxPages != 0 {
+		cs.MaxPages = o.MaxPages
+	}
+	if o.MaxDepth != 0 {
+		cs.MaxDepth = o.MaxDepth
+	}
+	if o.Concurrency != 0 {
+		cs.Concurrency = o.Concurrency
+	}
+	if o.PerHost != 0 {
+		cs.PerHost = o.PerHost
+	}
+	if o.Timeout != 0 {
+		cs.Timeout = o.Timeout
+	}
+	if o.MaxBodyBytes != 0 {
+		cs.MaxBodyBytes = o.MaxBodyBytes
+	}
+	if o.Cookies != nil {
+		cs.Cookies = o.Cookies
+	}
+	if o.CookiesFile != "" {
+		cs.CookiesFile = o.CookiesFile
+	}
+	return out
 }
