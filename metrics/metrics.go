@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	"time"
 
@@ -80,7 +79,7 @@ type Run struct {
 	Status     string         // StatusFinished, StatusFailed or StatusInterrupted
 	Duration   time.Duration  // wall time of the run
 	FinishedAt time.Time      // when it ended
-	Pages      map[int]int    // pages fetched, by HTTP status
+	Pages      map[string]int // responses by HTTP status or status class ("2xx", "404", "5xx")
 	Errors     map[string]int // fetch errors by class (timeouts, Tor SOCKS error codes, ...)
 	Blocked    map[string]int // pages that were a queue, captcha or login wall, by kind
 	Flagged    int            // pages the detector flagged
@@ -135,7 +134,7 @@ func New(info BuildInfo, src Source) *Metrics {
 	}, []string{"target"})
 	m.lastSuccess = gauge("crawl_last_success_timestamp_seconds", "Unix time the target's last successful crawl run finished.", "target")
 	m.lastRun = gauge("crawl_last_run_timestamp_seconds", "Unix time the target's last crawl run ended, whatever its status.", "target")
-	m.pages = counter("pages_fetched_total", "Pages fetched, by target and HTTP status.", "target", "status")
+	m.pages = counter("pages_fetched_total", "Responses received, by target and HTTP status or status class (2xx, 4xx, 429, 5xx).", "target", "status")
 	m.fetchErrors = counter("fetch_errors_total", "Fetch errors by target and class (timeouts, Tor SOCKS error codes, ...).", "target", "class")
 	m.blocked = counter("pages_blocked_total", "Pages that were a queue, captcha or login wall, by target and kind.", "target", "kind")
 	m.flagged = counter("pages_flagged_total", "Pages the detector flagged.", "target")
@@ -226,8 +225,8 @@ func (m *Metrics) RunFinished(target string, r Run) {
 	if status == StatusFinished {
 		m.lastSuccess.WithLabelValues(target).Set(float64(end.UnixNano()) / 1e9)
 	}
-	for code, n := range r.Pages {
-		m.pages.WithLabelValues(target, strconv.Itoa(code)).Add(float64(n))
+	for status, n := range r.Pages {
+		m.pages.WithLabelValues(target, status).Add(float64(n))
 	}
 	for class, n := range r.Errors {
 		m.fetchErrors.WithLabelValues(target, class).Add(float64(n))

@@ -65,7 +65,7 @@ func TestRunsAndAlertsExposed(t *testing.T) {
 	}
 	m.RunFinished("alpha", Run{
 		Status: StatusFinished, Duration: 42 * time.Second, FinishedAt: end,
-		Pages:   map[int]int{200: 40, 404: 2},
+		Pages:   map[string]int{"2xx": 40, "404": 2},
 		Errors:  map[string]int{"timeout": 1, "socks_hs_desc_not_found": 3},
 		Blocked: map[string]int{"queue": 1, "captcha": 2},
 		Flagged: 7, New: 4, Changed: 1, Alerts: 5,
@@ -89,7 +89,7 @@ func TestRunsAndAlertsExposed(t *testing.T) {
 		`fentinel_crawl_duration_seconds_sum{target="alpha"} 43`,
 		`fentinel_crawl_last_success_timestamp_seconds{target="alpha"} 1.8e+09`,
 		`fentinel_crawl_last_run_timestamp_seconds{target="alpha"} 1.80000006e+09`,
-		`fentinel_pages_fetched_total{status="200",target="alpha"} 40`,
+		`fentinel_pages_fetched_total{status="2xx",target="alpha"} 40`,
 		`fentinel_pages_fetched_total{status="404",target="alpha"} 2`,
 		`fentinel_fetch_errors_total{class="socks_hs_desc_not_found",target="alpha"} 3`,
 		`fentinel_pages_blocked_total{kind="captcha",target="alpha"} 2`,
@@ -120,7 +120,7 @@ func TestRunsAndAlertsExposed(t *testing.T) {
 
 func TestEverySeriesIsFentinel(t *testing.T) {
 	m := New(ReadBuildInfo(), staticSource{})
-	m.RunFinished("t", Run{Status: StatusFinished, Pages: map[int]int{200: 1}})
+	m.RunFinished("t", Run{Status: StatusFinished, Pages: map[string]int{"2xx": 1}})
 	families, err := m.Gatherer().Gather()
 	if err != nil {
 		t.Fatalf("Gather: %v", err)
