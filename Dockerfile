@@ -22,5 +22,6 @@ VOLUME ["/data"]
 ENV FENTINEL_DB=/data/fentinel.db \
     FENTINEL_LISTEN=0.0.0.0:9464
 EXPOSE 9464
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["/usr/local/bin/fentinel", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/fentinel"]
 CMD ["serve", "--config", "/etc/fentinel/fentinel.yaml"]

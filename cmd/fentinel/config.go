@@ -145,6 +145,7 @@ func applyEnv(cfg *config, getenv func(string) string) error {
 	str("FENTINEL_LOG_FORMAT", &cfg.LogFormat)
 	str("FENTINEL_LOG_LEVEL", &cfg.LogLevel)
 	str("FENTINEL_CONTROL_PORT", &cfg.ControlPort)
+	str("FENTINEL_CONTROL_COOKIE", &cfg.ControlAuth)
 	if err := num("FENTINEL_MAX_PAGES", &cfg.Crawl.MaxPages); err != nil {
 		return err
 	}

@@ -5,8 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // runIn runs a subcommand in-process and returns its exit code and streams.
@@ -139,5 +143,124 @@ func TestForTarget(t *testing.T) {
 	}
 	if base.Crawl.MaxPages != defaultConfig().Crawl.MaxPages {
 		t.Fatal("forTarget modified its receiver")
+	}
+}
+
+func TestExampleConfigIsValid(t *testing.T) {
+	code, out, stderr := runIn(t, nil, "config", "check", "--config", filepath.Join("..", "..", "deploy", "fentinel.example.yaml"))
+	if code != 0 {
+		t.Fatalf("deploy/fentinel.example.yaml: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "targets         3") {
+		t.Fatalf("example config should define 3 targets:\n%s", out)
+	}
+}
+
+// TestComposeFile checks the structure of deploy/docker-compose.yml (there
+// is no container engine in CI to run it): a tor service built from
+// deploy/tor with the shared torrc, whose ports are never published and
+// whose SOCKS network is internal, and fentinel serve on the example config
+// with its HTTP port published on the host's loopback only.
+func TestComposeFile(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type service struct {
+		Build       struct{ Context, Dockerfile string } `yaml:"build"`
+		Command     []string                             `yaml:"command"`
+		Ports       []string                             `yaml:"ports"`
+		Volumes     []string                             `yaml:"volumes"`
+		Networks    []string                             `yaml:"networks"`
+		Environment map[string]string                    `yaml:"environment"`
+		DependsOn   map[string]struct {
+			Condition string `yaml:"condition"`
+		} `yaml:"depends_on"`
+		Healthcheck struct {
+			Test []string `yaml:"test"`
+		} `yaml:"healthcheck"`
+		StopGracePeriod string `yaml:"stop_grace_period"`
+	}
+	var compose struct {
+		Services map[string]service `yaml:"services"`
+		Networks map[string]struct {
+			Internal bool `yaml:"internal"`
+		} `yaml:"networks"`
+		Volumes map[string]any `yaml:"volumes"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&compose); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	tor, ok := compose.Services["tor"]
+	if !ok {
+		t.Fatal("no tor service")
+	}
+	fen, ok := compose.Services["fentinel"]
+	if !ok {
+		t.Fatal("no fentinel service")
+	}
+	if tor.Build.Context != "./tor" {
+		t.Errorf("tor build context = %q, want ./tor", tor.Build.Context)
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "deploy", "tor", "Dockerfile")); err != nil {
+		t.Errorf("tor image: %v", err)
+	}
+	if len(tor.Ports) != 0 {
+		t.Errorf("tor publishes ports %v; its SocksPort must stay inside the compose network", tor.Ports)
+	}
+	if !slices.Contains(tor.Volumes, "./tor/torrc:/etc/tor/torrc:ro") {
+		t.Errorf("tor does not mount deploy/tor/torrc read-only: %v", tor.Volumes)
+	}
+	shared := ""
+	for _, n := range tor.Networks {
+		if slices.Contains(fen.Networks, n) && compose.Networks[n].Internal {
+			shared = n
+		}
+	}
+	if shared == "" {
+		t.Errorf("tor and fentinel share no internal network (tor %v, fentinel %v)", tor.Networks, fen.Networks)
+	}
+	if len(tor.Healthcheck.Test) == 0 || fen.DependsOn["tor"].Condition != "service_healthy" {
+		t.Errorf("fentinel should wait for a healthy tor")
+	}
+	if len(fen.Command) < 1 || fen.Command[0] != "serve" || !slices.Contains(fen.Command, "--config") {
+		t.Errorf("fentinel command = %v, want serve --config ...", fen.Command)
+	}
+	if fen.Build.Context != ".." || fen.Build.Dockerfile != "Dockerfile" {
+		t.Errorf("fentinel build = %+v, want the repository's Dockerfile", fen.Build)
+	}
+	if p := fen.Environment["FENTINEL_PROXY"]; p != "socks5h://tor:9050" {
+		t.Errorf("FENTINEL_PROXY = %q, want socks5h://tor:9050", p)
+	}
+	for _, p := range fen.Ports {
+		if !strings.HasPrefix(p, "127.0.0.1:") {
+			t.Errorf("fentinel publishes %q beyond the host's loopback", p)
+		}
+	}
+	hasConfig, hasData, hasCookie := false, false, false
+	for _, v := range fen.Volumes {
+		hasConfig = hasConfig || strings.Contains(v, "fentinel.example.yaml") && strings.HasSuffix(v, ":/etc/fentinel/fentinel.yaml:ro")
+		hasData = hasData || strings.HasSuffix(v, ":/data")
+		hasCookie = hasCookie || strings.HasPrefix(v, "tor-control:") && strings.HasSuffix(v, ":ro")
+	}
+	if !hasConfig || !hasData || !hasCookie {
+		t.Errorf("fentinel volumes %v: want the example config, /data and the tor-control cookie volume read-only", fen.Volumes)
+	}
+	if d, err := time.ParseDuration(fen.StopGracePeriod); err != nil || d < 15*time.Second {
+		t.Errorf("stop_grace_period %q: want at least the 15s serve needs", fen.StopGracePeriod)
+	}
+}
+
+func TestDockerfileHealthcheck(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for _, want := range []string{"RUN make build", `HEALTHCHECK`, `"/usr/local/bin/fentinel", "healthcheck"`, `VOLUME ["/data"]`, "USER 10001"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
 	}
 }
