@@ -137,3 +137,20 @@ func (c *Conn) SetEvents(ctx context.Context, names ...string) error {
 	_, err := c.do(ctx, "SETEVENTS", line)
 	return err
 }
+
+// OneKey adapts a Conn for callers that ask GETINFO one key at a time and
+// want the value as a string, such as crawler.Control:
+//
+//	cfg.Control = torctl.OneKey{Conn: c}
+//
+// Its other methods (NewNym included) are the Conn's.
+type OneKey struct{ *Conn }
+
+// GetInfo returns the value of one GETINFO key.
+func (o OneKey) GetInfo(ctx context.Context, key string) (string, error) {
+	m, err := o.Conn.GetInfo(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	return m[key], nil
+}

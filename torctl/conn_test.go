@@ -167,6 +167,27 @@ func TestGetInfo(t *testing.T) {
 	}
 }
 
+func TestOneKey(t *testing.T) {
+	f := newFakeTor(t, "SAFECOOKIE")
+	f.info["status/circuit-established"] = "0"
+	c := dialFake(t, f, nil)
+	// The shape crawler.Control asks for.
+	var ctl interface {
+		GetInfo(ctx context.Context, key string) (string, error)
+		NewNym(ctx context.Context) error
+	} = OneKey{Conn: c}
+	v, err := ctl.GetInfo(testCtx(t), "status/circuit-established")
+	if err != nil || v != "0" {
+		t.Fatalf("GetInfo = %q, %v; want \"0\"", v, err)
+	}
+	if _, err := ctl.GetInfo(testCtx(t), "nope"); !errors.Is(err, ErrUnrecognized) {
+		t.Fatalf("GetInfo(nope) = %v, want ErrUnrecognized", err)
+	}
+	if err := ctl.NewNym(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCircuitEstablished(t *testing.T) {
 	tests := []struct {
 		value   string
