@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,6 +117,24 @@ func defang(raw string) string {
 	return scheme + "://" + host + rest
 }
 
+var (
+	reScheme = regexp.MustCompile(`(?i)\bhttps?://`)
+	reOnion  = regexp.MustCompile(`(?i)\.(onion|i2p)\b`)
+	reWWW    = regexp.MustCompile(`(?i)\bwww\.`)
+)
+
+// defangText neutralises links inside free text shown to people (titles,
+// vendor names, snippets): "http://" becomes "hxxp://", ".onion" becomes
+// "[.]onion", so no client renders a tappable link.
+func defangText(s string) string {
+	s = reScheme.ReplaceAllStringFunc(s, func(m string) string { return "hxxp" + m[4:] })
+	s = reOnion.ReplaceAllString(s, "[.]$1")
+	return reWWW.ReplaceAllString(s, "www[.]")
+}
+
+// defangHost brackets the dots of a host name ("abc[.]onion").
+func defangHost(h string) string { return strings.ReplaceAll(h, ".", "[.]") }
+
 // formatPrice renders a price with its currency, or "unknown".
 func formatPrice(price float64, currency string) string {
 	if price == 0 {
@@ -168,14 +187,14 @@ func newView(a fentinel.Alert) view {
 		URL:        cleanText(ev.URL, maxURL),
 		Defanged:   defang(ev.URL),
 		Site:       cleanText(ev.Site, maxSite),
-		Title:      cleanText(ev.Title, maxTitle),
+		Title:      defangText(cleanText(ev.Title, maxTitle)),
 		Score:      ev.Score,
 		Severity:   ev.Severity,
 		Price:      formatPrice(ev.Price, ev.Currency),
 		RawPrice:   ev.Price,
 		Currency:   strings.ToUpper(cleanText(ev.Currency, 8)),
-		Vendor:     cleanText(ev.Vendor, maxVendor),
-		Snippet:    cleanText(ev.Snippet, maxSnippet),
+		Vendor:     defangText(cleanText(ev.Vendor, maxVendor)),
+		Snippet:    defangText(cleanText(ev.Snippet, maxSnippet)),
 		FirstSeen:  ev.FirstSeen.UTC(),
 		OccurredAt: ev.OccurredAt.UTC(),
 	}

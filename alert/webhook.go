@@ -64,7 +64,7 @@ func NewPayload(a fentinel.Alert) Payload {
 		Classes:    nonNil(v.Classes),
 		Currency:   v.Currency,
 		Vendor:     cleanText(a.Event.Vendor, maxVendor),
-		Snippet:    v.Snippet,
+		Snippet:    cleanText(a.Event.Snippet, maxSnippet),
 		Changes:    v.Changes,
 		FirstSeen:  v.FirstSeen,
 	}
