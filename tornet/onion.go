@@ -1,0 +1,72 @@
+package tornet
+
+import (
+	"crypto/ed25519"
+	"crypto/sha3"
+	"crypto/sha512"
+	"encoding/base32"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// onionVersion is the v3 onion address version byte.
+const onionVersion = 3
+
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// OnionAddress returns the v3 onion address ("<56 chars>.onion") of an
+// ed25519 public key: base32(pubkey | checksum[:2] | 0x03), with checksum =
+// SHA3-256(".onion checksum" | pubkey | 0x03) (rend-spec-v3 §6).
+func OnionAddress(pub ed25519.PublicKey) string {
+	h := sha3.New256()
+	h.Write([]byte(".onion checksum"))
+	h.Write(pub)
+	h.Write([]byte{onionVersion})
+	sum := h.Sum(nil)
+	raw := make([]byte, 0, 35)
+	raw = append(raw, pub...)
+	raw = append(raw, sum[:2]...)
+	raw = append(raw, onionVersion)
+	return strings.ToLower(b32.EncodeToString(raw)) + ".onion"
+}
+
+// SyntheticOnion returns a well-formed v3 onion address derived from a fixed
+// seed string. No service holds its key unless one is started with the same
+// seed, so it is a valid name that does not exist in the network.
+func SyntheticOnion(seed string) string {
+	return OnionAddress(seedKey(seed).Public().(ed25519.PublicKey))
+}
+
+// seedKey derives an ed25519 key from a seed string (SHA-512, first 32 bytes).
+func seedKey(seed string) ed25519.PrivateKey {
+	s := sha512.Sum512([]byte("fentinel tornet onion key: " + seed))
+	return ed25519.NewKeyFromSeed(s[:ed25519.SeedSize])
+}
+
+// writeServiceKey writes the key files tor reads from a HiddenServiceDir
+// (hs_ed25519_secret_key holds tor's 64-byte expanded secret key), so the
+// service's onion address is fixed by the seed.
+func writeServiceKey(dir string, key ed25519.PrivateKey) error {
+	h := sha512.Sum512(key.Seed())
+	h[0] &= 248
+	h[31] &= 63
+	h[31] |= 64
+	sec := append(tag("ed25519v1-secret"), h[:]...)
+	pub := append(tag("ed25519v1-public"), key.Public().(ed25519.PublicKey)...)
+	if err := os.WriteFile(filepath.Join(dir, "hs_ed25519_secret_key"), sec, 0o600); err != nil {
+		return fmt.Errorf("tornet: write service key: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hs_ed25519_public_key"), pub, 0o600); err != nil {
+		return fmt.Errorf("tornet: write service key: %w", err)
+	}
+	return nil
+}
+
+// tag is tor's 32-byte tagged-file header: "== <type>: type0 ==" NUL-padded.
+func tag(typ string) []byte {
+	b := make([]byte, 32)
+	copy(b, "== "+typ+": type0 ==")
+	return b
+}
