@@ -308,6 +308,7 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 	}
 	var fatal error
 	consecutiveProxyFails := 0
+	proxyFails := 0
 	budgetHit := false
 	ctxDone := ctx.Done()
 	stopping := false
@@ -359,6 +360,7 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 			st.hold = now.Add(captchaHold)
 		}
 		if o.proxyFail {
+			proxyFails++
 			consecutiveProxyFails++
 			if consecutiveProxyFails >= cfg.DownAfter*2 && fatal == nil {
 				fatal = fmt.Errorf("crawler: SOCKS proxy %s failed %d times in a row: %w", r.c.proxyAddr, consecutiveProxyFails, ErrProxyUnreachable)
@@ -587,6 +589,9 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 		return nil
 	}
 	giveBack(true)
+	if responses == 0 && proxyFails > 0 {
+		return fmt.Errorf("crawler: no page fetched: SOCKS proxy %s failed %d times: %w", r.c.proxyAddr, proxyFails, ErrProxyUnreachable)
+	}
 	return nil
 }
 
