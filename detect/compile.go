@@ -1,0 +1,286 @@
+// Package detect turns a fetched page into a verdict: is it a sale listing
+// for fentanyl, an analogue, a nitazene or other novel synthetic opioid, a
+// fentanyl precursor or counterfeit M30-type pills? It decodes the page,
+// reduces it to zoned text, normalises it against evasion (confusables,
+// leetspeak, split words, misspellings), matches a compiled rule set, weighs
+// substance evidence against the sale frame and the decoy frame, and pulls
+// out the listing's fields and identifiers.
+//
+// detect is pure: no I/O, no clocks, no randomness. A Detector is immutable
+// after New and safe for concurrent use.
+package detect
+
+import (
+	"fmt"
+	"math/bits"
+	"path"
+	"strings"
+
+	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/rules"
+)
+
+type kind uint8
+
+const (
+	kSub kind = iota
+	kSale
+	kDecoy
+	kCtx
+)
+
+type form uint8
+
+const (
+	fAlias form = iota
+	fBrand
+	fAbbrev
+	fCAS
+	fAmbig
+)
+
+// entry is one compiled term.
+type entry struct {
+	toks   []string
+	kind   kind
+	idx    int // substance or frame index
+	form   form
+	lang   string
+	term   string
+	joined string
+}
+
+type subInfo struct {
+	name      string
+	class     string
+	sev       fentinel.Severity
+	weight    float64
+	secondary bool
+	ctx       []int // context frame indices
+}
+
+type frameInfo struct {
+	id      string
+	weight  float64
+	builtin string
+	before  int
+	after   int
+	damp    float64
+	product bool
+	classes map[string]bool
+	page    bool
+}
+
+type fuzzyEntry struct {
+	key  string
+	mask uint32
+	k    int
+	e    int32
+}
+
+type profile struct {
+	hosts                                          []string
+	title, price, vendor, shipsFrom, shipsTo, main string
+}
+
+// Detector is a compiled rule set. Create it with New.
+type Detector struct {
+	version  string
+	sc       rules.Scoring
+	zoneW    [numZones]float64
+	entries  []entry
+	first    map[string][]int32
+	joined   map[string][]int32
+	prefixes map[string]struct{}
+	fuzzy    []fuzzyEntry
+	suffixes []string
+	subs     []subInfo
+	sale     []frameInfo
+	decoys   []frameInfo
+	ctxs     []frameInfo
+	builtins map[string]int // builtin name → sale frame index
+	profiles []profile
+}
+
+// New compiles a rule set into a detector.
+func New(rs *rules.Set) (*Detector, error) {
+	if rs == nil {
+		return nil, fmt.Errorf("detect: new: nil rule set")
+	}
+	d := &Detector{
+		version:  rs.Version(),
+		sc:       rs.Scoring,
+		first:    map[string][]int32{},
+		joined:   map[string][]int32{},
+		prefixes: map[string]struct{}{},
+		builtins: map[string]int{},
+	}
+	for i, z := range zoneNames {
+		w, ok := rs.Scoring.Zones[z]
+		if !ok {
+			w = 1
+		}
+		d.zoneW[i] = w
+	}
+	for _, s := range rs.Scoring.Suffixes {
+		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+			d.suffixes = append(d.suffixes, s)
+		}
+	}
+	secondary := map[string]bool{}
+	for _, c := range rs.Scoring.Secondary {
+		secondary[c] = true
+	}
+	ctxIndex := map[string]int{}
+	for i, f := range rs.Contexts {
+		ctxIndex[f.ID] = i
+		d.ctxs = append(d.ctxs, frameInfo{id: f.ID})
+		d.addTerms(f.Terms, kCtx, i)
+	}
+	for i, f := range rs.Sale {
+		d.sale = append(d.sale, frameInfo{id: f.ID, weight: f.Weight, builtin: f.Builtin})
+		if f.Builtin != "" {
+			d.builtins[f.Builtin] = i
+		}
+		d.addTerms(f.Terms, kSale, i)
+	}
+	for i, f := range rs.Decoys {
+		fi := frameInfo{id: f.ID, weight: f.Weight, before: f.Before, after: f.After, damp: f.Damp, product: f.Product, page: f.Page}
+		if fi.damp == 0 {
+			fi.damp = rs.Scoring.Damp
+		}
+		if len(f.Classes) > 0 {
+			fi.classes = map[string]bool{}
+			for _, c := range f.Classes {
+				fi.classes[c] = true
+			}
+		}
+		d.decoys = append(d.decoys, fi)
+		d.addTerms(f.Terms, kDecoy, i)
+	}
+	for i, s := range rs.Substances {
+		si := subInfo{name: s.Name, class: s.Class, sev: s.Sev, weight: s.Weight, secondary: secondary[s.Class]}
+		ctx := s.Context
+		if len(ctx) == 0 {
+			ctx = []string{"opioid"}
+		}
+		for _, c := range ctx {
+			if ci, ok := ctxIndex[c]; ok {
+				si.ctx = append(si.ctx, ci)
+			}
+		}
+		d.subs = append(d.subs, si)
+		for lang, ts := range s.Aliases {
+			for _, t := range ts {
+				d.addSub(t, i, fAlias, lang, s.Fuzzy)
+			}
+		}
+		for _, t := range s.Brands {
+			d.addSub(t, i, fBrand, "any", s.Fuzzy)
+		}
+		for _, t := range s.Abbreviations {
+			d.addSub(t, i, fAbbrev, "any", false)
+		}
+		for _, t := range s.CAS {
+			d.addSub(t, i, fCAS, "any", false)
+		}
+		for lang, ts := range s.Ambiguous {
+			for _, t := range ts {
+				d.addSub(t, i, fAmbig, lang, false)
+			}
+		}
+	}
+	for _, p := range rs.Profiles {
+		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,
+			shipsFrom: p.ShipsFrom, shipsTo: p.ShipsTo, main: p.Main})
+	}
+	return d, nil
+}
+
+// Version returns the rule set version the detector was compiled from.
+func (d *Detector) Version() string { return d.version }
+
+func (d *Detector) addTerms(t rules.Terms, k kind, idx int) {
+	for lang, ts := range t {
+		for _, term := range ts {
+			d.add(entry{kind: k, idx: idx, lang: lang, term: term})
+		}
+	}
+}
+
+func (d *Detector) addSub(term string, idx int, f form, lang string, fuzzy bool) {
+	e := entry{kind: kSub, idx: idx, form: f, lang: lang, term: term}
+	ei := d.add(e)
+	if ei < 0 {
+		return
+	}
+	en := &d.entries[ei]
+	han := false
+	for _, t := range en.toks {
+		if t != "" && isHan([]rune(t)[0]) {
+			han = true
+		}
+	}
+	if han {
+		return
+	}
+	en.joined = strings.Join(en.toks, "")
+	if len(en.joined) >= 3 {
+		d.joined[en.joined] = append(d.joined[en.joined], int32(ei))
+		for n := 1; n < len(en.joined); n++ {
+			d.prefixes[en.joined[:n]] = struct{}{}
+		}
+	}
+	if fuzzy && (f == fAlias || f == fBrand) && len(en.toks) == 1 && len([]rune(en.joined)) >= 6 && isLetters(en.joined) {
+		k := 1
+		if len([]rune(en.joined)) >= 8 {
+			k = 2
+		}
+		d.fuzzy = append(d.fuzzy, fuzzyEntry{key: en.joined, mask: letterMask(en.joined), k: k, e: int32(ei)})
+	}
+}
+
+func (d *Detector) add(e entry) int {
+	e.toks = normalizeTerm(e.term)
+	if len(e.toks) == 0 {
+		return -1
+	}
+	d.entries = append(d.entries, e)
+	ei := len(d.entries) - 1
+	d.first[e.toks[0]] = append(d.first[e.toks[0]], int32(ei))
+	return ei
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z') && !(r >= 0x400 && r < 0x530) && !(r >= 0xe0 && r < 0x250) {
+			return false
+		}
+	}
+	return true
+}
+
+// letterMask is a 32-bit set of the letters in s (folded into 32 buckets).
+func letterMask(s string) uint32 {
+	var m uint32
+	for _, r := range s {
+		m |= 1 << (uint32(r) % 32)
+	}
+	return m
+}
+
+func maskDiff(a, b uint32) int { return bits.OnesCount32(a ^ b) }
+
+func (d *Detector) profileFor(host string) *profile {
+	if host == "" {
+		return nil
+	}
+	for i := range d.profiles {
+		for _, h := range d.profiles[i].hosts {
+			if ok, _ := path.Match(h, host); ok {
+				return &d.profiles[i]
+			}
+		}
+	}
+	return nil
+}

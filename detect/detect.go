@@ -1,0 +1,619 @@
+package detect
+
+import (
+	"math"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/fentinel/fentinel"
+)
+
+const (
+	snippetRadius   = 60
+	maxEvidence     = 40
+	maxPerRule      = 3
+	ambiguousMinF   = 0.3
+	titleStrong     = 0.5
+	titleDecoyVeto  = 0.85
+	bodyDecoyFactor = 0.6
+)
+
+// mention is one substance match with its weight after context.
+type mention struct {
+	m           match
+	sub         int
+	value       float64 // contribution after zone, form and neutralisers
+	neutralised string  // decoy frame id that neutralised it, if any
+	ambiguous   bool
+}
+
+// Detect judges one page. It never fails: an unparsable page yields an
+// unflagged verdict. Safe for concurrent use.
+func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
+	ct := p.ContentType()
+	s := decodeBody(p.Body, ct)
+	prof := d.profileFor(pageHost(p))
+	mainSel := ""
+	if prof != nil {
+		mainSel = prof.main
+	}
+	doc := parseDocument(s, looksLikeHTML(s, ct), mainSel)
+	return d.judge(doc, s, prof)
+}
+
+// DetectText judges plain text (or HTML if it starts with "<"), for rule
+// tests and tools.
+func (d *Detector) DetectText(text string) fentinel.Verdict {
+	return d.Detect(fentinel.Page{Body: []byte(text)})
+}
+
+func pageHost(p fentinel.Page) string {
+	u := p.FinalURL
+	if u == "" {
+		u = p.URL
+	}
+	if u == "" {
+		return ""
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return pu.Hostname()
+}
+
+func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verdict {
+	toks := tokenize(doc.text, doc.segs)
+	ms := d.findMatches(toks)
+	prices, qtys := scanNumbers(doc.text, toks)
+	ex := d.extract(doc, raw, toks, prices, qtys, prof)
+
+	var (
+		subs    []mention
+		cues    []match // sale, decoy and context matches
+		windows []match // decoy matches that neutralise nearby mentions
+	)
+	for _, m := range ms {
+		e := &d.entries[m.e]
+		switch e.kind {
+		case kSub:
+			subs = append(subs, mention{m: m, sub: e.idx, ambiguous: e.form == fAmbig})
+		case kDecoy:
+			cues = append(cues, m)
+			if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 {
+				windows = append(windows, m)
+			}
+		default:
+			cues = append(cues, m)
+		}
+	}
+
+	// Sale frame.
+	var ev []fentinel.Evidence
+	saleStrength := make([]float64, len(d.sale))
+	saleFirst := make([]int, len(d.sale))
+	for i := range saleFirst {
+		saleFirst[i] = -1
+	}
+	for ci, m := range cues {
+		e := &d.entries[m.e]
+		if e.kind != kSale {
+			continue
+		}
+		if _, ok := d.neutraliser(toks, windows, m, ""); ok {
+			continue
+		}
+		w := d.sale[e.idx].weight * d.zoneW[toks[m.i].zone]
+		if w > saleStrength[e.idx] {
+			saleStrength[e.idx] = w
+			saleFirst[e.idx] = ci
+		}
+	}
+	builtinHit := func(name string, zone uint8, start, end int) {
+		idx, ok := d.builtins[name]
+		if !ok {
+			return
+		}
+		w := d.sale[idx].weight * d.zoneW[zone]
+		if w > saleStrength[idx] {
+			saleStrength[idx] = w
+			ev = appendEvidence(ev, d.evidence(doc.text, d.sale[idx].id, fentinel.EvidenceSale, start, end, zone, w))
+		}
+	}
+	for _, ph := range prices {
+		name := "price"
+		if ph.crypto {
+			name = "crypto-price"
+		}
+		builtinHit(name, toks[ph.tok].zone, ph.start, ph.end)
+	}
+	for _, q := range qtys {
+		builtinHit("quantity", toks[q.tok].zone, q.start, q.end)
+	}
+	if ex.Vendor != "" {
+		if idx, ok := d.builtins["vendor"]; ok {
+			saleStrength[idx] = d.sale[idx].weight
+		}
+	}
+	F := 0.0
+	{
+		rest := 1.0
+		for _, s := range saleStrength {
+			rest *= 1 - s
+		}
+		F = 1 - rest
+	}
+	for idx, ci := range saleFirst {
+		if ci >= 0 {
+			m := cues[ci]
+			ev = appendEvidence(ev, d.evidence(doc.text, d.sale[idx].id, fentinel.EvidenceSale,
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
+		}
+	}
+
+	// Context cues (for ambiguous terms), ignoring negated ones.
+	ctxPresent := make([]bool, len(d.ctxs))
+	for _, m := range cues {
+		e := &d.entries[m.e]
+		if e.kind == kCtx {
+			if _, ok := d.neutraliser(toks, windows, m, ""); !ok {
+				ctxPresent[e.idx] = true
+			}
+		}
+	}
+
+	// Page-level decoys: genre frames (news, rules, pharmacology…) and
+	// product frames (test strips, naloxone…), and class-scoped page decoys.
+	genreSum := make([]float64, len(d.decoys))
+	seenTerm := map[int32]float64{}
+	titleDecoy := false
+	classDecoy := map[string]int{} // class → decoy frame index
+	decoyFirst := make([]int, len(d.decoys))
+	for i := range decoyFirst {
+		decoyFirst[i] = -1
+	}
+	for ci, m := range cues {
+		e := &d.entries[m.e]
+		if e.kind != kDecoy {
+			continue
+		}
+		f := &d.decoys[e.idx]
+		z := toks[m.i].zone
+		zw := d.zoneW[z]
+		if f.product && z == zoneTitle {
+			if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
+				titleDecoy = true
+			}
+		}
+		if f.page {
+			for c := range f.classes {
+				if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
+					classDecoy[c] = e.idx
+				}
+			}
+		}
+		if prev, ok := seenTerm[m.e]; !ok || zw > prev {
+			genreSum[e.idx] += zw - prev
+			seenTerm[m.e] = zw
+		}
+		if decoyFirst[e.idx] < 0 {
+			decoyFirst[e.idx] = ci
+		}
+	}
+	genre, product := 1.0, 1.0
+	for i, f := range d.decoys {
+		if f.weight == 0 || genreSum[i] == 0 {
+			continue
+		}
+		st := f.weight * math.Min(1, genreSum[i]/2)
+		if f.product {
+			product *= 1 - st
+		} else {
+			genre *= 1 - st
+		}
+		if ci := decoyFirst[i]; ci >= 0 {
+			m := cues[ci]
+			ev = appendEvidence(ev, d.evidence(doc.text, f.id, fentinel.EvidenceDecoy,
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
+		}
+	}
+	Dg, Dp := 1-genre, 1-product
+
+	// Substance mentions.
+	sc := &d.sc
+	strongPrimary := false
+	for k := range subs {
+		mn := &subs[k]
+		e := &d.entries[mn.m.e]
+		si := &d.subs[mn.sub]
+		v := si.weight * d.zoneW[toks[mn.m.i].zone]
+		switch e.form {
+		case fBrand, fAbbrev:
+			v *= sc.AbbrevWeight
+		case fAmbig:
+			v *= sc.AmbiguousWeight
+		}
+		switch mn.m.how {
+		case howLeet, howSplit:
+			v *= sc.EvasionWeight
+		case howFuzzy:
+			v *= sc.FuzzyWeight
+		}
+		if id, ok := d.neutraliser(toks, windows, mn.m, si.class); ok {
+			v *= d.decoys[d.frameIndex(id)].damp
+			mn.neutralised = id
+		}
+		if mn.ambiguous {
+			if fi, ok := classDecoy[si.class]; ok {
+				v *= d.decoys[fi].damp
+				mn.neutralised = d.decoys[fi].id
+			}
+		}
+		mn.value = v
+		if !mn.ambiguous && !si.secondary && v >= titleStrong {
+			strongPrimary = true
+		}
+	}
+	// Ambiguous terms need a sale frame and a context cue (or a strong,
+	// unambiguous substance mention elsewhere on the page).
+	for k := range subs {
+		mn := &subs[k]
+		if !mn.ambiguous {
+			continue
+		}
+		ok := F >= ambiguousMinF && strongPrimary
+		if !ok && F >= ambiguousMinF {
+			for _, ci := range d.subs[mn.sub].ctx {
+				if ctxPresent[ci] {
+					ok = true
+					break
+				}
+			}
+		}
+		if !ok {
+			mn.value = 0
+		}
+	}
+
+	// Per-substance evidence: noisy-or of the two best mentions.
+	type agg struct{ best, second float64 }
+	per := make(map[int]*agg)
+	titleSub := false
+	for _, mn := range subs {
+		if mn.value <= 0 {
+			continue
+		}
+		a := per[mn.sub]
+		if a == nil {
+			a = &agg{}
+			per[mn.sub] = a
+		}
+		if mn.value > a.best {
+			a.second, a.best = a.best, mn.value
+		} else if mn.value > a.second {
+			a.second = mn.value
+		}
+		if !d.subs[mn.sub].secondary && toks[mn.m.i].zone == zoneTitle && mn.value >= titleStrong*d.zoneW[zoneTitle] {
+			titleSub = true
+		}
+	}
+	E := 0.0
+	subScore := map[int]float64{}
+	for si, a := range per {
+		v := 1 - (1-a.best)*(1-a.second)
+		subScore[si] = v
+		if !d.subs[si].secondary && v > E {
+			E = v
+		}
+	}
+
+	score := E * (sc.SaleFloor + (1-sc.SaleFloor)*F)
+	score *= 1 - Dg*(1-F*F)
+	switch {
+	case titleDecoy && !titleSub:
+		score *= 1 - titleDecoyVeto
+	case !titleSub:
+		score *= 1 - Dp*bodyDecoyFactor
+	default:
+		score *= 1 - Dp*0.15
+	}
+	score = math.Max(0, math.Min(1, score))
+	score = math.Round(score*1000) / 1000
+	flagged := score >= sc.Threshold
+
+	v := fentinel.Verdict{
+		Flagged:      flagged,
+		Score:        score,
+		Extracted:    ex,
+		Language:     guessLanguage(toks, ms, d),
+		RulesVersion: d.version,
+		Substances:   []string{},
+		Classes:      []string{},
+	}
+	classes := map[string]bool{}
+	for si, val := range subScore {
+		info := &d.subs[si]
+		if val < 0.2 {
+			continue
+		}
+		if info.secondary && E < 0.2 {
+			continue
+		}
+		v.Substances = append(v.Substances, info.name)
+		classes[info.class] = true
+		if flagged && info.sev > v.Severity && !info.secondary {
+			v.Severity = info.sev
+		}
+	}
+	if flagged && v.Severity == fentinel.SeverityNone {
+		v.Severity = fentinel.SeverityHigh
+	}
+	sort.Strings(v.Substances)
+	for c := range classes {
+		v.Classes = append(v.Classes, c)
+	}
+	sort.Strings(v.Classes)
+
+	// Substance evidence first, strongest first.
+	sort.SliceStable(subs, func(a, b int) bool { return subs[a].value > subs[b].value })
+	var subEv []fentinel.Evidence
+	perRule := map[string]int{}
+	for _, mn := range subs {
+		if mn.value <= 0 && mn.neutralised == "" {
+			continue
+		}
+		rule := "substance:" + d.subs[mn.sub].name
+		if perRule[rule] >= maxPerRule {
+			continue
+		}
+		perRule[rule]++
+		e := d.evidence(doc.text, rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
+		if mn.m.how != howExact {
+			e.Rule += "#" + howNames[mn.m.how]
+		}
+		if mn.neutralised != "" {
+			e.Rule += "!" + mn.neutralised
+		}
+		subEv = append(subEv, e)
+	}
+	all := append(subEv, ev...)
+	if len(all) > maxEvidence {
+		all = all[:maxEvidence]
+	}
+	v.Evidence = all
+	if v.Evidence == nil {
+		v.Evidence = []fentinel.Evidence{}
+	}
+	return v
+}
+
+func appendEvidence(ev []fentinel.Evidence, e fentinel.Evidence) []fentinel.Evidence {
+	for i := range ev {
+		if ev[i].Rule == e.Rule {
+			if math.Abs(e.Weight) > math.Abs(ev[i].Weight) {
+				ev[i] = e
+			}
+			return ev
+		}
+	}
+	return append(ev, e)
+}
+
+func (d *Detector) frameIndex(id string) int {
+	for i := range d.decoys {
+		if d.decoys[i].id == id {
+			return i
+		}
+	}
+	return 0
+}
+
+// neutraliser reports the decoy frame whose window covers m (same sentence,
+// within the frame's before/after word counts), if any. class limits frames
+// that only apply to some classes; "" means m is a cue, not a substance.
+func (d *Detector) neutraliser(toks []token, windows []match, m match, class string) (string, bool) {
+	best := ""
+	bestDamp := 2.0
+	for _, w := range windows {
+		if w.i == m.i && w.j == m.j {
+			continue
+		}
+		f := &d.decoys[d.entries[w.e].idx]
+		if f.classes != nil && (class == "" || !f.classes[class]) {
+			continue
+		}
+		if class == "" && !isNegation(f) {
+			// Cues are only cancelled by negations ("no fent", "not pressed").
+			continue
+		}
+		if toks[w.i].sent != toks[m.i].sent && toks[w.j-1].sent != toks[m.j-1].sent {
+			continue
+		}
+		hit := false
+		if f.before > 0 && w.j <= m.i && int(m.i-w.j) < f.before {
+			hit = true
+		}
+		if f.after > 0 && w.i >= m.j && int(w.i-m.j) < f.after {
+			hit = true
+		}
+		if hit && f.damp < bestDamp {
+			best, bestDamp = f.id, f.damp
+		}
+	}
+	return best, best != ""
+}
+
+// isNegation: decoy frames that negate rather than reframe (no page weight,
+// window before or after).
+func isNegation(f *frameInfo) bool {
+	return f.weight <= 0.1 && !f.product && f.classes == nil && (f.before > 0 || f.after > 0) && f.damp < 0.1
+}
+
+func (d *Detector) evidence(text, rule, kind string, start, end int, zone uint8, w float64) fentinel.Evidence {
+	return fentinel.Evidence{
+		Rule:    rule,
+		Kind:    kind,
+		Term:    text[start:end],
+		Snippet: snippet(text, start, end),
+		Zone:    zoneNames[zone],
+		Weight:  math.Round(w*1000) / 1000,
+		Offset:  start,
+	}
+}
+
+// snippet returns the original text around [start,end) on one line,
+// cut at rune boundaries.
+func snippet(text string, start, end int) string {
+	a := start - snippetRadius
+	if a < 0 {
+		a = 0
+	}
+	b := end + snippetRadius
+	if b > len(text) {
+		b = len(text)
+	}
+	if nl := strings.LastIndexByte(text[a:start], '\n'); nl >= 0 {
+		a += nl + 1
+	}
+	if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
+		b = end + nl
+	}
+	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
+		a++
+	}
+	for b < len(text) && !utf8.RuneStart(text[b]) {
+		b--
+	}
+	s := text[a:b]
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.TrimSpace(s)
+	if a > 0 && text[a-1] != '\n' {
+		s = "…" + s
+	}
+	if b < len(text) && text[b] != '\n' {
+		s += "…"
+	}
+	return s
+}
+
+// extract fills the structured fields.
+func (d *Detector) extract(doc *document, raw string, toks []token, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
+	var ex fentinel.Extracted
+	sel := func(q string) string {
+		if q == "" || doc.dom == nil {
+			return ""
+		}
+		s := doc.dom.Find(q)
+		if s.Length() == 0 {
+			return ""
+		}
+		return collapse(s.First().Text())
+	}
+	if prof != nil {
+		ex.Title = sel(prof.title)
+		ex.Vendor = sel(prof.vendor)
+		ex.ShipsFrom = stripLabel(sel(prof.shipsFrom))
+		ex.ShipsTo = stripLabel(sel(prof.shipsTo))
+		if pt := sel(prof.price); pt != "" {
+			ptoks := tokenize(pt, []segment{{zone: zoneMain, start: 0, end: len(pt)}})
+			if ph, _ := scanNumbers(pt, ptoks); len(ph) > 0 {
+				ex.Price, ex.Currency = ph[0].value, ph[0].currency
+			}
+		}
+	}
+	if ex.Title == "" {
+		ex.Title = doc.h1
+	}
+	if ex.Title == "" {
+		ex.Title = doc.title
+	}
+	if len(ex.Title) > 300 {
+		ex.Title = ex.Title[:300]
+		for len(ex.Title) > 0 && !utf8.ValidString(ex.Title) {
+			ex.Title = ex.Title[:len(ex.Title)-1]
+		}
+	}
+	if ex.Currency == "" {
+		if ph := bestPrice(prices, toks); ph != nil {
+			ex.Price, ex.Currency = ph.value, ph.currency
+		}
+	}
+	if q := bestQty(qtys, toks); q != nil {
+		ex.Quantity, ex.Unit = q.value, q.unit
+	}
+	if ex.Vendor == "" {
+		ex.Vendor = labelValue(doc.text, toks, vendorLabels, 40, true)
+		if ex.Vendor == "" && doc.dom != nil {
+			ex.Vendor = vendorFromDOM(doc.dom)
+		}
+	}
+	if ex.ShipsFrom == "" {
+		ex.ShipsFrom = labelValue(doc.text, toks, shipsFromLabels, 40, false)
+	}
+	if ex.ShipsTo == "" {
+		ex.ShipsTo = labelValue(doc.text, toks, shipsToLabels, 40, false)
+	}
+	ex.Entities = findEntities(doc.text, raw, toks)
+	return ex
+}
+
+func stripLabel(s string) string {
+	if i := strings.IndexAny(s, ":："); i >= 0 && i < 30 {
+		return strings.TrimSpace(s[i+1:])
+	}
+	return s
+}
+
+func vendorFromDOM(dom *goquery.Document) string {
+	s := dom.Find(".vendor, .seller, [class*=vendor-name], [itemprop=seller]").First()
+	if s.Length() == 0 {
+		return ""
+	}
+	t := collapse(s.Text())
+	t = stripLabel(t)
+	if f := strings.Fields(t); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+func bestPrice(ps []priceHit, toks []token) *priceHit {
+	var best *priceHit
+	rank := func(z uint8) int {
+		switch z {
+		case zoneTitle:
+			return 0
+		case zoneMain, zoneHeading:
+			return 1
+		case zoneBody:
+			return 2
+		case zoneAlt:
+			return 3
+		}
+		return 4
+	}
+	for i := range ps {
+		p := &ps[i]
+		if best == nil || rank(toks[p.tok].zone) < rank(toks[best.tok].zone) {
+			best = p
+		}
+	}
+	return best
+}
+
+func bestQty(qs []qtyHit, toks []token) *qtyHit {
+	var best *qtyHit
+	for i := range qs {
+		q := &qs[i]
+		if toks[q.tok].zone == zoneNav {
+			continue
+		}
+		if best == nil || toks[q.tok].zone == zoneTitle && toks[best.tok].zone != zoneTitle {
+			best = q
+		}
+	}
+	return best
+}

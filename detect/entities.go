@@ -1,0 +1,616 @@
+package detect
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha3"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/hex"
+	"html"
+	"math/big"
+	"strings"
+
+	"github.com/fentinel/fentinel"
+	legacysha3 "golang.org/x/crypto/sha3"
+)
+
+const maxEntities = 50
+
+// findEntities extracts validated identifiers: Bitcoin (base58check,
+// bech32, bech32m), Monero, Ethereum (EIP-55), v3 onions, PGP v4
+// fingerprints from armored public keys, e-mail addresses and contact
+// handles. text is the extracted page text, raw the decoded body.
+func findEntities(text, raw string, toks []token) []fentinel.Entity {
+	var out []fentinel.Entity
+	seen := map[string]bool{}
+	add := func(kind, value, network string) {
+		key := kind + "\x00" + value
+		if seen[key] || len(out) >= maxEntities {
+			return
+		}
+		seen[key] = true
+		out = append(out, fentinel.Entity{Kind: kind, Value: value, Network: network})
+	}
+	for i := range toks {
+		t := &toks[i]
+		if t.han || !t.letters || !t.digits && len(t.norm) != 56 {
+			continue
+		}
+		orig := text[t.start:t.end]
+		n := len(orig)
+		switch {
+		case n >= 26 && n <= 35 && (orig[0] == '1' || orig[0] == '3'):
+			if ValidBase58Check(orig) {
+				add(fentinel.EntityBTC, orig, "")
+			}
+		case n >= 14 && n <= 90 && strings.HasPrefix(strings.ToLower(orig), "bc1"):
+			if ValidBech32Address(orig) {
+				add(fentinel.EntityBTC, strings.ToLower(orig), "")
+			}
+		case (n == 95 || n == 106) && (orig[0] == '4' || orig[0] == '8'):
+			if ValidMonero(orig) {
+				add(fentinel.EntityXMR, orig, "")
+			}
+		case n == 42 && (orig[:2] == "0x" || orig[:2] == "0X"):
+			if ValidEthereum(orig) {
+				add(fentinel.EntityETH, orig, "")
+			}
+		case n == 56:
+			if t.gap != gapBreak && i+1 < len(toks) && toks[i+1].norm == "onion" {
+				if ValidOnionV3(strings.ToLower(orig)) {
+					add(fentinel.EntityOnion, strings.ToLower(orig)+".onion", "")
+				}
+			}
+		}
+	}
+	// PGP public key blocks come from the raw body (line breaks intact).
+	for _, fp := range pgpFingerprints(raw) {
+		add(fentinel.EntityPGP, fp, "")
+	}
+	findContacts(text, add)
+	return out
+}
+
+const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+var base58Index = func() [256]int8 {
+	var t [256]int8
+	for i := range t {
+		t[i] = -1
+	}
+	for i := 0; i < len(base58Alphabet); i++ {
+		t[base58Alphabet[i]] = int8(i)
+	}
+	return t
+}()
+
+// base58Decode decodes Bitcoin-style base58 (leading '1' = zero byte).
+func base58Decode(s string) ([]byte, bool) {
+	n := new(big.Int)
+	b58 := big.NewInt(58)
+	for i := 0; i < len(s); i++ {
+		v := base58Index[s[i]]
+		if v < 0 {
+			return nil, false
+		}
+		n.Mul(n, b58)
+		n.Add(n, big.NewInt(int64(v)))
+	}
+	out := n.Bytes()
+	zeros := 0
+	for zeros < len(s) && s[zeros] == '1' {
+		zeros++
+	}
+	return append(make([]byte, zeros), out...), true
+}
+
+// ValidBase58Check reports whether s is a base58check Bitcoin address
+// (P2PKH or P2SH, mainnet or testnet) with a correct checksum.
+func ValidBase58Check(s string) bool {
+	b, ok := base58Decode(s)
+	if !ok || len(b) != 25 {
+		return false
+	}
+	switch b[0] {
+	case 0x00, 0x05, 0x6f, 0xc4:
+	default:
+		return false
+	}
+	h1 := sha256.Sum256(b[:21])
+	h2 := sha256.Sum256(h1[:])
+	return string(h2[:4]) == string(b[21:])
+}
+
+const bech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+func bech32Polymod(values []byte) uint32 {
+	gen := [5]uint32{0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3}
+	chk := uint32(1)
+	for _, v := range values {
+		top := chk >> 25
+		chk = (chk&0x1ffffff)<<5 ^ uint32(v)
+		for i := 0; i < 5; i++ {
+			if (top>>uint(i))&1 == 1 {
+				chk ^= gen[i]
+			}
+		}
+	}
+	return chk
+}
+
+// ValidBech32Address reports whether s is a segwit address (bc1… or tb1…):
+// bech32 for witness version 0, bech32m for versions 1–16 (BIP 173, BIP 350).
+func ValidBech32Address(s string) bool {
+	if len(s) < 14 || len(s) > 90 {
+		return false
+	}
+	if strings.ToLower(s) != s && strings.ToUpper(s) != s {
+		return false
+	}
+	s = strings.ToLower(s)
+	pos := strings.LastIndexByte(s, '1')
+	if pos < 1 || pos+7 > len(s) {
+		return false
+	}
+	hrp := s[:pos]
+	if hrp != "bc" && hrp != "tb" {
+		return false
+	}
+	data := make([]byte, 0, len(s)-pos-1)
+	for i := pos + 1; i < len(s); i++ {
+		c := strings.IndexByte(bech32Charset, s[i])
+		if c < 0 {
+			return false
+		}
+		data = append(data, byte(c))
+	}
+	exp := make([]byte, 0, len(hrp)*2+1+len(data))
+	for i := 0; i < len(hrp); i++ {
+		exp = append(exp, hrp[i]>>5)
+	}
+	exp = append(exp, 0)
+	for i := 0; i < len(hrp); i++ {
+		exp = append(exp, hrp[i]&31)
+	}
+	exp = append(exp, data...)
+	pm := bech32Polymod(exp)
+	if len(data) < 7 {
+		return false
+	}
+	ver := data[0]
+	if ver > 16 {
+		return false
+	}
+	want := uint32(1)
+	if ver > 0 {
+		want = 0x2bc830a3
+	}
+	if pm != want {
+		return false
+	}
+	// convert the program from 5-bit to 8-bit groups
+	prog := data[1 : len(data)-6]
+	acc, nbits := 0, 0
+	var out []byte
+	for _, v := range prog {
+		acc = acc<<5 | int(v)
+		nbits += 5
+		for nbits >= 8 {
+			nbits -= 8
+			out = append(out, byte(acc>>nbits))
+			acc &= (1 << nbits) - 1
+		}
+	}
+	if nbits >= 5 || acc != 0 {
+		return false
+	}
+	if len(out) < 2 || len(out) > 40 {
+		return false
+	}
+	if ver == 0 && len(out) != 20 && len(out) != 32 {
+		return false
+	}
+	return true
+}
+
+// Monero base58: 8-byte blocks encode to 11 characters.
+var moneroBlockSizes = []int{0, 2, 3, 5, 6, 7, 9, 10, 11}
+
+func moneroDecodeBlock(s string) ([]byte, bool) {
+	size := -1
+	for i, n := range moneroBlockSizes {
+		if n == len(s) {
+			size = i
+		}
+	}
+	if size < 0 {
+		return nil, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		v := base58Index[s[i]]
+		if v < 0 {
+			return nil, false
+		}
+		hi, lo := mul64(n, 58)
+		if hi != 0 {
+			return nil, false
+		}
+		n = lo + uint64(v)
+		if n < lo {
+			return nil, false
+		}
+	}
+	if size < 8 && n >= 1<<(8*uint(size)) {
+		return nil, false
+	}
+	out := make([]byte, size)
+	for i := size - 1; i >= 0; i-- {
+		out[i] = byte(n)
+		n >>= 8
+	}
+	return out, true
+}
+
+func mul64(a, b uint64) (hi, lo uint64) {
+	x := new(big.Int).Mul(new(big.Int).SetUint64(a), new(big.Int).SetUint64(b))
+	lo = x.Uint64()
+	hi = new(big.Int).Rsh(x, 64).Uint64()
+	return hi, lo
+}
+
+// ValidMonero reports whether s is a Monero standard (95 characters) or
+// integrated (106) address whose Keccak-256 checksum matches.
+func ValidMonero(s string) bool {
+	if len(s) != 95 && len(s) != 106 {
+		return false
+	}
+	var b []byte
+	for i := 0; i < len(s); i += 11 {
+		end := i + 11
+		if end > len(s) {
+			end = len(s)
+		}
+		blk, ok := moneroDecodeBlock(s[i:end])
+		if !ok {
+			return false
+		}
+		b = append(b, blk...)
+	}
+	if len(b) < 5 {
+		return false
+	}
+	switch b[0] {
+	case 18, 19, 42, 53, 24, 36, 63: // mainnet, integrated, subaddress; stagenet/testnet
+	default:
+		return false
+	}
+	h := legacysha3.NewLegacyKeccak256()
+	h.Write(b[:len(b)-4])
+	sum := h.Sum(nil)
+	return string(sum[:4]) == string(b[len(b)-4:])
+}
+
+// ValidEthereum reports whether s is a 0x-prefixed 20-byte hex address
+// whose mixed case, if any, matches its EIP-55 checksum.
+func ValidEthereum(s string) bool {
+	if len(s) != 42 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') {
+		return false
+	}
+	addr := s[2:]
+	if _, err := hex.DecodeString(addr); err != nil {
+		return false
+	}
+	lower, upper := strings.ToLower(addr), strings.ToUpper(addr)
+	if addr == lower || addr == upper {
+		return true
+	}
+	h := legacysha3.NewLegacyKeccak256()
+	h.Write([]byte(lower))
+	sum := h.Sum(nil)
+	for i := 0; i < 40; i++ {
+		c := addr[i]
+		if c >= '0' && c <= '9' {
+			continue
+		}
+		nib := sum[i/2]
+		if i%2 == 0 {
+			nib >>= 4
+		}
+		nib &= 0xf
+		if (nib >= 8) != (c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidOnionV3 reports whether the 56-character label (without ".onion")
+// is a v3 onion address whose checksum and version byte are correct.
+func ValidOnionV3(label string) bool {
+	if len(label) != 56 {
+		return false
+	}
+	b, err := base32.StdEncoding.DecodeString(strings.ToUpper(label))
+	if err != nil || len(b) != 35 {
+		return false
+	}
+	pub, sum, ver := b[:32], b[32:34], b[34]
+	if ver != 3 {
+		return false
+	}
+	h := sha3.New256()
+	h.Write([]byte(".onion checksum"))
+	h.Write(pub)
+	h.Write([]byte{ver})
+	c := h.Sum(nil)
+	return c[0] == sum[0] && c[1] == sum[1]
+}
+
+// pgpFingerprints returns the v4 fingerprints (upper-case hex) of the
+// primary keys in armored public key blocks.
+func pgpFingerprints(raw string) []string {
+	const begin = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+	const end = "-----END PGP PUBLIC KEY BLOCK-----"
+	var out []string
+	for len(out) < 5 {
+		i := strings.Index(raw, begin)
+		if i < 0 {
+			break
+		}
+		raw = raw[i+len(begin):]
+		j := strings.Index(raw, end)
+		if j < 0 {
+			break
+		}
+		block := html.UnescapeString(raw[:j])
+		raw = raw[j+len(end):]
+		if fp := armoredFingerprint(block); fp != "" {
+			out = append(out, fp)
+		}
+	}
+	return out
+}
+
+func armoredFingerprint(block string) string {
+	lines := strings.Split(strings.ReplaceAll(block, "\r", ""), "\n")
+	var b64 strings.Builder
+	inBody := false
+	for _, ln := range lines {
+		ln = strings.TrimSpace(stripTags(ln))
+		if !inBody {
+			if ln == "" {
+				inBody = true
+				continue
+			}
+			if strings.Contains(ln, ": ") {
+				continue // armor header
+			}
+			inBody = true
+		}
+		if ln == "" {
+			continue
+		}
+		if strings.HasPrefix(ln, "=") && len(ln) == 5 {
+			break // CRC24
+		}
+		b64.WriteString(ln)
+	}
+	data, err := base64.StdEncoding.DecodeString(b64.String())
+	if err != nil {
+		return ""
+	}
+	body, tag, ok := firstPacket(data)
+	if !ok || tag != 6 || len(body) < 1 || body[0] != 4 {
+		return ""
+	}
+	h := sha1.New()
+	h.Write([]byte{0x99, byte(len(body) >> 8), byte(len(body))})
+	h.Write(body)
+	return strings.ToUpper(hex.EncodeToString(h.Sum(nil)))
+}
+
+func stripTags(s string) string {
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			return s
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			return s
+		}
+		s = s[:i] + s[i+j+1:]
+	}
+}
+
+// firstPacket parses one OpenPGP packet header (RFC 4880 §4.2).
+func firstPacket(b []byte) (body []byte, tag int, ok bool) {
+	if len(b) < 2 || b[0]&0x80 == 0 {
+		return nil, 0, false
+	}
+	var n, hdr int
+	if b[0]&0x40 != 0 { // new format
+		tag = int(b[0] & 0x3f)
+		switch l := int(b[1]); {
+		case l < 192:
+			n, hdr = l, 2
+		case l < 224:
+			if len(b) < 3 {
+				return nil, 0, false
+			}
+			n, hdr = (l-192)<<8+int(b[2])+192, 3
+		case l == 255:
+			if len(b) < 6 {
+				return nil, 0, false
+			}
+			n, hdr = int(b[2])<<24|int(b[3])<<16|int(b[4])<<8|int(b[5]), 6
+		default:
+			return nil, 0, false // partial lengths are not used for keys
+		}
+	} else {
+		tag = int(b[0]>>2) & 0xf
+		switch b[0] & 3 {
+		case 0:
+			n, hdr = int(b[1]), 2
+		case 1:
+			if len(b) < 3 {
+				return nil, 0, false
+			}
+			n, hdr = int(b[1])<<8|int(b[2]), 3
+		case 2:
+			if len(b) < 5 {
+				return nil, 0, false
+			}
+			n, hdr = int(b[1])<<24|int(b[2])<<16|int(b[3])<<8|int(b[4]), 5
+		default:
+			return nil, 0, false
+		}
+	}
+	if n < 0 || hdr+n > len(b) {
+		return nil, 0, false
+	}
+	return b[hdr : hdr+n], tag, true
+}
+
+// Contact networks and the words that introduce them.
+var networkWords = []struct{ word, network string }{
+	{"telegram", "telegram"}, {"t.me/", "telegram"}, {"tg:", "telegram"}, {"tg ", "telegram"},
+	{"session", "session"}, {"wickr", "wickr"}, {"threema", "threema"}, {"signal", "signal"},
+	{"jabber", "jabber"}, {"xmpp", "jabber"}, {"whatsapp", "whatsapp"}, {"wire", "wire"}, {"element", "matrix"}, {"matrix", "matrix"},
+}
+
+func isHandleByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
+}
+
+// findContacts finds e-mail addresses, @handles, t.me links, Session IDs
+// and "wickr: name" style handles.
+func findContacts(text string, add func(kind, value, network string)) {
+	lower := strings.ToLower(text)
+	// @ handles and e-mail addresses
+	for i := 0; i < len(text); i++ {
+		if text[i] != '@' {
+			continue
+		}
+		l := i
+		for l > 0 && (isHandleByte(text[l-1]) || text[l-1] == '+') {
+			l--
+		}
+		r := i + 1
+		for r < len(text) && isHandleByte(text[r]) {
+			r++
+		}
+		local, domain := text[l:i], strings.TrimRight(text[i+1:r], ".-")
+		if domain == "" {
+			continue
+		}
+		if local != "" {
+			dot := strings.LastIndexByte(domain, '.')
+			if dot > 0 && len(domain)-dot-1 >= 2 {
+				net := networkBefore(lower, l)
+				if net == "jabber" {
+					add(fentinel.EntityHandle, local+"@"+strings.ToLower(domain), "jabber")
+				} else {
+					add(fentinel.EntityEmail, local+"@"+strings.ToLower(domain), "")
+				}
+			}
+			continue
+		}
+		if len(domain) >= 4 && len(domain) <= 32 {
+			net := networkBefore(lower, i)
+			if net == "" {
+				net = "telegram"
+			}
+			add(fentinel.EntityHandle, "@"+domain, net)
+		}
+	}
+	// t.me/name
+	for off := 0; ; {
+		j := strings.Index(lower[off:], "t.me/")
+		if j < 0 {
+			break
+		}
+		s := off + j + len("t.me/")
+		e := s
+		for e < len(text) && (isHandleByte(text[e]) && text[e] != '.') {
+			e++
+		}
+		if e-s >= 4 {
+			add(fentinel.EntityHandle, "@"+text[s:e], "telegram")
+		}
+		off = e
+	}
+	// labelled handles: "wickr: name", "session id: 05…", "threema: ABCD1234"
+	for _, nw := range []struct{ label, network string }{
+		{"wickr", "wickr"}, {"session", "session"}, {"threema", "threema"}, {"signal", "signal"}, {"telegram", "telegram"}, {"jabber", "jabber"},
+	} {
+		for off := 0; ; {
+			j := strings.Index(lower[off:], nw.label)
+			if j < 0 {
+				break
+			}
+			p := off + j + len(nw.label)
+			off = p
+			// skip "me", "id", ":" and spaces
+			for _, skip := range []string{" me", " id", " ID"} {
+				if strings.HasPrefix(text[p:], skip) {
+					p += len(skip)
+				}
+			}
+			q := p
+			for q < len(text) && (text[q] == ':' || text[q] == ' ' || text[q] == '-' || text[q] == '=') {
+				q++
+			}
+			if q == p || q >= len(text) {
+				continue
+			}
+			e := q
+			for e < len(text) && (isHandleByte(text[e]) || text[e] == '@') {
+				e++
+			}
+			v := strings.TrimRight(text[q:e], ".-")
+			switch nw.network {
+			case "session":
+				if len(v) == 66 && strings.HasPrefix(v, "05") && isHex(v) {
+					add(fentinel.EntityHandle, strings.ToLower(v), "session")
+				}
+			case "threema":
+				if len(v) == 8 {
+					add(fentinel.EntityHandle, strings.ToUpper(v), "threema")
+				}
+			default:
+				if len(v) >= 3 && len(v) <= 40 && !strings.Contains(v, "@") {
+					add(fentinel.EntityHandle, v, nw.network)
+				}
+			}
+		}
+	}
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// networkBefore names the contact network mentioned just before offset i.
+func networkBefore(lower string, i int) string {
+	a := i - 30
+	if a < 0 {
+		a = 0
+	}
+	win := lower[a:i]
+	best, bestAt := "", -1
+	for _, nw := range networkWords {
+		if k := strings.LastIndex(win, nw.word); k > bestAt {
+			best, bestAt = nw.network, k
+		}
+	}
+	return best
+}

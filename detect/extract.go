@@ -1,0 +1,268 @@
+package detect
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// priceHit is a number with a currency next to it.
+type priceHit struct {
+	value    float64
+	currency string
+	crypto   bool
+	tok      int // token index of the number
+	start    int // byte span of the whole price in document text
+	end      int
+}
+
+// qtyHit is a number with a unit.
+type qtyHit struct {
+	value float64
+	unit  string
+	tok   int
+	start int
+	end   int
+}
+
+var currencyWords = map[string]string{
+	"usd": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "dolares": "USD", "dolares.": "USD",
+	"eur": "EUR", "euro": "EUR", "euros": "EUR", "gbp": "GBP", "pounds": "GBP", "mxn": "MXN", "pesos": "MXN",
+	"brl": "BRL", "reais": "BRL", "rub": "RUB", "руб": "RUB", "рублей": "RUB", "рубля": "RUB", "р": "RUB",
+	"cny": "CNY", "rmb": "CNY", "yuan": "CNY", "元": "CNY", "cad": "CAD", "aud": "AUD", "chf": "CHF",
+	"btc": "BTC", "bitcoin": "BTC", "xbt": "BTC", "mbtc": "mBTC", "sats": "sats", "sat": "sats",
+	"xmr": "XMR", "monero": "XMR", "ltc": "LTC", "eth": "ETH", "usdt": "USDT",
+}
+
+var cryptoCodes = map[string]bool{"BTC": true, "XMR": true, "LTC": true, "ETH": true, "USDT": true, "mBTC": true, "sats": true}
+
+var currencySymbols = map[rune]string{'$': "USD", '€': "EUR", '£': "GBP", '₽': "RUB", '¥': "CNY", '₿': "BTC", '￥': "CNY"}
+
+var unitWords = map[string]string{
+	"mg": "mg", "g": "g", "gr": "g", "gram": "g", "grams": "g", "gramos": "g", "gramas": "g", "gramm": "g", "grammes": "g",
+	"kg": "kg", "kilo": "kg", "kilos": "kg", "oz": "oz", "mcg": "mcg", "μg": "mcg", "ug": "mcg", "ml": "ml",
+	"pcs": "pcs", "pc": "pcs", "pills": "pills", "pill": "pills", "tabs": "pills", "tablets": "pills", "tab": "pills",
+	"patches": "patches", "patch": "patches", "pastillas": "pills", "comprimidos": "pills", "pilules": "pills", "pillen": "pills",
+	"г": "g", "гр": "g", "кг": "kg", "мг": "mg", "мкг": "mcg", "шт": "pcs", "克": "g", "公斤": "kg", "毫克": "mg", "粒": "pills", "片": "pills",
+	"x": "x", "caps": "pills", "capsules": "pills", "blotters": "pcs", "strips": "pcs",
+}
+
+// parseNumber reads "1,250.00", "1.250,00", "0.0117", "80".
+func parseNumber(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	lastDot := strings.LastIndexByte(s, '.')
+	lastComma := strings.LastIndexByte(s, ',')
+	switch {
+	case lastDot >= 0 && lastComma >= 0:
+		if lastDot > lastComma {
+			s = strings.ReplaceAll(s, ",", "")
+		} else {
+			s = strings.ReplaceAll(s, ".", "")
+			s = strings.Replace(s, ",", ".", 1)
+		}
+	case lastComma >= 0:
+		// "1,250" thousands vs "12,5" decimal
+		if len(s)-lastComma-1 == 3 && strings.Count(s, ",") >= 1 {
+			s = strings.ReplaceAll(s, ",", "")
+		} else {
+			s = strings.Replace(s, ",", ".", 1)
+		}
+	case lastDot >= 0 && strings.Count(s, ".") > 1:
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
+}
+
+// splitNumUnit splits "30mg" into "30", "mg".
+func splitNumUnit(s string) (num, rest string) {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == ',') {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+// runeBefore returns the last non-space rune before byte offset i (skipping
+// at most one space) and its offset.
+func runeBefore(text string, i int) (rune, int) {
+	j := i
+	if j > 0 && text[j-1] == ' ' {
+		j--
+	}
+	if j == 0 {
+		return 0, i
+	}
+	r, size := utf8.DecodeLastRuneInString(text[:j])
+	return r, j - size
+}
+
+func runeAfter(text string, i int) (rune, int) {
+	j := i
+	if j < len(text) && text[j] == ' ' {
+		j++
+	}
+	if j >= len(text) {
+		return 0, i
+	}
+	r, size := utf8.DecodeRuneInString(text[j:])
+	return r, j + size
+}
+
+// scanNumbers finds prices and quantities.
+func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
+	for i := range toks {
+		t := &toks[i]
+		if !t.digits || t.han {
+			continue
+		}
+		num, rest := splitNumUnit(t.norm)
+		if num == "" {
+			// "x100", "m30": "x" prefix quantity
+			if strings.HasPrefix(t.norm, "x") {
+				if v, ok := parseNumber(t.norm[1:]); ok && v > 0 {
+					qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: t.start, end: t.end})
+				}
+			}
+			continue
+		}
+		v, ok := parseNumber(strings.TrimRight(num, ".,"))
+		if !ok {
+			continue
+		}
+		if rest != "" {
+			if c, ok := currencyWords[rest]; ok {
+				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: t.start, end: t.end})
+				continue
+			}
+			if u, ok := unitWords[rest]; ok {
+				qtys = append(qtys, qtyHit{value: v, unit: u, tok: i, start: t.start, end: t.end})
+			}
+			continue
+		}
+		// currency symbol before or after
+		if r, at := runeBefore(text, t.start); r != 0 {
+			if c, ok := currencySymbols[r]; ok {
+				if c == "USD" && at > 0 {
+					// R$ (BRL), US$, C$, A$, MX$
+					p, _ := utf8.DecodeLastRuneInString(text[:at])
+					switch p {
+					case 'R':
+						c = "BRL"
+					case 'C':
+						c = "CAD"
+					case 'A':
+						c = "AUD"
+					}
+				}
+				prices = append(prices, priceHit{value: v, currency: c, crypto: c == "BTC", tok: i, start: at, end: t.end})
+				continue
+			}
+		}
+		if r, end := runeAfter(text, t.end); r != 0 {
+			if c, ok := currencySymbols[r]; ok {
+				prices = append(prices, priceHit{value: v, currency: c, crypto: c == "BTC", tok: i, start: t.start, end: end})
+				continue
+			}
+		}
+		if i+1 < len(toks) && toks[i].gap <= gapSpace {
+			n := &toks[i+1]
+			if c, ok := currencyWords[n.norm]; ok {
+				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: t.start, end: n.end})
+				continue
+			}
+			if u, ok := unitWords[n.norm]; ok {
+				qtys = append(qtys, qtyHit{value: v, unit: u, tok: i, start: t.start, end: n.end})
+				continue
+			}
+		}
+		if i > 0 && toks[i-1].gap <= gapSpace {
+			p := &toks[i-1]
+			if c, ok := currencyWords[p.norm]; ok && p.norm != "р" {
+				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: p.start, end: t.end})
+				continue
+			}
+			if p.norm == "x" {
+				qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: p.start, end: t.end})
+			}
+		}
+	}
+	return prices, qtys
+}
+
+// Field labels: the tokens that introduce a vendor name or a shipping place.
+var vendorLabels = [][]string{
+	{"vendor"}, {"seller"}, {"sold", "by"}, {"vendedor"}, {"verkaufer"}, {"vendeur"}, {"продавец"}, {"卖", "家"},
+	{"shop"}, {"store"}, {"магазин"}, {"tienda"}, {"loja"},
+}
+
+var shipsFromLabels = [][]string{
+	{"ships", "from"}, {"ship", "from"}, {"shipped", "from"}, {"shipping", "from"}, {"origin"}, {"envio", "desde"},
+	{"enviado", "desde"}, {"envia", "desde"}, {"enviado", "de"}, {"versand", "aus"}, {"versand", "von"}, {"expedie", "de"},
+	{"expedition", "depuis"}, {"отправка", "из"}, {"доставка", "из"}, {"发", "货", "地"},
+}
+
+var shipsToLabels = [][]string{
+	{"ships", "to"}, {"ship", "to"}, {"shipping", "to"}, {"destination"}, {"envio", "a"}, {"envios", "a"},
+	{"envio", "para"}, {"versand", "nach"}, {"livraison"}, {"доставка", "в"}, {"доставка", "по"}, {"配", "送"},
+}
+
+// labelValue finds the first label and returns the text after it (up to
+// the end of the line, a separator, or max bytes).
+func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
+	for i := range toks {
+		for _, l := range labels {
+			if toks[i].norm != l[0] || i+len(l) > len(toks) {
+				continue
+			}
+			ok := true
+			for k := 1; k < len(l); k++ {
+				if toks[i+k].norm != l[k] {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			end := toks[i+len(l)-1].end
+			v := valueAfter(text, end, max, oneWord)
+			if v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func valueAfter(text string, i, max int, oneWord bool) string {
+	// skip ": " or " - " or spaces
+	for i < len(text) && (text[i] == ':' || text[i] == ' ' || text[i] == '-' || text[i] == '=' || text[i] == '\t') {
+		i++
+	}
+	if i < len(text) && strings.HasPrefix(text[i:], "：") {
+		i += len("：")
+	}
+	j := i
+	for j < len(text) && j-i < max {
+		c := text[j]
+		if c == '\n' || c == '|' || c == ';' || c == ',' || c == '(' || c == '[' {
+			break
+		}
+		if oneWord && c == ' ' {
+			break
+		}
+		j++
+	}
+	for j > i && j < len(text) && !utf8.RuneStart(text[j]) {
+		j--
+	}
+	v := strings.TrimSpace(text[i:j])
+	v = strings.TrimRight(v, ".:")
+	return v
+}

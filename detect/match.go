@@ -1,0 +1,312 @@
+package detect
+
+import (
+	"sort"
+	"strings"
+)
+
+// How a term was found.
+const (
+	howExact uint8 = iota
+	howLeet
+	howSplit
+	howFuzzy
+)
+
+var howNames = []string{"", "leetspeak", "split", "fuzzy"}
+
+// match is one term found in the token stream: tokens [i, j).
+type match struct {
+	e    int32
+	i, j int32
+	how  uint8
+}
+
+// variants returns the forms a token may take when looked up: as written,
+// leet-folded, with "ph" read as "f", and without an inflection suffix.
+func (d *Detector) variants(t *token, buf []string) ([]string, []uint8) {
+	buf = append(buf[:0], t.norm)
+	how := []uint8{howExact}
+	if t.han {
+		return buf, how
+	}
+	if t.leet {
+		if v, ok := leetFold(t.norm); ok {
+			buf = append(buf, v)
+			how = append(how, howLeet)
+			if l := leetFoldL(t.norm); l != v {
+				buf = append(buf, l)
+				how = append(how, howLeet)
+			}
+		}
+	}
+	if strings.Contains(t.norm, "ph") {
+		buf = append(buf, strings.ReplaceAll(t.norm, "ph", "f"))
+		how = append(how, howLeet)
+	}
+	n := len(buf)
+	for k := 0; k < n; k++ {
+		for _, suf := range d.suffixes {
+			if len(buf[k]) > len(suf)+2 && strings.HasSuffix(buf[k], suf) {
+				buf = append(buf, buf[k][:len(buf[k])-len(suf)])
+				how = append(how, how[k])
+			}
+		}
+	}
+	return buf, how
+}
+
+// tokEq compares a page token with a term token, allowing the same
+// variants as the first token.
+func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
+	if t.norm == want {
+		return true, howExact
+	}
+	if t.han {
+		return false, 0
+	}
+	if t.leet {
+		if v, ok := leetFold(t.norm); ok && (v == want || leetFoldL(t.norm) == want) {
+			return true, howLeet
+		}
+	}
+	if len(t.norm) > len(want) && strings.HasPrefix(t.norm, want) {
+		rest := t.norm[len(want):]
+		for _, suf := range d.suffixes {
+			if rest == suf {
+				return true, howExact
+			}
+		}
+	}
+	return false, 0
+}
+
+// findMatches runs the compiled dictionary over the tokens.
+func (d *Detector) findMatches(toks []token) []match {
+	var out []match
+	var vbuf []string
+	for i := range toks {
+		t := &toks[i]
+		vs, hows := d.variants(t, vbuf)
+		vbuf = vs
+		subFound := false
+		for vi, v := range vs {
+			for _, ei := range d.first[v] {
+				e := &d.entries[ei]
+				how := hows[vi]
+				j := i + 1
+				ok := true
+				for k := 1; k < len(e.toks); k++ {
+					if j >= len(toks) || toks[j-1].gap == gapBreak {
+						ok = false
+						break
+					}
+					eq, h := d.tokEq(&toks[j], e.toks[k])
+					if !eq {
+						ok = false
+						break
+					}
+					if h > how {
+						how = h
+					}
+					j++
+				}
+				if !ok {
+					continue
+				}
+				if e.kind != kSub && how != howExact {
+					continue // cues are matched as written (modulo inflection)
+				}
+				out = append(out, match{e: ei, i: int32(i), j: int32(j), how: how})
+				if e.kind == kSub {
+					subFound = true
+				}
+			}
+		}
+		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
+		if !t.han && t.gap != gapBreak {
+			out = d.splitMatches(toks, i, out)
+		}
+		if !subFound && !t.han && len(t.norm) >= 5 {
+			out = d.fuzzyMatches(t, i, vs, out)
+		}
+	}
+	return resolve(out)
+}
+
+func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
+	t := &toks[i]
+	cand := []string{t.norm}
+	if t.leet {
+		if v, ok := leetFold(t.norm); ok {
+			cand = append(cand, v)
+		}
+	}
+	for _, start := range cand {
+		if _, ok := d.prefixes[start]; !ok {
+			continue
+		}
+		s := start
+		short := len(t.norm) <= 2
+		allShort := short
+		spaced := false
+		for j := i + 1; j < len(toks) && j < i+24; j++ {
+			prev := &toks[j-1]
+			if prev.gap == gapBreak || prev.gap == gapNone && toks[j].han {
+				break
+			}
+			if prev.gap == gapSpace {
+				spaced = true
+			}
+			nt := &toks[j]
+			if nt.han {
+				break
+			}
+			piece := nt.norm
+			if nt.leet {
+				if v, ok := leetFold(piece); ok {
+					piece = v
+				}
+			}
+			if len(nt.norm) > 2 {
+				allShort = false
+			}
+			s += piece
+			if ees, ok := d.joined[s]; ok {
+				if !spaced || allShort || len(s) >= 6 {
+					for _, ei := range ees {
+						out = append(out, match{e: ei, i: int32(i), j: int32(j + 1), how: howSplit})
+					}
+				}
+			}
+			if _, ok := d.prefixes[s]; !ok {
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []match {
+	best := -1
+	bestDist := 99
+	for _, v := range vs {
+		if !isLetters(v) {
+			continue
+		}
+		n := len([]rune(v))
+		if n < 6 {
+			continue
+		}
+		m := letterMask(v)
+		for fi := range d.fuzzy {
+			f := &d.fuzzy[fi]
+			if f.key[0] != v[0] {
+				continue
+			}
+			fl := len(f.key)
+			if fl-len(v) > f.k || len(v)-fl > f.k {
+				continue
+			}
+			if maskDiff(m, f.mask) > 2*f.k {
+				continue
+			}
+			if dist := osaDistance(v, f.key, f.k); dist <= f.k && dist > 0 && dist < bestDist {
+				best, bestDist = fi, dist
+			}
+		}
+	}
+	if best >= 0 {
+		out = append(out, match{e: d.fuzzy[best].e, i: int32(i), j: int32(i + 1), how: howFuzzy})
+	}
+	return out
+}
+
+// osaDistance is the optimal-string-alignment (restricted Damerau)
+// distance between a and b, giving up above max.
+func osaDistance(a, b string, max int) int {
+	ra, rb := []rune(a), []rune(b)
+	n, m := len(ra), len(rb)
+	if n-m > max || m-n > max {
+		return max + 1
+	}
+	prev2 := make([]int, m+1)
+	prev := make([]int, m+1)
+	cur := make([]int, m+1)
+	for j := 0; j <= m; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= n; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= m; j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			v := prev[j] + 1
+			if c := cur[j-1] + 1; c < v {
+				v = c
+			}
+			if c := prev[j-1] + cost; c < v {
+				v = c
+			}
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				if c := prev2[j-2] + 1; c < v {
+					v = c
+				}
+			}
+			cur[j] = v
+			if v < rowMin {
+				rowMin = v
+			}
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[m]
+}
+
+// resolve drops duplicate matches and matches strictly inside a longer one
+// ("fentanyl" inside "despropionyl fentanyl", "free" inside "free shipping").
+func resolve(ms []match) []match {
+	if len(ms) < 2 {
+		return ms
+	}
+	sort.Slice(ms, func(a, b int) bool {
+		if ms[a].i != ms[b].i {
+			return ms[a].i < ms[b].i
+		}
+		if la, lb := ms[a].j-ms[a].i, ms[b].j-ms[b].i; la != lb {
+			return la > lb
+		}
+		if ms[a].e != ms[b].e {
+			return ms[a].e < ms[b].e
+		}
+		return ms[a].how < ms[b].how
+	})
+	out := ms[:0]
+	for _, m := range ms {
+		drop := false
+		for k := len(out) - 1; k >= 0; k-- {
+			o := out[k]
+			if o.i+32 < m.i {
+				break
+			}
+			if o.e == m.e && o.i == m.i && o.j == m.j {
+				drop = true // duplicate; the first kept has the better "how"
+				break
+			}
+			if o.i <= m.i && m.j <= o.j && (o.j-o.i) > (m.j-m.i) {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,396 @@
+package detect
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Gap kinds: what separates a token from the next one.
+const (
+	gapNone  uint8 = iota // adjacent (CJK characters, script change)
+	gapJoin               // a short run of in-word separators: . - _ * · / '
+	gapSpace              // one space
+	gapBreak              // anything else (punctuation, several spaces)
+)
+
+// token is one normalised word of the document text, with its span in the
+// original (extracted) text so evidence can quote the page as written.
+type token struct {
+	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
+	start, end int    // byte span in document.text
+	zone       uint8
+	sent       int32 // sentence number
+	gap        uint8 // gap to the next token
+	han        bool  // a single CJK character
+	digits     bool  // contains a digit
+	letters    bool  // contains a letter
+	leet       bool  // contains a leetspeak symbol or digit among letters
+	mixed      bool  // mixed-script word folded to one script
+}
+
+// foldTable caches the fold of every rune below tableSize.
+const tableSize = 0x3000
+
+var (
+	foldOnce  sync.Once
+	foldTable []string
+)
+
+func buildFoldTable() {
+	foldTable = make([]string, tableSize)
+	for r := rune(0); r < tableSize; r++ {
+		foldTable[r] = computeFold(r)
+	}
+}
+
+// computeFold returns the normalised form of one rune: NFKD, combining marks
+// dropped, lower case (ß → ss). Format characters fold to "".
+func computeFold(r rune) string {
+	if r < 0x80 {
+		if 'A' <= r && r <= 'Z' {
+			return string(r + 32)
+		}
+		return string(r)
+	}
+	if unicode.Is(unicode.Cf, r) || r == 0x00AD || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) {
+		return ""
+	}
+	if r == 'ß' || r == 'ẞ' {
+		return "ss"
+	}
+	d := norm.NFKD.String(string(r))
+	var b strings.Builder
+	for _, c := range d {
+		if unicode.Is(unicode.Mn, c) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	return b.String()
+}
+
+// fold normalises one rune.
+func fold(r rune) string {
+	if r < tableSize {
+		foldOnce.Do(buildFoldTable)
+		return foldTable[r]
+	}
+	if r >= 0xFF00 && r <= 0xFFEF || r >= 0x1D400 && r <= 0x1D7FF || r >= 0x1F100 && r <= 0x1F1FF {
+		return computeFold(r)
+	}
+	if unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Mn, r) || r == 0xFE0F || r == 0xFE0E {
+		return ""
+	}
+	return string(r)
+}
+
+func isHan(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
+}
+
+// leetChars are symbols that stand for letters inside a word.
+func isLeetSymbol(r rune) bool {
+	switch r {
+	case '@', '$', '€', '|', '!', '£', '¢':
+		return true
+	}
+	return false
+}
+
+func isJoinSep(r rune) bool {
+	switch r {
+	case '.', '-', '_', '*', '·', '•', '/', '\'', '’', '~', '+', '=', '‐', '‑', '–', '—', '|', ':', '^', '`', '´', '#':
+		return true
+	}
+	return false
+}
+
+// isWordRune reports runes that belong inside a word after folding.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// tokenize splits the document text into normalised tokens. Separators,
+// zero-width and format characters, soft hyphens and combining marks are
+// handled here; leetspeak and split words are handled at match time.
+func tokenize(text string, segs []segment) []token {
+	toks := make([]token, 0, len(text)/6+8)
+	var sent int32
+	var buf []byte
+	for _, sg := range segs {
+		s := text[sg.start:sg.end]
+		base := sg.start
+		i := 0
+		cur := -1 // index of the open token in toks, -1 if none
+		var sepRun int
+		var sepJoin bool
+		closeTok := func(end int) {
+			if cur < 0 {
+				return
+			}
+			t := &toks[cur]
+			t.end = base + end
+			t.norm = string(buf)
+			if t.letters {
+				t.norm, t.mixed = foldMixedScript(t.norm)
+			}
+			buf = buf[:0]
+			cur = -1
+			sepRun = 0
+			sepJoin = true
+		}
+		setGap := func() {
+			if len(toks) == 0 {
+				return
+			}
+			prev := &toks[len(toks)-1]
+			switch {
+			case prev.sent != sent:
+				prev.gap = gapBreak
+			case sepRun == 0:
+				prev.gap = gapNone
+			case sepJoin && sepRun <= 2:
+				prev.gap = gapJoin
+			case sepRun == 1:
+				prev.gap = gapSpace
+			default:
+				prev.gap = gapBreak
+			}
+		}
+		// A segment boundary is a sentence boundary.
+		sent++
+		sepRun, sepJoin = 0, true
+		for i < len(s) {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r < 0x80 && r != '@' && r != '$' && r != '!' && r != '|' && !(r >= '0' && r <= '9') && !(r|0x20 >= 'a' && r|0x20 <= 'z') {
+				// ASCII non-word: separator or sentence break.
+				if cur >= 0 && (r == '.' || r == ',') && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' && toks[cur].digits && !toks[cur].letters {
+					// decimal point inside a number
+					buf = append(buf, byte(r))
+					i += size
+					continue
+				}
+				closeTok(i)
+				sepRun++
+				if !isJoinSep(r) {
+					sepJoin = false
+				}
+				if r == '\n' || r == '!' || r == '?' || r == ';' || (r == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n')) {
+					sent++
+				}
+				i += size
+				continue
+			}
+			f := fold(r)
+			if f == "" {
+				// format character, soft hyphen, combining mark: invisible
+				i += size
+				continue
+			}
+			fr, _ := utf8.DecodeRuneInString(f)
+			switch {
+			case isHan(fr):
+				closeTok(i)
+				setGap()
+				toks = append(toks, token{norm: f, start: base + i, end: base + i + size, zone: sg.zone, sent: sent, han: true, letters: true})
+				sepRun, sepJoin = 0, true
+				// Han tokens are closed immediately; the next token is adjacent.
+				i += size
+				continue
+			case isWordRune(fr) || (isLeetSymbol(r) && cur >= 0 && nextIsWord(s, i+size)):
+				if cur < 0 {
+					setGap()
+					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
+					cur = len(toks) - 1
+				}
+				t := &toks[cur]
+				if unicode.IsDigit(fr) {
+					t.digits = true
+				} else if unicode.IsLetter(fr) {
+					t.letters = true
+				} else {
+					t.leet = true
+				}
+				buf = append(buf, f...)
+				i += size
+			case isLeetSymbol(r) && cur < 0 && nextIsLetter(s, i+size):
+				// word-initial leet symbol: "@cetyl", "$ufentanil"
+				setGap()
+				toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent, leet: true})
+				cur = len(toks) - 1
+				buf = append(buf, f...)
+				i += size
+			default:
+				closeTok(i)
+				sepRun++
+				if !isJoinSep(fr) {
+					sepJoin = false
+				}
+				switch fr {
+				case '。', '！', '？', '；', '…', '¡', '¿', '!':
+					sent++
+				}
+				i += size
+			}
+		}
+		closeTok(len(s))
+		sent++
+	}
+	if len(toks) > 0 {
+		toks[len(toks)-1].gap = gapBreak
+	}
+	for i := range toks {
+		t := &toks[i]
+		if t.letters && t.digits {
+			t.leet = true
+		}
+	}
+	return toks
+}
+
+func nextIsWord(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r) || isLeetSymbol(r)
+}
+
+func nextIsLetter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
+}
+
+// Confusable letters between Latin and Cyrillic/Greek (lower case).
+var toLatin = map[rune]rune{
+	'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'ѕ': 's',
+	'к': 'k', 'м': 'm', 'т': 't', 'н': 'h', 'в': 'b', 'ԁ': 'd', 'ӏ': 'l', 'ԛ': 'q', 'ԝ': 'w', 'ё': 'e', 'ї': 'i', 'г': 'r',
+	'ο': 'o', 'ν': 'v', 'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ρ': 'p', 'τ': 't', 'υ': 'u', 'χ': 'x',
+	'η': 'n', 'μ': 'u', 'ω': 'w', 'β': 'b', 'γ': 'y', 'ς': 'c', 'λ': 'l',
+}
+
+var toCyrillic = map[rune]rune{
+	'a': 'а', 'e': 'е', 'o': 'о', 'p': 'р', 'c': 'с', 'y': 'у', 'x': 'х', 'k': 'к', 'm': 'м', 't': 'т',
+	'h': 'н', 'b': 'в', 'i': 'і', 'n': 'п', 'r': 'г', 'u': 'и',
+}
+
+// foldMixedScript folds a word that mixes Latin with Cyrillic or Greek
+// letters to its majority script (the UTS #39 mixed-script case), so
+// "fеntаnyl" with Cyrillic е and а becomes "fentanyl".
+func foldMixedScript(s string) (string, bool) {
+	var latin, cyr, greek int
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s, false
+	}
+	for _, r := range s {
+		switch {
+		case r < 0x250 && unicode.IsLetter(r):
+			latin++
+		case r >= 0x400 && r < 0x530:
+			cyr++
+		case r >= 0x370 && r < 0x400:
+			greek++
+		}
+	}
+	if latin == 0 || (cyr == 0 && greek == 0) {
+		return s, false
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	if latin >= cyr+greek {
+		for _, r := range s {
+			if l, ok := toLatin[r]; ok {
+				b.WriteRune(l)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	} else {
+		for _, r := range s {
+			if c, ok := toCyrillic[r]; ok {
+				b.WriteRune(c)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// leetFold maps leetspeak digits and symbols to letters; ok is false when
+// nothing changed.
+func leetFold(s string) (string, bool) {
+	changed := false
+	b := []byte(nil)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var m byte
+		switch c {
+		case '0':
+			m = 'o'
+		case '1', '!', '|':
+			m = 'i'
+		case '3':
+			m = 'e'
+		case '4', '@':
+			m = 'a'
+		case '5', '$':
+			m = 's'
+		case '7':
+			m = 't'
+		case '8':
+			m = 'b'
+		}
+		if m != 0 {
+			if b == nil {
+				b = []byte(s)
+			}
+			b[i] = m
+			changed = true
+		}
+	}
+	if !changed {
+		// € (3 bytes) → e, £ → l, ¢ → c
+		if strings.ContainsAny(s, "€£¢") {
+			r := strings.NewReplacer("€", "e", "£", "l", "¢", "c").Replace(s)
+			return r, true
+		}
+		return s, false
+	}
+	out := string(b)
+	if strings.ContainsAny(out, "€£¢") {
+		out = strings.NewReplacer("€", "e", "£", "l", "¢", "c").Replace(out)
+	}
+	return out, true
+}
+
+// leetFoldL is leetFold with 1 and | read as "l" instead of "i".
+func leetFoldL(s string) string {
+	r, _ := leetFold(strings.NewReplacer("1", "l", "|", "l").Replace(s))
+	return r
+}
+
+// normalizeTerm turns a rule term into the token sequence the matcher
+// compares with page tokens.
+func normalizeTerm(term string) []string {
+	toks := tokenize(term, []segment{{zone: zoneBody, start: 0, end: len(term)}})
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, t.norm)
+	}
+	return out
+}

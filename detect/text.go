@@ -1,0 +1,411 @@
+package detect
+
+import (
+	"bytes"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/net/html/charset"
+)
+
+// Zones, in the order of the zone constants below.
+const (
+	zoneTitle uint8 = iota
+	zoneHeading
+	zoneMain
+	zoneBody
+	zoneAlt
+	zoneNav
+	numZones
+)
+
+var zoneNames = [numZones]string{"title", "heading", "main", "body", "alt", "nav"}
+
+// segment is a run of document text from one zone.
+type segment struct {
+	zone       uint8
+	start, end int
+}
+
+// document is a page reduced to text: every zone's text, concatenated with
+// newlines, plus the parsed tree for selector-based extraction.
+type document struct {
+	text  string
+	segs  []segment
+	title string // <title> or first h1, whitespace collapsed
+	h1    string
+	dom   *goquery.Document // nil for plain-text input
+}
+
+// decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
+// or a <meta charset> tag (windows-1251, GBK and the other WHATWG encodings).
+func decodeBody(body []byte, contentType string) string {
+	if utf8.Valid(body) && !strings.Contains(strings.ToLower(contentType), "charset") {
+		// Fast path: valid UTF-8 and no declared charset; a meta tag could
+		// still declare a legacy encoding, so peek at the head.
+		head := body
+		if len(head) > 1024 {
+			head = head[:1024]
+		}
+		if !bytes.Contains(bytes.ToLower(head), []byte("charset")) {
+			return string(body)
+		}
+	}
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	if enc == nil || name == "utf-8" {
+		return strings.ToValidUTF8(string(body), "\uFFFD")
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return strings.ToValidUTF8(string(body), "\uFFFD")
+	}
+	return string(out)
+}
+
+// looksLikeHTML reports whether the body should be parsed as HTML.
+func looksLikeHTML(s string, contentType string) bool {
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "text/plain") {
+		return false
+	}
+	if strings.Contains(ct, "html") {
+		return true
+	}
+	t := strings.TrimLeft(s, " \t\r\n\uFEFF")
+	return strings.HasPrefix(t, "<")
+}
+
+type textBuilder struct {
+	b    strings.Builder
+	segs []segment
+	cur  uint8
+	open bool
+	// pendingSpace: a space is due before the next text.
+	pendingSpace bool
+}
+
+func (tb *textBuilder) startZone(z uint8) {
+	if tb.open && tb.cur == z {
+		return
+	}
+	tb.closeSeg()
+	tb.cur = z
+	tb.open = true
+	tb.segs = append(tb.segs, segment{zone: z, start: tb.b.Len()})
+}
+
+func (tb *textBuilder) closeSeg() {
+	if tb.open {
+		tb.segs[len(tb.segs)-1].end = tb.b.Len()
+		if tb.segs[len(tb.segs)-1].end == tb.segs[len(tb.segs)-1].start {
+			tb.segs = tb.segs[:len(tb.segs)-1]
+		}
+		tb.open = false
+	}
+}
+
+// newline ends a line (block boundary); it belongs to no zone's words.
+func (tb *textBuilder) newline() {
+	n := tb.b.Len()
+	if n == 0 {
+		return
+	}
+	s := tb.b.String()
+	if s[n-1] == '\n' {
+		return
+	}
+	tb.b.WriteByte('\n')
+	tb.pendingSpace = false
+}
+
+// text appends s with whitespace collapsed.
+func (tb *textBuilder) text(z uint8, s string) {
+	if s == "" {
+		return
+	}
+	started := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
+			tb.pendingSpace = true
+			i++
+			continue
+		}
+		if !started {
+			tb.startZone(z)
+			started = true
+		}
+		if tb.pendingSpace {
+			n := tb.b.Len()
+			if n > 0 {
+				last := tb.b.String()[n-1]
+				if last != '\n' && last != ' ' {
+					tb.b.WriteByte(' ')
+				}
+			}
+			tb.pendingSpace = false
+		}
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
+				break
+			}
+			j++
+		}
+		tb.b.WriteString(s[i:j])
+		i = j
+	}
+}
+
+func (tb *textBuilder) done() (string, []segment) {
+	tb.closeSeg()
+	return tb.b.String(), tb.segs
+}
+
+// parseDocument turns a decoded body into zoned text. mainNodes are nodes a
+// profile marks as the product block.
+func parseDocument(s string, isHTML bool, mainSel string) *document {
+	if !isHTML {
+		return plainDocument(s)
+	}
+	root, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		return plainDocument(s)
+	}
+	dom := goquery.NewDocumentFromNode(root)
+	var mainNodes map[*html.Node]bool
+	if mainSel != "" {
+		if sel := dom.Find(mainSel); sel.Length() > 0 {
+			mainNodes = make(map[*html.Node]bool, sel.Length())
+			for _, n := range sel.Nodes {
+				mainNodes[n] = true
+			}
+		}
+	}
+	d := &document{dom: dom}
+	tb := &textBuilder{}
+	var walk func(n *html.Node, z uint8, inHead bool)
+	walk = func(n *html.Node, z uint8, inHead bool) {
+		switch n.Type {
+		case html.TextNode:
+			if !inHead {
+				tb.text(z, n.Data)
+			}
+			return
+		case html.ElementNode:
+		case html.DocumentNode:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c, z, inHead)
+			}
+			return
+		default:
+			return
+		}
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe, atom.Object:
+			return
+		case atom.Head:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c, z, true)
+			}
+			return
+		case atom.Title:
+			t := collapse(nodeText(n))
+			if d.title == "" {
+				d.title = t
+			}
+			tb.newline()
+			tb.text(zoneTitle, t)
+			tb.newline()
+			return
+		case atom.Meta:
+			// description meta: treat as body text of the head
+			if attr(n, "name") == "description" {
+				tb.newline()
+				tb.text(zoneBody, attr(n, "content"))
+				tb.newline()
+			}
+			return
+		}
+		if inHead {
+			return
+		}
+		nz := z
+		if z != zoneNav {
+			if mainNodes[n] {
+				nz = zoneMain
+			} else if isNavElement(n) {
+				nz = zoneNav
+			} else if z == zoneBody && mainNodes == nil && isMainElement(n) {
+				nz = zoneMain
+			}
+		}
+		switch n.DataAtom {
+		case atom.H1:
+			if nz != zoneNav {
+				if d.h1 == "" {
+					d.h1 = collapse(nodeText(n))
+				}
+				nz = zoneTitle
+			}
+		case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			if nz != zoneNav {
+				nz = zoneHeading
+			}
+		case atom.Img, atom.Area, atom.Input:
+			az := zoneAlt
+			if nz == zoneNav {
+				az = zoneNav
+			}
+			if a := attr(n, "alt"); a != "" {
+				tb.newline()
+				tb.text(az, a)
+				tb.newline()
+			}
+			if a := attr(n, "title"); a != "" {
+				tb.newline()
+				tb.text(az, a)
+				tb.newline()
+			}
+			if n.DataAtom == atom.Input {
+				if t := attr(n, "type"); t == "submit" || t == "button" {
+					tb.text(nz, attr(n, "value"))
+				}
+			}
+			return
+		case atom.Br, atom.Hr:
+			tb.newline()
+			return
+		}
+		block := isBlock(n.DataAtom)
+		if block {
+			tb.newline()
+		} else {
+			tb.pendingSpace = tb.pendingSpace || n.DataAtom == atom.Td || n.DataAtom == atom.Th
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, nz, false)
+		}
+		if block {
+			tb.newline()
+		}
+	}
+	walk(root, zoneBody, false)
+	d.text, d.segs = tb.done()
+	return d
+}
+
+// plainDocument treats the first non-empty line as the title.
+func plainDocument(s string) *document {
+	d := &document{text: s}
+	start := 0
+	for start < len(s) {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		if strings.TrimSpace(s[start:end]) != "" {
+			if d.title == "" {
+				d.title = collapse(s[start:end])
+				d.segs = append(d.segs, segment{zone: zoneTitle, start: start, end: end})
+			} else {
+				d.segs = append(d.segs, segment{zone: zoneMain, start: start, end: len(s)})
+				break
+			}
+		}
+		start = end + 1
+	}
+	return d
+}
+
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Tr: true, atom.Table: true,
+	atom.Section: true, atom.Article: true, atom.Main: true, atom.Header: true, atom.Footer: true, atom.Nav: true,
+	atom.Aside: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Blockquote: true, atom.Pre: true, atom.Form: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
+	atom.Button: true, atom.Option: true, atom.Select: true, atom.Label: true, atom.Figcaption: true,
+	atom.Caption: true, atom.Fieldset: true, atom.Legend: true, atom.Address: true, atom.Details: true, atom.Summary: true,
+	atom.Tbody: true, atom.Thead: true, atom.Tfoot: true, atom.Body: true, atom.Html: true,
+}
+
+func isBlock(a atom.Atom) bool { return blockAtoms[a] }
+
+var navWords = []string{"nav", "menu", "sidebar", "side-bar", "footer", "breadcrumb", "header", "topbar", "cookie", "banner", "widget", "related"}
+var mainWords = []string{"product", "listing", "item-detail", "description", "content", "offer", "main", "post", "article", "entry"}
+
+func isNavElement(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Footer, atom.Aside, atom.Header:
+		return true
+	}
+	if r := attr(n, "role"); r == "navigation" || r == "banner" || r == "contentinfo" || r == "complementary" {
+		return true
+	}
+	return attrHasWord(n, navWords)
+}
+
+func isMainElement(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Main, atom.Article:
+		return true
+	}
+	if attr(n, "role") == "main" {
+		return true
+	}
+	return attrHasWord(n, mainWords)
+}
+
+func attrHasWord(n *html.Node, words []string) bool {
+	for _, a := range n.Attr {
+		if a.Key != "class" && a.Key != "id" {
+			continue
+		}
+		v := strings.ToLower(a.Val)
+		for _, w := range words {
+			if strings.Contains(v, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var f func(*html.Node)
+	f = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+			return
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style) {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			f(c)
+		}
+	}
+	f(n)
+	return b.String()
+}
+
+// collapse trims and collapses whitespace.
+func collapse(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
