@@ -141,11 +141,12 @@ type Config struct {
 }
 
 // Control is the part of a Tor control-port client the crawler uses.
-// Package torctl's client satisfies it.
+// *torctl.Conn satisfies it (cmd/fentinel dials it and passes it in).
 type Control interface {
-	// GetInfo returns the value of a GETINFO key, e.g. "status/circuit-established".
-	GetInfo(ctx context.Context, key string) (string, error)
-	// NewNym asks Tor for new circuits (SIGNAL NEWNYM); Tor honours it at most every 10 s.
+	// CircuitEstablished reports GETINFO status/circuit-established.
+	CircuitEstablished(ctx context.Context) (bool, error)
+	// NewNym asks Tor for new circuits (SIGNAL NEWNYM); Tor honours it at
+	// most every 10 s and the client may refuse earlier calls.
 	NewNym(ctx context.Context) error
 }
 

@@ -228,12 +228,12 @@ func (c *Crawler) Preflight(ctx context.Context) error {
 		return fail("refuses unauthenticated SOCKS5", fmt.Errorf("method 0x%02x", reply[1]))
 	}
 	if c.cfg.Control != nil {
-		v, err := c.cfg.Control.GetInfo(ctx, "status/circuit-established")
+		ok, err := c.cfg.Control.CircuitEstablished(ctx)
 		if err != nil {
 			return fmt.Errorf("crawler: preflight: tor control port: GETINFO status/circuit-established: %w", err)
 		}
-		if strings.TrimSpace(v) != "1" {
-			return fmt.Errorf("crawler: preflight: %w (GETINFO status/circuit-established=%q): wait for Tor to bootstrap, check its log", ErrTorNotReady, v)
+		if !ok {
+			return fmt.Errorf("crawler: preflight: %w (GETINFO status/circuit-established=0): wait for Tor to bootstrap, check its log", ErrTorNotReady)
 		}
 	}
 	return nil
