@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/fentinel/fentinel/alert"
 	"github.com/fentinel/fentinel/schedule"
 )
 
@@ -30,6 +31,7 @@ type config struct {
 	AlertWait   duration      `yaml:"alert_wait"` // how long crawl waits for pending alerts
 	Crawl       crawlSettings `yaml:"crawl"`
 	Webhooks    []webhookConf `yaml:"webhooks"`
+	Alerts      alert.Config  `yaml:"alerts"` // sinks of every type, their routes and retry policy
 	Targets     []targetConf  `yaml:"targets"`
 	ControlPort string        `yaml:"control_port"` // Tor control port host:port (optional)
 	ControlAuth string        `yaml:"control_cookie"`

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+
+	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/detect"
+	"github.com/fentinel/fentinel/store"
+)
+
+// pipeline is the path every fetched page takes: detect, then store (which
+// queues alerts in the same transaction). It is safe for concurrent use.
+type pipeline struct {
+	detector *detect.Detector
+	db       *store.DB
+	routes   []fentinel.Route
+	log      *slog.Logger
+
+	pages, flagged, newFindings, changed, queued atomic.Int64
+}
+
+// handle detects and stores one page.
+func (p *pipeline) handle(ctx context.Context, page fentinel.Page) error {
+	v := p.detector.Detect(page)
+	res, err := p.db.SavePage(ctx, page, v, p.routes)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", page.URL, err)
+	}
+	p.pages.Add(1)
+	if v.Flagged {
+		p.flagged.Add(1)
+		p.log.Info("flagged", "url", page.URL, "score", v.Score, "severity", v.Severity.String(),
+			"substances", v.Substances, "finding", res.FindingID, "new", res.New, "changed", res.Changed)
+	}
+	if res.New {
+		p.newFindings.Add(1)
+	}
+	if res.Changed {
+		p.changed.Add(1)
+	}
+	p.queued.Add(int64(res.AlertsQueued))
+	return nil
+}
