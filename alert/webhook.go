@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/fentinel/fentinel"
@@ -94,15 +95,20 @@ type Webhook struct {
 
 // NewWebhook returns a Standard Webhooks sink posting to url. secret is
 // "whsec_<base64>", or several such secrets separated by spaces during key
-// rotation (each signs; the header carries every signature). client nil
+// rotation (each signs; the header carries every signature). An empty
+// secret sends unsigned messages (no webhook-signature header): receivers
+// cannot authenticate them, so use that only for local testing. client nil
 // means NewHTTPClient(DefaultTimeout).
 func NewWebhook(name, rawURL, secret string, client *http.Client) (*Webhook, error) {
 	if err := checkHTTPURL(rawURL); err != nil {
 		return nil, fmt.Errorf("alert: webhook %s: %w", name, err)
 	}
-	keys, err := parseSecrets(secret)
-	if err != nil {
-		return nil, fmt.Errorf("alert: webhook %s: %w", name, err)
+	var keys [][]byte
+	if strings.TrimSpace(secret) != "" {
+		var err error
+		if keys, err = parseSecrets(secret); err != nil {
+			return nil, fmt.Errorf("alert: webhook %s: %w", name, err)
+		}
 	}
 	if client == nil {
 		client = NewHTTPClient(DefaultTimeout)
@@ -158,13 +164,15 @@ func (w *Webhook) SendBatch(ctx context.Context, id string, alerts []fentinel.Al
 
 func (w *Webhook) post(ctx context.Context, id string, body []byte) error {
 	ts := w.now()
-	sig, err := signKeys(w.keys, id, ts, body)
-	if err != nil {
-		return &DeliveryError{Sink: w.name, Permanent: true, Err: err}
-	}
 	h := http.Header{}
 	h.Set(HeaderID, id)
 	h.Set(HeaderTimestamp, fmt.Sprint(ts.Unix()))
-	h.Set(HeaderSignature, sig)
+	if len(w.keys) > 0 {
+		sig, err := signKeys(w.keys, id, ts, body)
+		if err != nil {
+			return &DeliveryError{Sink: w.name, Permanent: true, Err: err}
+		}
+		h.Set(HeaderSignature, sig)
+	}
 	return postJSON(ctx, w.client, w.name, w.url, h, body, w.now, nil)
 }

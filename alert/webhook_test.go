@@ -189,7 +189,6 @@ func TestNewWebhookRejects(t *testing.T) {
 	tests := []struct{ name, url, secret string }{
 		{"relative url", "/hook", vecSecret},
 		{"ftp url", "ftp://127.0.0.1/x", vecSecret},
-		{"no secret", "http://127.0.0.1/x", ""},
 		{"bad secret", "http://127.0.0.1/x", "whsec_!!!"},
 	}
 	for _, tt := range tests {
@@ -232,5 +231,19 @@ func TestWebhookDigest(t *testing.T) {
 	}
 	if digestID(alerts[:2]) == id {
 		t.Fatal("digest id ignores membership")
+	}
+}
+
+func TestWebhookUnsigned(t *testing.T) {
+	c := newCapture(t, nil)
+	w, err := NewWebhook("hook", c.srv.URL, "", nil)
+	mustNoErr(t, err)
+	mustNoErr(t, w.Send(context.Background(), testAlert("msg_unsigned", 3)))
+	r := c.requests()[0]
+	if r.Header.Get(HeaderID) != "msg_unsigned" || r.Header.Get(HeaderTimestamp) == "" || r.Header.Get(HeaderSignature) != "" {
+		t.Fatalf("headers = %v", r.Header)
+	}
+	if err := Verify(vecSecret, r.Header, r.Body, time.Minute); !errors.Is(err, ErrMissingHeaders) {
+		t.Fatalf("Verify unsigned = %v", err)
 	}
 }
