@@ -100,7 +100,14 @@ func runCrawlCommand(ctx context.Context, env *environment, args []string) error
 		return &exitError{code: 2, err: err}
 	}
 	log := newLogger(env.stderr, cfg.LogFormat, cfg.LogLevel)
-	sum, err := crawlOnce(ctx, crawlJob{cfg: cfg, seeds: seeds, target: "cli", log: log})
+	job := crawlJob{cfg: cfg, seeds: seeds, target: "cli", log: log}
+	if isTerminal(env.stderr) {
+		job.progress = progressLine(env.stderr, time.Now())
+	}
+	sum, err := crawlOnce(ctx, job)
+	if job.progress != nil {
+		fmt.Fprintln(env.stderr)
+	}
 	if err != nil {
 		if errors.Is(err, crawler.ErrProxyUnreachable) {
 			return &exitError{code: 3, err: err}
@@ -118,8 +125,9 @@ type crawlJob struct {
 	target string // run label; also the frontier key for resumable crawls
 	log    *slog.Logger
 	client *http.Client // for webhook delivery; nil: a default client
-	// progress, when set, receives crawler counters while the crawl runs.
-	progress func(crawler.Stats)
+	// progress, when set, receives the crawler's counters and the number of
+	// flagged pages while the crawl runs.
+	progress func(st crawler.Stats, flagged int64)
 }
 
 // crawlSummary is what one pass did.
@@ -195,7 +203,6 @@ func crawlerConfig(job crawlJob) crawler.Config {
 		Timeout:      time.Duration(cs.Timeout),
 		MaxBodyBytes: cs.MaxBodyBytes,
 		Logger:       job.log,
-		Progress:     job.progress,
 	}
 }
 
@@ -245,11 +252,14 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 	sum.RunID = runID
 	ccfg.RunID = runID
 	ccfg.Frontier = db.Frontier(job.target)
+	p := &pipeline{detector: det, db: db, routes: routes, log: job.log}
+	if job.progress != nil {
+		ccfg.Progress = func(st crawler.Stats) { job.progress(st, p.flagged.Load()) }
+	}
 	c, err := crawler.New(ccfg)
 	if err != nil {
 		return sum, err
 	}
-	p := &pipeline{detector: det, db: db, routes: routes, log: job.log}
 	stats, crawlErr := c.Run(ctx, p.handle)
 	sum.Crawl = stats
 	sum.Pages, sum.Flagged, sum.New, sum.Changed, sum.AlertsQueued =
@@ -293,4 +303,22 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 		return sum, fmt.Errorf("crawl: %w", crawlErr)
 	}
 	return sum, nil
+}
+
+// progressLine returns a progress callback that redraws one terminal line:
+// pages, rate, errors, blocks and findings so far.
+func progressLine(w io.Writer, start time.Time) func(crawler.Stats, int64) {
+	return func(st crawler.Stats, flagged int64) {
+		secs := time.Since(start).Seconds()
+		rate := 0.0
+		if secs > 0 {
+			rate = float64(st.Fetched) / secs
+		}
+		blocked := 0
+		for _, n := range st.Blocked {
+			blocked += n
+		}
+		fmt.Fprintf(w, "\r\x1b[K%d pages  %.1f/s  %d queued  %d errors  %d blocked  %d flagged",
+			st.Fetched, rate, st.Pending, st.ErrorCount(), blocked, flagged)
+	}
 }
