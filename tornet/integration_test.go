@@ -204,9 +204,9 @@ func (r *recorder) streamCirc(t *testing.T, from int, user, host string) *torctl
 	return ev.Stream
 }
 
-func fetchOK(t *testing.T, n *Network, user, url string) string {
+func fetchOK(t *testing.T, socksAddr, user, url string) string {
 	t.Helper()
-	resp, err := Get(ctxFor(t, 90*time.Second), n.SocksAddr(), user, url)
+	resp, err := Get(ctxFor(t, 90*time.Second), socksAddr, user, url)
 	if err != nil {
 		t.Fatalf("fetch %s as %s: %v", url, user, err)
 	}
@@ -250,7 +250,7 @@ func TestFetchOnion(t *testing.T) {
 	for _, s := range sites {
 		t.Run(s.name, func(t *testing.T) {
 			start := time.Now()
-			body := fetchOK(t, n, "fetch-"+s.name, s.url("/listing/1"))
+			body := fetchOK(t, n.SocksAddr(), "fetch-"+s.name, s.url("/listing/1"))
 			if want := "synthetic market " + s.name + ", path /listing/1"; !strings.Contains(body, want) {
 				t.Fatalf("body %q lacks %q", body, want)
 			}
@@ -291,7 +291,7 @@ func TestIsolationBySOCKSUsername(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				fetchOK(t, n, f.user, f.url)
+				fetchOK(t, n.SocksAddr(), f.user, f.url)
 			}()
 		}
 		wg.Wait()
@@ -368,7 +368,7 @@ func TestNewNym(t *testing.T) {
 	ctx := ctxFor(t, 120*time.Second)
 
 	from := len(rec.snapshot())
-	fetchOK(t, n, "nym-user", a.url("/before"))
+	fetchOK(t, n.SocksAddr(), "nym-user", a.url("/before"))
 	before := rec.streamCirc(t, from, "nym-user", a.onion)
 
 	// NEWNYM through the limiter, then at once a second one: refused
@@ -409,7 +409,7 @@ func TestNewNym(t *testing.T) {
 	time.Sleep(time.Second)
 
 	from = len(rec.snapshot())
-	fetchOK(t, n, "nym-user", a.url("/after"))
+	fetchOK(t, n.SocksAddr(), "nym-user", a.url("/after"))
 	after := rec.streamCirc(t, from, "nym-user", a.onion)
 	if after.CircID == before.CircID {
 		t.Fatalf("same circuit %s before and after NEWNYM", before.CircID)

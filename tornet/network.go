@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -264,6 +265,11 @@ type ClientOptions struct {
 	// NoAuthorities replaces the network's authorities with one that does
 	// not exist (127.0.0.1:1), so the client can never bootstrap.
 	NoAuthorities bool
+	// Config, when set, replaces the client part of the torrc (SocksPort,
+	// ControlPort and their authentication), after replacing $SOCKS,
+	// $CONTROL and $DIR with the node's free ports and directory. It lets a
+	// test run a production torrc inside the private network.
+	Config []string
 }
 
 // StartClient starts one more tor client (SocksPort with the recommended
@@ -291,7 +297,16 @@ func (n *Network) StartClient(ctx context.Context, opts ClientOptions) (*Node, e
 	if opts.NoAuthorities {
 		auth = []string{"DirAuthority nowhere orport=2 no-v2 v3ident=" + strings.Repeat("A", 40) + " 127.0.0.1:1 " + strings.Repeat("F", 40)}
 	}
-	lines := append(commonTorrc(nd, auth), clientTorrc(nd, "")...)
+	lines := commonTorrc(nd, auth)
+	if opts.Config == nil {
+		lines = append(lines, clientTorrc(nd, "")...)
+	} else {
+		r := strings.NewReplacer("$SOCKS", strconv.Itoa(nd.socksPort), "$CONTROL", strconv.Itoa(nd.controlPort), "$DIR", nd.dir)
+		lines = append(lines, "ControlPortWriteToFile "+filepath.Join(nd.dir, "controlport"))
+		for _, l := range opts.Config {
+			lines = append(lines, r.Replace(l))
+		}
+	}
 	lines = append(lines, opts.Torrc...)
 	if err := nd.writeTorrc(lines); err != nil {
 		return nil, err
