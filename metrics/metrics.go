@@ -168,7 +168,9 @@ func New(info BuildInfo, src Source) *Metrics {
 
 // Handler serves the registry in the Prometheus exposition format.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg, ErrorHandling: promhttp.ContinueOnError})
+	// No HandlerOpts.Registry: it would add promhttp_* series, and every
+	// series here is fentinel_*.
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 }
 
 // Gatherer returns the registry, for tests and extra exporters.

@@ -121,6 +121,11 @@ func TestRunsAndAlertsExposed(t *testing.T) {
 func TestEverySeriesIsFentinel(t *testing.T) {
 	m := New(ReadBuildInfo(), staticSource{})
 	m.RunFinished("t", Run{Status: StatusFinished, Pages: map[string]int{"2xx": 1}})
+	for _, line := range strings.Split(scrape(t, m), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") && !strings.HasPrefix(line, Namespace+"_") {
+			t.Errorf("scraped series %q is not prefixed %s_", line, Namespace)
+		}
+	}
 	families, err := m.Gatherer().Gather()
 	if err != nil {
 		t.Fatalf("Gather: %v", err)
