@@ -93,9 +93,12 @@ type Config struct {
 	// mirror are reported under the primary host as Site, and links to a
 	// mirror are rewritten to the primary so a market is crawled once.
 	Mirrors map[string][]string
-	// DetectMirrors adds the valid v3 onions listed on a site's mirror page
-	// (a page whose path or title mentions "mirror") as mirrors of that site.
-	DetectMirrors bool
+	// IgnoreMirrorLists turns off mirror detection. By default the valid v3
+	// onions a site lists as its mirrors (links inside an element whose class
+	// or id mentions "mirror", or on a page whose path or title does) join
+	// that site's mirror group: they are reported under its key and never
+	// crawled a second time.
+	IgnoreMirrorLists bool
 	// Isolation is the session identity mixed into the per-site SOCKS
 	// credentials. Empty means a random identity per Crawler (fresh circuits
 	// every run). Never logged.

@@ -18,13 +18,13 @@ type link struct {
 
 // analysis is what the crawler needs from a page body.
 type analysis struct {
-	title      string
-	links      []link
-	refresh    int  // meta refresh delay in seconds, -1 when absent
-	queue      bool // DDoS-queue page (meta refresh plus queue wording)
-	captcha    bool
-	password   bool // has a password input
-	mirrorList bool // looks like a page listing mirror addresses
+	title    string
+	links    []link
+	refresh  int  // meta refresh delay in seconds, -1 when absent
+	queue    bool // DDoS-queue page (meta refresh plus queue wording)
+	captcha  bool
+	password bool     // has a password input
+	mirrors  []string // onion hosts listed as mirrors of this site
 }
 
 var (
@@ -82,8 +82,16 @@ func analyze(body []byte, base *url.URL) analysis {
 	if a.refresh >= 0 && (queueTextRe.MatchString(text) || queueTextRe.MatchString(a.title)) {
 		a.queue = true
 	}
-	lt := strings.ToLower(a.title)
-	a.mirrorList = strings.Contains(strings.ToLower(pageURL.Path), "mirror") || strings.Contains(lt, "mirror")
+	mirrorPage := strings.Contains(strings.ToLower(pageURL.Path), "mirror") || strings.Contains(strings.ToLower(a.title), "mirror")
+	doc.Find("a[href]").Each(func(_ int, s *goquery.Selection) {
+		u, err := base.Parse(strings.TrimSpace(s.AttrOr("href", "")))
+		if err != nil || !isOnion(u.Hostname()) {
+			return
+		}
+		if mirrorPage || inMirrorList(s) {
+			a.mirrors = append(a.mirrors, strings.ToLower(u.Hostname()))
+		}
+	})
 
 	seen := map[string]bool{}
 	add := func(raw string, pag bool) {
@@ -120,6 +128,21 @@ func analyze(body []byte, base *url.URL) analysis {
 		add(s.AttrOr("src", ""), false)
 	})
 	return a
+}
+
+// inMirrorList reports whether a link sits inside an element (up to four
+// levels up) whose class or id mentions "mirror".
+func inMirrorList(s *goquery.Selection) bool {
+	p := s.Parent()
+	for i := 0; i < 4 && p.Length() > 0; i++ {
+		for _, attr := range []string{"class", "id"} {
+			if strings.Contains(strings.ToLower(p.AttrOr(attr, "")), "mirror") {
+				return true
+			}
+		}
+		p = p.Parent()
+	}
+	return false
 }
 
 // isPaginationURL reports whether u is another page of the listing at

@@ -130,3 +130,18 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+func TestAnalyzeMirrors(t *testing.T) {
+	o, m1, m2, other := testOnion("home"), testOnion("m1"), testOnion("m2"), testOnion("other-market")
+	body := `<html><head><title>Market</title></head><body>
+<div class="mirrors"><h3>Mirrors</h3><ul><li><a href="http://` + m1 + `/">m1</a></li><li><a href="http://` + m2 + `/x">m2</a></li></ul></div>
+<p>Partner: <a href="http://` + other + `/">other market</a></p></body></html>`
+	a := analyze([]byte(body), mustURL(t, "http://"+o+"/"))
+	if len(a.mirrors) != 2 || a.mirrors[0] != m1 || a.mirrors[1] != m2 {
+		t.Fatalf("mirrors = %v, want [%s %s]", a.mirrors, m1, m2)
+	}
+	a = analyze([]byte(`<title>Official mirrors</title><a href="http://`+other+`/">x</a>`), mustURL(t, "http://"+o+"/"))
+	if len(a.mirrors) != 1 {
+		t.Fatalf("mirror page: %v", a.mirrors)
+	}
+}

@@ -23,6 +23,7 @@ var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 const (
 	maxQueueWaitsPerURL = 5
 	loginWallsToBlock   = 3
+	captchasToBlock     = 3
 	captchaHold         = time.Hour
 	queueMargin         = time.Second // added to an advertised queue refresh: never early
 	pollInterval        = time.Second
@@ -81,6 +82,7 @@ type run struct {
 	mu         sync.Mutex
 	queueWaits map[string]int
 	loginWalls map[string]int
+	captchas   map[string]int
 
 	nymBusy atomic.Bool
 	nymWG   sync.WaitGroup
@@ -114,7 +116,7 @@ func (c *Crawler) RunInfo(ctx context.Context, handle Handler) (Stats, error) {
 		stats: newStatsBox(), traps: newTrapGuard(),
 		workCtx: workCtx, hardCtx: hardCtx,
 		interval:   time.Duration(float64(time.Second) / c.cfg.PerHostRate),
-		queueWaits: map[string]int{}, loginWalls: map[string]int{},
+		queueWaits: map[string]int{}, loginWalls: map[string]int{}, captchas: map[string]int{},
 	}
 	r.wire0 = c.wire.Load()
 
@@ -781,8 +783,15 @@ func (r *run) page(it fentinel.QueuedURL, resp *colly.Response, cctx *colly.Cont
 	}
 	if a.captcha {
 		r.stats.update(func(s *Stats) { s.Blocked[BlockedCaptcha]++ })
-		r.c.log.Warn("crawler: captcha page: site needs a human (solve it in Tor Browser and pass the session cookie)", "site", it.Site)
-		o.block = BlockedCaptcha
+		r.mu.Lock()
+		r.captchas[it.Site]++
+		n := r.captchas[it.Site]
+		r.mu.Unlock()
+		r.c.log.Warn("crawler: captcha page: needs a human (solve it in Tor Browser and pass the session cookie)", "site", it.Site)
+		if n >= captchasToBlock {
+			// Captcha everywhere: the whole site waits for a human.
+			o.block = BlockedCaptcha
+		}
 		o.deferred = now.Add(captchaHold)
 		if err := r.c.frontier.Retry(r.workCtx, it, o.deferred, BlockedCaptcha); err != nil {
 			r.c.log.Warn("crawler: frontier retry", "url", it.URL, "err", err)
@@ -854,8 +863,8 @@ func (r *run) page(it fentinel.QueuedURL, resp *colly.Response, cctx *colly.Cont
 	}
 	added := 0
 	if isHTML {
-		if cfg.DetectMirrors && a.mirrorList {
-			r.detectMirrors(it.Site, a.links)
+		if !cfg.IgnoreMirrorLists && len(a.mirrors) > 0 {
+			r.detectMirrors(it.Site, a.mirrors)
 		}
 		children := r.children(it, reqURL, a.links)
 		if len(children) > 0 {
@@ -944,12 +953,8 @@ func (r *run) children(it fentinel.QueuedURL, parent *url.URL, links []link) []f
 
 // detectMirrors adds the valid v3 onions linked from a mirror-list page as
 // mirrors of site.
-func (r *run) detectMirrors(site string, links []link) {
-	for _, l := range links {
-		h := strings.ToLower(l.url.Hostname())
-		if !isOnion(h) {
-			continue
-		}
+func (r *run) detectMirrors(site string, hosts []string) {
+	for _, h := range hosts {
 		if r.c.scope.addMirror(site, h) {
 			r.stats.update(func(s *Stats) { s.MirrorsFound++ })
 			r.c.log.Info("crawler: mirror detected", "site", site, "mirror", h)
