@@ -19,6 +19,8 @@ const (
 	titleStrong     = 0.5
 	titleDecoyVeto  = 0.85
 	bodyDecoyFactor = 0.6
+	genreSaturation = 4   // zone-weighted distinct cue terms at which a genre frame is at full strength
+	saleShield      = 0.6 // how much of a genre decoy a full sale frame cancels
 )
 
 // mention is one substance match with its weight after context.
@@ -158,7 +160,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	ctxPresent := make([]bool, len(d.ctxs))
 	for _, m := range cues {
 		e := &d.entries[m.e]
-		if e.kind == kCtx {
+		if e.kind == kCtx && toks[m.i].zone != zoneNav {
 			if _, ok := d.neutraliser(toks, windows, m, ""); !ok {
 				ctxPresent[e.idx] = true
 			}
@@ -208,7 +210,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		if f.weight == 0 || genreSum[i] == 0 {
 			continue
 		}
-		st := f.weight * math.Min(1, genreSum[i]/2)
+		st := f.weight * math.Min(1, genreSum[i]/genreSaturation)
 		if f.product {
 			product *= 1 - st
 		} else {
@@ -246,7 +248,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			v *= d.decoys[d.frameIndex(id)].damp
 			mn.neutralised = id
 		}
-		if mn.ambiguous {
+		{
 			if fi, ok := classDecoy[si.class]; ok {
 				v *= d.decoys[fi].damp
 				mn.neutralised = d.decoys[fi].id
@@ -281,7 +283,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	// Per-substance evidence: noisy-or of the two best mentions.
 	type agg struct{ best, second float64 }
 	per := make(map[int]*agg)
-	titleSub := false
+	titleSub, strongStandalone := false, false
 	for _, mn := range subs {
 		if mn.value <= 0 {
 			continue
@@ -296,8 +298,14 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		} else if mn.value > a.second {
 			a.second = mn.value
 		}
-		if !d.subs[mn.sub].secondary && toks[mn.m.i].zone == zoneTitle && mn.value >= titleStrong*d.zoneW[zoneTitle] {
-			titleSub = true
+		if !d.subs[mn.sub].secondary && mn.neutralised == "" && mn.value >= titleStrong {
+			switch toks[mn.m.i].zone {
+			case zoneTitle:
+				titleSub = true
+				strongStandalone = true
+			case zoneHeading, zoneMain:
+				strongStandalone = true
+			}
 		}
 	}
 	E := 0.0
@@ -311,11 +319,13 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 
 	score := E * (sc.SaleFloor + (1-sc.SaleFloor)*F)
-	score *= 1 - Dg*(1-F*F)
+	// A strong sale frame shields a listing that pastes news or
+	// pharmacology text, but only partly.
+	score *= 1 - Dg*(1-saleShield*F*F)
 	switch {
 	case titleDecoy && !titleSub:
 		score *= 1 - titleDecoyVeto
-	case !titleSub:
+	case !titleSub && !strongStandalone:
 		score *= 1 - Dp*bodyDecoyFactor
 	default:
 		score *= 1 - Dp*0.15
@@ -361,9 +371,15 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	sort.SliceStable(subs, func(a, b int) bool { return subs[a].value > subs[b].value })
 	var subEv []fentinel.Evidence
 	perRule := map[string]int{}
+	seenAt := map[[2]int32]bool{}
 	for _, mn := range subs {
 		if mn.value <= 0 && mn.neutralised == "" {
 			continue
+		}
+		if k := [2]int32{int32(mn.sub), mn.m.i}; seenAt[k] {
+			continue
+		} else {
+			seenAt[k] = true
 		}
 		rule := "substance:" + d.subs[mn.sub].name
 		if perRule[rule] >= maxPerRule {

@@ -59,3 +59,11 @@ func dumpEvidence(v fentinel.Verdict) string {
 	}
 	return b.String()
 }
+
+func mustDefault() *rules.Set {
+	rs, err := rules.Default()
+	if err != nil {
+		panic(err)
+	}
+	return rs
+}

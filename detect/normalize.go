@@ -62,6 +62,9 @@ func computeFold(r rune) string {
 	if r == 'ß' || r == 'ẞ' {
 		return "ss"
 	}
+	if l, ok := latinLookalikes[r]; ok {
+		return l
+	}
 	d := norm.NFKD.String(string(r))
 	var b strings.Builder
 	for _, c := range d {
@@ -266,6 +269,15 @@ func nextIsLetter(s string, i int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
 	return unicode.IsLetter(r)
+}
+
+// latinLookalikes are Latin letters that NFKD leaves alone but readers see
+// as plain ASCII: hooked, small-capital and dotless forms.
+var latinLookalikes = map[rune]string{
+	'ƒ': "f", 'ꜰ': "f", 'ɑ': "a", 'ɐ': "a", 'ı': "i", 'ȷ': "j", 'ɡ': "g", 'ʏ': "y", 'ᴀ': "a", 'ʙ': "b", 'ᴄ': "c",
+	'ᴅ': "d", 'ᴇ': "e", 'ɢ': "g", 'ʜ': "h", 'ɪ': "i", 'ᴊ': "j", 'ᴋ': "k", 'ʟ': "l", 'ᴍ': "m", 'ɴ': "n", 'ᴏ': "o",
+	'ᴘ': "p", 'ʀ': "r", 'ꜱ': "s", 'ᴛ': "t", 'ᴜ': "u", 'ᴠ': "v", 'ᴡ': "w", 'ᴢ': "z", 'ł': "l", 'đ': "d", 'ø': "o",
+	'ŧ': "t", 'ɫ': "l", 'ɲ': "n", 'ƞ': "n", 'ʋ': "v", 'ɣ': "y",
 }
 
 // Confusable letters between Latin and Cyrillic/Greek (lower case).

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/andybalholm/cascadia"
 	"github.com/fentinel/fentinel"
@@ -469,6 +470,9 @@ func (l *loader) checkList(list []string, n *yaml.Node, p Pos, what string) int 
 		if t == "" {
 			l.add(Pos{p.File, p.Line}, "%s: empty term", what)
 			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(t); utf8.RuneCountInString(t) < 2 && r < 0x2E80 {
+			l.add(Pos{p.File, termLine(n, term, p.Line)}, "%s: term %q is too short (a flow list splits at commas: quote terms that contain one)", what, term)
 		}
 		key := strings.ToLower(t)
 		if seen[key] {

@@ -77,7 +77,7 @@ type Frame struct {
 	Damp    float64  `yaml:"damp"`    // decoys: factor applied to a neutralised mention (default from scoring)
 	Product bool     `yaml:"product"` // decoys: the cue names a product (test strips, naloxone); in the title it decides the page
 	Classes []string `yaml:"classes"` // decoys: neutralise only mentions of these classes (default: all)
-	Page    bool     `yaml:"page"`    // decoys with Classes: neutralise those classes' ambiguous terms page-wide
+	Page    bool     `yaml:"page"`    // decoys with Classes: neutralise every mention of those classes page-wide
 
 	// Pos is where the frame was defined.
 	Pos Pos `yaml:"-"`

@@ -133,6 +133,7 @@ func TestLintErrorsNameFileAndLine(t *testing.T) {
 		{"bad-weight.yaml", 8, "weight 1.5 out of range"},
 		{"unknown-context.yaml", 6, `unknown context "nowhere"`},
 		{"test-unknown-substance.yaml", 10, `unknown substance "fentanil"`},
+		{"short-term.yaml", 5, `term "4" is too short`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
