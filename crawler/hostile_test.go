@@ -250,3 +250,37 @@ func TestHostileLoginWithSessionCookie(t *testing.T) {
 		})
 	}
 }
+
+// TestBombAndBigPageWireBytes measures what the crawler reads from the
+// proxy for the gzip bomb and the 25 MB page alone.
+func TestBombAndBigPageWireBytes(t *testing.T) {
+	sim := startSim(t, marketsim.Options{Hostile: true})
+	lab, _ := sim.Lab()
+	for _, tt := range []struct {
+		path    string
+		maxWire int64
+	}{
+		{marketsim.LabBomb, 64 << 10},
+		{marketsim.LabBig, 3 << 20},
+	} {
+		cfg := hostileConfig(sim, &dialLog{})
+		cfg.Seeds = []string{"http://" + lab.Onion + tt.path}
+		cfg.MaxDepth = 1
+		c, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var col collector
+		st, err := c.RunInfo(context.Background(), col.handle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(col.pages) != 1 || !col.pages[0].Truncated || int64(len(col.pages[0].Body)) != cfg.MaxBodyBytes {
+			t.Fatalf("%s: pages %d", tt.path, len(col.pages))
+		}
+		t.Logf("%s: body kept %d bytes (cap %d), %d bytes read from the proxy", tt.path, len(col.pages[0].Body), cfg.MaxBodyBytes, st.WireBytes)
+		if st.WireBytes > tt.maxWire {
+			t.Errorf("%s: read %d bytes from the proxy, want at most %d", tt.path, st.WireBytes, tt.maxWire)
+		}
+	}
+}
