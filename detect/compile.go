@@ -67,6 +67,7 @@ type frameInfo struct {
 	after   int
 	damp    float64
 	product bool
+	title   bool
 	classes map[string]bool
 	page    bool
 }
@@ -145,7 +146,7 @@ func New(rs *rules.Set) (*Detector, error) {
 		d.addTerms(f.Terms, kSale, i)
 	}
 	for i, f := range rs.Decoys {
-		fi := frameInfo{id: f.ID, weight: f.Weight, before: f.Before, after: f.After, damp: f.Damp, product: f.Product, page: f.Page}
+		fi := frameInfo{id: f.ID, weight: f.Weight, before: f.Before, after: f.After, damp: f.Damp, product: f.Product, page: f.Page, title: f.Title}
 		if fi.damp == 0 {
 			fi.damp = rs.Scoring.Damp
 		}

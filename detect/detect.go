@@ -69,7 +69,7 @@ func pageHost(p fentinel.Page) string {
 
 func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verdict {
 	toks := tokenize(doc.text, doc.segs)
-	ms := d.findMatches(toks)
+	ms := d.findMatches(doc.text, toks)
 	prices, qtys := scanNumbers(doc.text, toks)
 	ex := d.extract(doc, raw, toks, prices, qtys, prof)
 
@@ -85,7 +85,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			subs = append(subs, mention{m: m, sub: e.idx, ambiguous: e.form == fAmbig})
 		case kDecoy:
 			cues = append(cues, m)
-			if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 {
+			if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 || f.title {
 				windows = append(windows, m)
 			}
 		default:
@@ -445,10 +445,13 @@ func (d *Detector) neutraliser(toks []token, windows []match, m match, class str
 			// Cues are only cancelled by negations ("no fent", "not pressed").
 			continue
 		}
-		if toks[w.i].sent != toks[m.i].sent && toks[w.j-1].sent != toks[m.j-1].sent {
+		hit := false
+		if f.title && class != "" && toks[w.i].zone == zoneTitle && toks[m.i].zone == zoneTitle && absDiff(w.i, m.i) < 40 {
+			hit = true
+		}
+		if !hit && toks[w.i].sent != toks[m.i].sent && toks[w.j-1].sent != toks[m.j-1].sent {
 			continue
 		}
-		hit := false
 		if f.before > 0 && w.j <= m.i && int(m.i-w.j) < f.before {
 			hit = true
 		}
@@ -460,6 +463,13 @@ func (d *Detector) neutraliser(toks []token, windows []match, m match, class str
 		}
 	}
 	return best, best != ""
+}
+
+func absDiff(a, b int32) int32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }
 
 // isNegation: decoy frames that negate rather than reframe (no page weight,

@@ -82,7 +82,7 @@ func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
 }
 
 // findMatches runs the compiled dictionary over the tokens.
-func (d *Detector) findMatches(toks []token) []match {
+func (d *Detector) findMatches(text string, toks []token) []match {
 	var out []match
 	var vbuf []string
 	for i := range toks {
@@ -126,6 +126,10 @@ func (d *Detector) findMatches(toks []token) []match {
 		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
 		if !t.han && t.gap != gapBreak {
 			out = d.splitMatches(toks, i, out)
+		}
+		// Masked letters: "f*nt*nyl", "FENT___NYL".
+		if !t.han && t.letters && i+1 < len(toks) {
+			out = d.maskedMatches(text, toks, i, out)
 		}
 		if !subFound && !t.han && len(t.norm) >= 5 {
 			out = d.fuzzyMatches(t, i, vs, out)
@@ -309,4 +313,73 @@ func resolve(ms []match) []match {
 		}
 	}
 	return out
+}
+
+// isMask reports characters used to hide letters.
+func isMask(c byte) bool { return c == '*' || c == '_' || c == '#' || c == '?' }
+
+// maskedMatches reads runs of mask characters between word pieces as
+// missing letters and compares the pattern with the fuzzy-matchable names.
+func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) []match {
+	var pat []byte
+	masked := false
+	for j := i; j < len(toks) && j < i+8; j++ {
+		t := &toks[j]
+		if t.han {
+			break
+		}
+		piece := t.norm
+		if t.leet {
+			if v, ok := leetFold(piece); ok {
+				piece = v
+			}
+		}
+		pat = append(pat, piece...)
+		if masked && len(pat) >= 6 {
+			for fi := range d.fuzzy {
+				f := &d.fuzzy[fi]
+				if f.key[0] == pat[0] && maskMatch(string(pat), f.key) {
+					return append(out, match{e: f.e, i: int32(i), j: int32(j + 1), how: howSplit})
+				}
+			}
+		}
+		if j+1 >= len(toks) {
+			break
+		}
+		sep := text[t.end:toks[j+1].start]
+		if len(sep) == 0 || len(sep) > 3 {
+			break
+		}
+		for k := 0; k < len(sep); k++ {
+			if !isMask(sep[k]) {
+				return out
+			}
+		}
+		for k := 0; k < len(sep); k++ {
+			pat = append(pat, '?')
+		}
+		masked = true
+	}
+	return out
+}
+
+// maskMatch matches a pattern where each run of n '?' stands for 1..n
+// letters of key.
+func maskMatch(pat, key string) bool {
+	if pat == "" {
+		return key == ""
+	}
+	if pat[0] != '?' {
+		return key != "" && key[0] == pat[0] && maskMatch(pat[1:], key[1:])
+	}
+	n := 0
+	for n < len(pat) && pat[n] == '?' {
+		n++
+	}
+	for k := 1; k <= n && k <= len(key); k++ {
+		if maskMatch(pat[n:], key[k:]) {
+			return true
+		}
+	}
+	return false
 }

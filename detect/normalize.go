@@ -82,6 +82,9 @@ func fold(r rune) string {
 		foldOnce.Do(buildFoldTable)
 		return foldTable[r]
 	}
+	if l, ok := latinLookalikes[r]; ok {
+		return l
+	}
 	if r >= 0xFF00 && r <= 0xFFEF || r >= 0x1D400 && r <= 0x1D7FF || r >= 0x1F100 && r <= 0x1F1FF {
 		return computeFold(r)
 	}

@@ -282,7 +282,7 @@ func (l *loader) parseFile(f File) {
 var (
 	substanceKeys = []string{"name", "class", "severity", "weight", "fuzzy", "aliases", "brands", "abbreviations", "cas", "ambiguous", "context"}
 	saleKeys      = []string{"id", "weight", "builtin", "terms"}
-	decoyKeys     = []string{"id", "weight", "terms", "before", "after", "damp", "product", "classes", "page"}
+	decoyKeys     = []string{"id", "weight", "terms", "before", "after", "damp", "product", "classes", "page", "title"}
 	contextKeys   = []string{"id", "terms"}
 	scoringKeys   = []string{"threshold", "zones", "class_severity", "secondary", "evasion_weight", "fuzzy_weight", "abbrev_weight", "ambiguous_weight", "damp", "sale_floor", "suffixes"}
 	profileKeys   = []string{"id", "hosts", "title", "price", "vendor", "ships_from", "ships_to", "main"}

@@ -77,6 +77,7 @@ type Frame struct {
 	Damp    float64  `yaml:"damp"`    // decoys: factor applied to a neutralised mention (default from scoring)
 	Product bool     `yaml:"product"` // decoys: the cue names a product (test strips, naloxone); in the title it decides the page
 	Classes []string `yaml:"classes"` // decoys: neutralise only mentions of these classes (default: all)
+	Title   bool     `yaml:"title"`   // decoys: in the title, neutralise every substance mention of the title (books, merch, equipment)
 	Page    bool     `yaml:"page"`    // decoys with Classes: neutralise every mention of those classes page-wide
 
 	// Pos is where the frame was defined.

@@ -57,6 +57,7 @@ func main() {
 	}
 	g.englishExtras()
 	g.hardCases()
+	g.hardBatch()
 	if err := g.write(*out); err != nil {
 		log.Fatal(err)
 	}
