@@ -12,7 +12,9 @@ package tornet
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -53,6 +55,26 @@ type Service struct {
 	// Seed, when set, fixes the onion address (SyntheticOnion(Seed)); when
 	// empty, tor generates a fresh key.
 	Seed string
+	// Key, when set, is the service's ed25519 key (it overrides Seed), for
+	// publishing a fixture whose onion name is derived elsewhere.
+	Key ed25519.PrivateKey
+}
+
+func (s Service) key() ed25519.PrivateKey {
+	if s.Key != nil {
+		return s.Key
+	}
+	if s.Seed != "" {
+		return seedKey(s.Seed)
+	}
+	return nil
+}
+
+func (s Service) port() int {
+	if s.Port == 0 {
+		return 80
+	}
+	return s.Port
 }
 
 // Options configures Start.
@@ -165,7 +187,11 @@ func (n *Network) OnionAddress() string {
 }
 
 // OnionAddresses returns the onion address of every service, in order.
-func (n *Network) OnionAddresses() []string { return append([]string(nil), n.onions...) }
+func (n *Network) OnionAddresses() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]string(nil), n.onions...)
+}
 
 // SocksAddr returns the client's SocksPort address (127.0.0.1:PORT).
 func (n *Network) SocksAddr() string { return n.client.SocksAddr() }
@@ -347,41 +373,97 @@ func (n *Network) waitReachable(ctx context.Context, svcs []Service) error {
 			return err
 		}
 		h := strings.TrimSpace(host)
-		if svcs[i].Seed != "" && h != SyntheticOnion(svcs[i].Seed) {
-			return fmt.Errorf("tornet: service %d: tor says %s, key file says %s", i, h, SyntheticOnion(svcs[i].Seed))
+		if k := svcs[i].key(); k != nil && h != OnionAddress(k.Public().(ed25519.PublicKey)) {
+			return fmt.Errorf("tornet: service %d: tor says %s, key file says %s", i, h, OnionAddress(k.Public().(ed25519.PublicKey)))
 		}
 		n.onions = append(n.onions, h)
 	}
-	// A fetch before the descriptor is on the HSDirs makes the client mark
-	// them "recently queried" for 15 min, so wait for the upload first.
+	if err := n.waitUploaded(ctx, c, n.onions); err != nil {
+		return err
+	}
+	for i, onion := range n.onions {
+		if err := n.probe(ctx, c, fmt.Sprintf("http://%s:%d/", onion, svcs[i].port())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitUploaded waits for an HS_DESC UPLOADED event for every onion; c must
+// be subscribed to HS_DESC. A fetch before the descriptor is on the HSDirs
+// makes the client mark them "recently queried" for 15 min, hence the wait.
+func (n *Network) waitUploaded(ctx context.Context, c *torctl.Conn, onions []string) error {
+	want := map[string]bool{}
+	for _, o := range onions {
+		want[o] = true
+	}
 	uploaded := map[string]bool{}
-	for len(uploaded) < len(n.onions) {
+	for len(uploaded) < len(want) {
 		select {
 		case ev, ok := <-c.Events():
 			if !ok {
 				return fmt.Errorf("tornet: control connection closed while waiting for descriptor upload")
 			}
 			f := strings.Fields(ev.Raw)
-			if ev.Type == "HS_DESC" && len(f) >= 3 && f[1] == "UPLOADED" {
+			if ev.Type == "HS_DESC" && len(f) >= 3 && f[1] == "UPLOADED" && want[f[2]+".onion"] {
 				uploaded[f[2]+".onion"] = true
 			}
 		case <-n.client.proc.exited:
 			return fmt.Errorf("tornet: %s exited while waiting for descriptor upload", n.client.Name)
 		case <-ctx.Done():
-			return fmt.Errorf("tornet: waiting for onion descriptor upload (%d of %d uploaded): %w", len(uploaded), len(n.onions), ctx.Err())
+			return fmt.Errorf("tornet: waiting for onion descriptor upload (%d of %d uploaded): %w", len(uploaded), len(want), ctx.Err())
 		}
 	}
-	n.log.Info("tornet: descriptors uploaded")
-	for i, onion := range n.onions {
-		port := svcs[i].Port
-		if port == 0 {
-			port = 80
-		}
-		if err := n.probe(ctx, c, fmt.Sprintf("http://%s:%d/", onion, port)); err != nil {
-			return err
-		}
-	}
+	n.log.Info("tornet: descriptors uploaded", "onions", len(want))
 	return nil
+}
+
+// AddService publishes one more onion service on the running client
+// (ADD_ONION with Flags=Detach, so it outlives the control connection) and
+// returns its address once it answers an HTTP request through the
+// SocksPort. With Service.Key or Seed the address is fixed by that key.
+func (n *Network) AddService(ctx context.Context, svc Service) (string, error) {
+	if !strings.HasPrefix(svc.Target, "127.0.0.1:") {
+		return "", fmt.Errorf("tornet: add service: target %q is not on 127.0.0.1", svc.Target)
+	}
+	c, err := torctl.Dial(ctx, n.ControlAddr(), torctl.Auth{})
+	if err != nil {
+		return "", fmt.Errorf("tornet: add service: %w", err)
+	}
+	defer c.Close()
+	if err := c.SetEvents(ctx, "HS_DESC"); err != nil {
+		return "", fmt.Errorf("tornet: add service: %w", err)
+	}
+	keyArg := "NEW:ED25519-V3"
+	if k := svc.key(); k != nil {
+		keyArg = "ED25519-V3:" + base64.StdEncoding.EncodeToString(expandedKey(k))
+	}
+	r, err := c.Do(ctx, fmt.Sprintf("ADD_ONION %s Flags=DiscardPK,Detach Port=%d,%s", keyArg, svc.port(), svc.Target))
+	if err != nil {
+		return "", fmt.Errorf("tornet: add service: %w", err)
+	}
+	var onion string
+	for _, l := range r.Lines {
+		if id, ok := strings.CutPrefix(l.Text, "ServiceID="); ok {
+			onion = id + ".onion"
+		}
+	}
+	if onion == "" {
+		return "", fmt.Errorf("tornet: add service: no ServiceID in ADD_ONION reply")
+	}
+	if k := svc.key(); k != nil && onion != OnionAddress(k.Public().(ed25519.PublicKey)) {
+		return "", fmt.Errorf("tornet: add service: tor says %s, key says %s", onion, OnionAddress(k.Public().(ed25519.PublicKey)))
+	}
+	if err := n.waitUploaded(ctx, c, []string{onion}); err != nil {
+		return "", err
+	}
+	if err := n.probe(ctx, c, fmt.Sprintf("http://%s:%d/", onion, svc.port())); err != nil {
+		return "", err
+	}
+	n.mu.Lock()
+	n.onions = append(n.onions, onion)
+	n.mu.Unlock()
+	return onion, nil
 }
 
 func (n *Network) waitCircuits(ctx context.Context, c *torctl.Conn) error {

@@ -60,8 +60,14 @@ func (nd *Node) PID() int {
 // Running reports whether the tor process is still running.
 func (nd *Node) Running() bool { return nd.proc != nil && nd.proc.running() }
 
-// LogTail returns the last lines of the node's notice log.
-func (nd *Node) LogTail(lines int) string { return tail(nd.logPath(), lines) }
+// LogTail returns the last lines of the node's notice log, or of tor's
+// console output when tor stopped before opening its log.
+func (nd *Node) LogTail(lines int) string {
+	if _, err := os.Stat(nd.logPath()); err != nil {
+		return tail(filepath.Join(nd.dir, "tor.out"), lines)
+	}
+	return tail(nd.logPath(), lines)
+}
 
 // Stop stops this node (SIGTERM, SIGKILL after 5 s) and waits for it.
 func (nd *Node) Stop() { nd.stop() }
@@ -84,8 +90,16 @@ func (nd *Node) writeTorrc(lines []string) error {
 }
 
 func (nd *Node) start() error {
-	cmd := exec.Command("tor", "-f", nd.torrcPath(), "--quiet")
+	// Warnings and errors before the log file opens (a bad torrc) go to
+	// tor.out; LogTail shows it when there is no notice log.
+	out, err := os.OpenFile(filepath.Join(nd.dir, "tor.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("tornet: %s: %w", nd.Name, err)
+	}
+	defer out.Close() // the child has its own copy
+	cmd := exec.Command("tor", "-f", nd.torrcPath(), "--hush")
 	cmd.Dir = nd.dir
+	cmd.Stdout, cmd.Stderr = out, out
 	p, err := startProc(nd.Name, cmd)
 	if err != nil {
 		return err
@@ -106,7 +120,7 @@ func commonTorrc(nd *Node, dirAuth []string) []string {
 	lines := []string{
 		"TestingTorNetwork 1",
 		"DataDirectory " + nd.dir,
-		"Nickname " + nd.Name,
+		"Nickname " + nickname(nd.Name),
 		"PathsNeededToBuildCircuits 0.25",
 		"GeoIPFile /dev/null",
 		"GeoIPv6File /dev/null",
@@ -115,6 +129,21 @@ func commonTorrc(nd *Node, dirAuth []string) []string {
 		"__OwningControllerProcess " + strconv.Itoa(os.Getpid()),
 	}
 	return append(lines, dirAuth...)
+}
+
+// nickname makes a valid tor nickname (1-19 letters and digits) of name.
+func nickname(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	if s == "" {
+		s = "node"
+	}
+	return s[:min(len(s), 19)]
 }
 
 // clientTorrc is the client part: SocksPort with the recommended flags,
@@ -267,19 +296,15 @@ func (n *Network) startClient(svcs []Service) error {
 		if err := os.MkdirAll(hs, 0o700); err != nil {
 			return fmt.Errorf("tornet: %w", err)
 		}
-		if s.Seed != "" {
-			if err := writeServiceKey(hs, seedKey(s.Seed)); err != nil {
+		if k := s.key(); k != nil {
+			if err := writeServiceKey(hs, k); err != nil {
 				return err
 			}
-		}
-		port := s.Port
-		if port == 0 {
-			port = 80
 		}
 		if !strings.HasPrefix(s.Target, "127.0.0.1:") {
 			return fmt.Errorf("tornet: service %d: target %q is not on 127.0.0.1", i, s.Target)
 		}
-		lines = append(lines, "HiddenServiceDir "+hs, fmt.Sprintf("HiddenServicePort %d %s", port, s.Target))
+		lines = append(lines, "HiddenServiceDir "+hs, fmt.Sprintf("HiddenServicePort %d %s", s.port(), s.Target))
 	}
 	if err := n.client.writeTorrc(lines); err != nil {
 		return err
@@ -292,14 +317,14 @@ func (n *Network) startClient(svcs []Service) error {
 func relayFingerprint(nd *Node) (string, error) {
 	out, err := run("tor", "", "--quiet", "--list-fingerprint",
 		"--DataDirectory", nd.dir, "--ORPort", strconv.Itoa(nd.orPort),
-		"--Nickname", nd.Name, "--Address", "127.0.0.1",
+		"--Nickname", nickname(nd.Name), "--Address", "127.0.0.1",
 		"--DirAuthority", "x 127.0.0.1:1 "+strings.Repeat("f", 40))
 	if err != nil {
 		return "", err
 	}
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
-		if len(f) >= 2 && f[0] == nd.Name {
+		if len(f) >= 2 && f[0] == nickname(nd.Name) {
 			fp := strings.Join(f[1:], "")
 			if len(fp) == 40 {
 				return fp, nil

@@ -49,11 +49,7 @@ func seedKey(seed string) ed25519.PrivateKey {
 // (hs_ed25519_secret_key holds tor's 64-byte expanded secret key), so the
 // service's onion address is fixed by the seed.
 func writeServiceKey(dir string, key ed25519.PrivateKey) error {
-	h := sha512.Sum512(key.Seed())
-	h[0] &= 248
-	h[31] &= 63
-	h[31] |= 64
-	sec := append(tag("ed25519v1-secret"), h[:]...)
+	sec := append(tag("ed25519v1-secret"), expandedKey(key)...)
 	pub := append(tag("ed25519v1-public"), key.Public().(ed25519.PublicKey)...)
 	if err := os.WriteFile(filepath.Join(dir, "hs_ed25519_secret_key"), sec, 0o600); err != nil {
 		return fmt.Errorf("tornet: write service key: %w", err)
@@ -62,6 +58,16 @@ func writeServiceKey(dir string, key ed25519.PrivateKey) error {
 		return fmt.Errorf("tornet: write service key: %w", err)
 	}
 	return nil
+}
+
+// expandedKey returns tor's 64-byte form of an ed25519 secret key: the
+// clamped scalar and the nonce prefix, both from SHA-512(seed).
+func expandedKey(key ed25519.PrivateKey) []byte {
+	h := sha512.Sum512(key.Seed())
+	h[0] &= 248
+	h[31] &= 63
+	h[31] |= 64
+	return h[:]
 }
 
 // tag is tor's 32-byte tagged-file header: "== <type>: type0 ==" NUL-padded.
