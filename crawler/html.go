@@ -33,6 +33,7 @@ var (
 	refreshRe        = regexp.MustCompile(`^\s*(\d+)`)
 	pageParamRe      = regexp.MustCompile(`(?i)^(page|p|pg|pagenum|paged|offset|start|skip)$`)
 	pagePathRe       = regexp.MustCompile(`(?i)/(page|p)/\d+/?$`)
+	captchaTitleRe   = regexp.MustCompile(`(?i)(captcha|verif|security check|human|ddos|are you a robot)`)
 	regexpLoginTitle = regexp.MustCompile(`(?i)(log ?in|sign ?in|log on|authenticat)`)
 	killedTextRe     = regexp.MustCompile(`(?i)(ddos filter killed your path|grab a new identity|killed your (circuit|path))`)
 )
@@ -72,6 +73,12 @@ func analyze(body []byte, base *url.URL) analysis {
 		}
 		return true
 	})
+	titleSays := captchaTitleRe.MatchString(a.title)
+	if a.captcha && !titleSays && doc.Find("a[href]").Length() > 8 {
+		// A captcha widget on an ordinary page (a review form, say) does
+		// not make a captcha wall.
+		a.captcha = false
+	}
 	if strings.Contains(strings.ToLower(a.title), "captcha") {
 		a.captcha = true
 	}

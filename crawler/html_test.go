@@ -145,3 +145,15 @@ func TestAnalyzeMirrors(t *testing.T) {
 		t.Fatalf("mirror page: %v", a.mirrors)
 	}
 }
+
+func TestCaptchaWidgetOnOrdinaryPage(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<title>Fentanyl patches 100mcg</title><h1>Listing</h1>`)
+	for i := 0; i < 12; i++ {
+		b.WriteString(`<a href="/listing/` + string(rune('a'+i)) + `">item</a>`)
+	}
+	b.WriteString(`<form action="/review"><img src="/captcha.png"><input name="captcha"></form>`)
+	if a := analyze([]byte(b.String()), mustURL(t, "http://"+testOnion("cw")+"/listing/1")); a.captcha {
+		t.Error("review-form captcha took the listing for a captcha wall")
+	}
+}

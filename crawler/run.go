@@ -429,11 +429,11 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 			stopping = true
 			drainTimer = time.After(cfg.DrainTimeout)
 		}
-		popped := 0
+		popped, polled := 0, false
 		if !stopping {
 			budgetHit = responses+inflight >= cfg.MaxPages
 			if !budgetHit && buffered < bufCap && (inflight < cfg.Concurrency || now.Sub(lastPoll) >= pollInterval) {
-				lastPoll = now
+				lastPoll, polled = now, true
 				items, err := f.Pop(r.workCtx, bufCap-buffered, now)
 				if err != nil {
 					fatal = fmt.Errorf("crawler: frontier pop: %w", err)
@@ -506,7 +506,13 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 					next = t
 				}
 			}
-			for _, t := range deferred {
+			for u, t := range deferred {
+				if !t.After(now) {
+					if polled {
+						delete(deferred, u) // due, yet not popped: no longer queued
+					}
+					continue
+				}
 				if next.IsZero() || t.Before(next) {
 					next = t
 				}
@@ -825,6 +831,7 @@ func (r *run) page(it fentinel.QueuedURL, resp *colly.Response, cctx *colly.Cont
 	}
 	if status == http.StatusForbidden && killedTextRe.Match(body) {
 		r.c.iso.rotate(it.Site)
+		r.c.transport.CloseIdleConnections() // pooled connections still ride the killed circuit
 		r.c.log.Warn("crawler: front killed our circuit: new SOCKS identity for the site", "site", it.Site)
 		o.deferred = r.settleFailure(it, ClassCircuitKilled, true, 0)
 		return o
@@ -890,8 +897,11 @@ func (r *run) page(it fentinel.QueuedURL, resp *colly.Response, cctx *colly.Cont
 		RunID:     cfg.RunID,
 	}
 	info := PageInfo{ContentHash: hash, LastHash: last, Unchanged: last != "" && last == hash, Title: a.title, Links: added, Attempts: it.Attempts}
-	if err := r.handle(r.workCtx, p, info); err != nil {
-		o.fatal = fmt.Errorf("crawler: handle %s: %w", it.URL, err)
+	if err := r.handle(r.hardCtx, p, info); err != nil {
+		if r.hardCtx.Err() == nil {
+			o.fatal = fmt.Errorf("crawler: handle %s: %w", it.URL, err)
+		}
+		// Not marked done: a resumed crawl fetches the page again.
 		return o
 	}
 	r.stats.update(func(s *Stats) {
