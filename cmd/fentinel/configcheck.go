@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -57,6 +56,10 @@ func runConfigCheck(_ context.Context, env *environment, args []string) error {
 	if err := checkRules(cfg); err != nil {
 		return err
 	}
+	sinks, _, err := buildSinks(cfg, nil)
+	if err != nil {
+		return fmt.Errorf("config: alerts: %w", err)
+	}
 	name := *path
 	if name == "" {
 		name = "(defaults and environment)"
@@ -83,6 +86,14 @@ func runConfigCheck(_ context.Context, env *environment, args []string) error {
 		hooks = append(hooks, "none")
 	}
 	fmt.Fprintf(w, "webhooks\t%s\n", strings.Join(hooks, ", "))
+	names := make([]string, 0, len(sinks))
+	for _, sk := range sinks {
+		names = append(names, sk.Name())
+	}
+	if len(names) == 0 {
+		names = append(names, "none (findings are stored, nobody is alerted)")
+	}
+	fmt.Fprintf(w, "alert sinks\t%s\n", strings.Join(names, ", "))
 	fmt.Fprintf(w, "targets\t%d\n", len(cfg.Targets))
 	now := time.Now()
 	for _, t := range cfg.Targets {
@@ -104,13 +115,19 @@ func runConfigCheck(_ context.Context, env *environment, args []string) error {
 	return w.Flush()
 }
 
-// checkRules checks that the configured rule paths exist.
+// checkRules loads the global rule set and every target's own, so a rule
+// file that does not parse or lint is reported before serve starts.
 func checkRules(cfg config) error {
-	if cfg.Rules == "" {
-		return nil
-	}
-	if _, err := os.Stat(cfg.Rules); err != nil {
+	if _, _, err := loadDetector(cfg.Rules); err != nil {
 		return fmt.Errorf("config: rules: %w", err)
+	}
+	for i, t := range cfg.Targets {
+		if t.Rules == "" {
+			continue
+		}
+		if _, _, err := loadDetector(t.Rules); err != nil {
+			return fmt.Errorf("config: targets[%d].rules: %w", i, err)
+		}
 	}
 	return nil
 }

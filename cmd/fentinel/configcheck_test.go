@@ -69,6 +69,7 @@ func TestConfigCheckErrorsNameTheKey(t *testing.T) {
 		{"target cookies file", "targets:\n  - name: a\n    seeds: ['http://a.onion/']\n    every: 1m\n    crawl: {cookies_file: /nonexistent/cookies.txt}\n", nil, "config: targets[0].crawl.cookies_file:"},
 		{"target rules", "targets:\n  - name: a\n    seeds: ['http://a.onion/']\n    every: 1m\n    rules: /nonexistent/rules\n", nil, "config: targets[0].rules:"},
 		{"global rules", "rules: /nonexistent/rules\n", nil, "config: rules:"},
+		{"rules that do not parse", "rules: " + writeFile(t, dir, "broken-rules.yaml", "substances: [\n") + "\n", nil, "config: rules:"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,8 +109,9 @@ targets:
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr %s", code, stderr)
 	}
+	out = strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
-		"OK", "socks5h://tor:9050", "soc (signed)", "targets   2",
+		"OK", "socks5h://tor:9050", "soc (signed)", "alert sinks soc", "targets 2",
 		"alpha", "every 30m0s, first run at start, max_pages 50, max_depth 5",
 		"beta", "cron CRON_TZ=UTC 0 */6 * * *",
 	} {
@@ -151,7 +153,7 @@ func TestExampleConfigIsValid(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("deploy/fentinel.example.yaml: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "targets         3") {
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "targets 3") {
 		t.Fatalf("example config should define 3 targets:\n%s", out)
 	}
 }
