@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -18,8 +19,10 @@ import (
 	"time"
 
 	fentinel "github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/crawler"
 	"github.com/fentinel/fentinel/marketsim"
 	"github.com/fentinel/fentinel/store"
+	"github.com/fentinel/fentinel/torctl"
 	"golang.org/x/net/proxy"
 )
 
@@ -286,4 +289,79 @@ func TestCrawlPreflightNoCircuits(t *testing.T) {
 		}
 	}
 	t.Logf("exit %d: %s", ee.ExitCode(), strings.TrimSpace(lastLines(msg, 3)))
+}
+
+// TestCrawlerDescriptorNotFound: the crawler library, through the real
+// SocksPort, classifies a well-formed onion that does not exist as Tor's
+// F0 (crawler.ClassDescriptor), within its configured connect timeout, and
+// retries it per policy; with the control port attached the pre-flight
+// passes on the live client.
+func TestCrawlerDescriptorNotFound(t *testing.T) {
+	n, _ := network(t)
+	ctx := ctxFor(t, 3*time.Minute)
+	ctl, err := torctl.Dial(ctx, n.ControlAddr(), torctl.Auth{CookiePath: n.CookiePath()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl.Close()
+	missing := "http://" + SyntheticOnion("tornet: crawler seed that no service holds") + "/"
+	const connectTimeout = 45 * time.Second
+	c, err := crawler.New(crawler.Config{
+		Proxy:          "socks5h://" + n.SocksAddr(),
+		Seeds:          []string{missing},
+		ConnectTimeout: connectTimeout,
+		Retry:          map[string]crawler.Backoff{crawler.ClassDescriptor: {Attempts: 2, Base: time.Second, Max: time.Second}},
+		Control:        torctl.OneKey{Conn: ctl},
+		Logger:         slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Preflight(ctx); err != nil {
+		t.Fatalf("Preflight against the live client: %v", err)
+	}
+	start := time.Now()
+	st, err := c.Run(ctx, func(context.Context, fentinel.Page) error { return nil })
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if st.Fetched != 0 || st.Errors[crawler.ClassDescriptor] != 2 {
+		t.Fatalf("fetched %d, errors %v; want 2 attempts failing as %s", st.Fetched, st.Errors, crawler.ClassDescriptor)
+	}
+	if took > 2*connectTimeout {
+		t.Fatalf("two F0 attempts took %s, more than twice the connect timeout %s", took, connectTimeout)
+	}
+	t.Logf("%s: errors %v, dropped %d, in %s", missing, st.Errors, st.Dropped, took.Round(time.Millisecond))
+}
+
+// TestCrawlerPreflightNotReady: crawler.Preflight with the control port of
+// a tor that cannot bootstrap returns crawler.ErrTorNotReady.
+func TestCrawlerPreflightNotReady(t *testing.T) {
+	n, _ := network(t)
+	ctx := ctxFor(t, time.Minute)
+	nd, err := n.StartClient(ctx, ClientOptions{Name: "notready", NoAuthorities: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Stop()
+	ctl, err := torctl.Dial(ctx, nd.ControlAddr(), torctl.Auth{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl.Close()
+	c, err := crawler.New(crawler.Config{Proxy: "socks5h://" + nd.SocksAddr(), Seeds: []string{sites0(t)}, Control: torctl.OneKey{Conn: ctl}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Preflight(ctx)
+	if !errors.Is(err, crawler.ErrTorNotReady) {
+		t.Fatalf("Preflight = %v, want ErrTorNotReady", err)
+	}
+	t.Logf("%v", err)
+}
+
+func sites0(t *testing.T) string {
+	_, sites := network(t)
+	return sites[0].url("/")
 }
