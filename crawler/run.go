@@ -144,6 +144,8 @@ func (c *Crawler) RunInfo(ctx context.Context, handle Handler) (Stats, error) {
 	r.coll = r.newCollector()
 	err = r.dispatch(ctx, cancelHard)
 	r.nymWG.Wait()
+	// Runs are far apart: keep no connection (and no goroutine) between them.
+	c.transport.CloseIdleConnections()
 	if p, perr := f.Pending(workCtx); perr == nil {
 		r.stats.update(func(s *Stats) { s.Pending = p })
 	}
