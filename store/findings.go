@@ -15,6 +15,15 @@ const findingCols = `f.id, f.url, f.site, f.title, f.score, f.severity, f.substa
 
 // findingWhere turns a filter into a WHERE clause over findings aliased f.
 func findingWhere(f fentinel.FindingFilter) (string, []any) {
+	conds, args := findingConds(f)
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// findingConds turns a filter into conditions over findings aliased f.
+func findingConds(f fentinel.FindingFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	if !f.Since.IsZero() {
@@ -41,10 +50,7 @@ func findingWhere(f fentinel.FindingFilter) (string, []any) {
 		conds = append(conds, "f.severity >= ?")
 		args = append(args, int(f.Severity))
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return conds, args
 }
 
 // Findings returns the findings that pass the filter, most recently seen first.

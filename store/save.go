@@ -83,12 +83,20 @@ func (db *DB) SavePages(ctx context.Context, obs []Observation, routes []fentine
 	for i, o := range obs {
 		r, err := s.save(ctx, o.Page, o.Verdict)
 		if err != nil {
+			forgetCached(db.path)
 			return nil, fmt.Errorf("store: save page %s: %w", o.Page.URL, err)
 		}
 		out[i] = r
 	}
 	if err := tx.Commit(); err != nil {
+		forgetCached(db.path)
 		return nil, fmt.Errorf("store: save pages: commit: %w", err)
+	}
+	for _, k := range s.newHosts {
+		knownHosts.Store(k, struct{}{})
+	}
+	for k, id := range s.newIDs {
+		knownIDs.Store(k, id)
 	}
 	return out, nil
 }
@@ -100,6 +108,9 @@ type saver struct {
 	stmts  map[string]*sql.Stmt
 	routes []fentinel.Route
 	now    time.Time
+	// newHosts and newIDs are cache entries to publish once the transaction commits.
+	newHosts []string
+	newIDs   map[string]int64
 }
 
 func (s *saver) close() {
@@ -176,17 +187,27 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		return SaveResult{}, err
 	}
 	out := SaveResult{PageID: pageID}
-	if !v.Flagged {
-		return out, nil
+	if err := s.recordSite(ctx, p, seen); err != nil {
+		return out, err
+	}
+	ex := v.Extracted
+	if !v.Flagged && (ex.Price <= 0 || ex.Title == "") {
+		return out, nil // not a listing
 	}
 	text := pageText(p.Body, p.ContentType())
 	stock := stockState(text)
+	listingID, err := s.recordListing(ctx, p, v, seen, pageID, stock)
+	if err != nil {
+		return out, err
+	}
+	if !v.Flagged {
+		return out, nil
+	}
 
 	old, found, err := s.loadFinding(ctx, p.Site, p.URL)
 	if err != nil {
 		return out, err
 	}
-	ex := v.Extracted
 	if !found {
 		id, err := s.insertFinding(ctx, p, v, seen, pageID, stock)
 		if err != nil {
@@ -199,7 +220,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 			return out, err
 		}
 		out.AlertsQueued = n
-		if err := s.afterFinding(ctx, id, p, v, seen, pageID, text, stock, true); err != nil {
+		if err := s.afterFinding(ctx, id, listingID, p, v, seen, pageID, text); err != nil {
 			return out, err
 		}
 		return out, nil
@@ -274,7 +295,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		}
 		out.AlertsQueued = n
 	}
-	if err := s.afterFinding(ctx, old.id, p, v, seen, pageID, text, stock, false); err != nil {
+	if err := s.afterFinding(ctx, old.id, listingID, p, v, seen, pageID, text); err != nil {
 		return out, err
 	}
 	return out, nil
@@ -452,12 +473,6 @@ func (s *saver) queue(ctx context.Context, findingID, seq int64, ev fentinel.Ale
 		}
 	}
 	return n, nil
-}
-
-// afterFinding is the hook where later schema versions record evidence,
-// listings, entities and search text for a flagged page.
-func (s *saver) afterFinding(ctx context.Context, findingID int64, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, text string, stock int, isNew bool) error {
-	return nil
 }
 
 // reopened records that a dismissed finding changed and is open again.
