@@ -42,11 +42,11 @@ func TestRunModes(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := res.Measurement
-			if m.Pages != tt.sc.Pages {
-				t.Errorf("fetched %d pages, asked for %d", m.Pages, tt.sc.Pages)
+			if m.Fetched != tt.sc.Pages || m.Pages != m.Fetched-m.Skipped {
+				t.Errorf("fetched %d pages (%d handed on, %d skipped), asked for %d", m.Fetched, m.Pages, m.Skipped, tt.sc.Pages)
 			}
-			if m.Requests < m.Pages || res.SimRequests < m.Pages {
-				t.Errorf("requests: client %d, simulator %d, pages %d", m.Requests, res.SimRequests, m.Pages)
+			if m.Requests != m.Fetched+m.Errors || res.SimRequests != m.Requests {
+				t.Errorf("requests: client %d, simulator %d; fetched %d, errors %d", m.Requests, res.SimRequests, m.Fetched, m.Errors)
 			}
 			if got := tt.sc.Parallelism(); got != tt.parallel {
 				t.Errorf("Parallelism = %d, want %d", got, tt.parallel)
@@ -61,7 +61,7 @@ func TestRunModes(t *testing.T) {
 			if math.Abs(res.Bound-wantBound) > 1e-9 || res.RatioToBound <= 0 {
 				t.Errorf("bound %v (ratio %v), want %v", res.Bound, res.RatioToBound, wantBound)
 			}
-			if m.PeakRSS <= 0 || m.Bytes <= 0 || m.Elapsed <= 0 || res.PagesPerSec <= 0 || res.Process != "in-process" {
+			if m.PeakRSS <= 0 || m.Bytes <= 0 || m.Elapsed <= 0 || res.FetchedPerSec <= 0 || res.Process != "in-process" {
 				t.Errorf("missing figures: %+v", res)
 			}
 			if tt.sc.Mode == ModePipeline && (m.DetectBytes <= 0 || m.Flagged == 0) {
@@ -86,7 +86,7 @@ func TestRunChildProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Process != "child" || res.Measurement.Pages != sc.Pages || res.ChildMaxRSS <= 0 || res.PeakRSS <= 0 {
+	if res.Process != "child" || res.Measurement.Fetched != sc.Pages || res.ChildMaxRSS <= 0 || res.PeakRSS <= 0 {
 		t.Errorf("child result %+v", res)
 	}
 	for _, p := range []string{"cpu-child.pprof", "mem-child.pprof"} {

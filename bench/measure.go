@@ -29,10 +29,11 @@ type Job struct {
 
 // Measurement is what the crawling side measured about itself.
 type Measurement struct {
-	Pages    int            `json:"pages"`    // 2xx text pages fetched and handled
+	Fetched  int            `json:"fetched"`  // HTTP responses received (pages downloaded), whatever was done with them
+	Pages    int            `json:"pages"`    // 2xx text pages handed on (to the pipeline or the link walk)
 	Requests int            `json:"requests"` // HTTP requests sent, retries included
 	Errors   int            `json:"errors"`   // failed requests
-	Skipped  int            `json:"skipped"`  // responses not handed on (crawler modes)
+	Skipped  int            `json:"skipped"`  // responses not handed on (non-2xx, not HTML, near-duplicate, ...)
 	Bytes    int64          `json:"bytes"`    // body bytes read
 	Elapsed  time.Duration  `json:"elapsed"`  // wall time of the crawl
 	CPUUser  float64        `json:"cpu_user_s"`
@@ -141,8 +142,21 @@ func tvSeconds(tv syscall.Timeval) float64 {
 }
 
 // ProcStatus reads the "kB" fields of a /proc/PID/status file (VmHWM, VmRSS,
-// ...) and returns them in bytes.
+// ...) and returns them in bytes. It fails when VmHWM is missing.
 func ProcStatus(path string) (map[string]int64, error) {
+	out, err := ReadKB(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := out["VmHWM"]; !ok {
+		return nil, fmt.Errorf("bench: %s has no VmHWM", path)
+	}
+	return out, nil
+}
+
+// ReadKB reads the "Key: N kB" lines of a /proc file (status, meminfo) and
+// returns them in bytes.
+func ReadKB(path string) (map[string]int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("bench: read %s: %w", path, err)
@@ -167,9 +181,6 @@ func ProcStatus(path string) (map[string]int64, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("bench: read %s: %w", path, err)
-	}
-	if _, ok := out["VmHWM"]; !ok {
-		return nil, fmt.Errorf("bench: %s has no VmHWM", path)
 	}
 	return out, nil
 }

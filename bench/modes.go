@@ -99,6 +99,7 @@ func runCrawler(ctx context.Context, job Job, log *slog.Logger) (m Measurement, 
 	}
 	st, err := c.Run(ctx, handle) // the deferred pipeline figures are added to m after this returns
 	m.Pages, m.Requests, m.Errors, m.Skipped, m.Bytes = st.Fetched, st.Requests, st.ErrorCount(), st.Skipped, st.Bytes
+	m.Fetched = st.Fetched + st.Skipped
 	m.Detail = map[string]int{"queued": st.Queued, "pending": st.Pending, "retries": st.Retries, "dropped": st.Dropped}
 	for k, v := range st.SkippedBy {
 		m.Detail["skipped:"+k] = v
@@ -152,7 +153,8 @@ func seedHosts(seeds []string) ([]string, error) {
 
 // runSequential is the baseline a user gets from `torsocks wget -r`: one
 // request at a time through the proxy, breadth first over the links of
-// every HTML page, within the seeds' hosts, until Pages pages are fetched.
+// every HTML page, within the seeds' hosts, until Pages pages are fetched
+// (HTTP responses, as the crawler's MaxPages counts them).
 func runSequential(ctx context.Context, job Job) (Measurement, error) {
 	var m Measurement
 	tr, err := socksTransport(job.Proxy)
@@ -174,7 +176,7 @@ func runSequential(ctx context.Context, job Job) (Measurement, error) {
 	for _, s := range queue {
 		seen[s] = true
 	}
-	for len(queue) > 0 && m.Pages < job.Pages {
+	for len(queue) > 0 && m.Fetched < job.Pages {
 		if err := ctx.Err(); err != nil {
 			return m, fmt.Errorf("bench: sequential crawl: %w", err)
 		}
@@ -186,6 +188,7 @@ func runSequential(ctx context.Context, job Job) (Measurement, error) {
 			m.Errors++
 			continue
 		}
+		m.Fetched++
 		m.Bytes += int64(len(body))
 		if !ok {
 			m.Skipped++
@@ -276,6 +279,7 @@ func runColly(ctx context.Context, job Job) (Measurement, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		m.Requests++
+		m.Fetched++
 		m.Bytes += int64(len(r.Body))
 		mt, _, _ := mime.ParseMediaType(r.Headers.Get("Content-Type"))
 		if r.StatusCode/100 == 2 && mt == "text/html" {
@@ -292,7 +296,7 @@ func runColly(ctx context.Context, job Job) (Measurement, error) {
 	})
 	c.OnHTML("a[href]", func(e *colly.HTMLElement) {
 		mu.Lock()
-		done := m.Pages >= job.Pages
+		done := m.Fetched >= job.Pages
 		mu.Unlock()
 		if !done && ctx.Err() == nil {
 			_ = e.Request.Visit(e.Attr("href")) // already-visited and out-of-domain links are refused here
@@ -300,7 +304,7 @@ func runColly(ctx context.Context, job Job) (Measurement, error) {
 	})
 	for _, s := range job.Seeds {
 		mu.Lock()
-		done := m.Pages >= job.Pages
+		done := m.Fetched >= job.Pages
 		mu.Unlock()
 		if done {
 			break

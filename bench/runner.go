@@ -54,12 +54,17 @@ type Result struct {
 	Measurement Measurement `json:"measurement"`
 	Process     string      `json:"process"` // "child" or "in-process"
 
+	// FetchedPerSec is pages downloaded per second (HTTP responses): the
+	// throughput the latency bound limits.
+	FetchedPerSec float64 `json:"fetched_per_s"`
+	// PagesPerSec is pages handed on per second (to detect+store in the
+	// pipeline): FetchedPerSec less what the crawler skipped after download.
 	PagesPerSec  float64 `json:"pages_per_s"`
 	Bound        float64 `json:"bound_pages_per_s"`      // Scenario.Bound; 0 when unbounded (no latency)
-	RatioToBound float64 `json:"ratio_to_bound"`         // PagesPerSec ÷ Bound; 0 when unbounded
+	RatioToBound float64 `json:"ratio_to_bound"`         // FetchedPerSec ÷ Bound; 0 when unbounded
 	RateBound    float64 `json:"rate_bound_pages_per_s"` // Hosts × PerHostRate (crawler modes); 0 for baselines
-	CPUPerPage   float64 `json:"cpu_s_per_page"`
-	PeakRSS      int64   `json:"peak_rss_bytes"` // the child's VmHWM at the end of the crawl
+	CPUPerPage   float64 `json:"cpu_s_per_page"`         // per page fetched
+	PeakRSS      int64   `json:"peak_rss_bytes"`         // the child's VmHWM at the end of the crawl
 	// ChildMaxRSS is the child's ru_maxrss as the parent's wait4 saw it,
 	// startup and shutdown included (0 in-process).
 	ChildMaxRSS int64 `json:"child_maxrss_bytes,omitempty"`
@@ -140,17 +145,18 @@ func (r *Runner) Run(ctx context.Context, sc Scenario) (Result, error) {
 func (res *Result) derive() {
 	sc, m := res.Scenario, res.Measurement
 	if s := m.Elapsed.Seconds(); s > 0 {
+		res.FetchedPerSec = float64(m.Fetched) / s
 		res.PagesPerSec = float64(m.Pages) / s
 	}
 	if b := sc.Bound(); !math.IsInf(b, 0) {
 		res.Bound = b
-		res.RatioToBound = res.PagesPerSec / b
+		res.RatioToBound = res.FetchedPerSec / b
 	}
 	if b := sc.RateBound(crawler.DefaultPerHostRate); !math.IsInf(b, 0) {
 		res.RateBound = b
 	}
-	if m.Pages > 0 {
-		res.CPUPerPage = m.CPUSeconds() / float64(m.Pages)
+	if m.Fetched > 0 {
+		res.CPUPerPage = m.CPUSeconds() / float64(m.Fetched)
 	}
 	res.PeakRSS = m.PeakRSS
 }
