@@ -180,6 +180,8 @@ func StartT(t testing.TB, opts Options) *Network {
 // OnionAddress returns the onion address (host only, "….onion") of the
 // first service, or "" when there is none.
 func (n *Network) OnionAddress() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	if len(n.onions) == 0 {
 		return ""
 	}

@@ -73,12 +73,11 @@ func (p *proc) Stop(grace time.Duration) (killed bool) {
 		select {
 		case <-p.exited:
 		case <-t.C:
+			// SIGKILL the whole group (tor forks no children, but be sure).
 			killed = true
 			_ = syscall.Kill(-pgid, syscall.SIGKILL)
 			<-p.exited
 		}
-		// Anything left in the group (tor forks no children, but be sure).
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	})
 	return killed
 }
