@@ -200,10 +200,26 @@ func (s *server) runOnce(ctx context.Context, t targetConf, log *slog.Logger) {
 	s.metrics.RunStarted(t.Name)
 	start := time.Now()
 	sum, err := crawlOnce(ctx, crawlJob{cfg: cfg, seeds: t.Seeds, target: t.Name, log: log, client: s.client})
+	run := runMetrics(sum, err, ctx.Err() != nil, time.Since(start), time.Now())
+	switch run.Status {
+	case metrics.StatusInterrupted:
+		log.Info("serve: run interrupted; it resumes on the next start", "run", sum.RunID, "pages", sum.Pages)
+	case metrics.StatusFailed:
+		log.Error("serve: run failed", "run", sum.RunID, "err", err)
+	default:
+		log.Info("serve: run finished", "run", sum.RunID, "pages", sum.Pages, "flagged", sum.Flagged,
+			"new", sum.New, "changed", sum.Changed, "alerts_queued", sum.AlertsQueued, "elapsed", sum.Elapsed.Round(time.Millisecond))
+	}
+	s.metrics.RunFinished(t.Name, run)
+}
+
+// runMetrics turns what crawlOnce reported into the metrics of one run:
+// fetched pages count as 2xx, HTTP error classes as their status class.
+func runMetrics(sum crawlSummary, err error, interrupted bool, elapsed time.Duration, end time.Time) metrics.Run {
 	run := metrics.Run{
 		Status:     metrics.StatusFinished,
-		Duration:   time.Since(start),
-		FinishedAt: time.Now(),
+		Duration:   elapsed,
+		FinishedAt: end,
 		Pages:      map[string]int{},
 		Errors:     sum.Crawl.Errors,
 		Blocked:    sum.Crawl.Blocked,
@@ -211,6 +227,12 @@ func (s *server) runOnce(ctx context.Context, t targetConf, log *slog.Logger) {
 		New:        int(sum.New),
 		Changed:    int(sum.Changed),
 		Alerts:     int(sum.AlertsQueued),
+	}
+	switch {
+	case err != nil && interrupted:
+		run.Status = metrics.StatusInterrupted
+	case err != nil:
+		run.Status = metrics.StatusFailed
 	}
 	if sum.Crawl.Fetched > 0 {
 		run.Pages["2xx"] = sum.Crawl.Fetched
@@ -225,18 +247,7 @@ func (s *server) runOnce(ctx context.Context, t targetConf, log *slog.Logger) {
 			run.Pages["5xx"] += n
 		}
 	}
-	switch {
-	case err != nil && ctx.Err() != nil:
-		run.Status = metrics.StatusInterrupted
-		log.Info("serve: run interrupted; it resumes on the next start", "run", sum.RunID, "pages", sum.Pages)
-	case err != nil:
-		run.Status = metrics.StatusFailed
-		log.Error("serve: run failed", "run", sum.RunID, "err", err)
-	default:
-		log.Info("serve: run finished", "run", sum.RunID, "pages", sum.Pages, "flagged", sum.Flagged,
-			"new", sum.New, "changed", sum.Changed, "alerts_queued", sum.AlertsQueued, "elapsed", sum.Elapsed.Round(time.Millisecond))
-	}
-	s.metrics.RunFinished(t.Name, run)
+	return run
 }
 
 // handler routes /healthz, /readyz, /metrics and the findings API.

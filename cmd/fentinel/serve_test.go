@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,7 +23,9 @@ import (
 	"time"
 
 	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/crawler"
 	"github.com/fentinel/fentinel/marketsim"
+	"github.com/fentinel/fentinel/metrics"
 	"github.com/fentinel/fentinel/store"
 )
 
@@ -575,4 +579,150 @@ func testServeListenInUse(t *testing.T, bin string) {
 		t.Fatalf("second serve on %s: %v\n%s", p.addr, err, out)
 	}
 	p.stop()
+}
+
+func TestRunMetrics(t *testing.T) {
+	end := time.Unix(1_800_000_000, 0)
+	sum := crawlSummary{
+		Pages: 40, Flagged: 6, New: 3, Changed: 1, AlertsQueued: 4,
+		Crawl: crawler.Stats{
+			Fetched: 40,
+			Errors:  map[string]int{crawler.ClassHTTP5xx: 2, crawler.ClassHTTP4xx: 1, crawler.ClassHTTP429: 3, crawler.ClassDescriptor: 5},
+			Blocked: map[string]int{crawler.BlockedQueue: 1, crawler.BlockedCaptcha: 2},
+		},
+	}
+	tests := []struct {
+		name        string
+		err         error
+		interrupted bool
+		status      string
+	}{
+		{"finished", nil, false, metrics.StatusFinished},
+		{"failed", errors.New("crawl: SOCKS proxy unreachable"), false, metrics.StatusFailed},
+		{"interrupted", context.Canceled, true, metrics.StatusInterrupted},
+		{"cancelled but clean", nil, true, metrics.StatusFinished},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runMetrics(sum, tt.err, tt.interrupted, 42*time.Second, end)
+			if r.Status != tt.status {
+				t.Errorf("status %q, want %q", r.Status, tt.status)
+			}
+			wantPages := map[string]int{"2xx": 40, "4xx": 1, "429": 3, "5xx": 2}
+			if !maps.Equal(r.Pages, wantPages) {
+				t.Errorf("pages %v, want %v", r.Pages, wantPages)
+			}
+			if r.Errors[crawler.ClassDescriptor] != 5 || r.Blocked[crawler.BlockedCaptcha] != 2 {
+				t.Errorf("errors %v blocked %v not passed on", r.Errors, r.Blocked)
+			}
+			if r.Flagged != 6 || r.New != 3 || r.Changed != 1 || r.Alerts != 4 || r.Duration != 42*time.Second || !r.FinishedAt.Equal(end) {
+				t.Errorf("counters %+v", r)
+			}
+		})
+	}
+}
+
+// TestServeReadiness runs serve in-process: /readyz is 503 naming the proxy
+// while the SOCKS proxy is down and 200 when it answers; /healthz is 200
+// either way.
+func TestServeReadiness(t *testing.T) {
+	sim, err := marketsim.Start(context.Background(), marketsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	dead.Close()
+
+	for _, tc := range []struct {
+		name  string
+		proxy string
+		code  int
+		want  string
+	}{
+		{"proxy down", "socks5h://" + deadAddr, 503, deadAddr},
+		{"proxy up", sim.ProxyURL(), 200, "ready"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := defaultConfig()
+			cfg.DB = filepath.Join(t.TempDir(), "f.db")
+			cfg.Proxy = tc.proxy
+			cfg.Listen = "127.0.0.1:0"
+			// A target that does not run during the test.
+			cfg.Targets = []targetConf{{Name: "t", Seeds: sim.Seeds(), Schedule: "0 0 1 1 *"}}
+			if err := cfg.validateServe(); err != nil {
+				t.Fatal(err)
+			}
+			logs := &serveLogBuffer{}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- serve(ctx, cfg, newLogger(logs, "json", "info")) }()
+			var addr string
+			waitFor(t, 10*time.Second, "serve to listen", func() bool {
+				for _, line := range strings.Split(logs.String(), "\n") {
+					var rec struct{ Msg, Addr string }
+					if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "serve: listening" {
+						addr = rec.Addr
+					}
+				}
+				return addr != ""
+			})
+			p := &serveProc{t: t, addr: addr}
+			if code, body := p.get("/healthz"); code != 200 {
+				t.Errorf("/healthz = %d %q", code, body)
+			}
+			code, body := p.get("/readyz")
+			if code != tc.code || !strings.Contains(body, tc.want) {
+				t.Errorf("/readyz = %d %q, want %d naming %q", code, body, tc.code, tc.want)
+			}
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("serve returned %v after cancel", err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("serve did not return within 15s of cancel")
+			}
+		})
+	}
+}
+
+func TestDBWritable(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "f.db")
+	if err := os.WriteFile(db, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbWritable(db); err != nil {
+		t.Fatalf("dbWritable(%s) = %v", db, err)
+	}
+	if err := dbWritable(filepath.Join(dir, "missing", "f.db")); err == nil {
+		t.Fatal("dbWritable of a file in a missing directory succeeded")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("dbWritable left files behind: %v", entries)
+	}
+}
+
+// serveLogBuffer is a log sink safe for a logger and a reader at once.
+type serveLogBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *serveLogBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *serveLogBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
