@@ -206,6 +206,10 @@ func crawlerConfig(job crawlJob) crawler.Config {
 	}
 }
 
+// preflightBound keeps the whole pre-flight, process start included, inside
+// the 30 s the CLI contract promises for an unreachable proxy.
+const preflightBound = 25 * time.Second
+
 // crawlOnce runs one pass: pre-flight, crawl, detect, store, then deliver
 // alerts for up to cfg.AlertWait. Undelivered alerts stay in the outbox. A
 // pass interrupted by ctx (or killed) resumes from the persistent frontier
@@ -236,7 +240,10 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	if err := pre.Preflight(ctx); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, preflightBound)
+	err = pre.Preflight(pctx)
+	cancel()
+	if err != nil {
 		return sum, err
 	}
 	db, err := store.Open(ctx, cfg.DB)

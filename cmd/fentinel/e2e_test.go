@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/marketsim"
+	"github.com/fentinel/fentinel/store"
+)
+
+// fentinelBin is the binary built once for the end-to-end tests.
+var fentinelBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "fentinel-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	fentinelBin = filepath.Join(dir, "fentinel")
+	build := exec.Command("go", "build", "-tags=sqlite_fts5", "-o", fentinelBin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := build.CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic("build fentinel: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// runBin runs the built binary and returns stdout, stderr and the exit code.
+func runBin(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, fentinelBin, args...)
+	cmd.Env = append(os.Environ(), "FENTINEL_LOG_FORMAT=json")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run fentinel %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func startSim(t *testing.T, opts marketsim.Options) *marketsim.Sim {
+	t.Helper()
+	sim, err := marketsim.Start(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start simulator: %v", err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	return sim
+}
+
+func crawlArgs(sim *marketsim.Sim, db string) []string {
+	args := []string{"crawl", "--proxy", sim.ProxyURL(), "--db", db,
+		"--webhook-url", sim.Receiver().URL(), "--webhook-secret", sim.Receiver().Secret(),
+		"--max-pages", "500", "--alert-wait", "30s"}
+	for _, s := range sim.Seeds() {
+		args = append(args, "--seed", s)
+	}
+	return args
+}
+
+// TestEndToEndCrawl drives the binary as a user would: crawl the simulated
+// markets through the simulator's SOCKS server, then check the database
+// against the simulator's ground truth and the alerts against the receiver.
+func TestEndToEndCrawl(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	sim := startSim(t, marketsim.Options{})
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	stdout, stderr, code := runBin(t, ctx, crawlArgs(sim, db)...)
+	if code != 0 {
+		t.Fatalf("crawl exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	findings, err := st.Findings(ctx, fentinel.FindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byURL := map[string]fentinel.Finding{}
+	for _, f := range findings {
+		byURL[f.URL] = f
+	}
+	positives := 0
+	for _, l := range sim.Truth() {
+		if l.Gate != "" {
+			continue // behind a login wall or queue the plain crawl does not pass
+		}
+		f, flagged := byURL[l.URL]
+		switch {
+		case l.Positive && !flagged:
+			t.Errorf("positive %s (%s) not found", l.URL, l.Title)
+		case !l.Positive && flagged:
+			t.Errorf("%s %s (%s) flagged, score %.2f, substances %v", l.Kind, l.URL, l.Title, f.Score, f.Substances)
+		case l.Positive:
+			positives++
+			for _, want := range l.Substances {
+				if !containsString(f.Substances, want) {
+					t.Errorf("%s: substances %v, want %s among them", l.URL, f.Substances, want)
+				}
+			}
+		}
+	}
+	if positives == 0 {
+		t.Fatal("simulator ground truth has no positives")
+	}
+
+	// Exactly one signed alert per finding.
+	got := sim.Receiver().Received()
+	if len(got) != len(findings) {
+		t.Errorf("receiver got %d deliveries for %d findings", len(got), len(findings))
+	}
+	seen := map[int64]bool{}
+	for _, d := range got {
+		if !d.Valid {
+			t.Errorf("delivery %s has an invalid signature", d.ID)
+		}
+		var body struct {
+			FindingID int64  `json:"id"`
+			URL       string `json:"url"`
+		}
+		if err := json.Unmarshal(d.Body, &body); err != nil {
+			t.Fatalf("delivery %s: %v", d.ID, err)
+		}
+		if body.FindingID == 0 || body.URL == "" {
+			t.Errorf("delivery %s lacks the finding id or url: %s", d.ID, d.Body)
+		}
+		if seen[body.FindingID] {
+			t.Errorf("finding %d alerted twice", body.FindingID)
+		}
+		seen[body.FindingID] = true
+	}
+	t.Logf("e2e: %d findings (%d ground-truth positives), %d alerts; %s", len(findings), positives, len(got), strings.TrimSpace(stdout))
+
+	// A second crawl of the unchanged market sends nothing new.
+	stdout, stderr, code = runBin(t, ctx, crawlArgs(sim, db)...)
+	if code != 0 {
+		t.Fatalf("re-crawl exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	if n := len(sim.Receiver().Received()); n != len(got) {
+		t.Errorf("re-crawl: receiver has %d deliveries, want still %d", n, len(got))
+	}
+	again, err := st.Findings(ctx, fentinel.FindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(findings) {
+		t.Errorf("re-crawl: %d findings, want %d", len(again), len(findings))
+	}
+}
+
+// TestCrawlDeadProxy: an unreachable proxy stops the crawl with an error
+// naming it, before anything else is dialled and before a database is made.
+func TestCrawlDeadProxy(t *testing.T) {
+	sim := startSim(t, marketsim.Options{})
+
+	// A closed port, and a listener that accepts but never answers.
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	closed.Close()
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold the connection open, say nothing
+		}
+	}()
+
+	for _, addr := range []string{closedAddr, silent.Addr().String()} {
+		t.Run(addr, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "dead.db")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			args := []string{"crawl", "--proxy", "socks5h://" + addr, "--db", db}
+			for _, s := range sim.Seeds() {
+				args = append(args, "--seed", s)
+			}
+			start := time.Now()
+			_, stderr, code := runBin(t, ctx, args...)
+			elapsed := time.Since(start)
+			if code == 0 {
+				t.Fatal("crawl through a dead proxy exited 0")
+			}
+			if !strings.Contains(stderr, addr) {
+				t.Errorf("error does not name the proxy %s: %s", addr, stderr)
+			}
+			if elapsed > 30*time.Second {
+				t.Errorf("took %v to fail; the contract's bound is 30 s", elapsed)
+			}
+			if _, err := os.Stat(db); !os.IsNotExist(err) {
+				t.Errorf("database created despite the dead proxy (stat: %v)", err)
+			}
+		})
+	}
+	for _, m := range sim.Markets() {
+		if n := sim.Requests(m.Onion, "/"); n != 0 {
+			t.Errorf("market %s got %d requests with a dead proxy", m.Name, n)
+		}
+	}
+	if log := sim.ProxyLog(); len(log) != 0 {
+		t.Errorf("simulator proxy saw %d connections: %+v", len(log), log)
+	}
+}
+
+// TestDemo runs the README's main job.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	stdout, stderr, code := runBin(t, ctx, "demo", "--db", db)
+	if code != 0 {
+		t.Fatalf("demo exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	for _, want := range []string{"Findings (", "valid Standard Webhooks signature", db} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
