@@ -118,7 +118,7 @@ func defang(raw string) string {
 }
 
 var (
-	reScheme = regexp.MustCompile(`(?i)\bhttps?://`)
+	reScheme = regexp.MustCompile(`(?i)https?://`)
 	reOnion  = regexp.MustCompile(`(?i)\.(onion|i2p)\b`)
 	reWWW    = regexp.MustCompile(`(?i)\bwww\.`)
 )
