@@ -110,9 +110,9 @@ func STIXBundle(items []Item, opt Options) (map[string]any, error) {
 			case fentinel.EntityBTC, fentinel.EntityXMR, fentinel.EntityETH:
 				walletExt = true
 				refs = append(refs, b.add(map[string]any{"type": "cryptocurrency-wallet", "spec_version": "2.1",
-					"id":       scoID("cryptocurrency-wallet", map[string]string{"address": e.Value}),
-					"address":  e.Value,
-					"currency": strings.ToUpper(e.Kind),
+					"id":         scoID("cryptocurrency-wallet", map[string]string{"address": e.Value}),
+					"address":    e.Value,
+					"currency":   strings.ToUpper(e.Kind),
 					"extensions": map[string]any{WalletExtensionID: map[string]any{"extension_type": "new-sco"}},
 				}))
 			}
