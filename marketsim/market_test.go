@@ -283,3 +283,34 @@ func TestVendorPagesCarryKeysAndWallets(t *testing.T) {
 		}
 	}
 }
+
+// TestPagerKeepsDeepCategoriesShallow walks the pager links of a category
+// with 20,000 pages and checks every page is reachable in a few clicks
+// from page 1 with a bounded number of links per page.
+func TestPagerKeepsDeepCategoriesShallow(t *testing.T) {
+	const pages = 20_000
+	depth := map[int]int{1: 0}
+	queue := []int{1}
+	maxLinks, maxDepth := 0, 0
+	for len(queue) > 0 {
+		page := queue[0]
+		queue = queue[1:]
+		targets := pagerTargets(page, pages)
+		links := len(targets)
+		for _, p := range targets {
+			if _, ok := depth[p]; !ok {
+				depth[p] = depth[page] + 1
+				maxDepth = max(maxDepth, depth[p])
+				queue = append(queue, p)
+			}
+		}
+		maxLinks = max(maxLinks, links)
+	}
+	if len(depth) != pages {
+		t.Fatalf("%d of %d pages reachable", len(depth), pages)
+	}
+	if maxDepth > 12 || maxLinks > 60 {
+		t.Fatalf("max depth %d (want <= 12), max links per page %d (want <= 60)", maxDepth, maxLinks)
+	}
+	t.Logf("20,000 pages: max depth %d, max links per page %d", maxDepth, maxLinks)
+}

@@ -3,6 +3,7 @@ package marketsim
 import (
 	"fmt"
 	"html"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -146,8 +147,11 @@ func (m *market) renderCategory(c string, page int) string {
 	return m.frame(titleCase(c), []crumb{{"Home", "/"}, {titleCase(c), m.categoryPath(c, 1)}}, b.String())
 }
 
-// pager links to neighbouring pages, every tenth page and the last one, so
-// deep categories stay a few clicks away.
+// pager links to the first and last page, the three pages either side,
+// every 10th page within 50, every 100th within 500, every 1,000th within
+// 5,000 and every 10,000th,
+// so any page of a deep category is a few clicks away and no page carries
+// more than a few dozen links.
 func (m *market) pager(c string, page, pages int) string {
 	if pages <= 1 {
 		return ""
@@ -161,16 +165,17 @@ func (m *market) pager(c string, page, pages int) string {
 	if page > 1 {
 		fmt.Fprintf(&b, `<a rel="prev" href="%s">&laquo; Prev</a> `, m.categoryPath(c, page-1))
 	}
-	for p := 1; p <= pages; p++ {
-		near := p >= page-3 && p <= page+3
-		if !(p == 1 || p == pages || near || p%10 == 0 || pages <= 15) {
-			continue
+	targets := pagerTargets(page, pages)
+	current := false
+	for _, p := range targets {
+		if p > page && !current {
+			fmt.Fprintf(&b, `<b>%d</b> `, page)
+			current = true
 		}
-		if p == page {
-			fmt.Fprintf(&b, `<b>%d</b> `, p)
-		} else {
-			fmt.Fprintf(&b, `<a href="%s">%d</a> `, m.categoryPath(c, p), p)
-		}
+		fmt.Fprintf(&b, `<a href="%s">%d</a> `, m.categoryPath(c, p), p)
+	}
+	if !current {
+		fmt.Fprintf(&b, `<b>%d</b> `, page)
 	}
 	if page < pages {
 		fmt.Fprintf(&b, `<a rel="next" href="%s">Next &raquo;</a>`, m.categoryPath(c, page+1))
@@ -267,4 +272,36 @@ func (m *market) renderContent(it *item) string {
 		b.WriteString(`</td></tr></table>`)
 	}
 	return m.frame(it.title, []crumb{{"Home", "/"}, {it.title, ""}}, b.String())
+}
+
+// pagerTargets returns the pages the pager of page links, in order.
+func pagerTargets(page, pages int) []int {
+	set := map[int]bool{}
+	add := func(p int) {
+		if p >= 1 && p <= pages && p != page {
+			set[p] = true
+		}
+	}
+	if pages <= 15 {
+		for p := 1; p <= pages; p++ {
+			add(p)
+		}
+	} else {
+		add(1)
+		add(pages)
+		for d := -3; d <= 3; d++ {
+			add(page + d)
+		}
+		for _, tier := range []struct{ step, reach int }{{10, 50}, {100, 500}, {1000, 5000}, {10000, pages}} {
+			for p := (page - tier.reach) / tier.step * tier.step; p <= page+tier.reach; p += tier.step {
+				add(p)
+			}
+		}
+	}
+	out := make([]int, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Ints(out)
+	return out
 }
