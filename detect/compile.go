@@ -94,6 +94,7 @@ type Detector struct {
 	joined   map[string][]int32
 	prefixes map[string]struct{}
 	fuzzy    []fuzzyEntry
+	fuzzyBy  [256][]int // fuzzy entries by first byte
 	suffixes []string
 	subs     []subInfo
 	sale     []frameInfo
@@ -190,6 +191,9 @@ func New(rs *rules.Set) (*Detector, error) {
 				d.addSub(t, i, fAmbig, lang, false)
 			}
 		}
+	}
+	for i, f := range d.fuzzy {
+		d.fuzzyBy[f.key[0]] = append(d.fuzzyBy[f.key[0]], i)
 	}
 	for _, p := range rs.Profiles {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,

@@ -38,11 +38,7 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	ct := p.ContentType()
 	s := decodeBody(p.Body, ct)
 	prof := d.profileFor(pageHost(p))
-	mainSel := ""
-	if prof != nil {
-		mainSel = prof.main
-	}
-	doc := parseDocument(s, looksLikeHTML(s, ct), mainSel)
+	doc := d.parse(s, looksLikeHTML(s, ct), prof)
 	return d.judge(doc, s, prof)
 }
 
@@ -50,6 +46,18 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 // tests and tools.
 func (d *Detector) DetectText(text string) fentinel.Verdict {
 	return d.Detect(fentinel.Page{Body: []byte(text)})
+}
+
+// parse zones the page: the streaming tokenizer by default, the goquery
+// tree when a market profile's selectors apply.
+func (d *Detector) parse(s string, isHTML bool, prof *profile) *document {
+	if !isHTML {
+		return plainDocument(s)
+	}
+	if prof == nil {
+		return parseStream(s)
+	}
+	return parseTree(s, prof.main)
 }
 
 func pageHost(p fentinel.Page) string {
@@ -562,6 +570,12 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 			ex.Title = ex.Title[:len(ex.Title)-1]
 		}
 	}
+	if ex.Currency == "" && doc.price != "" {
+		ptoks := tokenize(doc.price, []segment{{zone: zoneMain, start: 0, end: len(doc.price)}})
+		if ph, _ := scanNumbers(doc.price, ptoks); len(ph) > 0 {
+			ex.Price, ex.Currency = ph[0].value, ph[0].currency
+		}
+	}
 	if ex.Currency == "" {
 		if ph := bestPrice(prices, toks); ph != nil {
 			ex.Price, ex.Currency = ph.value, ph.currency
@@ -575,9 +589,20 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
+		if ex.Vendor == "" && doc.vendor != "" {
+			if f := strings.Fields(stripLabel(doc.vendor)); len(f) > 0 {
+				ex.Vendor = f[0]
+			}
+		}
+	}
+	if ex.ShipsFrom == "" {
+		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
 		ex.ShipsFrom = labelValue(doc.text, toks, shipsFromLabels, 40, false)
+	}
+	if ex.ShipsTo == "" {
+		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = labelValue(doc.text, toks, shipsToLabels, 40, false)

@@ -24,36 +24,36 @@ type match struct {
 
 // variants returns the forms a token may take when looked up: as written,
 // leet-folded, with "ph" read as "f", and without an inflection suffix.
-func (d *Detector) variants(t *token, buf []string) ([]string, []uint8) {
-	buf = append(buf[:0], t.norm)
-	how := []uint8{howExact}
+func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
+	vs[0], hs[0] = t.norm, howExact
+	n := 1
 	if t.han {
-		return buf, how
+		return n
 	}
 	if t.leet {
 		if v, ok := leetFold(t.norm); ok {
-			buf = append(buf, v)
-			how = append(how, howLeet)
+			vs[n], hs[n] = v, howLeet
+			n++
 			if l := leetFoldL(t.norm); l != v {
-				buf = append(buf, l)
-				how = append(how, howLeet)
+				vs[n], hs[n] = l, howLeet
+				n++
 			}
 		}
 	}
 	if strings.Contains(t.norm, "ph") {
-		buf = append(buf, strings.ReplaceAll(t.norm, "ph", "f"))
-		how = append(how, howLeet)
+		vs[n], hs[n] = strings.ReplaceAll(t.norm, "ph", "f"), howLeet
+		n++
 	}
-	n := len(buf)
-	for k := 0; k < n; k++ {
+	base := n
+	for k := 0; k < base && n < len(vs); k++ {
 		for _, suf := range d.suffixes {
-			if len(buf[k]) > len(suf)+2 && strings.HasSuffix(buf[k], suf) {
-				buf = append(buf, buf[k][:len(buf[k])-len(suf)])
-				how = append(how, how[k])
+			if len(vs[k]) > len(suf)+2 && strings.HasSuffix(vs[k], suf) && n < len(vs) {
+				vs[n], hs[n] = vs[k][:len(vs[k])-len(suf)], hs[k]
+				n++
 			}
 		}
 	}
-	return buf, how
+	return n
 }
 
 // tokEq compares a page token with a term token, allowing the same
@@ -84,11 +84,12 @@ func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
 // findMatches runs the compiled dictionary over the tokens.
 func (d *Detector) findMatches(text string, toks []token) []match {
 	var out []match
-	var vbuf []string
+	var vsArr [8]string
+	var hsArr [8]uint8
 	for i := range toks {
 		t := &toks[i]
-		vs, hows := d.variants(t, vbuf)
-		vbuf = vs
+		nv := d.variants(t, &vsArr, &hsArr)
+		vs, hows := vsArr[:nv], hsArr[:nv]
 		subFound := false
 		for vi, v := range vs {
 			for _, ei := range d.first[v] {
@@ -128,7 +129,7 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 			out = d.splitMatches(toks, i, out)
 		}
 		// Masked letters: "f*nt*nyl", "FENT___NYL".
-		if !t.han && t.letters && i+1 < len(toks) {
+		if !t.han && t.letters && i+1 < len(toks) && t.end < len(text) && isMask(text[t.end]) {
 			out = d.maskedMatches(text, toks, i, out)
 		}
 		if !subFound && !t.han && len(t.norm) >= 5 {
@@ -140,7 +141,9 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 
 func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 	t := &toks[i]
-	cand := []string{t.norm}
+	var candArr [2]string
+	cand := candArr[:1]
+	cand[0] = t.norm
 	if t.leet {
 		if v, ok := leetFold(t.norm); ok {
 			cand = append(cand, v)
@@ -195,19 +198,16 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 	best := -1
 	bestDist := 99
 	for _, v := range vs {
-		if !isLetters(v) {
+		if len(v) < 6 || len(v) > 40 {
 			continue
 		}
-		n := len([]rune(v))
-		if n < 6 {
+		cands := d.fuzzyBy[v[0]]
+		if len(cands) == 0 || !isLetters(v) {
 			continue
 		}
 		m := letterMask(v)
-		for fi := range d.fuzzy {
+		for _, fi := range cands {
 			f := &d.fuzzy[fi]
-			if f.key[0] != v[0] {
-				continue
-			}
 			fl := len(f.key)
 			if fl-len(v) > f.k || len(v)-fl > f.k {
 				continue
@@ -338,7 +338,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) 
 		if masked && len(pat) >= 6 {
 			for fi := range d.fuzzy {
 				f := &d.fuzzy[fi]
-				if f.key[0] == pat[0] && maskMatch(string(pat), f.key) {
+				if f.key[0] == pat[0] && len(pat) >= len(f.key)-4 && maskMatch(string(pat), f.key) {
 					return append(out, match{e: f.e, i: int32(i), j: int32(j + 1), how: howSplit})
 				}
 			}

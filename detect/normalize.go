@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -126,7 +127,10 @@ func isWordRune(r rune) bool {
 func tokenize(text string, segs []segment) []token {
 	toks := make([]token, 0, len(text)/6+8)
 	var sent int32
-	var buf []byte
+	buf := make([]byte, 0, 64)
+	// arena holds the normalised text of every token; token norms are
+	// substrings of it (one allocation instead of one per token).
+	arena := make([]byte, 0, len(text)+16)
 	for _, sg := range segs {
 		s := text[sg.start:sg.end]
 		base := sg.start
@@ -140,9 +144,10 @@ func tokenize(text string, segs []segment) []token {
 			}
 			t := &toks[cur]
 			t.end = base + end
-			t.norm = string(buf)
-			if t.letters {
-				t.norm, t.mixed = foldMixedScript(t.norm)
+			if t.letters && hasNonASCII(buf) {
+				t.norm, t.mixed = foldMixedScript(string(buf))
+			} else {
+				t.norm, arena = intern(buf, arena)
 			}
 			buf = buf[:0]
 			cur = -1
@@ -256,6 +261,26 @@ func tokenize(text string, segs []segment) []token {
 		}
 	}
 	return toks
+}
+
+// intern copies b to the end of arena (which has spare capacity) and
+// returns it as a string without a separate allocation per token.
+func intern(b []byte, arena []byte) (string, []byte) {
+	if len(b) == 0 || cap(arena)-len(arena) < len(b) {
+		return string(b), arena
+	}
+	start := len(arena)
+	arena = append(arena, b...)
+	return unsafe.String(&arena[start], len(b)), arena
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 func nextIsWord(s string, i int) bool {

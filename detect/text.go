@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -33,11 +34,15 @@ type segment struct {
 // document is a page reduced to text: every zone's text, concatenated with
 // newlines, plus the parsed tree for selector-based extraction.
 type document struct {
-	text  string
-	segs  []segment
-	title string // <title> or first h1, whitespace collapsed
-	h1    string
-	dom   *goquery.Document // nil for plain-text input
+	text   string
+	segs   []segment
+	title  string // <title> or first h1, whitespace collapsed
+	h1     string
+	dom    *goquery.Document // parsed tree; nil on the streaming path and for plain text
+	vendor string            // text of the first element whose class names a vendor or seller
+	// labelled holds the text of elements whose class names a field
+	// (price, ships-from, ships-to), streaming path only.
+	price, shipsFrom, shipsTo string
 }
 
 // decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
@@ -50,7 +55,15 @@ func decodeBody(body []byte, contentType string) string {
 		if len(head) > 1024 {
 			head = head[:1024]
 		}
-		if !bytes.Contains(bytes.ToLower(head), []byte("charset")) {
+		i := bytes.Index(head, []byte("charset="))
+		if i < 0 {
+			i = bytes.Index(head, []byte("CHARSET="))
+		}
+		if i < 0 {
+			return string(body)
+		}
+		v := bytes.TrimLeft(head[i+len("charset="):], "\"' ")
+		if len(v) >= 5 && (bytes.EqualFold(v[:5], []byte("utf-8")) || bytes.EqualFold(v[:4], []byte("utf8"))) {
 			return string(body)
 		}
 	}
@@ -121,6 +134,11 @@ func (tb *textBuilder) newline() {
 	tb.pendingSpace = false
 }
 
+// textBytes is text for a byte slice (no conversion copy).
+func (tb *textBuilder) textBytes(z uint8, b []byte) {
+	tb.text(z, unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
 // text appends s with whitespace collapsed.
 func (tb *textBuilder) text(z uint8, s string) {
 	if s == "" {
@@ -172,6 +190,15 @@ func parseDocument(s string, isHTML bool, mainSel string) *document {
 	if !isHTML {
 		return plainDocument(s)
 	}
+	if mainSel == "" {
+		return parseStream(s)
+	}
+	return parseTree(s, mainSel)
+}
+
+// parseTree builds the goquery document (for pages a market profile
+// describes with CSS selectors) and zones its text.
+func parseTree(s string, mainSel string) *document {
 	root, err := html.Parse(strings.NewReader(s))
 	if err != nil {
 		return plainDocument(s)

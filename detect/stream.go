@@ -1,0 +1,297 @@
+package detect
+
+import (
+	"bytes"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// open element on the streaming parser's stack.
+type openElem struct {
+	a     atom.Atom
+	name  string // for unknown elements
+	zone  uint8
+	skip  bool // script, style…: drop text
+	field uint8
+	start int // text offset where a captured field began
+}
+
+const (
+	fieldNone uint8 = iota
+	fieldVendor
+	fieldPrice
+	fieldShipsFrom
+	fieldShipsTo
+	fieldTitle
+	fieldH1
+)
+
+var voidAtoms = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true, atom.Img: true,
+	atom.Input: true, atom.Link: true, atom.Meta: true, atom.Source: true, atom.Track: true, atom.Wbr: true, atom.Param: true,
+}
+
+// parseStream zones a page's text with the HTML tokenizer alone (no tree):
+// the fast path for pages no market profile describes.
+func parseStream(s string) *document {
+	d := &document{}
+	tb := &textBuilder{}
+	z := html.NewTokenizer(strings.NewReader(s))
+	stack := make([]openElem, 0, 32)
+	cur := func() (uint8, bool) {
+		if len(stack) == 0 {
+			return zoneBody, false
+		}
+		t := &stack[len(stack)-1]
+		return t.zone, t.skip
+	}
+	var classBuf []byte
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			d.text, d.segs = tb.done()
+			return d
+		case html.TextToken:
+			zone, skip := cur()
+			if skip {
+				continue
+			}
+			raw := z.Raw()
+			if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 && bytes.IndexByte(raw, 0) < 0 {
+				tb.textBytes(zone, raw) // nothing to unescape: skip Text's copy
+			} else {
+				tb.textBytes(zone, z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			nameB, hasAttr := z.TagName()
+			a := atom.Lookup(nameB)
+			var cls, id, role, alt, title, typ, value, itemprop, metaName, content []byte
+			classBuf = classBuf[:0]
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "class":
+					cls = v
+				case "id":
+					id = v
+				case "role":
+					role = v
+				case "alt":
+					alt = v
+				case "title":
+					title = v
+				case "type":
+					typ = v
+				case "value":
+					value = v
+				case "itemprop":
+					itemprop = v
+				case "name":
+					metaName = v
+				case "content":
+					content = v
+				}
+			}
+			parentZone, parentSkip := cur()
+			if parentSkip {
+				if !voidAtoms[a] && tt == html.StartTagToken {
+					stack = append(stack, openElem{a: a, zone: parentZone, skip: true})
+				}
+				continue
+			}
+			switch a {
+			case atom.Meta:
+				if string(metaName) == "description" {
+					tb.newline()
+					tb.text(zoneBody, string(content))
+					tb.newline()
+				}
+				continue
+			case atom.Img, atom.Area, atom.Input:
+				az := zoneAlt
+				if parentZone == zoneNav {
+					az = zoneNav
+				}
+				if len(alt) > 0 {
+					tb.newline()
+					tb.text(az, string(alt))
+					tb.newline()
+				}
+				if len(title) > 0 {
+					tb.newline()
+					tb.text(az, string(title))
+					tb.newline()
+				}
+				if a == atom.Input && (string(typ) == "submit" || string(typ) == "button") {
+					tb.text(parentZone, string(value))
+				}
+				continue
+			case atom.Br, atom.Hr:
+				tb.newline()
+				continue
+			}
+			if voidAtoms[a] || tt == html.SelfClosingTagToken {
+				continue
+			}
+			e := openElem{a: a, zone: parentZone}
+			if a == 0 {
+				e.name = string(nameB)
+			}
+			switch a {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Iframe, atom.Object, atom.Head:
+				e.skip = a != atom.Head
+				if a == atom.Head {
+					e.zone = parentZone
+				}
+			case atom.Title:
+				e.zone = zoneTitle
+				e.field = fieldTitle
+			}
+			if !e.skip && e.zone != zoneNav && a != atom.Title {
+				switch {
+				case isNavAttr(a, cls, id, role):
+					e.zone = zoneNav
+				case parentZone == zoneBody && isMainAttr(a, cls, id, role):
+					e.zone = zoneMain
+				}
+				switch a {
+				case atom.H1:
+					if e.zone != zoneNav {
+						e.zone = zoneTitle
+						e.field = fieldH1
+					}
+				case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+					if e.zone != zoneNav {
+						e.zone = zoneHeading
+					}
+				}
+			}
+			if e.field == fieldNone && e.zone != zoneNav {
+				e.field = fieldFromAttr(cls, itemprop)
+			}
+			if isBlock(a) || a == atom.Title {
+				tb.newline()
+			} else if a == atom.Td || a == atom.Th {
+				tb.pendingSpace = true
+			}
+			e.start = tb.b.Len()
+			stack = append(stack, e)
+		case html.EndTagToken:
+			nameB, _ := z.TagName()
+			a := atom.Lookup(nameB)
+			// pop to the most recent matching element, if any
+			k := len(stack) - 1
+			for ; k >= 0; k-- {
+				if stack[k].a == a && (a != 0 || stack[k].name == string(nameB)) {
+					break
+				}
+			}
+			if k < 0 {
+				continue
+			}
+			for j := len(stack) - 1; j >= k; j-- {
+				e := &stack[j]
+				if e.field != fieldNone {
+					txt := collapse(tb.b.String()[e.start:])
+					switch e.field {
+					case fieldTitle:
+						if d.title == "" {
+							d.title = txt
+						}
+					case fieldH1:
+						if d.h1 == "" {
+							d.h1 = txt
+						}
+					case fieldVendor:
+						if d.vendor == "" {
+							d.vendor = txt
+						}
+					case fieldPrice:
+						if d.price == "" {
+							d.price = txt
+						}
+					case fieldShipsFrom:
+						if d.shipsFrom == "" {
+							d.shipsFrom = txt
+						}
+					case fieldShipsTo:
+						if d.shipsTo == "" {
+							d.shipsTo = txt
+						}
+					}
+				}
+				if isBlock(e.a) || e.a == atom.Title {
+					tb.newline()
+				}
+			}
+			stack = stack[:k]
+		}
+	}
+}
+
+func isNavAttr(a atom.Atom, cls, id, role []byte) bool {
+	switch a {
+	case atom.Nav, atom.Footer, atom.Aside, atom.Header:
+		return true
+	}
+	switch string(role) {
+	case "navigation", "banner", "contentinfo", "complementary":
+		return true
+	}
+	return attrWord(cls, navWords) || attrWord(id, navWords)
+}
+
+func isMainAttr(a atom.Atom, cls, id, role []byte) bool {
+	switch a {
+	case atom.Main, atom.Article:
+		return true
+	}
+	if string(role) == "main" {
+		return true
+	}
+	return attrWord(cls, mainWords) || attrWord(id, mainWords)
+}
+
+func attrWord(v []byte, words []string) bool {
+	if len(v) == 0 {
+		return false
+	}
+	for _, c := range v {
+		if c >= 'A' && c <= 'Z' {
+			v = bytes.ToLower(v)
+			break
+		}
+	}
+	for _, w := range words {
+		if bytes.Contains(v, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldFromAttr recognises elements that hold a listing field by class or
+// microdata: .vendor/.seller, .price, .ships-from, .ships-to.
+func fieldFromAttr(cls, itemprop []byte) uint8 {
+	if len(cls) == 0 && len(itemprop) == 0 {
+		return fieldNone
+	}
+	for _, v := range [2][]byte{cls, itemprop} {
+		switch {
+		case len(v) == 0:
+		case attrWord(v, []string{"ships-from", "ships_from", "origin"}):
+			return fieldShipsFrom
+		case attrWord(v, []string{"ships-to", "ships_to", "destination"}):
+			return fieldShipsTo
+		case attrWord(v, []string{"vendor", "seller"}):
+			return fieldVendor
+		case attrWord(v, []string{"price"}):
+			return fieldPrice
+		}
+	}
+	return fieldNone
+}
