@@ -17,10 +17,11 @@ import (
 // capture is a loopback HTTP receiver that records requests and answers
 // with a programmable status.
 type capture struct {
-	mu      sync.Mutex
-	reqs    []capturedReq
-	respond func(n int, w http.ResponseWriter) // n = 1-based request number
-	srv     *httptest.Server
+	mu           sync.Mutex
+	onConnClosed func() // when set, runs when a client connection closes
+	reqs         []capturedReq
+	respond      func(n int, w http.ResponseWriter) // n = 1-based request number
+	srv          *httptest.Server
 }
 
 type capturedReq struct {
@@ -31,7 +32,7 @@ type capturedReq struct {
 
 func newCapture(t *testing.T, respond func(n int, w http.ResponseWriter)) *capture {
 	c := &capture{respond: respond}
-	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		c.mu.Lock()
 		c.reqs = append(c.reqs, capturedReq{Header: r.Header.Clone(), Body: b, Path: r.URL.Path})
@@ -43,6 +44,15 @@ func newCapture(t *testing.T, respond func(n int, w http.ResponseWriter)) *captu
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
+	c.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		c.mu.Lock()
+		f := c.onConnClosed
+		c.mu.Unlock()
+		if st == http.StateClosed && f != nil {
+			f()
+		}
+	}
+	c.srv.Start()
 	t.Cleanup(c.srv.Close)
 	return c
 }
