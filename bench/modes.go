@@ -157,44 +157,63 @@ func seedHosts(seeds []string) ([]string, error) {
 // (HTTP responses, as the crawler's MaxPages counts them).
 func runSequential(ctx context.Context, job Job) (Measurement, error) {
 	var m Measurement
-	tr, err := socksTransport(job.Proxy)
+	err := walk(ctx, job.Proxy, job.Seeds, job.Pages, func(_ string, body []byte, html bool, err error) {
+		m.Requests++
+		switch {
+		case err != nil:
+			m.Errors++
+		case !html:
+			m.Fetched++
+			m.Skipped++
+			m.Bytes += int64(len(body))
+		default:
+			m.Fetched++
+			m.Pages++
+			m.Bytes += int64(len(body))
+		}
+	})
+	return m, err
+}
+
+// walk fetches pages one at a time through the SOCKS proxy, breadth first
+// from seeds within the seeds' hosts, until n responses arrived or the
+// links run out. visit is called for every request with the body and
+// whether it is a 2xx HTML page.
+func walk(ctx context.Context, proxyURL string, seeds []string, n int, visit func(u string, body []byte, html bool, err error)) error {
+	tr, err := socksTransport(proxyURL)
 	if err != nil {
-		return m, err
+		return err
 	}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 2 * time.Minute}
-	hosts, err := seedHosts(job.Seeds)
+	hosts, err := seedHosts(seeds)
 	if err != nil {
-		return m, err
+		return err
 	}
 	inScope := map[string]bool{}
 	for _, h := range hosts {
 		inScope[h] = true
 	}
-	queue := append([]string(nil), job.Seeds...)
+	queue := append([]string(nil), seeds...)
 	seen := map[string]bool{}
 	for _, s := range queue {
 		seen[s] = true
 	}
-	for len(queue) > 0 && m.Fetched < job.Pages {
+	for fetched := 0; len(queue) > 0 && fetched < n; {
 		if err := ctx.Err(); err != nil {
-			return m, fmt.Errorf("bench: sequential crawl: %w", err)
+			return fmt.Errorf("bench: sequential crawl: %w", err)
 		}
 		u := queue[0]
 		queue = queue[1:]
-		m.Requests++
 		body, ok, err := fetch(ctx, client, u)
+		visit(u, body, ok, err)
 		if err != nil {
-			m.Errors++
 			continue
 		}
-		m.Fetched++
-		m.Bytes += int64(len(body))
+		fetched++
 		if !ok {
-			m.Skipped++
 			continue
 		}
-		m.Pages++
 		base, _ := url.Parse(u)
 		for _, l := range links(base, body) {
 			if inScope[l.Hostname()] && !seen[l.String()] {
@@ -203,7 +222,7 @@ func runSequential(ctx context.Context, job Job) (Measurement, error) {
 			}
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // fetch GETs u and returns its body and whether it is a 2xx HTML page.
