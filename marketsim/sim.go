@@ -74,7 +74,9 @@ type Options struct {
 	// NoPathLog keeps only per-host totals instead of per-path request
 	// counts (for very large benchmark crawls); Requests then ignores pathPrefix.
 	NoPathLog bool
-	// Now is the clock (queue timing, proxy log, webhook timestamps); nil means time.Now.
+	// Now is the clock for queue timing, the proxy log and the receiver's
+	// webhook-timestamp tolerance (keep it within 5 minutes of the senders'
+	// clock when alerts are delivered); nil means time.Now.
 	Now func() time.Time
 	// Logger receives debug logs; nil discards them.
 	Logger *slog.Logger

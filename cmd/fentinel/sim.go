@@ -83,8 +83,11 @@ func runSim(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "webhook url:    %s\n", info.WebhookURL)
 		fmt.Fprintf(env.stdout, "webhook secret: %s\n", info.WebhookSecret)
 		fmt.Fprintf(env.stdout, "labelled pages: %d (%d positive)\n", info.Pages, info.Positives)
-		fmt.Fprintf(env.stdout, "\ntry: fentinel crawl --proxy %s --seed %s --webhook-url %s --webhook-secret %s\n",
-			info.Proxy, info.Seeds[0], info.WebhookURL, info.WebhookSecret)
+		fmt.Fprintf(env.stdout, "\ntry: fentinel crawl --proxy %s", info.Proxy)
+		for _, s := range info.Seeds {
+			fmt.Fprintf(env.stdout, " --seed %s", s)
+		}
+		fmt.Fprintf(env.stdout, " --webhook-url %s --webhook-secret %s\n", info.WebhookURL, info.WebhookSecret)
 		fmt.Fprintln(env.stdout, "serving until interrupted (Ctrl-C)")
 	}
 	start := time.Now()
