@@ -459,3 +459,25 @@ func (db *DB) fillVendor(ctx context.Context, v *Vendor) error {
 	sort.Strings(v.Markets)
 	return rows.Err()
 }
+
+// FindingEntities returns the identifiers on a finding's listing and how
+// many times the listing was observed (for exports).
+func (db *DB) FindingEntities(ctx context.Context, findingID int64) ([]fentinel.Entity, int, error) {
+	var listingID sql.NullInt64
+	err := db.r.QueryRowContext(ctx, `SELECT listing_id FROM findings WHERE id = ?`, findingID).Scan(&listingID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, fmt.Errorf("store: entities of finding %d: %w", findingID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: entities of finding %d: %w", findingID, err)
+	}
+	es, err := db.listingEntities(ctx, listingID.Int64)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: entities of finding %d: %w", findingID, err)
+	}
+	var n int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM listing_observations WHERE listing_id = ?`, listingID.Int64).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("store: observations of finding %d: %w", findingID, err)
+	}
+	return es, n, nil
+}
