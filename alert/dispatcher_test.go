@@ -61,7 +61,7 @@ func (c *fakeClock) Sleeps() []time.Duration {
 }
 
 // openStore opens a real SQLite store in a temp dir on the fake clock.
-func openStore(t *testing.T, clk *fakeClock) *store.DB {
+func openStore(t testing.TB, clk *fakeClock) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "fentinel.db"))
 	mustNoErr(t, err)
@@ -112,7 +112,7 @@ func (f finding) verdict() fentinel.Verdict {
 }
 
 // save stores findings with routes and returns how many alerts were queued.
-func save(t *testing.T, db *store.DB, clk *fakeClock, routes []fentinel.Route, fs ...finding) int {
+func save(t testing.TB, db *store.DB, clk *fakeClock, routes []fentinel.Route, fs ...finding) int {
 	t.Helper()
 	queued := 0
 	for _, f := range fs {

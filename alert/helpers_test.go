@@ -62,7 +62,7 @@ func testAlert(id string, findingID int64) fentinel.Alert {
 	}
 }
 
-func mustNoErr(t *testing.T, err error) {
+func mustNoErr(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ type capturedReq struct {
 	Path   string
 }
 
-func newCapture(t *testing.T, respond func(n int, w http.ResponseWriter)) *capture {
+func newCapture(t testing.TB, respond func(n int, w http.ResponseWriter)) *capture {
 	c := &capture{respond: respond}
 	c.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
