@@ -18,6 +18,7 @@ import (
 	"github.com/fentinel/fentinel/metrics"
 	"github.com/fentinel/fentinel/schedule"
 	"github.com/fentinel/fentinel/store"
+	"github.com/fentinel/fentinel/torctl"
 )
 
 func init() {
@@ -288,7 +289,18 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) checkReady(ctx context.Context) error {
 	t := s.cfg.Targets[0]
-	c, err := crawler.New(crawlerConfig(crawlJob{cfg: s.cfg.forTarget(t), seeds: t.Seeds, target: t.Name, log: s.log}))
+	ccfg := crawlerConfig(crawlJob{cfg: s.cfg.forTarget(t), seeds: t.Seeds, target: t.Name, log: s.log})
+	if s.cfg.ControlPort != "" {
+		// With a control port, the pre-flight also asks Tor whether it has
+		// built a circuit (bootstrapped), as crawl does.
+		ctl, err := torctl.Dial(ctx, s.cfg.ControlPort, torctl.Auth{CookiePath: s.cfg.ControlAuth})
+		if err != nil {
+			return fmt.Errorf("tor: control port %s: %w", s.cfg.ControlPort, err)
+		}
+		defer ctl.Close()
+		ccfg.Control = torctl.OneKey{Conn: ctl}
+	}
+	c, err := crawler.New(ccfg)
 	if err != nil {
 		return fmt.Errorf("tor: %w", err)
 	}

@@ -623,8 +623,8 @@ func TestRunMetrics(t *testing.T) {
 }
 
 // TestServeReadiness runs serve in-process: /readyz is 503 naming the proxy
-// while the SOCKS proxy is down and 200 when it answers; /healthz is 200
-// either way.
+// while the SOCKS proxy is down (or the control port, when one is
+// configured) and 200 when it answers; /healthz is 200 either way.
 func TestServeReadiness(t *testing.T) {
 	sim, err := marketsim.Start(context.Background(), marketsim.Options{})
 	if err != nil {
@@ -639,18 +639,21 @@ func TestServeReadiness(t *testing.T) {
 	dead.Close()
 
 	for _, tc := range []struct {
-		name  string
-		proxy string
-		code  int
-		want  string
+		name    string
+		proxy   string
+		control string
+		code    int
+		want    string
 	}{
-		{"proxy down", "socks5h://" + deadAddr, 503, deadAddr},
-		{"proxy up", sim.ProxyURL(), 200, "ready"},
+		{"proxy down", "socks5h://" + deadAddr, "", 503, "SOCKS proxy " + deadAddr},
+		{"control port down", sim.ProxyURL(), deadAddr, 503, "control port " + deadAddr},
+		{"proxy up", sim.ProxyURL(), "", 200, "ready"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := defaultConfig()
 			cfg.DB = filepath.Join(t.TempDir(), "f.db")
 			cfg.Proxy = tc.proxy
+			cfg.ControlPort = tc.control
 			cfg.Listen = "127.0.0.1:0"
 			// A target that does not run during the test.
 			cfg.Targets = []targetConf{{Name: "t", Seeds: sim.Seeds(), Schedule: "0 0 1 1 *"}}
