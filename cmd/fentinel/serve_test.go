@@ -264,10 +264,10 @@ func testServeScheduledRuns(t *testing.T, bin string) {
 	p := startServe(t, bin, serveArgs(sim, dbPath, "--every", "1s")...)
 
 	finished := map[string]string{"target": "sim", "status": "finished"}
-	waitFor(t, 90*time.Second, "two finished runs in /metrics", func() bool {
+	waitFor(t, 240*time.Second, "two finished runs in /metrics", func() bool {
 		return p.metric("fentinel_crawl_runs_total", finished) >= 2
 	})
-	waitFor(t, 30*time.Second, "the outbox to drain", func() bool {
+	waitFor(t, 60*time.Second, "the outbox to drain", func() bool {
 		return p.metric("fentinel_alerts_pending", nil) == 0 && p.metric("fentinel_alerts_delivered_total", nil) > 0
 	})
 
@@ -496,7 +496,7 @@ func testServeSIGTERMMidRunAndResume(t *testing.T, bin string) {
 
 	// The restart's first run (at once: --every) resumes the pass.
 	p = startServe(t, bin, args...)
-	waitFor(t, 120*time.Second, "the resumed run to finish", func() bool {
+	waitFor(t, 240*time.Second, "the resumed run to finish", func() bool {
 		return p.metric("fentinel_crawl_runs_total", map[string]string{"target": "sim", "status": "finished"}) >= 1
 	})
 	if got := p.metric("fentinel_frontier_size", map[string]string{"target": "sim"}); got != 0 {
