@@ -695,3 +695,58 @@ func TestRunDeliversContinuously(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 }
+
+// TestChangeTriggersFromConfig: per-sink triggers from YAML reach the
+// store, and the finding.changed events it queues are delivered with what
+// changed.
+func TestChangeTriggersFromConfig(t *testing.T) {
+	clk := startClock()
+	db := openStore(t, clk)
+	price, vendor := newReceiver(t), newReceiver(t)
+	cfg, err := ParseConfig([]byte(fmt.Sprintf(`alerts:
+  sinks:
+    - {name: price, url: %q, secret_env: P, on_new: false, on_change: {price_change_pct: 50}}
+    - {name: vendor, url: %q, secret_env: V, on_new: false, on_change: {new_vendor: true}}
+`, price.URL(), vendor.URL())))
+	mustNoErr(t, err)
+	sinks, err := BuildSinks(cfg.Sinks, testEnv(map[string]string{"P": price.Secret(), "V": vendor.Secret()}))
+	mustNoErr(t, err)
+	d := NewDispatcher(db, sinks, WithClock(clk))
+	step := func(f finding, wantPrice, wantVendor int) {
+		t.Helper()
+		clk.Advance(time.Hour)
+		save(t, db, clk, cfg.Routes(), f)
+		_, err := d.Drain(context.Background())
+		mustNoErr(t, err)
+		if len(price.Received()) != wantPrice || len(vendor.Received()) != wantVendor {
+			t.Fatalf("after %+v: price sink %d, vendor sink %d; want %d, %d", f, len(price.Received()), len(vendor.Received()), wantPrice, wantVendor)
+		}
+	}
+	base := finding{site: 1, n: 9, priceUSD: 100}
+	step(base, 0, 0) // new: both routes have on_new false
+	step(base, 0, 0) // unchanged
+	up := base
+	up.priceUSD = 120 // +20%: below the 50% threshold
+	step(up, 0, 0)
+	up.priceUSD = 180 // +80%
+	step(up, 1, 0)
+	moved := up
+	v := moved.verdict()
+	v.Extracted.Vendor = "another-vendor"
+	clk.Advance(time.Hour)
+	_, err = db.SavePage(context.Background(), moved.page(clk.Now()), v, cfg.Routes())
+	mustNoErr(t, err)
+	_, err = d.Drain(context.Background())
+	mustNoErr(t, err)
+	if len(vendor.Received()) != 1 || len(price.Received()) != 1 {
+		t.Fatalf("vendor change: price sink %d, vendor sink %d", len(price.Received()), len(vendor.Received()))
+	}
+	for _, r := range []*marketsim.Receiver{price, vendor} {
+		dl := r.Received()[0]
+		var p Payload
+		mustNoErr(t, json.Unmarshal(dl.Body, &p))
+		if !dl.Valid || p.Type != fentinel.EventChangedFinding || len(p.Changes) == 0 {
+			t.Fatalf("changed event: valid %v payload %+v", dl.Valid, p)
+		}
+	}
+}
