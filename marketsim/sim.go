@@ -1,18 +1,3 @@
-// Package marketsim serves synthetic onion markets behind an in-process
-// SOCKS5 server, for fentinel's demo, tests and benchmarks.
-//
-// Everything listens on 127.0.0.1. The SOCKS server (RFC 1928 with RFC 1929
-// username/password) routes v3-shaped .onion names that belong to a market
-// to that market's HTTP server and refuses every other destination with the
-// reply a Tor SocksPort with OnionTrafficOnly and ExtendedErrors would send.
-// Markets are generated on the fly from a small catalogue of synthetic
-// listings (fentanyl-class positives, ordinary drug listings and decoys);
-// Truth returns the label of every content page. A webhook Receiver
-// verifies Standard Webhooks signatures. With Options.Hostile an extra
-// market serves crawler traps (slow, huge, gzip bomb, calendar, login wall,
-// EndGame-style queue, captcha, charsets, malformed HTML).
-//
-// All names, vendors, keys and addresses are synthetic.
 package marketsim
 
 import (

@@ -2,6 +2,7 @@ package marketsim
 
 import (
 	"context"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -157,5 +158,33 @@ func TestStartContextCancelCloses(t *testing.T) {
 	if conn, err := net.Dial("tcp", addr); err == nil {
 		conn.Close()
 		t.Fatalf("proxy still listening after cancel")
+	}
+}
+
+func TestSOCKSRefusesOtherCommands(t *testing.T) {
+	s := startSim(t, Options{})
+	onion := s.Markets()[0].Onion
+	for _, cmd := range []byte{0x02, 0x03, 0xF0} { // BIND, UDP ASSOCIATE, Tor RESOLVE
+		c, err := net.Dial("tcp", s.ProxyAddr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := append([]byte{5, 1, 0, 5, cmd, 0, 3, byte(len(onion))}, onion...)
+		msg = append(msg, 0, 80)
+		if _, err := c.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		rep := make([]byte, 12)
+		if _, err := io.ReadFull(c, rep); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		if rep[3] != ReplyCommandNotSupported {
+			t.Fatalf("cmd %#x: reply %#x, want %#x", cmd, rep[3], ReplyCommandNotSupported)
+		}
+		log := s.ProxyLog()
+		if e := log[len(log)-1]; e.Command != cmd || e.Reply != ReplyCommandNotSupported || e.Host != onion {
+			t.Fatalf("logged %+v", e)
+		}
 	}
 }
