@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -748,5 +749,105 @@ func TestChangeTriggersFromConfig(t *testing.T) {
 		if !dl.Valid || p.Type != fentinel.EventChangedFinding || len(p.Changes) == 0 {
 			t.Fatalf("changed event: valid %v payload %+v", dl.Valid, p)
 		}
+	}
+}
+
+// TestMixedFailureFigures delivers through a receiver that fails in every
+// way the dispatcher must survive: 503, 429 with Retry-After, connections
+// dropped mid-request, and answers slower than the attempt timeout (which
+// the receiver did process: the only source of duplicates, which it can
+// drop by webhook-id).
+func TestMixedFailureFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow answers take seconds")
+	}
+	const n = 80
+	clk := startClock()
+	db := openStore(t, clk)
+	var (
+		mu       sync.Mutex
+		rng      = seeded(2026)
+		sent     int
+		accepted = map[string]int{}
+		slow     int
+		kinds    = map[string]int{}
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body := new(bytes.Buffer)
+		_, _ = body.ReadFrom(r.Body)
+		if err := Verify(otherSecret, r.Header, body.Bytes(), time.Minute); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		id := r.Header.Get(HeaderID)
+		mu.Lock()
+		sent++
+		x := rng.Float64()
+		mu.Unlock()
+		kind := "ok"
+		switch {
+		case x < 0.15:
+			kind = "503"
+		case x < 0.25:
+			kind = "429"
+		case x < 0.30:
+			kind = "drop"
+		case x < 0.35:
+			kind = "slow"
+		}
+		mu.Lock()
+		kinds[kind]++
+		mu.Unlock()
+		switch kind {
+		case "503":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "429":
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case "drop":
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+				}
+			}
+		case "slow":
+			// Processed, but the answer comes after the sender gave up.
+			mu.Lock()
+			accepted[id]++
+			slow++
+			mu.Unlock()
+			select {
+			case <-time.After(1500 * time.Millisecond):
+			case <-r.Context().Done():
+			}
+		default:
+			mu.Lock()
+			accepted[id]++
+			mu.Unlock()
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	hook, err := NewWebhook("soc", srv.URL, otherSecret, nil)
+	mustNoErr(t, err)
+	save(t, db, clk, []fentinel.Route{fentinel.DefaultRoute("soc")}, findings(n)...)
+	st, err := NewDispatcher(db, []Sink{hook}, WithClock(clk), WithRand(seeded(1)), WithAttemptTimeout(500*time.Millisecond)).Drain(context.Background())
+	mustNoErr(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	dups := 0
+	for _, c := range accepted {
+		dups += c - 1
+	}
+	t.Logf("mixed failures (seed 2026), %d alerts: sent %d (%v), retried %d, delivered %d, distinct ids received %d, duplicates by id %d (all after answers slower than the attempt timeout: %d), dead %d",
+		n, sent, kinds, st.Retried, st.Delivered, len(accepted), dups, slow, st.Dead)
+	if st.Delivered != n || len(accepted) != n || st.Dead != 0 || st.Remaining != 0 {
+		t.Fatalf("stats %+v, distinct ids %d", st, len(accepted))
+	}
+	if dups > slow {
+		t.Fatalf("%d duplicates but only %d slow answers", dups, slow)
+	}
+	if sent != st.Messages {
+		t.Fatalf("receiver counted %d requests, dispatcher %d", sent, st.Messages)
 	}
 }
