@@ -40,6 +40,11 @@ type Scenario struct {
 	Concurrency int           `json:"concurrency"`   // global in-flight bound (crawler modes)
 	PerHost     int           `json:"per_host"`      // per-host in-flight bound (crawler modes)
 	PerHostRate float64       `json:"per_host_rate"` // requests/s started per host; 0 = crawler default
+	// PageSize is the simulator's listings per category page (0 = its
+	// default of 4). The crawler admits at most 200 query variants per path
+	// (?page=N), so a big crawl needs bigger category pages to reach every
+	// listing.
+	PageSize int `json:"page_size,omitempty"`
 }
 
 // Validate checks the scenario.
@@ -57,6 +62,8 @@ func (s Scenario) Validate() error {
 		return fmt.Errorf("bench: scenario %s: hosts must be at least 1", s.Name)
 	case s.Latency < 0:
 		return fmt.Errorf("bench: scenario %s: negative latency", s.Name)
+	case s.PageSize < 0:
+		return fmt.Errorf("bench: scenario %s: negative page size", s.Name)
 	case s.Crawler() && (s.Concurrency < 1 || s.PerHost < 1):
 		return fmt.Errorf("bench: scenario %s: concurrency and per-host must be at least 1", s.Name)
 	}

@@ -104,6 +104,7 @@ func TestScenarioValidate(t *testing.T) {
 		{Name: "hosts", Mode: ModeSequential, Pages: 1},
 		{Name: "latency", Mode: ModeSequential, Pages: 1, Hosts: 1, Latency: -1},
 		{Name: "concurrency", Mode: ModeCrawl, Pages: 1, Hosts: 1, PerHost: 1},
+		{Name: "page size", Mode: ModeSequential, Pages: 1, Hosts: 1, PageSize: -1},
 	}
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)

@@ -25,6 +25,9 @@ type Job struct {
 	CPUProfile string   `json:"cpu_profile,omitempty"` // write a CPU profile of the crawl here
 	MemProfile string   `json:"mem_profile,omitempty"` // write a heap profile at the end of the crawl here
 	LogLevel   string   `json:"log_level,omitempty"`   // crawler log level (default warn)
+	// Progress, when positive, logs the crawler's counters and the resident
+	// set (VmRSS, VmHWM) at this interval, at warn level so it shows.
+	Progress time.Duration `json:"progress,omitempty"`
 }
 
 // Measurement is what the crawling side measured about itself.

@@ -46,6 +46,14 @@ func runCrawler(ctx context.Context, job Job, log *slog.Logger) (m Measurement, 
 		PerHostRate: job.PerHostRate,
 		Logger:      log,
 	}
+	if job.Progress > 0 {
+		cfg.ProgressInterval = job.Progress
+		cfg.Progress = func(st crawler.Stats) {
+			ps, _ := ProcStatus("/proc/self/status")
+			log.Warn("bench: progress", "requests", st.Requests, "fetched", st.Fetched+st.Skipped, "handed_on", st.Fetched,
+				"queued", st.Queued, "rss_mib", ps["VmRSS"]>>20, "hwm_mib", ps["VmHWM"]>>20)
+		}
+	}
 	handle := func(context.Context, fentinel.Page) error { return nil }
 	if job.Mode == ModePipeline {
 		if job.DBPath == "" {

@@ -44,6 +44,9 @@ type Runner struct {
 	CPUProfile, MemProfile string
 	// LogLevel is the crawler's log level (default warn).
 	LogLevel string
+	// Progress, when positive, makes the crawl log its counters and resident
+	// set at this interval (crawler modes), for long runs.
+	Progress time.Duration
 	// Stderr receives the crawl's logs (nil = discarded).
 	Stderr io.Writer
 }
@@ -89,6 +92,7 @@ func (r *Runner) Run(ctx context.Context, sc Scenario) (Result, error) {
 		Markets:           sc.Hosts,
 		ListingsPerMarket: perMarket,
 		Latency:           sc.Latency,
+		PageSize:          sc.PageSize,
 		NoPathLog:         sc.Pages > noPathLogAbove,
 	})
 	if err != nil {
@@ -97,7 +101,7 @@ func (r *Runner) Run(ctx context.Context, sc Scenario) (Result, error) {
 	defer sim.Close()
 	res.SimPages = len(sim.Truth())
 
-	job := Job{Scenario: sc, Proxy: sim.ProxyURL(), Seeds: sim.Seeds(), LogLevel: r.LogLevel}
+	job := Job{Scenario: sc, Proxy: sim.ProxyURL(), Seeds: sim.Seeds(), LogLevel: r.LogLevel, Progress: r.Progress}
 	if sc.Mode == ModePipeline {
 		dir := r.Dir
 		if dir == "" {
