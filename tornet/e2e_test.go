@@ -85,21 +85,38 @@ func bridge(t *testing.T, simSocks, target string) string {
 	return ln.Addr().String()
 }
 
-// buildBinary builds cmd/fentinel into a temp dir (cgo and GOFLAGS come
-// from the environment, as the Makefile sets them).
+// binary is cmd/fentinel, built once per test binary.
+var fentinelBin struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// buildBinary builds cmd/fentinel once into a temp dir removed by TestMain
+// (cgo and GOFLAGS come from the environment, as the Makefile sets them).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "fentinel")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/fentinel")
-	cmd.Dir = ".."
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
-	if !strings.Contains(os.Getenv("GOFLAGS"), "sqlite_fts5") {
-		cmd.Env = append(cmd.Env, "GOFLAGS=-tags=sqlite_fts5")
+	fentinelBin.once.Do(func() {
+		fentinelBin.dir, fentinelBin.err = os.MkdirTemp("", "tornet-bin-")
+		if fentinelBin.err != nil {
+			return
+		}
+		fentinelBin.path = filepath.Join(fentinelBin.dir, "fentinel")
+		cmd := exec.Command("go", "build", "-o", fentinelBin.path, "./cmd/fentinel")
+		cmd.Dir = ".."
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		if !strings.Contains(os.Getenv("GOFLAGS"), "sqlite_fts5") {
+			cmd.Env = append(cmd.Env, "GOFLAGS=-tags=sqlite_fts5")
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fentinelBin.err = fmt.Errorf("go build ./cmd/fentinel: %v\n%s", err, out)
+		}
+	})
+	if fentinelBin.err != nil {
+		t.Fatal(fentinelBin.err)
 	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/fentinel: %v\n%s", err, out)
-	}
-	return bin
+	return fentinelBin.path
 }
 
 // cleanEnv is the environment without FENTINEL_* settings, plus extra.

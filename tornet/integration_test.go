@@ -85,6 +85,9 @@ func TestMain(m *testing.M) {
 	for _, s := range shared.sites {
 		s.srv.Close()
 	}
+	if fentinelBin.dir != "" {
+		os.RemoveAll(fentinelBin.dir)
+	}
 	os.Exit(code)
 }
 
@@ -224,15 +227,20 @@ func fetchOK(t *testing.T, socksAddr, user, url string) string {
 func TestNetworkUp(t *testing.T) {
 	n, sites := network(t)
 	t.Logf("bring-up %s (key generation %s); client pid %d; %d tor processes",
-		n.BringUp().Round(time.Millisecond), n.KeyGen().Round(time.Millisecond), n.Client().PID(), len(n.PIDs()))
+		n.BringUp().Round(time.Millisecond), n.KeyGen().Round(time.Millisecond), n.Client().PID(), len(n.Nodes()))
 	for _, s := range sites {
 		if s.onion != SyntheticOnion(s.seed) {
 			t.Errorf("site %s: onion %s, want %s from its seed", s.name, s.onion, SyntheticOnion(s.seed))
 		}
 	}
-	for _, pid := range n.PIDs() {
-		if err := syscall.Kill(pid, 0); err != nil {
-			t.Errorf("tor pid %d not running: %v", pid, err)
+	// The five core nodes run (extra clients of other tests may be stopped).
+	nodes := n.Nodes()
+	if len(nodes) < 5 {
+		t.Fatalf("%d nodes", len(nodes))
+	}
+	for _, nd := range nodes[:5] {
+		if !nd.Running() || syscall.Kill(nd.PID(), 0) != nil {
+			t.Errorf("tor node %s (pid %d) not running", nd.Name, nd.PID())
 		}
 	}
 	for _, a := range []string{n.SocksAddr(), n.ControlAddr()} {

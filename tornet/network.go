@@ -234,6 +234,14 @@ func (n *Network) PIDs() []int {
 	return out
 }
 
+// Nodes returns every tor node of the network: the 3 authorities, the
+// relay, the client, then the extra clients started with StartClient.
+func (n *Network) Nodes() []*Node {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.nodes()
+}
+
 func (n *Network) nodes() []*Node {
 	all := append([]*Node(nil), n.relays...)
 	if n.client != nil {
