@@ -954,7 +954,7 @@ func (r *run) children(it fentinel.QueuedURL, parent *url.URL, links []link) []f
 		if err != nil {
 			continue
 		}
-		if reason := r.traps.admit(cu, parent); reason != "" {
+		if reason := r.traps.admit(cu, parent, l.pagination); reason != "" {
 			r.stats.update(func(s *Stats) { s.Traps[reason]++ })
 			continue
 		}

@@ -18,6 +18,7 @@ const (
 	TrapManyParams    = "many-params"    // too many query parameters or too long a value
 	TrapGrowingQuery  = "growing-query"  // the query keeps growing from parent to child
 	TrapQueryVariants = "query-variants" // too many distinct queries on one path
+	TrapPagination    = "pagination"     // too many pages of one paginated listing
 	TrapCalendar      = "calendar"       // too many date-like URLs of one shape
 	TrapDuplicate     = "duplicate"      // same body as another URL of the site
 	TrapNearDuplicate = "near-duplicate" // too many pages of the same shape on a site
@@ -30,6 +31,7 @@ const (
 	maxParams        = 16
 	maxParamLen      = 256
 	maxQueryVariants = 200
+	maxPagination    = 20000 // pages of one paginated listing (?page=N, /page/N)
 	calendarLimit    = 24
 	nearDupLimit     = 30
 )
@@ -133,6 +135,7 @@ func calendarTemplate(u *url.URL) string {
 type trapGuard struct {
 	mu       sync.Mutex
 	variants map[string]int    // host+path -> distinct queries admitted
+	pages    map[string]int    // host+path -> pagination links admitted
 	calendar map[string]int    // calendar template -> URLs admitted
 	bodies   map[string]string // site|content hash -> first URL
 	shapes   map[string]int    // site|shape hash -> pages seen
@@ -142,6 +145,7 @@ type trapGuard struct {
 func newTrapGuard() *trapGuard {
 	return &trapGuard{
 		variants: map[string]int{},
+		pages:    map[string]int{},
 		calendar: map[string]int{},
 		bodies:   map[string]string{},
 		shapes:   map[string]int{},
@@ -151,8 +155,11 @@ func newTrapGuard() *trapGuard {
 
 // admit applies the stateless rules and the stateful URL rules to a link
 // found on parent. It returns the trap reason, or "" to admit the URL (the
-// URL is then counted against its path and calendar budgets).
-func (g *trapGuard) admit(u, parent *url.URL) string {
+// URL is then counted against its path and calendar budgets). Pagination
+// links (another page of the same listing) have their own, larger budget:
+// an endless run of pages with the same shape is cut by the near-duplicate
+// rule, a genuinely huge category by MaxPages.
+func (g *trapGuard) admit(u, parent *url.URL, pagination bool) string {
 	if r := urlTrap(u); r != "" {
 		return r
 	}
@@ -166,14 +173,22 @@ func (g *trapGuard) admit(u, parent *url.URL) string {
 		return ""
 	}
 	k := u.Host + u.Path
-	if u.RawQuery != "" && g.variants[k] >= maxQueryVariants {
+	if pagination {
+		k = u.Host + pagePathRe.ReplaceAllString(u.Path, "/")
+		if g.pages[k] >= maxPagination {
+			return TrapPagination
+		}
+	} else if u.RawQuery != "" && g.variants[k] >= maxQueryVariants {
 		return TrapQueryVariants
 	}
 	t := calendarTemplate(u)
 	if t != "" && g.calendar[t] >= calendarLimit {
 		return TrapCalendar
 	}
-	if u.RawQuery != "" {
+	switch {
+	case pagination:
+		g.pages[k]++
+	case u.RawQuery != "":
 		g.variants[k]++
 	}
 	if t != "" {

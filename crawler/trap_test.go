@@ -78,7 +78,7 @@ func TestTrapGuardCalendar(t *testing.T) {
 	for y := 2020; y < 2040; y++ {
 		for m := 1; m <= 12; m++ {
 			u := mustURL(t, fmt.Sprintf("%s/calendar/%d/%02d", o, y, m))
-			if r := g.admit(u, nil); r == "" {
+			if r := g.admit(u, nil, false); r == "" {
 				admitted++
 			} else {
 				reason = r
@@ -92,7 +92,7 @@ func TestTrapGuardCalendar(t *testing.T) {
 	g = newTrapGuard()
 	admitted = 0
 	for d := 0; d < 100; d++ {
-		if g.admit(mustURL(t, fmt.Sprintf("%s/events?date=%d-%02d-01", o, 2031+d/12, d%12+1)), nil) == "" {
+		if g.admit(mustURL(t, fmt.Sprintf("%s/events?date=%d-%02d-01", o, 2031+d/12, d%12+1)), nil, false) == "" {
 			admitted++
 		}
 	}
@@ -110,18 +110,28 @@ func TestTrapGuardQueryVariants(t *testing.T) {
 	o := "http://" + testOnion("var")
 	admitted := 0
 	for i := 0; i < 500; i++ {
-		if g.admit(mustURL(t, fmt.Sprintf("%s/search?q=%d", o, i)), nil) == "" {
+		if g.admit(mustURL(t, fmt.Sprintf("%s/search?q=%d", o, i)), nil, false) == "" {
 			admitted++
 		}
 	}
 	if admitted != maxQueryVariants {
 		t.Fatalf("admitted %d query variants, want %d", admitted, maxQueryVariants)
 	}
+	// Pagination has its own, larger budget.
+	paged := 0
+	for i := 0; i < 500; i++ {
+		if g.admit(mustURL(t, fmt.Sprintf("%s/category/pills?page=%d", o, i)), nil, true) == "" {
+			paged++
+		}
+	}
+	if paged != 500 {
+		t.Fatalf("admitted %d of 500 pagination links", paged)
+	}
 	// The same URL seen again is not counted twice.
 	g = newTrapGuard()
 	u := mustURL(t, o+"/search?q=1")
 	for i := 0; i < 2*maxQueryVariants; i++ {
-		if r := g.admit(u, nil); r != "" {
+		if r := g.admit(u, nil, false); r != "" {
 			t.Fatalf("repeat %d of one URL refused: %s", i, r)
 		}
 	}
