@@ -104,6 +104,7 @@ type Stats struct {
 	Retried   int // alerts whose attempt failed and were scheduled again
 	Dead      int // alerts moved to the dead letter state
 	Held      int // digest alerts held until their window closes
+	Throttled int // alerts held because their sink answered with Retry-After
 	Unknown   int // alerts for a sink that is not configured (put aside)
 	Remaining int // alerts this Drain scheduled for retry and left pending
 }
@@ -114,6 +115,7 @@ func (s *Stats) add(o Stats) {
 	s.Retried += o.Retried
 	s.Dead += o.Dead
 	s.Held += o.Held
+	s.Throttled += o.Throttled
 	s.Unknown += o.Unknown
 }
 
@@ -374,11 +376,19 @@ func (d *Dispatcher) deliver(ctx context.Context, due []fentinel.Alert, now time
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, u := range units {
+			for i, u := range units {
 				if ctx.Err() != nil {
 					return
 				}
-				ust, next, err := d.attempt(ctx, u)
+				ust, next, throttled, err := d.attempt(ctx, u)
+				if err == nil && throttled {
+					// The receiver asked us to wait (Retry-After): hold the
+					// rest of this sink's messages until then instead of
+					// hammering it; their attempt counts do not change.
+					var terr error
+					ust.Throttled, terr = d.throttle(ctx, units[i+1:], next, retried, &mu)
+					err = terr
+				}
 				mu.Lock()
 				st.add(ust)
 				if !next.IsZero() {
@@ -390,7 +400,7 @@ func (d *Dispatcher) deliver(ctx context.Context, due []fentinel.Alert, now time
 					firstErr = err
 				}
 				mu.Unlock()
-				if err != nil {
+				if err != nil || throttled {
 					return
 				}
 			}
@@ -400,14 +410,35 @@ func (d *Dispatcher) deliver(ctx context.Context, due []fentinel.Alert, now time
 	return st, retried, firstErr
 }
 
+// throttle reschedules units to until without counting an attempt.
+func (d *Dispatcher) throttle(ctx context.Context, units []unit, until time.Time, retried map[string]time.Time, mu *sync.Mutex) (int, error) {
+	n := 0
+	for _, u := range units {
+		for _, a := range u.alerts {
+			err := d.mark(ctx, func(c context.Context) error {
+				return d.out.MarkRetry(c, a.ID, a.Attempts, until, a.LastError)
+			})
+			if err != nil {
+				return n, fmt.Errorf("alert: hold %s: %w", a.ID, err)
+			}
+			mu.Lock()
+			retried[a.ID] = until
+			mu.Unlock()
+			n++
+		}
+	}
+	return n, nil
+}
+
 // windowEnd is the end of the digest window holding t.
 func windowEnd(t time.Time, every time.Duration) time.Time {
 	return t.Truncate(every).Add(every)
 }
 
 // attempt sends one unit and records the outcome in the outbox. next is
-// the scheduled retry time when the unit was retried.
-func (d *Dispatcher) attempt(ctx context.Context, u unit) (st Stats, next time.Time, err error) {
+// the scheduled retry time when the unit was retried; throttled says the
+// receiver gave a Retry-After.
+func (d *Dispatcher) attempt(ctx context.Context, u unit) (st Stats, next time.Time, throttled bool, err error) {
 	actx, cancel := context.WithTimeout(ctx, d.attemptTimeout)
 	var sendErr error
 	if len(u.alerts) == 1 && u.id == u.alerts[0].ID {
@@ -421,17 +452,17 @@ func (d *Dispatcher) attempt(ctx context.Context, u unit) (st Stats, next time.T
 	if sendErr == nil {
 		for _, a := range u.alerts {
 			if err := d.mark(ctx, func(c context.Context) error { return d.out.MarkDelivered(c, a.ID, now) }); err != nil {
-				return st, time.Time{}, fmt.Errorf("alert: mark %s delivered: %w", a.ID, err)
+				return st, time.Time{}, false, fmt.Errorf("alert: mark %s delivered: %w", a.ID, err)
 			}
 			st.Delivered++
 		}
 		d.log.Info("alert: delivered", "id", u.id, "sink", u.sink.Name(), "alerts", len(u.alerts), "attempt", u.alerts[0].Attempts+1)
-		return st, time.Time{}, nil
+		return st, time.Time{}, false, nil
 	}
 	if ctx.Err() != nil {
 		// Shutting down mid-attempt: leave the rows as they are; the next
 		// run resends with the same id and the receiver deduplicates.
-		return st, time.Time{}, nil
+		return st, time.Time{}, false, nil
 	}
 	var de *DeliveryError
 	errors.As(sendErr, &de)
@@ -446,21 +477,21 @@ func (d *Dispatcher) attempt(ctx context.Context, u unit) (st Stats, next time.T
 				reason = fmt.Sprintf("dead after %s: %s", age.Round(time.Second), msg)
 			}
 			if err := d.mark(ctx, func(c context.Context) error { return d.out.MarkDead(c, a.ID, attempts, reason) }); err != nil {
-				return st, time.Time{}, fmt.Errorf("alert: mark %s dead: %w", a.ID, err)
+				return st, time.Time{}, false, fmt.Errorf("alert: mark %s dead: %w", a.ID, err)
 			}
 			st.Dead++
 			d.log.Warn("alert: dead letter", "id", a.ID, "sink", u.sink.Name(), "attempts", attempts, "status", status(de))
 		default:
 			n := now.Add(d.backoff(attempts, de))
 			if err := d.mark(ctx, func(c context.Context) error { return d.out.MarkRetry(c, a.ID, attempts, n, msg) }); err != nil {
-				return st, time.Time{}, fmt.Errorf("alert: mark %s for retry: %w", a.ID, err)
+				return st, time.Time{}, false, fmt.Errorf("alert: mark %s for retry: %w", a.ID, err)
 			}
 			st.Retried++
 			next = n
 			d.log.Info("alert: retry scheduled", "id", a.ID, "sink", u.sink.Name(), "attempts", attempts, "status", status(de), "in", n.Sub(now).Round(time.Millisecond))
 		}
 	}
-	return st, next, nil
+	return st, next, !next.IsZero() && de != nil && de.RetryAfter > 0, nil
 }
 
 func status(de *DeliveryError) int {

@@ -851,3 +851,37 @@ func TestMixedFailureFigures(t *testing.T) {
 		t.Fatalf("receiver counted %d requests, dispatcher %d", sent, st.Messages)
 	}
 }
+
+// TestRetryAfterHoldsTheRestOfTheSink: after a 429 with Retry-After, the
+// sink's other due messages wait too instead of each earning a 429.
+func TestRetryAfterHoldsTheRestOfTheSink(t *testing.T) {
+	clk := startClock()
+	db := openStore(t, clk)
+	rcv, other := newReceiver(t), newReceiver(t)
+	rcv.Respond429(1, 20*time.Second)
+	save(t, db, clk, []fentinel.Route{fentinel.DefaultRoute("slow"), fentinel.DefaultRoute("other")}, findings(3)...)
+	d := NewDispatcher(db, []Sink{hookFor(t, "slow", rcv), hookFor(t, "other", other)}, WithClock(clk), WithRand(seeded(1)))
+	st, err := d.Drain(context.Background())
+	mustNoErr(t, err)
+	if st.Messages != 7 || st.Retried != 1 || st.Throttled != 2 || st.Delivered != 6 {
+		t.Fatalf("stats = %+v", st)
+	}
+	if got := rcv.Received(); len(got) != 4 || got[0].Status != http.StatusTooManyRequests {
+		t.Fatalf("throttled sink saw %d requests", len(got))
+	}
+	if len(other.Received()) != 3 {
+		t.Fatalf("the other sink was held too: %d requests", len(other.Received()))
+	}
+	if s := clk.Sleeps(); len(s) != 1 || s[0] != 20*time.Second {
+		t.Fatalf("sleeps = %v", s)
+	}
+	attempts := map[int]int{}
+	for _, a := range listAll(t, db, fentinel.AlertDelivered) {
+		if a.Sink == "slow" {
+			attempts[a.Attempts]++
+		}
+	}
+	if attempts[2] != 1 || attempts[1] != 2 {
+		t.Fatalf("attempt counts of the throttled sink's alerts = %v, want one with 2 and two with 1", attempts)
+	}
+}
