@@ -65,7 +65,7 @@ func (m *market) listing(id int) item {
 	L := len(m.items)
 	it := m.items[id%L]
 	if id >= L {
-		it.title = fmt.Sprintf("%s (lot %d)", it.title, id/L+1)
+		it.title = it.title + " (lot " + strconv.Itoa(id/L+1) + ")"
 		it.usd = float64(int(it.usd*(100+float64((id*37)%21-10)))) / 100
 	}
 	return it
@@ -100,9 +100,9 @@ func (m *market) pageCount(c string) int {
 
 func (m *market) listingPath(id int) string {
 	if m.Layout == LayoutModern {
-		return fmt.Sprintf("/item/%d/%s", id, m.items[id%len(m.items)].slug)
+		return "/item/" + strconv.Itoa(id) + "/" + m.items[id%len(m.items)].slug
 	}
-	return fmt.Sprintf("/listing/%d", id)
+	return "/listing/" + strconv.Itoa(id)
 }
 
 func (m *market) categoryPath(c string, page int) string {
@@ -146,25 +146,35 @@ func (m *market) imagePath(id, k int) string {
 // price returns the displayed price of a listing: the number, its currency
 // and the text shown.
 func (m *market) price(it *item) (float64, string, string) {
-	if m.Layout == LayoutClassic {
-		return it.usd, "USD", fmt.Sprintf("$%.2f", it.usd)
+	v, cur := m.priceValue(it)
+	switch cur {
+	case "USD":
+		return v, cur, fmt.Sprintf("$%.2f", v)
+	case "XMR":
+		return v, cur, strconv.FormatFloat(v, 'f', -1, 64) + " XMR"
 	}
-	if it.crypto == "XMR" {
-		v := float64(int(it.usd/160*100+0.5)) / 100
-		return v, "XMR", strconv.FormatFloat(v, 'f', -1, 64) + " XMR"
-	}
-	v := float64(int(it.usd/60000*10000+0.5)) / 10000
-	return v, "BTC", strconv.FormatFloat(v, 'f', 4, 64) + " BTC"
+	return v, cur, strconv.FormatFloat(v, 'f', 4, 64) + " BTC"
 }
 
-func (m *market) truth() []Listing {
-	if m.Layout == LayoutLab {
-		return m.sim.lab.truth()
+// priceValue returns the displayed price and its currency.
+func (m *market) priceValue(it *item) (float64, string) {
+	if m.Layout == LayoutClassic {
+		return it.usd, "USD"
 	}
-	out := make([]Listing, 0, m.n+len(m.pages))
+	if it.crypto == "XMR" {
+		return float64(int(it.usd/160*100+0.5)) / 100, "XMR"
+	}
+	return float64(int(it.usd/60000*10000+0.5)) / 10000, "BTC"
+}
+
+// truth appends the market's labelled pages to out.
+func (m *market) truth(out []Listing) []Listing {
+	if m.Layout == LayoutLab {
+		return append(out, m.sim.lab.truth()...)
+	}
 	for id := 0; id < m.n; id++ {
 		it := m.listing(id)
-		p, cur, _ := m.price(&it)
+		p, cur := m.priceValue(&it)
 		out = append(out, m.label(m.listingPath(id), &it, p, cur))
 	}
 	for k := range m.pages {
@@ -174,6 +184,28 @@ func (m *market) truth() []Listing {
 	return out
 }
 
+func (m *market) truthCounts() (pages, positives int) {
+	if m.Layout == LayoutLab {
+		return len(labListings), len(labListings)
+	}
+	L := len(m.items)
+	full, rem := m.n/L, m.n%L
+	for k := range m.items {
+		if m.items[k].positive() {
+			positives += full
+			if k < rem {
+				positives++
+			}
+		}
+	}
+	for k := range m.pages {
+		if m.pages[k].positive() {
+			positives++
+		}
+	}
+	return m.n + len(m.pages), positives
+}
+
 func (m *market) label(path string, it *item, price float64, cur string) Listing {
 	return Listing{
 		URL:        "http://" + m.Onion + path,
@@ -181,7 +213,7 @@ func (m *market) label(path string, it *item, price float64, cur string) Listing
 		Site:       m.Onion,
 		Title:      it.title,
 		Positive:   it.positive(),
-		Substances: append([]string(nil), it.substances...),
+		Substances: it.substances[:len(it.substances):len(it.substances)], // shared, read-only
 		Kind:       it.kind,
 		Language:   it.lang,
 		Vendor:     it.vendor,

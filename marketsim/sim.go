@@ -124,7 +124,7 @@ type Listing struct {
 	Site       string // primary onion host
 	Title      string
 	Positive   bool     // offers a fentanyl-class substance, precursor or counterfeit M30 pills for sale
-	Substances []string // canonical names of what is offered for sale; empty for decoys
+	Substances []string // canonical names of what is offered for sale; empty for decoys (shared: do not modify)
 	Kind       string   // KindPositive, KindOrdinary, KindTestStrips, ...
 	Language   string   // BCP 47 primary tag
 	Vendor     string
@@ -331,11 +331,23 @@ func (s *Sim) Options() Options { return s.opts }
 // category and vendor pages, which aggregate mixed listings) are not
 // labelled. The order is stable.
 func (s *Sim) Truth() []Listing {
-	var out []Listing
+	n, _ := s.TruthCounts()
+	out := make([]Listing, 0, n)
 	for _, m := range s.markets {
-		out = append(out, m.truth()...)
+		out = m.truth(out)
 	}
 	return out
+}
+
+// TruthCounts returns how many pages Truth labels and how many of them are
+// positive, without building the list (cheap for 100,000-page markets).
+func (s *Sim) TruthCounts() (pages, positives int) {
+	for _, m := range s.markets {
+		p, pos := m.truthCounts()
+		pages += p
+		positives += pos
+	}
+	return pages, positives
 }
 
 // ProxyLog returns every SOCKS request the proxy received, in order.
