@@ -248,6 +248,7 @@ func TestServe(t *testing.T) {
 	t.Run("ScheduledRuns", func(t *testing.T) { testServeScheduledRuns(t, bin) })
 	t.Run("SIGTERMMidRunAndResume", func(t *testing.T) { testServeSIGTERMMidRunAndResume(t, bin) })
 	t.Run("ListenInUse", func(t *testing.T) { testServeListenInUse(t, bin) })
+	t.Run("HostileMetrics", func(t *testing.T) { testServeHostileMetrics(t, bin) })
 }
 
 // testServeScheduledRuns: with a one-second schedule two runs happen, none
@@ -728,4 +729,53 @@ func (s *serveLogBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// testServeHostileMetrics crawls the simulator's hostile lab (queue,
+// captcha, login wall, flaky 503s, slow pages) and checks that /metrics
+// counts the run's errors by class and its blocks by kind exactly as the
+// crawl_runs row records them.
+func testServeHostileMetrics(t *testing.T, bin string) {
+	ctx := context.Background()
+	sim, err := marketsim.Start(ctx, marketsim.Options{Hostile: true, QueueWait: time.Second, SlowFor: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	dbPath := filepath.Join(t.TempDir(), "fentinel.db")
+	p := startServe(t, bin, serveArgs(sim, dbPath, "--every", "1h", "--timeout", "10s")...)
+	waitFor(t, 240*time.Second, "the run to end", func() bool {
+		return p.metric("fentinel_crawl_runs_total", map[string]string{"target": "sim"}) >= 1
+	})
+	_, text := p.get("/metrics")
+	p.stop()
+	db := openStore(t, dbPath)
+	runs := targetRuns(t, db, "sim")
+	if len(runs) != 1 {
+		t.Fatalf("runs %+v, want one", runs)
+	}
+	run := runs[0]
+	if run.Blocked[crawler.BlockedQueue]+run.Blocked[crawler.BlockedCaptcha] == 0 || len(run.Errors) == 0 {
+		t.Fatalf("the hostile lab caused no blocks or errors: %+v", run)
+	}
+	for class, n := range run.Errors {
+		if got := metricSum(text, "fentinel_fetch_errors_total", map[string]string{"target": "sim", "class": class}); got != float64(n) {
+			t.Errorf("fentinel_fetch_errors_total{class=%q} = %v, crawl_runs says %d", class, got, n)
+		}
+	}
+	for kind, n := range run.Blocked {
+		if got := metricSum(text, "fentinel_pages_blocked_total", map[string]string{"target": "sim", "kind": kind}); got != float64(n) {
+			t.Errorf("fentinel_pages_blocked_total{kind=%q} = %v, crawl_runs says %d", kind, got, n)
+		}
+	}
+	if got := metricSum(text, "fentinel_pages_fetched_total", map[string]string{"target": "sim", "status": "2xx"}); got != float64(run.Fetched) {
+		t.Errorf("fentinel_pages_fetched_total{status=2xx} = %v, crawl_runs says %d fetched", got, run.Fetched)
+	}
+	var excerpt []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "fentinel_fetch_errors_total") || strings.HasPrefix(line, "fentinel_pages_blocked_total") || strings.HasPrefix(line, "fentinel_pages_fetched_total") {
+			excerpt = append(excerpt, line)
+		}
+	}
+	t.Logf("run %d: errors %v blocked %v\n%s", run.ID, run.Errors, run.Blocked, strings.Join(excerpt, "\n"))
 }
