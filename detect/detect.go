@@ -21,6 +21,7 @@ const (
 	bodyDecoyFactor = 0.6
 	genreSaturation = 4   // zone-weighted distinct cue terms at which a genre frame is at full strength
 	saleShield      = 0.6 // how much of a genre decoy a full sale frame cancels
+	questionDamp    = 0.4 // factor for a substance mention inside a question
 )
 
 // mention is one substance match with its weight after context.
@@ -252,6 +253,10 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		case howFuzzy:
 			v *= sc.FuzzyWeight
 		}
+		if toks[mn.m.i].question {
+			// a question is not an offer: "where can I find fent?"
+			v *= questionDamp
+		}
 		if id, ok := d.neutraliser(toks, windows, mn.m, si.class); ok {
 			v *= d.decoys[d.frameIndex(id)].damp
 			mn.neutralised = id
@@ -397,6 +402,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		e := d.evidence(doc.text, rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
 		if mn.m.how != howExact {
 			e.Rule += "#" + howNames[mn.m.how]
+		}
+		if toks[mn.m.i].question {
+			e.Rule += "?question"
 		}
 		if mn.neutralised != "" {
 			e.Rule += "!" + mn.neutralised

@@ -31,6 +31,14 @@ type token struct {
 	letters    bool  // contains a letter
 	leet       bool  // contains a leetspeak symbol or digit among letters
 	mixed      bool  // mixed-script word folded to one script
+	question   bool  // the token's sentence ends with a question mark
+}
+
+// markQuestion flags every token of sentence sent (the last ones in toks).
+func markQuestion(toks []token, sent int32) {
+	for k := len(toks) - 1; k >= 0 && toks[k].sent == sent; k-- {
+		toks[k].question = true
+	}
 }
 
 // foldTable caches the fold of every rune below tableSize.
@@ -190,6 +198,9 @@ func tokenize(text string, segs []segment) []token {
 				if !isJoinSep(r) {
 					sepJoin = false
 				}
+				if r == '?' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
+					markQuestion(toks, sent)
+				}
 				if r == '\n' || r == '!' || r == '?' || r == ';' || (r == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n')) {
 					sent++
 				}
@@ -240,6 +251,9 @@ func tokenize(text string, segs []segment) []token {
 				sepRun++
 				if !isJoinSep(fr) {
 					sepJoin = false
+				}
+				if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
+					markQuestion(toks, sent)
 				}
 				switch fr {
 				case '。', '！', '？', '；', '…', '¡', '¿', '!':

@@ -155,7 +155,7 @@ var hardPages = []hardSpec{
 }
 
 func (g *gen) hardBatch() {
-	for _, h := range hardPages {
+	for _, h := range append(append([]hardSpec(nil), hardPages...), heldOutPages...) {
 		l := langByCode(h.lang)
 		ev := h.ev
 		if ev == "" {
