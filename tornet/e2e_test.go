@@ -85,7 +85,7 @@ func bridge(t *testing.T, simSocks, target string) string {
 	return ln.Addr().String()
 }
 
-// binary is cmd/fentinel, built once per test binary.
+// fentinelBin is cmd/fentinel, built once per test binary.
 var fentinelBin struct {
 	once sync.Once
 	dir  string
