@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -66,4 +67,36 @@ func BenchmarkCanonicalize(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMemoryFrontier pushes and pops 100,000 URLs in batches of 64,
+// with some retried items waiting, as a large crawl does.
+func BenchmarkMemoryFrontier(b *testing.B) {
+	items := make([]fentinel.QueuedURL, 100000)
+	for i := range items {
+		items[i] = fentinel.QueuedURL{URL: "http://x.onion/listing/" + strconv.Itoa(i), Site: "x.onion", Depth: 2}
+	}
+	ctx := context.Background()
+	now := time.Now()
+	for range b.N {
+		f := NewMemoryFrontier()
+		if _, err := f.Push(ctx, items); err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; ; i++ {
+			got, _ := f.Pop(ctx, 64, now)
+			if len(got) == 0 {
+				break
+			}
+			for j, it := range got {
+				if j == 0 && i%10 == 0 {
+					it.Attempts++
+					f.Retry(ctx, it, now.Add(time.Hour), ClassTimeout)
+					continue
+				}
+				f.Done(ctx, it.URL, "")
+			}
+		}
+	}
+	b.ReportMetric(float64(len(items)*b.N)/b.Elapsed().Seconds(), "urls/s")
 }

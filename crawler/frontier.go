@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,7 +44,9 @@ type Frontier interface {
 // database and for tests.
 type MemoryFrontier struct {
 	mu       sync.Mutex
-	queue    []fentinel.QueuedURL
+	ready    []fentinel.QueuedURL // FIFO without NotBefore; ready[head:] is live
+	head     int
+	delayed  []fentinel.QueuedURL // items with a NotBefore (retries, queue waits)
 	queued   map[string]bool
 	inflight map[string]fentinel.QueuedURL
 	visited  map[string]bool // visited or dropped in this pass
@@ -77,29 +80,51 @@ func (f *MemoryFrontier) Push(_ context.Context, items []fentinel.QueuedURL) (in
 			continue
 		}
 		f.queued[it.URL] = true
-		f.queue = append(f.queue, it)
+		f.enqueue(it)
 		added++
 	}
 	return added, nil
 }
 
-// Pop implements Frontier.
+func (f *MemoryFrontier) enqueue(it fentinel.QueuedURL) {
+	if it.NotBefore.IsZero() {
+		f.ready = append(f.ready, it)
+	} else {
+		f.delayed = append(f.delayed, it)
+	}
+}
+
+// Pop implements Frontier. Due delayed items come first, then the FIFO.
 func (f *MemoryFrontier) Pop(_ context.Context, n int, now time.Time) ([]fentinel.QueuedURL, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []fentinel.QueuedURL
-	keep := f.queue[:0]
-	for _, it := range f.queue {
-		if len(out) < n && !it.NotBefore.After(now) {
-			out = append(out, it)
-			delete(f.queued, it.URL)
-			f.inflight[it.URL] = it
-			continue
-		}
-		keep = append(keep, it)
+	take := func(it fentinel.QueuedURL) {
+		out = append(out, it)
+		delete(f.queued, it.URL)
+		f.inflight[it.URL] = it
 	}
-	clear(f.queue[len(keep):])
-	f.queue = keep
+	if len(f.delayed) > 0 {
+		keep := f.delayed[:0]
+		for _, it := range f.delayed {
+			if len(out) < n && !it.NotBefore.After(now) {
+				take(it)
+				continue
+			}
+			keep = append(keep, it)
+		}
+		clear(f.delayed[len(keep):])
+		f.delayed = keep
+	}
+	for len(out) < n && f.head < len(f.ready) {
+		take(f.ready[f.head])
+		f.ready[f.head] = fentinel.QueuedURL{}
+		f.head++
+	}
+	if f.head > 1024 && f.head*2 > len(f.ready) {
+		f.ready = append([]fentinel.QueuedURL(nil), f.ready[f.head:]...)
+		f.head = 0
+	}
 	return out, nil
 }
 
@@ -125,7 +150,7 @@ func (f *MemoryFrontier) Retry(_ context.Context, item fentinel.QueuedURL, notBe
 	}
 	item.NotBefore = notBefore
 	f.queued[item.URL] = true
-	f.queue = append(f.queue, item)
+	f.enqueue(item)
 	return nil
 }
 
@@ -136,14 +161,9 @@ func (f *MemoryFrontier) Drop(_ context.Context, url, reason string) error {
 	delete(f.inflight, url)
 	if f.queued[url] {
 		delete(f.queued, url)
-		keep := f.queue[:0]
-		for _, it := range f.queue {
-			if it.URL != url {
-				keep = append(keep, it)
-			}
-		}
-		clear(f.queue[len(keep):])
-		f.queue = keep
+		f.delayed = slices.DeleteFunc(f.delayed, func(it fentinel.QueuedURL) bool { return it.URL == url })
+		live := slices.DeleteFunc(f.ready[f.head:], func(it fentinel.QueuedURL) bool { return it.URL == url })
+		f.ready = append(f.ready[:f.head], live...)
 	}
 	f.visited[url] = true
 	f.dropped[url] = reason
@@ -161,7 +181,7 @@ func (f *MemoryFrontier) LastHash(_ context.Context, url string) (string, error)
 func (f *MemoryFrontier) Pending(context.Context) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.queue) + len(f.inflight), nil
+	return len(f.ready) - f.head + len(f.delayed) + len(f.inflight), nil
 }
 
 // Recover implements Frontier.
@@ -171,7 +191,7 @@ func (f *MemoryFrontier) Recover(context.Context) error {
 	for u, it := range f.inflight {
 		delete(f.inflight, u)
 		f.queued[u] = true
-		f.queue = append(f.queue, it)
+		f.enqueue(it)
 	}
 	return nil
 }
