@@ -23,7 +23,7 @@ type Job struct {
 	Seeds      []string `json:"seeds"`                 // home page of every simulated market
 	DBPath     string   `json:"db_path,omitempty"`     // SQLite file for ModePipeline
 	CPUProfile string   `json:"cpu_profile,omitempty"` // write a CPU profile of the crawl here
-	MemProfile string   `json:"mem_profile,omitempty"` // write a heap profile at the end of the crawl here
+	MemProfile string   `json:"mem_profile,omitempty"` // write a heap profile here: during the crawl (crawler modes, every progress interval, at least 5 s, and at its end) or after it
 	LogLevel   string   `json:"log_level,omitempty"`   // crawler log level (default warn)
 	// Progress, when positive, logs the crawler's counters and the resident
 	// set (VmRSS, VmHWM) at this interval, at warn level so it shows.
@@ -116,7 +116,7 @@ func Measure(ctx context.Context, job Job, logw io.Writer) (Measurement, error) 
 	} else if err == nil {
 		err = serr
 	}
-	if job.MemProfile != "" && err == nil {
+	if job.MemProfile != "" && err == nil && !job.Crawler() { // the crawler modes write theirs during the crawl
 		if perr := writeHeapProfile(job.MemProfile); perr != nil {
 			err = perr
 		}

@@ -46,12 +46,24 @@ func runCrawler(ctx context.Context, job Job, log *slog.Logger) (m Measurement, 
 		PerHostRate: job.PerHostRate,
 		Logger:      log,
 	}
-	if job.Progress > 0 {
+	// The heap profile is taken inside the crawl, from the progress
+	// callback (which the crawler also calls once at the end of Run, before
+	// the run's state is released), so it shows what the crawl holds.
+	var heapErr error
+	if job.Progress > 0 || job.MemProfile != "" {
 		cfg.ProgressInterval = job.Progress
+		if job.MemProfile != "" && cfg.ProgressInterval < 5*time.Second {
+			cfg.ProgressInterval = 5 * time.Second
+		}
 		cfg.Progress = func(st crawler.Stats) {
-			ps, _ := ProcStatus("/proc/self/status")
-			log.Warn("bench: progress", "requests", st.Requests, "fetched", st.Fetched+st.Skipped, "handed_on", st.Fetched,
-				"queued", st.Queued, "rss_mib", ps["VmRSS"]>>20, "hwm_mib", ps["VmHWM"]>>20)
+			if job.MemProfile != "" {
+				heapErr = writeHeapProfile(job.MemProfile)
+			}
+			if job.Progress > 0 {
+				ps, _ := ProcStatus("/proc/self/status")
+				log.Warn("bench: progress", "requests", st.Requests, "fetched", st.Fetched+st.Skipped, "handed_on", st.Fetched,
+					"queued", st.Queued, "rss_mib", ps["VmRSS"]>>20, "hwm_mib", ps["VmHWM"]>>20)
+			}
 		}
 	}
 	handle := func(context.Context, fentinel.Page) error { return nil }
@@ -121,7 +133,7 @@ func runCrawler(ctx context.Context, job Job, log *slog.Logger) (m Measurement, 
 	if err != nil {
 		return m, fmt.Errorf("bench: crawl: %w", err)
 	}
-	return m, nil
+	return m, heapErr
 }
 
 // socksTransport is the baselines' transport: every connection through the

@@ -86,7 +86,9 @@ func (r *Runner) Run(ctx context.Context, sc Scenario) (Result, error) {
 	if err := sc.Validate(); err != nil {
 		return res, err
 	}
-	perMarket := (sc.Pages + sc.Hosts - 1) / sc.Hosts
+	// A quarter more listings than pages: the crawler's trap limits (200
+	// ?page= variants per category) leave some listings out of reach.
+	perMarket := (sc.Pages*5/4 + sc.Hosts - 1) / sc.Hosts
 	sim, err := marketsim.Start(ctx, marketsim.Options{
 		Seed:              simSeed,
 		Markets:           sc.Hosts,

@@ -115,11 +115,11 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&o.inProcess, "in-process", false, "crawl in this process instead of a child (CPU and RSS then include the simulator)")
 	fs.BoolVar(&o.child, "child", false, "internal: run one job read as JSON from stdin and write the measurement to stdout")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each scenario's crawl to `FILE` (name gets -<scenario>)")
-	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end of each scenario's crawl to `FILE` (name gets -<scenario>)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile of each scenario's crawl (taken during it) to `FILE` (name gets -<scenario>)")
 	fs.StringVar(&o.dir, "dir", "", "keep the pipeline's SQLite files in `DIR` (default: a temporary directory, removed)")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "crawler log level")
 	fs.DurationVar(&o.progress, "progress", 0, "log the crawl's counters and resident set every `INTERVAL` (e.g. 30s)")
-	fs.IntVar(&o.scalePageSize, "scale-page-size", 100, "listings per category page in the scale scenario (the crawler follows at most 200 ?page= variants per path)")
+	fs.IntVar(&o.scalePageSize, "scale-page-size", 250, "listings per category page in the scale scenario (the crawler follows at most 200 ?page= variants per path)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
