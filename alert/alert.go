@@ -78,9 +78,6 @@ func (e *DeliveryError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
-// ErrUnknownSink is returned when an alert names a sink that is not configured.
-var ErrUnknownSink = errors.New("alert: no such sink")
-
 // IsPermanent reports whether err is a delivery failure that retrying will not fix.
 func IsPermanent(err error) bool {
 	var de *DeliveryError
