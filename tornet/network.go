@@ -48,6 +48,10 @@ const RecommendedSocksFlags = "IsolateSOCKSAuth ExtendedErrors OnionTrafficOnly"
 // DefaultTimeout bounds the bring-up when Options.Timeout is zero.
 const DefaultTimeout = 120 * time.Second
 
+// uploadWait is how long to wait for a descriptor-upload event before
+// probing regardless.
+const uploadWait = 90 * time.Second
+
 // Service is a loopback HTTP server to publish as a v3 onion service.
 type Service struct {
 	Target string // 127.0.0.1:PORT the service forwards to
@@ -408,8 +412,15 @@ func (n *Network) waitUploaded(ctx context.Context, c *torctl.Conn, onions []str
 		want[o] = true
 	}
 	uploaded := map[string]bool{}
+	// Should an upload have happened before the subscription, stop waiting
+	// after a while and let the probe (with its NEWNYM recovery) decide.
+	giveUp := time.NewTimer(uploadWait)
+	defer giveUp.Stop()
 	for len(uploaded) < len(want) {
 		select {
+		case <-giveUp.C:
+			n.log.Warn("tornet: no HS_DESC UPLOADED event; probing anyway", "uploaded", len(uploaded), "of", len(want))
+			return nil
 		case ev, ok := <-c.Events():
 			if !ok {
 				return fmt.Errorf("tornet: control connection closed while waiting for descriptor upload")
