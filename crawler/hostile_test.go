@@ -284,3 +284,49 @@ func TestBombAndBigPageWireBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestKilledPathRotatesIdentity: another client on the same circuit (same
+// SOCKS credentials) entered the queue a moment ago, so the front kills our
+// path when we arrive; the crawler takes a new SOCKS identity, waits out its
+// own queue and gets the page.
+func TestKilledPathRotatesIdentity(t *testing.T) {
+	sim := startSim(t, marketsim.Options{Hostile: true, QueueWait: 2 * time.Second})
+	lab, _ := sim.Lab()
+	shop := "http://" + lab.Onion + "/lab/queue/"
+	cfg := hostileConfig(sim, &dialLog{})
+	cfg.Seeds = []string{shop}
+	cfg.MaxDepth = 1
+	cfg.Isolation = "shared-session"
+	other, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := (&http.Client{Transport: other.transport}).Get(shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var col collector
+	st, err := c.RunInfo(context.Background(), col.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := sim.LabStats()
+	if ls.QueueKills != 1 || st.Errors[ClassCircuitKilled] != 1 || col.urls()[shop] != 1 {
+		t.Fatalf("kills %d, circuit-killed errors %d, shop handed %d; stats %+v", ls.QueueKills, st.Errors[ClassCircuitKilled], col.urls()[shop], st)
+	}
+	users := map[string]bool{}
+	for _, r := range sim.ProxyLog() {
+		if r.Host == lab.Onion {
+			users[r.Username] = true
+		}
+	}
+	if len(users) != 2 {
+		t.Fatalf("%d SOCKS identities used for the lab, want 2 (original, rotated)", len(users))
+	}
+}
