@@ -190,6 +190,9 @@ func (c *Conn) do(ctx context.Context, kw, line string) (Reply, error) {
 	if strings.ContainsAny(line, "\r\n") {
 		return Reply{}, fmt.Errorf("torctl: %s: command contains a line break", kw)
 	}
+	if err := ctx.Err(); err != nil {
+		return Reply{}, fmt.Errorf("torctl: %s: %w", kw, err)
+	}
 	ch := make(chan replyOrError, 1)
 	c.wmu.Lock()
 	select {

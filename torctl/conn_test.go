@@ -426,6 +426,25 @@ func TestCancelKeepsOrder(t *testing.T) {
 	}
 }
 
+func TestCancelledBeforeSend(t *testing.T) {
+	f := newFakeTor(t, "SAFECOOKIE")
+	c := dialFake(t, f, nil)
+	sent := len(f.received())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := c.Signal(ctx, "HEARTBEAT"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Signal(cancelled) = %v, want context.Canceled", err)
+	}
+	// A round trip, then check nothing was sent for the cancelled call.
+	f.info["version"] = "x"
+	if _, err := c.GetInfo(testCtx(t), "version"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.received()[sent:]; len(got) != 1 || got[0] != "GETINFO version" {
+		t.Fatalf("lines sent after the cancelled call: %q", got)
+	}
+}
+
 func TestServerHangup(t *testing.T) {
 	f := newFakeTor(t, "SAFECOOKIE")
 	c := dialFake(t, f, nil)
