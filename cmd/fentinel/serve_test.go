@@ -60,8 +60,14 @@ type serveProc struct {
 // startServe runs the binary with args and waits for its "listening" log line.
 func startServe(t *testing.T, bin string, args ...string) *serveProc {
 	t.Helper()
+	return startServeEnv(t, bin, nil, args...)
+}
+
+// startServeEnv is startServe with extra environment variables.
+func startServeEnv(t *testing.T, bin string, env []string, args ...string) *serveProc {
+	t.Helper()
 	p := &serveProc{t: t, cmd: exec.Command(bin, args...), done: make(chan struct{})}
-	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	p.cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -249,6 +255,7 @@ func TestServe(t *testing.T) {
 	t.Run("SIGTERMMidRunAndResume", func(t *testing.T) { testServeSIGTERMMidRunAndResume(t, bin) })
 	t.Run("ListenInUse", func(t *testing.T) { testServeListenInUse(t, bin) })
 	t.Run("HostileMetrics", func(t *testing.T) { testServeHostileMetrics(t, bin) })
+	t.Run("ConfigTargets", func(t *testing.T) { testServeConfigTargets(t, bin) })
 }
 
 // testServeScheduledRuns: with a one-second schedule two runs happen, none
@@ -778,4 +785,90 @@ func testServeHostileMetrics(t *testing.T, bin string) {
 		}
 	}
 	t.Logf("run %d: errors %v blocked %v\n%s", run.ID, run.Errors, run.Blocked, strings.Join(excerpt, "\n"))
+}
+
+// testServeConfigTargets runs `serve --config` with two targets, one per
+// simulated market, one on an interval and one on a six-field cron
+// expression, a webhook whose secret comes from secret_env, and the listen
+// address from FENTINEL_LISTEN: each target runs on its own schedule under
+// its own name, never overlapping itself.
+func testServeConfigTargets(t *testing.T, bin string) {
+	ctx := context.Background()
+	sim, err := marketsim.Start(ctx, marketsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "fentinel.db")
+	seeds := sim.Seeds()
+	cfgPath := writeFile(t, dir, "fentinel.yaml", fmt.Sprintf(`db: %s
+proxy: %s
+log_format: json
+crawl:
+  max_pages: 30
+webhooks:
+  - name: soc
+    url: %s
+    secret_env: SOC_SECRET
+targets:
+  - name: market-a
+    seeds: [%q]
+    every: 1s
+  - name: market-b
+    seeds: [%q]
+    schedule: "*/2 * * * * *"
+    crawl:
+      max_pages: 20
+`, dbPath, sim.ProxyURL(), sim.Receiver().URL(), seeds[0], seeds[1]))
+	p := startServeEnv(t, bin, []string{"SOC_SECRET=" + sim.Receiver().Secret(), "FENTINEL_LISTEN=127.0.0.1:0"}, "serve", "--config", cfgPath)
+	for _, target := range []string{"market-a", "market-b"} {
+		waitFor(t, 240*time.Second, "two finished runs of "+target, func() bool {
+			return p.metric("fentinel_crawl_runs_total", map[string]string{"target": target, "status": "finished"}) >= 2
+		})
+	}
+	p.stop()
+	db := openStore(t, dbPath)
+	for _, c := range []struct {
+		target   string
+		maxPages int
+	}{{"market-a", 30}, {"market-b", 20}} {
+		runs := targetRuns(t, db, c.target)
+		if len(runs) < 2 {
+			t.Fatalf("%s: %d runs, want at least 2", c.target, len(runs))
+		}
+		for i, r := range runs {
+			if i > 0 && runs[i-1].FinishedAt.After(r.StartedAt) {
+				t.Errorf("%s: run %d started before run %d finished", c.target, r.ID, runs[i-1].ID)
+			}
+			if r.Fetched > c.maxPages {
+				t.Errorf("%s: run %d fetched %d pages, over its max_pages %d", c.target, r.ID, r.Fetched, c.maxPages)
+			}
+		}
+	}
+	// Both markets were crawled, each by its own target.
+	hosts := map[string]bool{}
+	for _, f := range mustFindings(t, db) {
+		hosts[f.Site] = true
+	}
+	if len(hosts) != 2 {
+		t.Errorf("findings from %d sites, want both markets: %v", len(hosts), hosts)
+	}
+	for _, d := range sim.Receiver().Received() {
+		if !d.Valid {
+			t.Errorf("delivery %s not valid (secret_env secret not used?): %s", d.ID, d.Error)
+		}
+	}
+	if len(sim.Receiver().Received()) == 0 {
+		t.Error("no alerts delivered to the soc webhook")
+	}
+}
+
+func mustFindings(t *testing.T, db *store.DB) []fentinel.Finding {
+	t.Helper()
+	list, err := db.Findings(context.Background(), fentinel.FindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
