@@ -8,15 +8,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fentinel/fentinel"
 	"github.com/fentinel/fentinel/marketsim"
 )
 
-// hostileConfig crawls the simulator with the hostile lab: short timeouts
-// so the slow page is cut, a 2 MiB body cap, quick retries.
+// hostileConfig crawls the simulator with the hostile lab: a 4 s total
+// timeout (the slow page dribbles for 20 s or more), a 2 MiB body cap,
+// quick retries.
 func hostileConfig(sim *marketsim.Sim, dl *dialLog) Config {
 	cfg := testConfig(sim, dl)
 	cfg.MaxBodyBytes = 2 << 20
-	cfg.Timeout = 2 * time.Second
+	cfg.Timeout = 4 * time.Second
 	cfg.MaxDepth = 8
 	cfg.Retry = map[string]Backoff{
 		ClassHTTP5xx:       {Attempts: 3, Base: 20 * time.Millisecond, Max: 50 * time.Millisecond},
@@ -246,6 +248,11 @@ func TestHostileLoginWithSessionCookie(t *testing.T) {
 			}
 			if n := col.urls()["http://"+lab.Onion+"/lab/members/listing/1"]; n != tt.fetched || st.SessionExpired != tt.expired {
 				t.Errorf("members listing handed %d (want %d), SessionExpired %d (want %d), stats %+v", n, tt.fetched, st.SessionExpired, tt.expired, st)
+			}
+			var run fentinel.CrawlRun
+			st.Apply(&run)
+			if run.Fetched != st.Fetched || run.Blocked[BlockedSessionExpired] != tt.expired || run.Blocked[BlockedLogin] != st.Blocked[BlockedLogin] {
+				t.Errorf("crawl-run record %+v from %+v", run, st)
 			}
 		})
 	}

@@ -12,6 +12,8 @@ const (
 	BlockedQueue   = "queue"   // DDoS-queue page (waited out at its advertised refresh)
 	BlockedCaptcha = "captcha" // captcha page: needs a human, site deferred
 	BlockedLogin   = "login"   // login wall (redirect to a login page)
+	// BlockedSessionExpired is the key Apply uses for Stats.SessionExpired.
+	BlockedSessionExpired = "session-expired"
 )
 
 // Skip reasons, as counted in Stats.SkippedBy.
@@ -50,12 +52,19 @@ type Stats struct {
 	Pending        int            // frontier items left when Run returned
 }
 
-// Apply copies the counters a crawl-run record keeps into run.
+// Apply copies the counters a crawl-run record keeps into run. Expired
+// sessions are reported in run.Blocked under BlockedSessionExpired.
 func (s Stats) Apply(run *fentinel.CrawlRun) {
 	run.Fetched = s.Fetched
 	run.Skipped = s.Skipped
 	run.Errors = maps.Clone(s.Errors)
 	run.Blocked = maps.Clone(s.Blocked)
+	if s.SessionExpired > 0 {
+		if run.Blocked == nil {
+			run.Blocked = map[string]int{}
+		}
+		run.Blocked[BlockedSessionExpired] = s.SessionExpired
+	}
 }
 
 // ErrorCount is the number of failed attempts, all classes together.
