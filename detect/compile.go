@@ -93,6 +93,7 @@ type Detector struct {
 	first    map[string][]int32
 	joined   map[string][]int32
 	prefixes map[string]struct{}
+	pfx2     []uint64 // bitset of the first two bytes of every joined key (fast reject before prefixes)
 	fuzzy    []fuzzyEntry
 	fuzzyBy  [256][]int // fuzzy entries by first byte
 	suffixes []string
@@ -192,6 +193,13 @@ func New(rs *rules.Set) (*Detector, error) {
 			}
 		}
 	}
+	d.pfx2 = make([]uint64, 65536/64)
+	for k := range d.prefixes {
+		if len(k) >= 2 {
+			b := uint16(k[0])<<8 | uint16(k[1])
+			d.pfx2[b/64] |= 1 << (b % 64)
+		}
+	}
 	for i, f := range d.fuzzy {
 		d.fuzzyBy[f.key[0]] = append(d.fuzzyBy[f.key[0]], i)
 	}
@@ -276,8 +284,17 @@ func letterMask(s string) uint32 {
 
 func maskDiff(a, b uint32) int { return bits.OnesCount32(a ^ b) }
 
+// mayPrefix is a fast negative check for prefixes membership.
+func (d *Detector) mayPrefix(s string) bool {
+	if len(s) < 2 {
+		return true
+	}
+	b := uint16(s[0])<<8 | uint16(s[1])
+	return d.pfx2[b/64]&(1<<(b%64)) != 0
+}
+
 func (d *Detector) profileFor(host string) *profile {
-	if host == "" {
+	if host == "" || len(d.profiles) == 0 {
 		return nil
 	}
 	for i := range d.profiles {

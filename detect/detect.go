@@ -38,7 +38,10 @@ type mention struct {
 func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	ct := p.ContentType()
 	s := decodeBody(p.Body, ct)
-	prof := d.profileFor(pageHost(p))
+	var prof *profile
+	if len(d.profiles) > 0 {
+		prof = d.profileFor(pageHost(p))
+	}
 	doc := d.parse(s, looksLikeHTML(s, ct), prof)
 	return d.judge(doc, s, prof)
 }
@@ -103,7 +106,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 
 	// Sale frame.
-	var ev []fentinel.Evidence
+	ev := make([]fentinel.Evidence, 0, 16)
 	saleStrength := make([]float64, len(d.sale))
 	saleFirst := make([]int, len(d.sale))
 	for i := range saleFirst {

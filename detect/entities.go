@@ -68,7 +68,7 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 	for _, fp := range pgpFingerprints(raw) {
 		add(fentinel.EntityPGP, fp, "")
 	}
-	findContacts(text, add)
+	findContacts(text, toks, add)
 	return out
 }
 
@@ -487,7 +487,18 @@ func isHandleByte(c byte) bool {
 
 // findContacts finds e-mail addresses, @handles, t.me links, Session IDs
 // and "wickr: name" style handles.
-func findContacts(text string, add func(kind, value, network string)) {
+func findContacts(text string, toks []token, add func(kind, value, network string)) {
+	// Only pages that name a contact network (or have an @) need the scan.
+	need := strings.IndexByte(text, '@') >= 0
+	for i := 0; i < len(toks) && !need; i++ {
+		switch toks[i].norm {
+		case "wickr", "session", "threema", "signal", "telegram", "jabber", "me":
+			need = true
+		}
+	}
+	if !need {
+		return
+	}
 	lower := strings.ToLower(text)
 	// @ handles and e-mail addresses
 	for i := 0; i < len(text); i++ {

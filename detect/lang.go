@@ -10,38 +10,58 @@ var stopwords = map[string]string{
 
 // guessLanguage returns a BCP 47 primary tag from scripts and function words.
 func guessLanguage(toks []token, ms []match, d *Detector) string {
-	counts := map[string]int{}
+	var counts langCounts
 	for i := range toks {
 		t := &toks[i]
 		if t.zone == zoneNav {
 			continue
 		}
 		if t.han {
-			counts["zh"]++
+			counts.add("zh", 1)
 			continue
 		}
 		if l, ok := stopwords[t.norm]; ok {
-			counts[l] += 2
+			counts.add(l, 2)
 			continue
 		}
 		if t.letters && !t.mixed {
 			r := []rune(t.norm)[0]
 			if r >= 0x400 && r < 0x530 {
-				counts["ru"]++
+				counts.add("ru", 1)
 			}
 		}
 	}
 	for _, m := range ms {
 		e := &d.entries[m.e]
 		if e.lang != "" && e.lang != "any" {
-			counts[e.lang] += 3
+			counts.add(e.lang, 3)
 		}
 	}
 	best, bestN := "", 0
-	for _, l := range []string{"en", "es", "pt", "fr", "de", "ru", "zh"} {
-		if counts[l] > bestN {
-			best, bestN = l, counts[l]
+	for i, l := range langCodes {
+		if counts[i] > bestN {
+			best, bestN = l, counts[i]
 		}
 	}
 	return best
+}
+
+var langCodes = [...]string{"en", "es", "pt", "fr", "de", "ru", "zh"}
+
+// langCounts is a small map from language code to a count.
+type langCounts [len(langCodes)]int
+
+func (c *langCounts) idx(l string) int {
+	for i, v := range langCodes {
+		if v == l {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *langCounts) add(l string, n int) {
+	if i := c.idx(l); i >= 0 {
+		c[i] += n
+	}
 }

@@ -150,6 +150,9 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 		}
 	}
 	for _, start := range cand {
+		if !d.mayPrefix(start) {
+			continue
+		}
 		if _, ok := d.prefixes[start]; !ok {
 			continue
 		}
@@ -208,6 +211,10 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 		m := letterMask(v)
 		for _, fi := range cands {
 			f := &d.fuzzy[fi]
+			// cheap gate: second letter equal, or shifted by one edit
+			if v[1] != f.key[1] && v[1] != f.key[2] && v[2] != f.key[1] {
+				continue
+			}
 			fl := len(f.key)
 			if fl-len(v) > f.k || len(v)-fl > f.k {
 				continue
@@ -229,14 +236,19 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 // osaDistance is the optimal-string-alignment (restricted Damerau)
 // distance between a and b, giving up above max.
 func osaDistance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
+	var raBuf, rbBuf [48]rune
+	ra, rb := appendRunes(raBuf[:0], a), appendRunes(rbBuf[:0], b)
 	n, m := len(ra), len(rb)
 	if n-m > max || m-n > max {
 		return max + 1
 	}
-	prev2 := make([]int, m+1)
-	prev := make([]int, m+1)
-	cur := make([]int, m+1)
+	var rows [3][49]int
+	var prev2, prev, cur []int
+	if m < 49 {
+		prev2, prev, cur = rows[0][:m+1], rows[1][:m+1], rows[2][:m+1]
+	} else {
+		prev2, prev, cur = make([]int, m+1), make([]int, m+1), make([]int, m+1)
+	}
 	for j := 0; j <= m; j++ {
 		prev[j] = j
 	}
@@ -271,6 +283,13 @@ func osaDistance(a, b string, max int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[m]
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
 }
 
 // resolve drops duplicate matches and matches strictly inside a longer one

@@ -184,6 +184,26 @@ func tokenize(text string, segs []segment) []token {
 		sent++
 		sepRun, sepJoin = 0, true
 		for i < len(s) {
+			if c := s[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+				// ASCII letter or digit: the common case, no folding table needed
+				if cur < 0 {
+					setGap()
+					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
+					cur = len(toks) - 1
+				}
+				t := &toks[cur]
+				if c <= '9' {
+					t.digits = true
+				} else {
+					t.letters = true
+					if c <= 'Z' {
+						c += 32
+					}
+				}
+				buf = append(buf, c)
+				i++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r < 0x80 && r != '@' && r != '$' && r != '!' && r != '|' && !(r >= '0' && r <= '9') && !(r|0x20 >= 'a' && r|0x20 <= 'z') {
 				// ASCII non-word: separator or sentence break.
@@ -420,21 +440,29 @@ func leetFold(s string) (string, bool) {
 	if !changed {
 		// € (3 bytes) → e, £ → l, ¢ → c
 		if strings.ContainsAny(s, "€£¢") {
-			r := strings.NewReplacer("€", "e", "£", "l", "¢", "c").Replace(s)
-			return r, true
+			return currencyLeet.Replace(s), true
 		}
 		return s, false
 	}
 	out := string(b)
 	if strings.ContainsAny(out, "€£¢") {
-		out = strings.NewReplacer("€", "e", "£", "l", "¢", "c").Replace(out)
+		out = currencyLeet.Replace(out)
 	}
 	return out, true
 }
 
+var (
+	currencyLeet = strings.NewReplacer("€", "e", "£", "l", "¢", "c")
+	oneAsL       = strings.NewReplacer("1", "l", "|", "l")
+)
+
 // leetFoldL is leetFold with 1 and | read as "l" instead of "i".
 func leetFoldL(s string) string {
-	r, _ := leetFold(strings.NewReplacer("1", "l", "|", "l").Replace(s))
+	if !strings.ContainsAny(s, "1|") {
+		r, _ := leetFold(s)
+		return r
+	}
+	r, _ := leetFold(oneAsL.Replace(s))
 	return r
 }
 

@@ -255,3 +255,23 @@ func TestDetectConcurrent(t *testing.T) {
 type mismatch struct{ name string }
 
 func (m *mismatch) Error() string { return "score differs under concurrency for " + m.name }
+
+// TestVerdictDoesNotAliasBody: evidence must not change when the caller
+// reuses the page's body buffer.
+func TestVerdictDoesNotAliasBody(t *testing.T) {
+	d := defaultDetector(t)
+	for _, body := range []string{"Fentanyl 1g\n$100 add to cart, escrow", "<h1>Fentanyl 1g</h1><p>$100 add to cart</p>"} {
+		buf := []byte(body)
+		v := d.Detect(fentinel.Page{Body: buf})
+		if len(v.Evidence) == 0 {
+			t.Fatalf("no evidence for %q", body)
+		}
+		before := v.Evidence[0].Term + v.Evidence[0].Snippet + v.Extracted.Title
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		if after := v.Evidence[0].Term + v.Evidence[0].Snippet + v.Extracted.Title; after != before {
+			t.Errorf("verdict changed with the body buffer: %q -> %q", before, after)
+		}
+	}
+}

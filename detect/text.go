@@ -59,12 +59,14 @@ func decodeBody(body []byte, contentType string) string {
 		if i < 0 {
 			i = bytes.Index(head, []byte("CHARSET="))
 		}
+		// The body is only read while judging the page (nothing keeps a
+		// reference to it), so view it as a string without copying.
 		if i < 0 {
-			return string(body)
+			return unsafe.String(unsafe.SliceData(body), len(body))
 		}
 		v := bytes.TrimLeft(head[i+len("charset="):], "\"' ")
 		if len(v) >= 5 && (bytes.EqualFold(v[:5], []byte("utf-8")) || bytes.EqualFold(v[:4], []byte("utf8"))) {
-			return string(body)
+			return unsafe.String(unsafe.SliceData(body), len(body))
 		}
 	}
 	enc, name, _ := charset.DetermineEncoding(body, contentType)
@@ -328,6 +330,7 @@ func parseTree(s string, mainSel string) *document {
 
 // plainDocument treats the first non-empty line as the title.
 func plainDocument(s string) *document {
+	s = strings.Clone(s) // evidence keeps substrings; never alias the page body
 	d := &document{text: s}
 	start := 0
 	for start < len(s) {
