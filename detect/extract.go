@@ -198,6 +198,7 @@ func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
 // Field labels: the tokens that introduce a vendor name or a shipping place.
 var vendorLabels = [][]string{
 	{"vendor"}, {"seller"}, {"sold", "by"}, {"vendedor"}, {"verkaufer"}, {"vendeur"}, {"продавец"}, {"卖", "家"},
+	{"供", "应", "商"}, {"supplier"}, {"fornecedor"}, {"proveedor"}, {"anbieter"}, {"поставщик"},
 	{"shop"}, {"store"}, {"магазин"}, {"tienda"}, {"loja"},
 }
 
