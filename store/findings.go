@@ -27,7 +27,10 @@ func findingConds(f fentinel.FindingFilter) ([]string, []any) {
 	var conds []string
 	var args []any
 	if !f.Since.IsZero() {
-		conds = append(conds, "f.last_seen >= ?")
+		// The hint makes the planner drive from the last_seen index: a
+		// recent window is a small slice of a large table (1M findings,
+		// --since 24h: 3,000 rows), which SQLite cannot know for a parameter.
+		conds = append(conds, "likelihood(f.last_seen >= ?, 0.05)")
 		args = append(args, ts(f.Since))
 	}
 	if f.MinScore > 0 {
@@ -35,7 +38,13 @@ func findingConds(f fentinel.FindingFilter) ([]string, []any) {
 		args = append(args, f.MinScore)
 	}
 	if f.Substance != "" {
-		conds = append(conds, "f.id IN (SELECT finding_id FROM finding_substances WHERE substance = ?)")
+		if !f.Since.IsZero() {
+			// Probe each recent finding (primary-key lookup) rather than
+			// collect every finding of a common substance first.
+			conds = append(conds, "EXISTS (SELECT 1 FROM finding_substances s WHERE s.substance = ? AND s.finding_id = f.id)")
+		} else {
+			conds = append(conds, "f.id IN (SELECT finding_id FROM finding_substances WHERE substance = ?)")
+		}
 		args = append(args, strings.ToLower(f.Substance))
 	}
 	if f.Site != "" {
@@ -122,7 +131,10 @@ func scanFindings(rows rowScanner, extra ...func() []any) ([]fentinel.Finding, e
 			return nil, err
 		}
 		f.Severity = fentinel.Severity(sev)
-		if err := errors.Join(json.Unmarshal([]byte(subs), &f.Substances), json.Unmarshal([]byte(classes), &f.Classes)); err != nil {
+		var err1, err2 error
+		f.Substances, err1 = decodeStrings(subs)
+		f.Classes, err2 = decodeStrings(classes)
+		if err := errors.Join(err1, err2); err != nil {
 			return nil, fmt.Errorf("finding %d: %w", f.ID, err)
 		}
 		if f.Substances == nil {
@@ -135,4 +147,33 @@ func scanFindings(rows rowScanner, extra ...func() []any) ([]fentinel.Finding, e
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// decodeStrings decodes a JSON array of strings. Arrays of plain strings
+// (what the store writes) take a fast path; anything else goes to encoding/json.
+func decodeStrings(s string) ([]string, error) {
+	if len(s) >= 2 && s[0] == '[' && s[len(s)-1] == ']' && !strings.ContainsAny(s, "\\ \t\n") {
+		inner := s[1 : len(s)-1]
+		if inner == "" {
+			return []string{}, nil
+		}
+		parts := strings.Split(inner, ",")
+		out := make([]string, 0, len(parts))
+		ok := true
+		for _, p := range parts {
+			if len(p) < 2 || p[0] != '"' || p[len(p)-1] != '"' || strings.IndexByte(p[1:len(p)-1], '"') >= 0 {
+				ok = false
+				break
+			}
+			out = append(out, p[1:len(p)-1])
+		}
+		if ok {
+			return out, nil
+		}
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -351,6 +351,9 @@ func parseTS(s string) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
+	if t, ok := parseFixedTS(s); ok {
+		return t
+	}
 	t, err := time.Parse(tsLayout, s)
 	if err != nil {
 		t, err = time.Parse(time.RFC3339Nano, s)
@@ -373,4 +376,34 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// parseFixedTS parses tsLayout without time.Parse's generality (it is on
+// the hot path of every listing query).
+func parseFixedTS(s string) (time.Time, bool) {
+	if len(s) != len(tsLayout) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(a, b int) (int, bool) {
+		n := 0
+		for i := a; i < b; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 7)
+	d, ok3 := num(8, 10)
+	h, ok4 := num(11, 13)
+	mi, ok5 := num(14, 16)
+	se, ok6 := num(17, 19)
+	ms, ok7 := num(20, 23)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, se, ms*int(time.Millisecond), time.UTC), true
 }

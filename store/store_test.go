@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -237,5 +238,29 @@ func TestReadWhileCrawlWrites(t *testing.T) {
 	}
 	if p, _ := db.PendingAlerts(ctx); p != batches*perBatch {
 		t.Fatalf("pending alerts = %d, want %d", p, batches*perBatch)
+	}
+}
+
+func TestDecodeStringsAndTimestamps(t *testing.T) {
+	for _, in := range []string{`[]`, `["fentanyl"]`, `["4-anpp","fentanyl"]`, `["a,b","c"]`, `["q\"uote"]`, `[ "spaced" ]`, `["ünïcode"]`} {
+		got, err := decodeStrings(in)
+		var want []string
+		if jerr := json.Unmarshal([]byte(in), &want); jerr != nil || err != nil {
+			t.Fatalf("%s: %v %v", in, err, jerr)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || got == nil {
+			t.Errorf("decodeStrings(%s) = %q, want %q", in, got, want)
+		}
+	}
+	if _, err := decodeStrings(`not json`); err == nil {
+		t.Error("bad JSON accepted")
+	}
+	for _, tm := range []time.Time{t0, t0.Add(123 * time.Millisecond), time.Date(1999, 12, 31, 23, 59, 59, 999e6, time.UTC)} {
+		if got := parseTS(ts(tm)); !got.Equal(tm) {
+			t.Errorf("parseTS(%s) = %v", ts(tm), got)
+		}
+	}
+	if got := parseTS("2026-11-28T01:02:03Z"); !got.Equal(time.Date(2026, 11, 28, 1, 2, 3, 0, time.UTC)) {
+		t.Errorf("RFC 3339 fallback = %v", got)
 	}
 }
