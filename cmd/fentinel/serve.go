@@ -88,7 +88,6 @@ type server struct {
 	db      *store.DB
 	metrics *metrics.Metrics
 	client  *http.Client
-	routes  []fentinel.Route
 
 	readyMu  sync.Mutex
 	readyAt  time.Time
@@ -118,11 +117,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer db.Close()
 
 	s := &server{cfg: cfg, log: log, db: db, client: &http.Client{}}
-	sinks, routes, err := buildSinks(cfg, s.client)
+	// The sinks deliver here; crawlOnce builds the routes it queues with.
+	sinks, _, err := buildSinks(cfg, s.client)
 	if err != nil {
 		return err
 	}
-	s.routes = routes
 	s.metrics = metrics.New(metrics.ReadBuildInfo(), serveSource{db: db, targets: cfg.Targets})
 	for _, t := range cfg.Targets {
 		s.metrics.AddTarget(t.Name)
@@ -131,13 +130,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		s.metrics.AddSink(sk.Name())
 	}
 
-	// Background work stops on runCtx; HTTP keeps answering until the end.
+	// Crawls and delivery stop when runCtx ends (ctx, or an HTTP failure);
+	// HTTP keeps answering until they have stopped.
+	runCtx, stopRuns := context.WithCancel(ctx)
+	defer stopRuns()
 	var wg sync.WaitGroup
 	disp := alert.NewDispatcher(&countingOutbox{Outbox: db, m: s.metrics}, sinks, append(cfg.Alerts.Options(), alert.WithLogger(log))...)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := disp.Run(ctx); err != nil {
+		if err := disp.Run(runCtx); err != nil {
 			log.Error("serve: alert dispatcher stopped", "err", err)
 		}
 	}()
@@ -145,7 +147,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.loop(ctx, t, scheds[i])
+			s.loop(runCtx, t, scheds[i])
 		}()
 	}
 
