@@ -392,9 +392,16 @@ func TestResumeAfterCancelFetchesEachPageOnce(t *testing.T) {
 		t.Fatalf("first=%d resumed=%d: the cancel did not split the crawl", first, st.Fetched)
 	}
 
-	// A third run is a new pass: everything again, all unchanged.
+	// A third run is a new pass: everything again, all unchanged. Run's
+	// handler finds the PageInfo in its context.
 	var col3 collector
-	st3, err := c.RunInfo(context.Background(), col3.handle)
+	st3, err := c.Run(context.Background(), func(ctx context.Context, p fentinel.Page) error {
+		info, ok := InfoFrom(ctx)
+		if !ok || info.ContentHash != p.ContentHash() {
+			return fmt.Errorf("no PageInfo in the handler context for %s", p.URL)
+		}
+		return col3.handle(ctx, p, info)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

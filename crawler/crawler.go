@@ -48,6 +48,16 @@ type PageInfo struct {
 	Attempts    int    // failed attempts before this successful one
 }
 
+type pageInfoKey struct{}
+
+// InfoFrom returns the PageInfo of the page a handler was called for, from
+// the handler's context. It lets a Run handler (which gets no PageInfo
+// argument) skip detection of unchanged pages.
+func InfoFrom(ctx context.Context) (PageInfo, bool) {
+	info, ok := ctx.Value(pageInfoKey{}).(PageInfo)
+	return info, ok
+}
+
 // Handler receives every fetched 2xx text page. It may be called from
 // several goroutines at once. An error stops the Run and is returned by it;
 // the page is then not marked visited, so a resumed crawl fetches it again.

@@ -899,7 +899,7 @@ func (r *run) page(it fentinel.QueuedURL, resp *colly.Response, cctx *colly.Cont
 		RunID:     cfg.RunID,
 	}
 	info := PageInfo{ContentHash: hash, LastHash: last, Unchanged: last != "" && last == hash, Title: a.title, Links: added, Attempts: it.Attempts}
-	if err := r.handle(r.hardCtx, p, info); err != nil {
+	if err := r.handle(context.WithValue(r.hardCtx, pageInfoKey{}, info), p, info); err != nil {
 		if r.hardCtx.Err() == nil {
 			o.fatal = fmt.Errorf("crawler: handle %s: %w", it.URL, err)
 		}
