@@ -201,3 +201,49 @@ func TestClearnetStillThroughProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestMirrorFailover: the primary onion of a mirror group is gone
+// (descriptor not found); the crawler switches to the mirror and crawls the
+// market there, reporting every page under the primary's site key.
+func TestMirrorFailover(t *testing.T) {
+	sim := startSim(t, marketsim.Options{})
+	market := sim.Markets()[0].Onion
+	primary := testOnion("primary-gone")
+	cfg := testConfig(sim, &dialLog{})
+	cfg.Seeds = []string{"http://" + primary + "/"}
+	cfg.Mirrors = map[string][]string{primary: {market}}
+	cfg.DownAfter = 1
+	cfg.Retry = map[string]Backoff{ClassDescriptor: {Attempts: 3, Base: 5 * time.Millisecond, Max: 10 * time.Millisecond}}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var col collector
+	st, err := c.RunInfo(context.Background(), col.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Failovers != 1 || st.Errors[ClassDescriptor] != 1 {
+		t.Errorf("failovers %d, descriptor errors %d", st.Failovers, st.Errors[ClassDescriptor])
+	}
+	got := col.urls()
+	n := 0
+	for _, l := range sim.Truth() {
+		if l.Site != market {
+			continue
+		}
+		n++
+		canon, _ := Canonicalize(strings.Replace(l.URL, market, primary, 1))
+		if got[canon] != 1 {
+			t.Errorf("%s handed on %d times", canon, got[canon])
+		}
+	}
+	for _, p := range col.pages {
+		if p.Site != primary || hostOf(p.URL) != primary || hostOf(p.FinalURL) != market {
+			t.Fatalf("page %s (final %s) site %s", p.URL, p.FinalURL, p.Site)
+		}
+	}
+	if n == 0 || sim.Requests(market, "") < n {
+		t.Fatalf("truth %d, requests to the mirror %d", n, sim.Requests(market, ""))
+	}
+}

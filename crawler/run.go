@@ -64,6 +64,9 @@ type siteState struct {
 	probing   bool
 	pages     int
 	blocked   string
+	hosts     []string // primary then mirrors, for failover
+	hostIdx   int      // host currently fetched from
+	switched  int      // failovers since the last response
 }
 
 // run is the state of one Run.
@@ -80,6 +83,7 @@ type run struct {
 	wire0    int64 // wire byte counter at the start of the run
 
 	mu         sync.Mutex
+	via        map[string]string // site -> host fetched from when not the primary (mirror failover)
 	queueWaits map[string]int
 	loginWalls map[string]int
 	captchas   map[string]int
@@ -115,8 +119,8 @@ func (c *Crawler) RunInfo(ctx context.Context, handle Handler) (Stats, error) {
 		c: c, cfg: c.cfg, handle: handle,
 		stats: newStatsBox(), traps: newTrapGuard(),
 		workCtx: workCtx, hardCtx: hardCtx,
-		interval:   time.Duration(float64(time.Second) / c.cfg.PerHostRate),
-		queueWaits: map[string]int{}, loginWalls: map[string]int{}, captchas: map[string]int{},
+		interval: time.Duration(float64(time.Second) / c.cfg.PerHostRate),
+		via:      map[string]string{}, queueWaits: map[string]int{}, loginWalls: map[string]int{}, captchas: map[string]int{},
 	}
 	r.wire0 = c.wire.Load()
 
@@ -348,6 +352,7 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 		}
 		if o.response {
 			responses++
+			st.switched = 0
 			st.fails = 0
 			st.probing = false
 			st.downs = 0
@@ -372,7 +377,9 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 		}
 		if o.connFail {
 			st.fails++
-			if st.probing || st.fails >= cfg.DownAfter {
+			if st.fails >= cfg.DownAfter && r.failover(o.site, st) {
+				st.fails = 0
+			} else if st.probing || st.fails >= cfg.DownAfter {
 				st.downs++
 				d := cfg.DownFor
 				for i := 1; i < st.downs && d < time.Hour; i++ {
@@ -605,6 +612,53 @@ func (r *run) dispatch(ctx context.Context, cancelHard context.CancelFunc) error
 	return nil
 }
 
+// failover switches a failing site to its next mirror (primary, mirrors,
+// round robin) and reports whether it did; once every host has failed in
+// a row the site is marked down instead.
+func (r *run) failover(site string, st *siteState) bool {
+	if st.hosts == nil {
+		st.hosts = append([]string{site}, r.c.scope.mirrorsOf(site)...)
+	}
+	if len(st.hosts) < 2 || st.switched >= len(st.hosts)-1 {
+		st.switched = 0
+		return false
+	}
+	st.switched++
+	st.hostIdx = (st.hostIdx + 1) % len(st.hosts)
+	host := st.hosts[st.hostIdx]
+	r.mu.Lock()
+	if host == site {
+		delete(r.via, site)
+	} else {
+		r.via[site] = host
+	}
+	r.mu.Unlock()
+	r.stats.update(func(s *Stats) { s.Failovers++ })
+	r.c.log.Info("crawler: site failing: switching host", "site", site, "host", host)
+	return true
+}
+
+// fetchURL returns the URL to request for an item: its own, or the same
+// path on the mirror the site currently fails over to.
+func (r *run) fetchURL(it fentinel.QueuedURL) string {
+	r.mu.Lock()
+	host := r.via[it.Site]
+	r.mu.Unlock()
+	if host == "" {
+		return it.URL
+	}
+	u, err := url.Parse(it.URL)
+	if err != nil || strings.ToLower(u.Hostname()) != it.Site {
+		return it.URL
+	}
+	if p := u.Port(); p != "" {
+		u.Host = host + ":" + p
+	} else {
+		u.Host = host
+	}
+	return u.String()
+}
+
 // newNym asks Tor for new circuits, at most one request at a time (Tor
 // itself honours NEWNYM at most every 10 s).
 func (r *run) newNym() {
@@ -629,7 +683,13 @@ func (r *run) fetch(it fentinel.QueuedURL) outcome {
 	o := outcome{site: it.Site, url: it.URL}
 	r.stats.update(func(s *Stats) { s.Requests++ })
 	cctx := colly.NewContext()
-	err := r.coll.Request(http.MethodGet, it.URL, nil, cctx, r.requestHeaders(it))
+	target := r.fetchURL(it)
+	hdr := r.requestHeaders(it)
+	if target != it.URL {
+		hdr.Del("Referer") // the parent was on another host of the group
+		hdr.Set("Sec-Fetch-Site", "none")
+	}
+	err := r.coll.Request(http.MethodGet, target, nil, cctx, hdr)
 	resp, _ := cctx.GetAny("resp").(*colly.Response)
 	if nt, _ := cctx.GetAny("nontext").(bool); nt {
 		r.settleSkip(it, SkipNonText)

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -102,6 +103,20 @@ func (s *scope) addMirror(site, host string) bool {
 	}
 	s.site[host] = site
 	return true
+}
+
+// mirrorsOf returns the mirror hosts of site, sorted.
+func (s *scope) mirrorsOf(site string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []string
+	for h, k := range s.site {
+		if k == site && h != site {
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // hosts returns every in-scope host.

@@ -49,6 +49,7 @@ type Stats struct {
 	Truncated      int            // bodies cut at MaxBodyBytes
 	HostsDown      int            // times a site was marked down
 	MirrorsFound   int            // mirror hosts detected from mirror lists
+	Failovers      int            // switches of a failing site to another host of its mirror group
 	Pending        int            // frontier items left when Run returned
 }
 
