@@ -24,6 +24,10 @@ const (
 	questionDamp    = 0.4 // factor for a substance mention inside a question
 )
 
+// MaxInput is the number of body bytes Detect reads; the rest of a larger
+// page is ignored (the crawler caps bodies too).
+const MaxInput = 4 << 20
+
 // mention is one substance match with its weight after context.
 type mention struct {
 	m           match
@@ -37,7 +41,11 @@ type mention struct {
 // unflagged verdict. Safe for concurrent use.
 func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	ct := p.ContentType()
-	s := decodeBody(p.Body, ct)
+	body := p.Body
+	if len(body) > MaxInput {
+		body = body[:MaxInput] // listings sit at the top; bound time and memory
+	}
+	s := decodeBody(body, ct)
 	var prof *profile
 	if len(d.profiles) > 0 {
 		prof = d.profileFor(pageHost(p))

@@ -275,3 +275,12 @@ func TestVerdictDoesNotAliasBody(t *testing.T) {
 		}
 	}
 }
+
+func TestHugePageIsBounded(t *testing.T) {
+	d := defaultDetector(t)
+	big := "<h1>Fentanyl 1g</h1><p>$100, add to cart, escrow</p>" + strings.Repeat("<p>filler text lorem ipsum</p>", (MaxInput/30)+1000)
+	v := d.Detect(fentinel.Page{Body: []byte(big)})
+	if !v.Flagged {
+		t.Errorf("listing at the top of a huge page not flagged (score %.3f)", v.Score)
+	}
+}
