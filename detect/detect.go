@@ -44,6 +44,14 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	body := p.Body
 	if len(body) > MaxInput {
 		body = body[:MaxInput] // listings sit at the top; bound time and memory
+		for j := len(body) - 1; j >= 0 && j >= len(body)-4; j-- {
+			if utf8.RuneStart(body[j]) {
+				if !utf8.FullRune(body[j:]) {
+					body = body[:j] // do not cut a UTF-8 sequence in half
+				}
+				break
+			}
+		}
 	}
 	s := decodeBody(body, ct)
 	var prof *profile

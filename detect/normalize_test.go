@@ -283,4 +283,13 @@ func TestHugePageIsBounded(t *testing.T) {
 	if !v.Flagged {
 		t.Errorf("listing at the top of a huge page not flagged (score %.3f)", v.Score)
 	}
+	// A cut inside a multi-byte character must not make the page look
+	// like a legacy encoding.
+	ru := "<h1>Фентанил 1г</h1><p>Цена 5000 руб, гарант, закладки</p>"
+	pad := MaxInput - len(ru) - 1 // the cut lands inside the next Cyrillic letter
+	page := ru + strings.Repeat(" ", pad) + strings.Repeat("ф", 10)
+	v = d.Detect(fentinel.Page{Body: []byte(page)})
+	if !v.Flagged || v.Extracted.Title != "Фентанил 1г" {
+		t.Errorf("cut page: flagged=%v title=%q", v.Flagged, v.Extracted.Title)
+	}
 }
