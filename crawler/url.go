@@ -104,9 +104,9 @@ func canonicalURL(in *url.URL) (string, error) {
 	}
 	u.User = nil
 	host := strings.ToLower(u.Hostname())
-	host = strings.TrimSuffix(host, ".")
-	if host == "" {
-		return "", fmt.Errorf("canonicalize %q: empty host: %w", in.Redacted(), ErrUnsupportedURL)
+	host = strings.TrimRight(host, ".")
+	if host == "" || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
+		return "", fmt.Errorf("canonicalize %q: empty host or host label: %w", in.Redacted(), ErrUnsupportedURL)
 	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {

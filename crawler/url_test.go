@@ -75,7 +75,7 @@ func TestCanonicalize(t *testing.T) {
 			t.Errorf("Canonicalize not idempotent on %q: %q, %v", got, again, err)
 		}
 	}
-	for _, bad := range []string{"ftp://" + o + "/", "mailto:x@y", "/relative", "javascript:alert(1)", "http:///nohost"} {
+	for _, bad := range []string{"ftp://" + o + "/", "mailto:x@y", "/relative", "javascript:alert(1)", "http:///nohost", "http://../", "http://a..onion/", "http://.x.onion/"} {
 		if _, err := Canonicalize(bad); !errors.Is(err, ErrUnsupportedURL) {
 			t.Errorf("Canonicalize(%q) err = %v, want ErrUnsupportedURL", bad, err)
 		}
