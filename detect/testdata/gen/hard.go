@@ -155,7 +155,8 @@ var hardPages = []hardSpec{
 }
 
 func (g *gen) hardBatch() {
-	for _, h := range append(append([]hardSpec(nil), hardPages...), heldOutPages...) {
+	all := append(append([]hardSpec(nil), hardPages...), heldOutPages...)
+	for _, h := range append(all, heldOut2Pages...) {
 		l := langByCode(h.lang)
 		ev := h.ev
 		if ev == "" {
