@@ -95,8 +95,13 @@ func (db *DB) SavePages(ctx context.Context, obs []Observation, routes []fentine
 	for _, k := range s.newHosts {
 		knownHosts.Store(k, struct{}{})
 	}
+	if listingCacheSize.Load() > maxListingCache {
+		forgetCached(db.path) // crude bound: start again rather than grow without limit
+	}
 	for k, id := range s.newIDs {
-		knownIDs.Store(k, id)
+		if _, loaded := knownIDs.LoadOrStore(k, id); !loaded {
+			listingCacheSize.Add(1)
+		}
 	}
 	return out, nil
 }
@@ -165,6 +170,8 @@ type stored struct {
 	seq                 int64
 	basePrice           float64
 	baseCurrency        string
+	listingID           int64
+	lastSHA             string // hash of the latest evidence snapshot
 }
 
 func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (SaveResult, error) {
@@ -220,7 +227,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 			return out, err
 		}
 		out.AlertsQueued = n
-		if err := s.afterFinding(ctx, id, listingID, p, v, seen, pageID, text); err != nil {
+		if err := s.afterFinding(ctx, id, listingID, 0, "", p, v, seen, pageID, text); err != nil {
 			return out, err
 		}
 		return out, nil
@@ -295,7 +302,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		}
 		out.AlertsQueued = n
 	}
-	if err := s.afterFinding(ctx, old.id, listingID, p, v, seen, pageID, text); err != nil {
+	if err := s.afterFinding(ctx, old.id, listingID, old.listingID, old.lastSHA, p, v, seen, pageID, text); err != nil {
 		return out, err
 	}
 	return out, nil
@@ -303,14 +310,16 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 
 func (s *saver) loadFinding(ctx context.Context, site, url string) (stored, bool, error) {
 	row, err := s.queryRow(ctx, `SELECT id, title, substances, classes, price, currency, vendor, in_stock, status,
-		first_seen, last_seen, event_seq, base_price, base_currency FROM findings WHERE site=? AND url=?`, site, url)
+		first_seen, last_seen, event_seq, base_price, base_currency, coalesce(listing_id, 0),
+		coalesce((SELECT sha256 FROM snapshots s WHERE s.finding_id = findings.id ORDER BY s.id DESC LIMIT 1), '')
+		FROM findings WHERE site=? AND url=?`, site, url)
 	if err != nil {
 		return stored{}, false, err
 	}
 	var st stored
 	var subs, classes string
 	err = row.Scan(&st.id, &st.title, &subs, &classes, &st.price, &st.currency, &st.vendor, &st.inStock, &st.status,
-		&st.firstSeen, &st.lastSeen, &st.seq, &st.basePrice, &st.baseCurrency)
+		&st.firstSeen, &st.lastSeen, &st.seq, &st.basePrice, &st.baseCurrency, &st.listingID, &st.lastSHA)
 	if errors.Is(err, sql.ErrNoRows) {
 		return stored{}, false, nil
 	}

@@ -138,6 +138,22 @@ func TestMigrationsFromEveryVersion(t *testing.T) {
 			if !r.New {
 				t.Fatalf("save after migration: %+v", r)
 			}
+			if from > 0 {
+				// The old finding seen again: same row, now with evidence and history.
+				old := fentListing("a.onion", "/l/1")
+				old.at = t0.Add(time.Hour)
+				r := mustSave(t, db, old, nil)
+				if r.New || r.FindingID != 11 {
+					t.Fatalf("old finding re-seen: %+v", r)
+				}
+				d, err := db.FindingDetail(ctx, 11)
+				if err != nil || len(d.Snapshots) != 1 || len(d.History) < 1 {
+					t.Fatalf("old finding detail: %+v, %v", d, err)
+				}
+				if hits, err := db.Search(ctx, "escrow", fentinel.FindingFilter{Site: "a.onion"}); err != nil || len(hits) != 1 {
+					t.Fatalf("old finding not searchable after re-crawl: %v %v", hits, err)
+				}
+			}
 		})
 	}
 }

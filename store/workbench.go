@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fentinel/fentinel"
@@ -31,6 +32,9 @@ func (s *saver) cachedID(ctx context.Context, key, q string, args ...any) (int64
 	if id, ok := knownIDs.Load(key); ok {
 		return id.(int64), nil
 	}
+	if id, ok := s.newIDs[key]; ok {
+		return id, nil
+	}
 	row, err := s.queryRow(ctx, q, args...)
 	if err != nil {
 		return 0, err
@@ -39,10 +43,7 @@ func (s *saver) cachedID(ctx context.Context, key, q string, args ...any) (int64
 	if err := row.Scan(&id); err != nil {
 		return 0, err
 	}
-	if s.newIDs == nil {
-		s.newIDs = map[string]int64{}
-	}
-	s.newIDs[key] = id
+	s.remember(key, id)
 	return id, nil
 }
 
@@ -53,6 +54,9 @@ func forgetCached(path string) {
 		m.Range(func(k, _ any) bool {
 			if strings.HasPrefix(k.(string), prefix) {
 				m.Delete(k)
+				if m == &knownIDs {
+					listingCacheSize.Add(-1)
+				}
 			}
 			return true
 		})
@@ -96,6 +100,62 @@ func (s *saver) recordSite(ctx context.Context, p fentinel.Page, seen time.Time)
 	return nil
 }
 
+// maxListingCache bounds the listing-id cache (about 100 bytes an entry).
+const maxListingCache = 200_000
+
+var listingCacheSize atomic.Int64
+
+// upsertListing inserts or refreshes a listing and returns its id. Plain
+// statements with a cached id: a RETURNING upsert cost four times as much
+// through the driver.
+func (s *saver) upsertListing(ctx context.Context, site, url string, vendorID any, title, at string) (int64, error) {
+	key := s.db.path + "\x00l\x00" + site + "\x00" + url
+	id, cached := int64(0), false
+	if v, ok := knownIDs.Load(key); ok {
+		id, cached = v.(int64), true
+	} else if v, ok := s.newIDs[key]; ok {
+		id, cached = v, true
+	}
+	if !cached {
+		res, err := s.exec(ctx, `INSERT INTO listings(site, url, vendor_id, title, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT(site, url) DO NOTHING`, site, url, vendorID, title, at, at)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			id, err = res.LastInsertId()
+			if err != nil {
+				return 0, err
+			}
+			s.remember(key, id)
+			return id, nil
+		}
+		row, err := s.queryRow(ctx, `SELECT id FROM listings WHERE site = ? AND url = ?`, site, url)
+		if err != nil {
+			return 0, err
+		}
+		if err := row.Scan(&id); err != nil {
+			return 0, err
+		}
+		s.remember(key, id)
+	}
+	if _, err := s.exec(ctx, `UPDATE listings SET vendor_id = coalesce(?, vendor_id),
+		title = CASE WHEN ? != '' THEN ? ELSE title END,
+		first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) WHERE id = ?`,
+		vendorID, title, title, at, at, id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// remember queues an id for the cache once the transaction commits.
+func (s *saver) remember(key string, id int64) {
+	if s.newIDs == nil {
+		s.newIDs = map[string]int64{}
+	}
+	s.newIDs[key] = id
+}
+
 // normEntity puts an entity value in the form it is stored and matched in.
 func normEntity(e fentinel.Entity) fentinel.Entity {
 	e.Kind = strings.ToLower(strings.TrimSpace(e.Kind))
@@ -127,16 +187,8 @@ func (s *saver) recordListing(ctx context.Context, p fentinel.Page, v fentinel.V
 		}
 		vendorID = id
 	}
-	row, err := s.queryRow(ctx, `INSERT INTO listings(site, url, vendor_id, title, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT(site, url) DO UPDATE SET vendor_id = coalesce(excluded.vendor_id, vendor_id),
-			title = CASE WHEN excluded.title != '' THEN excluded.title ELSE title END,
-			first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-		RETURNING id`, p.Site, p.URL, vendorID, ex.Title, at, at)
+	listingID, err := s.upsertListing(ctx, p.Site, p.URL, vendorID, ex.Title, at)
 	if err != nil {
-		return 0, fmt.Errorf("record listing: %w", err)
-	}
-	var listingID int64
-	if err := row.Scan(&listingID); err != nil {
 		return 0, fmt.Errorf("record listing: %w", err)
 	}
 	var inStock any
@@ -177,7 +229,12 @@ func (s *saver) recordListing(ctx context.Context, p fentinel.Page, v fentinel.V
 	return listingID, nil
 }
 
-var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+// gzipPool holds BestSpeed writers: resetting a default-level writer (its
+// large hash tables) cost more than compressing a typical listing page.
+var gzipPool = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return zw
+}}
 
 func gzipBytes(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
@@ -209,20 +266,15 @@ func cleanHeaders(h http.Header) http.Header {
 // afterFinding links the finding to its listing and, when the page content
 // changed since the last snapshot, stores the evidence snapshot and
 // refreshes the full-text index.
-func (s *saver) afterFinding(ctx context.Context, findingID, listingID int64, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, text string) error {
-	if _, err := s.exec(ctx, `UPDATE findings SET listing_id = ? WHERE id = ?`, listingID, findingID); err != nil {
-		return fmt.Errorf("link finding %d to listing: %w", findingID, err)
+// lastSHA is the hash of the finding's latest snapshot ("" for none).
+func (s *saver) afterFinding(ctx context.Context, findingID, listingID int64, lastListing int64, lastSHA string, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, text string) error {
+	if listingID != lastListing {
+		if _, err := s.exec(ctx, `UPDATE findings SET listing_id = ? WHERE id = ?`, listingID, findingID); err != nil {
+			return fmt.Errorf("link finding %d to listing: %w", findingID, err)
+		}
 	}
 	hash := p.ContentHash()
-	row, err := s.queryRow(ctx, `SELECT coalesce((SELECT sha256 FROM snapshots WHERE finding_id = ? ORDER BY id DESC LIMIT 1), '')`, findingID)
-	if err != nil {
-		return err
-	}
-	var last string
-	if err := row.Scan(&last); err != nil {
-		return fmt.Errorf("last snapshot of finding %d: %w", findingID, err)
-	}
-	if last == hash {
+	if lastSHA == hash {
 		return nil
 	}
 	gz, err := gzipBytes(p.Body)
@@ -243,8 +295,10 @@ func (s *saver) afterFinding(ctx context.Context, findingID, listingID int64, p 
 		boolInt(p.Truncated), gz, v.RulesVersion, string(verdict)); err != nil {
 		return fmt.Errorf("store snapshot: %w", err)
 	}
-	if _, err := s.exec(ctx, `DELETE FROM findings_fts WHERE rowid = ?`, findingID); err != nil {
-		return fmt.Errorf("index finding %d: %w", findingID, err)
+	if lastListing != 0 { // not a finding created by this page: it may be indexed already (also by migration 3)
+		if _, err := s.exec(ctx, `DELETE FROM findings_fts WHERE rowid = ?`, findingID); err != nil {
+			return fmt.Errorf("index finding %d: %w", findingID, err)
+		}
 	}
 	if _, err := s.exec(ctx, `INSERT INTO findings_fts(rowid, title, body) SELECT id, title, ? FROM findings WHERE id = ?`, text, findingID); err != nil {
 		return fmt.Errorf("index finding %d: %w", findingID, err)
