@@ -83,24 +83,24 @@ func (db *DB) SavePages(ctx context.Context, obs []Observation, routes []fentine
 	for i, o := range obs {
 		r, err := s.save(ctx, o.Page, o.Verdict)
 		if err != nil {
-			forgetCached(db.path)
+			db.cache.clear()
 			return nil, fmt.Errorf("store: save page %s: %w", o.Page.URL, err)
 		}
 		out[i] = r
 	}
 	if err := tx.Commit(); err != nil {
-		forgetCached(db.path)
+		db.cache.clear()
 		return nil, fmt.Errorf("store: save pages: commit: %w", err)
 	}
 	for _, k := range s.newHosts {
-		knownHosts.Store(k, struct{}{})
+		db.cache.hosts.Store(k, struct{}{})
 	}
-	if listingCacheSize.Load() > maxListingCache {
-		forgetCached(db.path) // crude bound: start again rather than grow without limit
+	if db.cache.n.Load() > maxCachedIDs {
+		db.cache.clear() // crude bound: start again rather than grow without limit
 	}
 	for k, id := range s.newIDs {
-		if _, loaded := knownIDs.LoadOrStore(k, id); !loaded {
-			listingCacheSize.Add(1)
+		if _, loaded := db.cache.ids.LoadOrStore(k, id); !loaded {
+			db.cache.n.Add(1)
 		}
 	}
 	return out, nil

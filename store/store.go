@@ -61,6 +61,8 @@ type DB struct {
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+
+	cache ingestCache
 }
 
 // migration is one embedded schema step.

@@ -16,20 +16,26 @@ import (
 	"github.com/fentinel/fentinel"
 )
 
-// knownHosts remembers site and mirror rows that are committed, and
-// knownIDs the ids of committed vendor and entity rows, so the ingest path
-// skips their upserts. The store never deletes these rows; if someone does by
-// hand, the failing save clears the caches (forgetCached) and the next one works.
-var (
-	knownHosts sync.Map // db path + "\x00" + site + "\x00" + mirror -> struct{}
-	knownIDs   sync.Map // db path + "\x00" + kind + key -> int64
-)
+// ingestCache remembers site and mirror rows that are committed, and the
+// ids of committed listing, vendor and entity rows, so the ingest path skips
+// their upserts. The store never deletes these rows; if someone does by
+// hand, the failing save clears the cache and the next one works.
+type ingestCache struct {
+	hosts sync.Map     // site + "\x00" + mirror -> struct{}
+	ids   sync.Map     // kind + key -> int64
+	n     atomic.Int64 // entries in ids
+}
+
+func (c *ingestCache) clear() {
+	c.hosts.Clear()
+	c.ids.Clear()
+	c.n.Store(0)
+}
 
 // cachedID returns the id of a vendor or entity row, upserting it (q must
 // return the id) unless a committed id is cached.
 func (s *saver) cachedID(ctx context.Context, key, q string, args ...any) (int64, error) {
-	key = s.db.path + "\x00" + key
-	if id, ok := knownIDs.Load(key); ok {
+	if id, ok := s.db.cache.ids.Load(key); ok {
 		return id.(int64), nil
 	}
 	if id, ok := s.newIDs[key]; ok {
@@ -45,22 +51,6 @@ func (s *saver) cachedID(ctx context.Context, key, q string, args ...any) (int64
 	}
 	s.remember(key, id)
 	return id, nil
-}
-
-// forgetCached drops the ingest caches of one database.
-func forgetCached(path string) {
-	prefix := path + "\x00"
-	for _, m := range []*sync.Map{&knownHosts, &knownIDs} {
-		m.Range(func(k, _ any) bool {
-			if strings.HasPrefix(k.(string), prefix) {
-				m.Delete(k)
-				if m == &knownIDs {
-					listingCacheSize.Add(-1)
-				}
-			}
-			return true
-		})
-	}
 }
 
 func hostOf(raw string) string {
@@ -84,8 +74,8 @@ func (s *saver) recordSite(ctx context.Context, p fentinel.Page, seen time.Time)
 		}
 	}
 	for _, h := range hosts {
-		key := s.db.path + "\x00" + site + "\x00" + h
-		if _, ok := knownHosts.Load(key); ok {
+		key := site + "\x00" + h
+		if _, ok := s.db.cache.hosts.Load(key); ok {
 			continue
 		}
 		if _, err := s.exec(ctx, `INSERT OR IGNORE INTO sites(host, first_seen) VALUES (?, ?)`, site, ts(seen)); err != nil {
@@ -100,18 +90,16 @@ func (s *saver) recordSite(ctx context.Context, p fentinel.Page, seen time.Time)
 	return nil
 }
 
-// maxListingCache bounds the listing-id cache (about 100 bytes an entry).
-const maxListingCache = 200_000
-
-var listingCacheSize atomic.Int64
+// maxCachedIDs bounds the id cache (about 150 bytes an entry).
+const maxCachedIDs = 200_000
 
 // upsertListing inserts or refreshes a listing and returns its id. Plain
 // statements with a cached id: a RETURNING upsert cost four times as much
 // through the driver.
 func (s *saver) upsertListing(ctx context.Context, site, url string, vendorID any, title, at string) (int64, error) {
-	key := s.db.path + "\x00l\x00" + site + "\x00" + url
+	key := "l\x00" + site + "\x00" + url
 	id, cached := int64(0), false
-	if v, ok := knownIDs.Load(key); ok {
+	if v, ok := s.db.cache.ids.Load(key); ok {
 		id, cached = v.(int64), true
 	} else if v, ok := s.newIDs[key]; ok {
 		id, cached = v, true

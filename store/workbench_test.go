@@ -192,3 +192,25 @@ func TestSearch(t *testing.T) {
 		t.Fatal("bad FTS syntax accepted")
 	}
 }
+
+// TestIngestCacheRecoversFromManualDeletes: an analyst deleting vendor rows
+// by hand makes one save fail (the cached id is gone), not every later one.
+func TestIngestCacheRecoversFromManualDeletes(t *testing.T) {
+	db := newTestDB(t)
+	ctx := context.Background()
+	l := fentListing(onion("cache"), "/l/1")
+	mustSave(t, db, l, nil)
+	if _, err := db.w.Exec(`DELETE FROM vendor_entities; DELETE FROM vendors`); err != nil {
+		t.Fatal(err)
+	}
+	l2 := fentListing(onion("cache"), "/l/2")
+	if _, err := db.SavePage(ctx, l2.page(), l2.verdict(), nil); err == nil {
+		t.Fatal("save with a stale cached vendor id succeeded: foreign keys not enforced?")
+	}
+	if _, err := db.SavePage(ctx, l2.page(), l2.verdict(), nil); err != nil {
+		t.Fatalf("second save after a manual delete still fails: %v", err)
+	}
+	if vs, _ := db.Vendors(ctx, VendorFilter{}); len(vs) != 1 {
+		t.Fatalf("vendors = %+v", vs)
+	}
+}
