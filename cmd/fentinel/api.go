@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -32,16 +34,36 @@ type findingsReader interface {
 //	GET /api/v1/findings/{id}
 //
 // The filters are the CLI's (fentinel findings). Other methods get 405.
+// With a token, every request needs "Authorization: Bearer <token>".
 type findingsAPI struct {
 	db       findingsReader
 	now      func() time.Time
 	notFound func(error) bool // reports whether err means "no such finding"
+	token    string           // required bearer token; "" = none
 }
 
 // register adds the API's routes to mux.
 func (a *findingsAPI) register(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/findings", a.list)
-	mux.HandleFunc("GET /api/v1/findings/{id}", a.one)
+	mux.HandleFunc("GET /api/v1/findings", a.auth(a.list))
+	mux.HandleFunc("GET /api/v1/findings/{id}", a.auth(a.one))
+}
+
+// auth wraps h with the bearer-token check when a token is configured.
+func (a *findingsAPI) auth(h http.HandlerFunc) http.HandlerFunc {
+	if a.token == "" {
+		return h
+	}
+	want := sha256.Sum256([]byte(a.token))
+	return func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(got))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="fentinel"`)
+			apiError(w, http.StatusUnauthorized, "a valid bearer token is required (api_token_file)")
+			return
+		}
+		h(w, r)
+	}
 }
 
 // apiFindings is the list response.

@@ -35,6 +35,10 @@ type config struct {
 	Targets     []targetConf  `yaml:"targets"`
 	ControlPort string        `yaml:"control_port"` // Tor control port host:port (optional)
 	ControlAuth string        `yaml:"control_cookie"`
+	// APITokenFile holds the bearer token the findings API requires (serve);
+	// empty: the API is open to whoever reaches listen.
+	APITokenFile string `yaml:"api_token_file"`
+	apiToken     string // read from APITokenFile by applyEnv
 }
 
 // crawlSettings are the per-crawl knobs; targets may override them.
@@ -148,6 +152,17 @@ func applyEnv(cfg *config, getenv func(string) string) error {
 	str("FENTINEL_LOG_LEVEL", &cfg.LogLevel)
 	str("FENTINEL_CONTROL_PORT", &cfg.ControlPort)
 	str("FENTINEL_CONTROL_COOKIE", &cfg.ControlAuth)
+	str("FENTINEL_API_TOKEN_FILE", &cfg.APITokenFile)
+	if cfg.APITokenFile != "" {
+		b, err := os.ReadFile(cfg.APITokenFile)
+		if err != nil {
+			return fmt.Errorf("config: api_token_file: %w", err)
+		}
+		cfg.apiToken = strings.TrimSpace(string(b))
+		if len(cfg.apiToken) < 16 {
+			return fmt.Errorf("config: api_token_file: %s holds %d characters, want a token of at least 16", cfg.APITokenFile, len(cfg.apiToken))
+		}
+	}
 	if err := num("FENTINEL_MAX_PAGES", &cfg.Crawl.MaxPages); err != nil {
 		return err
 	}

@@ -68,7 +68,12 @@ func runConfigCheck(_ context.Context, env *environment, args []string) error {
 	w := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "db\t%s\n", cfg.DB)
 	fmt.Fprintf(w, "proxy\t%s\n", cfg.Proxy)
+	api := "open to whoever reaches listen (no api_token_file)"
+	if cfg.apiToken != "" {
+		api = "bearer token required (api_token_file)"
+	}
 	fmt.Fprintf(w, "listen\t%s\n", cfg.Listen)
+	fmt.Fprintf(w, "findings API\t%s\n", api)
 	rulesName := cfg.Rules
 	if rulesName == "" {
 		rulesName = "embedded default set"

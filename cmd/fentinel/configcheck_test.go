@@ -69,6 +69,9 @@ func TestConfigCheckErrorsNameTheKey(t *testing.T) {
 		{"target cookies file", "targets:\n  - name: a\n    seeds: ['http://a.onion/']\n    every: 1m\n    crawl: {cookies_file: /nonexistent/cookies.txt}\n", nil, "config: targets[0].crawl.cookies_file:"},
 		{"target rules", "targets:\n  - name: a\n    seeds: ['http://a.onion/']\n    every: 1m\n    rules: /nonexistent/rules\n", nil, "config: targets[0].rules:"},
 		{"global rules", "rules: /nonexistent/rules\n", nil, "config: rules:"},
+		{"api token file missing", "api_token_file: /nonexistent/token\n", nil, "config: api_token_file:"},
+		{"api token too short", "api_token_file: " + writeFile(t, dir, "short-token", "hunter2\n") + "\n", nil, "config: api_token_file:"},
+		{"api token file from env", "", map[string]string{"FENTINEL_API_TOKEN_FILE": "/nonexistent/token"}, "config: api_token_file:"},
 		{"rules that do not parse", "rules: " + writeFile(t, dir, "broken-rules.yaml", "substances: [\n") + "\n", nil, "config: rules:"},
 	}
 	for i, tt := range tests {
@@ -89,7 +92,9 @@ func TestConfigCheckErrorsNameTheKey(t *testing.T) {
 func TestConfigCheckGood(t *testing.T) {
 	dir := t.TempDir()
 	secret := writeFile(t, dir, "secret", "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=\n")
+	token := writeFile(t, dir, "token", "0123456789abcdef0123\n")
 	path := writeFile(t, dir, "good.yaml", `db: /data/fentinel.db
+api_token_file: `+token+`
 proxy: socks5h://tor:9050
 listen: 0.0.0.0:9464
 webhooks:
@@ -112,6 +117,7 @@ targets:
 	out = strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{
 		"OK", "socks5h://tor:9050", "soc (signed)", "alert sinks soc", "targets 2",
+		"findings API bearer token required",
 		"alpha", "every 30m0s, first run at start, max_pages 50, max_depth 5",
 		"beta", "cron CRON_TZ=UTC 0 */6 * * *",
 	} {
@@ -119,7 +125,7 @@ targets:
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "whsec_") {
+	if strings.Contains(out, "whsec_") || strings.Contains(out, "0123456789abcdef") {
 		t.Errorf("output shows the webhook secret:\n%s", out)
 	}
 }

@@ -262,7 +262,8 @@ func (s *server) handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.Handler())
-	api := &findingsAPI{db: s.db, now: time.Now, notFound: func(err error) bool { return errors.Is(err, store.ErrNotFound) }}
+	api := &findingsAPI{db: s.db, now: time.Now, token: s.cfg.apiToken,
+		notFound: func(err error) bool { return errors.Is(err, store.ErrNotFound) }}
 	api.register(mux)
 	return mux
 }

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -789,9 +790,9 @@ func testServeHostileMetrics(t *testing.T, bin string) {
 
 // testServeConfigTargets runs `serve --config` with two targets, one per
 // simulated market, one on an interval and one on a six-field cron
-// expression, a webhook whose secret comes from secret_env, and the listen
-// address from FENTINEL_LISTEN: each target runs on its own schedule under
-// its own name, never overlapping itself.
+// expression, a webhook whose secret comes from secret_env, an API token
+// file, and the listen address from FENTINEL_LISTEN: each target runs on its
+// own schedule under its own name, never overlapping itself.
 func testServeConfigTargets(t *testing.T, bin string) {
 	ctx := context.Background()
 	sim, err := marketsim.Start(ctx, marketsim.Options{})
@@ -802,8 +803,11 @@ func testServeConfigTargets(t *testing.T, bin string) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "fentinel.db")
 	seeds := sim.Seeds()
+	const token = "serve-test-token-0123456789"
+	tokenFile := writeFile(t, dir, "api-token", token+"\n")
 	cfgPath := writeFile(t, dir, "fentinel.yaml", fmt.Sprintf(`db: %s
 proxy: %s
+api_token_file: `+tokenFile+`
 log_format: json
 crawl:
   max_pages: 30
@@ -826,6 +830,16 @@ targets:
 		waitFor(t, 240*time.Second, "two finished runs of "+target, func() bool {
 			return p.metric("fentinel_crawl_runs_total", map[string]string{"target": target, "status": "finished"}) >= 2
 		})
+	}
+	if code, body := p.get("/api/v1/findings"); code != http.StatusUnauthorized {
+		t.Errorf("API without the token: %d %s, want 401", code, body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+p.addr+"/api/v1/findings", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("API with the token: %v %v, want 200", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	p.stop()
 	db := openStore(t, dbPath)
@@ -871,4 +885,48 @@ func mustFindings(t *testing.T, db *store.DB) []fentinel.Finding {
 		t.Fatal(err)
 	}
 	return list
+}
+
+// TestFindingsAPIToken serves the API over a real (empty) store with a
+// token: requests without it or with another are refused with 401.
+func TestFindingsAPIToken(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "f.db"))
+	const token = "0123456789abcdef-token"
+	mux := http.NewServeMux()
+	(&findingsAPI{db: db, now: time.Now, token: token}).register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for _, tc := range []struct {
+		name   string
+		header string
+		code   int
+	}{
+		{"no header", "", 401},
+		{"wrong token", "Bearer 0123456789abcdef-other", 401},
+		{"not bearer", "Basic " + token, 401},
+		{"token prefix only", "Bearer 0123456789abcdef", 401},
+		{"right token", "Bearer " + token, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/findings", nil)
+			if tc.header != "" {
+				req.Header.Set("Authorization", tc.header)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.code {
+				t.Fatalf("status %d %s, want %d", resp.StatusCode, body, tc.code)
+			}
+			if tc.code == 200 && !strings.Contains(string(body), `"count": 0`) {
+				t.Fatalf("body %s, want an empty list", body)
+			}
+			if tc.code == 401 && resp.Header.Get("WWW-Authenticate") == "" {
+				t.Fatal("401 without WWW-Authenticate")
+			}
+		})
+	}
 }
