@@ -97,6 +97,7 @@ type Detector struct {
 	fuzzy    []fuzzyEntry
 	fuzzyBy  [256][]int // fuzzy entries by first byte
 	suffixes []string
+	suffixBy [256][]string // suffixes by last byte
 	subs     []subInfo
 	sale     []frameInfo
 	decoys   []frameInfo
@@ -128,6 +129,7 @@ func New(rs *rules.Set) (*Detector, error) {
 	for _, s := range rs.Scoring.Suffixes {
 		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
 			d.suffixes = append(d.suffixes, s)
+			d.suffixBy[s[len(s)-1]] = append(d.suffixBy[s[len(s)-1]], s)
 		}
 	}
 	secondary := map[string]bool{}

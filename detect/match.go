@@ -46,9 +46,13 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 	}
 	base := n
 	for k := 0; k < base && n < len(vs); k++ {
-		for _, suf := range d.suffixes {
-			if len(vs[k]) > len(suf)+2 && strings.HasSuffix(vs[k], suf) && n < len(vs) {
-				vs[n], hs[n] = vs[k][:len(vs[k])-len(suf)], hs[k]
+		v := vs[k]
+		if len(v) < 4 {
+			continue
+		}
+		for _, suf := range d.suffixBy[v[len(v)-1]] {
+			if len(v) > len(suf)+2 && strings.HasSuffix(v, suf) && n < len(vs) {
+				vs[n], hs[n] = v[:len(v)-len(suf)], hs[k]
 				n++
 			}
 		}
@@ -149,6 +153,7 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 			cand = append(cand, v)
 		}
 	}
+	var sbuf [64]byte
 	for _, start := range cand {
 		if !d.mayPrefix(start) {
 			continue
@@ -156,7 +161,7 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 		if _, ok := d.prefixes[start]; !ok {
 			continue
 		}
-		s := start
+		s := append(sbuf[:0], start...)
 		short := len(t.norm) <= 2
 		allShort := short
 		spaced := false
@@ -181,15 +186,15 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 			if len(nt.norm) > 2 {
 				allShort = false
 			}
-			s += piece
-			if ees, ok := d.joined[s]; ok {
+			s = append(s, piece...)
+			if ees, ok := d.joined[string(s)]; ok {
 				if !spaced || allShort || len(s) >= 6 {
 					for _, ei := range ees {
 						out = append(out, match{e: ei, i: int32(i), j: int32(j + 1), how: howSplit})
 					}
 				}
 			}
-			if _, ok := d.prefixes[s]; !ok {
+			if _, ok := d.prefixes[string(s)]; !ok {
 				break
 			}
 		}
