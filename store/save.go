@@ -92,6 +92,7 @@ func (db *DB) SavePages(ctx context.Context, obs []Observation, routes []fentine
 		db.cache.clear()
 		return nil, fmt.Errorf("store: save pages: commit: %w", err)
 	}
+	db.wrote.Store(true)
 	for _, k := range s.newHosts {
 		db.cache.hosts.Store(k, struct{}{})
 	}

@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -63,6 +64,7 @@ type DB struct {
 	Now func() time.Time
 
 	cache ingestCache
+	wrote atomic.Bool // SavePages ran: Close folds the WAL back
 }
 
 // migration is one embedded schema step.
@@ -182,9 +184,10 @@ func (db *DB) Close() error {
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
-	if db.w != nil {
-		// Best effort: another process may still be reading (SQLITE_BUSY), then the WAL stays.
-		_, _ = db.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	if db.w != nil && db.wrote.Load() {
+		// Best effort, waiting at most 200 ms: another process may still be
+		// reading or writing (SQLITE_BUSY); then the WAL stays for later.
+		_, _ = db.w.Exec(`PRAGMA busy_timeout = 200; PRAGMA wal_checkpoint(TRUNCATE)`)
 		errs = append(errs, db.w.Close())
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -2,11 +2,16 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/store"
 )
 
 func TestFindingsFormats(t *testing.T) {
@@ -152,4 +157,72 @@ func equalIDs(a, b []int64) bool {
 		}
 	}
 	return true
+}
+
+// TestFindingsWhileCrawlWrites runs the analyst commands against a database
+// another handle (as a crawl process would) keeps writing to.
+func TestFindingsWhileCrawlWrites(t *testing.T) {
+	path, _ := wbSeed(t)
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	done := make(chan error, 1)
+	go func() {
+		site := wbOnion("market-live")
+		for i := 0; i < 40; i++ {
+			l := wbListing{site: site, path: fmt.Sprintf("/listing/%d", i), title: fmt.Sprintf("Fentanyl powder lot %d", i),
+				currency: "USD", price: 100, substances: []string{"fentanyl"}, classes: []string{"fentanyl"},
+				severity: fentinel.SeverityHigh, score: 0.9, at: time.Now()}
+			body := []byte("<html><body><h1>" + l.title + "</h1><p>escrow</p></body></html>")
+			p := fentinel.Page{URL: "http://" + site + l.path, Site: site, Status: 200, FetchedAt: l.at, Body: body}
+			v := fentinel.Verdict{Flagged: true, Score: l.score, Severity: l.severity, Substances: l.substances, Classes: l.classes,
+				Extracted: fentinel.Extracted{Title: l.title, Price: l.price, Currency: "USD"}}
+			if _, err := db.SavePage(context.Background(), p, v, nil); err != nil {
+				done <- err
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // a crawl's pace, so reads interleave with writes
+		}
+		done <- nil
+	}()
+	last, reads, readsDuring := 0, 0, 0
+	for running := true; running; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			running = false
+		default:
+		}
+		start := time.Now()
+		code, out, errOut := wbRun(t, "findings", "--db", path, "--format", "jsonl", "--site", wbOnion("market-live"))
+		if code != 0 {
+			t.Fatalf("findings during a crawl: exit %d: %s", code, errOut)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Fatalf("findings blocked for %v while the crawl wrote", d)
+		}
+		n := strings.Count(out, "\n")
+		if n < last {
+			t.Fatalf("saw %d findings after %d", n, last)
+		}
+		last = n
+		reads++
+		if running && n > 0 && n < 40 {
+			readsDuring++
+		}
+		if code, _, errOut := wbRun(t, "search", "lot", "--db", path, "--format", "csv"); code != 0 {
+			t.Fatalf("search during a crawl: %s", errOut)
+		}
+	}
+	if readsDuring == 0 {
+		t.Fatalf("no read saw the crawl half-way (%d reads): the test did not overlap reads and writes", reads)
+	}
+	code, out, _ := wbRun(t, "findings", "--db", path, "--format", "csv", "--site", wbOnion("market-live"))
+	if code != 0 || strings.Count(out, "\n") != 41 {
+		t.Fatalf("after the crawl: %d rows", strings.Count(out, "\n")-1)
+	}
 }
