@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -27,6 +28,15 @@ const (
 // MaxInput is the number of body bytes Detect reads; the rest of a larger
 // page is ignored (the crawler caps bodies too).
 const MaxInput = 4 << 20
+
+// scratch is per-call working memory reused across Detect calls. Nothing
+// in a Verdict points into it (evidence quotes the document text).
+type scratch struct {
+	toks  []token
+	arena []byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte, 0, 8192)} }}
 
 // mention is one substance match with its weight after context.
 type mention struct {
@@ -96,7 +106,10 @@ func pageHost(p fentinel.Page) string {
 }
 
 func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verdict {
-	toks := tokenize(doc.text, doc.segs)
+	scr := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(scr)
+	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
+	scr.toks, scr.arena = toks[:0], arena[:0]
 	ms := d.findMatches(doc.text, toks)
 	prices, qtys := scanNumbers(doc.text, toks)
 	ex := d.extract(doc, raw, toks, prices, qtys, prof)

@@ -133,12 +133,28 @@ func isWordRune(r rune) bool {
 // zero-width and format characters, soft hyphens and combining marks are
 // handled here; leetspeak and split words are handled at match time.
 func tokenize(text string, segs []segment) []token {
-	toks := make([]token, 0, len(text)/6+8)
+	toks, _ := tokenizeInto(nil, nil, text, segs)
+	return toks
+}
+
+// tokenizeInto is tokenize reusing toks and arena (both reset) when they
+// are large enough. Token norms point into arena: the caller must not
+// reuse arena while the tokens are in use.
+func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]token, []byte) {
+	if cap(toks) < len(text)/6+8 {
+		toks = make([]token, 0, len(text)/6+8)
+	}
+	toks = toks[:0]
 	var sent int32
-	buf := make([]byte, 0, 64)
+	var bufArr [64]byte
+	buf := bufArr[:0]
 	// arena holds the normalised text of every token; token norms are
 	// substrings of it (one allocation instead of one per token).
-	arena := make([]byte, 0, len(text)+16)
+	if cap(arena) < len(text)+16 {
+		arena = make([]byte, 0, len(text)+16)
+	}
+	arena = arena[:0]
+	arenaStart := arena
 	for _, sg := range segs {
 		s := text[sg.start:sg.end]
 		base := sg.start
@@ -294,7 +310,7 @@ func tokenize(text string, segs []segment) []token {
 			t.leet = true
 		}
 	}
-	return toks
+	return toks, arenaStart
 }
 
 // intern copies b to the end of arena (which has spare capacity) and
