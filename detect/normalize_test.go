@@ -8,6 +8,7 @@ import (
 
 	"github.com/fentinel/fentinel"
 	"github.com/fentinel/fentinel/rules"
+	"golang.org/x/net/html"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -291,5 +292,54 @@ func TestHugePageIsBounded(t *testing.T) {
 	v = d.Detect(fentinel.Page{Body: []byte(page)})
 	if !v.Flagged || v.Extracted.Title != "Фентанил 1г" {
 		t.Errorf("cut page: flagged=%v title=%q", v.Flagged, v.Extracted.Title)
+	}
+}
+
+// TestScanTagAgreesWithTokenizer: the allocation-free tag reader sees the
+// same names and attributes as x/net/html's TagName/TagAttr.
+func TestScanTagAgreesWithTokenizer(t *testing.T) {
+	pages := []string{
+		`<DIV Class="a b" id=x data-x='y' disabled><IMG SRC=a.png ALT="Fent 1g"/><a href="/x?a=1&b=2">x</a></div>`,
+		`<p class = "spaced" title='it''s'><input type=submit value=Buy></p><br/><hr />`,
+		`<td><b>Price: $300` + "\n" + `<tr><td>Vendor: <a href=/ class=vendor>V</a></tr></td></b>`,
+	}
+	for _, s := range loadCorpus(t)[:80] {
+		pages = append(pages, string(s.Page.Body))
+	}
+	var nameBuf [32]byte
+	var attrs []rawAttr
+	for _, pg := range pages {
+		z := html.NewTokenizer(strings.NewReader(pg))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
+				continue
+			}
+			raw := append([]byte(nil), z.Raw()...)
+			var name []byte
+			name, attrs = scanTag(raw, nameBuf[:0], attrs)
+			wantName, more := z.TagName()
+			if string(name) != string(wantName) {
+				t.Fatalf("%q: name %q, want %q", raw, name, wantName)
+			}
+			k := 0
+			for more {
+				var key, val []byte
+				key, val, more = z.TagAttr()
+				if tt == html.EndTagToken {
+					continue
+				}
+				if k >= len(attrs) {
+					t.Fatalf("%q: missing attribute %q", raw, key)
+				}
+				if !keyIs(attrs[k].key, string(key)) || attrText(attrs[k].val) != string(val) {
+					t.Fatalf("%q: attribute %d = %q=%q, want %q=%q", raw, k, attrs[k].key, attrs[k].val, key, val)
+				}
+				k++
+			}
+		}
 	}
 }

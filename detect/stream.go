@@ -47,7 +47,8 @@ func parseStream(s string) *document {
 		t := &stack[len(stack)-1]
 		return t.zone, t.skip
 	}
-	var classBuf []byte
+	var nameBuf [32]byte
+	attrs := make([]rawAttr, 0, 8)
 	for {
 		tt := z.Next()
 		switch tt {
@@ -66,33 +67,32 @@ func parseStream(s string) *document {
 				tb.textBytes(zone, z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			nameB, hasAttr := z.TagName()
+			var nameB []byte
+			nameB, attrs = scanTag(z.Raw(), nameBuf[:0], attrs)
 			a := atom.Lookup(nameB)
 			var cls, id, role, alt, title, typ, value, itemprop, metaName, content []byte
-			classBuf = classBuf[:0]
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
-				switch string(k) {
-				case "class":
+			for _, at := range attrs {
+				k, v := at.key, at.val
+				switch {
+				case keyIs(k, "class"):
 					cls = v
-				case "id":
+				case keyIs(k, "id"):
 					id = v
-				case "role":
+				case keyIs(k, "role"):
 					role = v
-				case "alt":
+				case keyIs(k, "alt"):
 					alt = v
-				case "title":
+				case keyIs(k, "title"):
 					title = v
-				case "type":
+				case keyIs(k, "type"):
 					typ = v
-				case "value":
+				case keyIs(k, "value"):
 					value = v
-				case "itemprop":
+				case keyIs(k, "itemprop"):
 					itemprop = v
-				case "name":
+				case keyIs(k, "name"):
 					metaName = v
-				case "content":
+				case keyIs(k, "content"):
 					content = v
 				}
 			}
@@ -105,9 +105,9 @@ func parseStream(s string) *document {
 			}
 			switch a {
 			case atom.Meta:
-				if string(metaName) == "description" {
+				if keyIs(metaName, "description") {
 					tb.newline()
-					tb.text(zoneBody, string(content))
+					tb.text(zoneBody, attrText(content))
 					tb.newline()
 				}
 				continue
@@ -118,16 +118,16 @@ func parseStream(s string) *document {
 				}
 				if len(alt) > 0 {
 					tb.newline()
-					tb.text(az, string(alt))
+					tb.text(az, attrText(alt))
 					tb.newline()
 				}
 				if len(title) > 0 {
 					tb.newline()
-					tb.text(az, string(title))
+					tb.text(az, attrText(title))
 					tb.newline()
 				}
 				if a == atom.Input && (string(typ) == "submit" || string(typ) == "button") {
-					tb.text(parentZone, string(value))
+					tb.text(parentZone, attrText(value))
 				}
 				continue
 			case atom.Br, atom.Hr:
@@ -181,7 +181,8 @@ func parseStream(s string) *document {
 			e.start = tb.b.Len()
 			stack = append(stack, e)
 		case html.EndTagToken:
-			nameB, _ := z.TagName()
+			var nameB []byte
+			nameB, attrs = scanTag(z.Raw(), nameBuf[:0], attrs)
 			a := atom.Lookup(nameB)
 			// pop to the most recent matching element, if any
 			k := len(stack) - 1
@@ -294,4 +295,100 @@ func fieldFromAttr(cls, itemprop []byte) uint8 {
 		}
 	}
 	return fieldNone
+}
+
+// rawAttr is one attribute read from a raw start tag.
+type rawAttr struct{ key, val []byte }
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+// scanTag reads the element name and attributes of a raw tag ("<div
+// class=x>", "</p>") without allocating: the tokenizer has already found
+// the tag's bounds; this only splits it. The name is lowercased into nameBuf.
+func scanTag(raw []byte, nameBuf []byte, attrs []rawAttr) ([]byte, []rawAttr) {
+	attrs = attrs[:0]
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	start := i
+	for i < len(raw) && !isSpaceByte(raw[i]) && raw[i] != '/' && raw[i] != '>' {
+		i++
+	}
+	name := nameBuf[:0]
+	for _, c := range raw[start:i] {
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		name = append(name, c)
+	}
+	for i < len(raw) {
+		for i < len(raw) && (isSpaceByte(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			break
+		}
+		ks := i
+		for i < len(raw) && !isSpaceByte(raw[i]) && raw[i] != '=' && raw[i] != '>' && !(raw[i] == '/' && i+1 < len(raw) && raw[i+1] == '>') {
+			i++
+		}
+		key := raw[ks:i]
+		for i < len(raw) && isSpaceByte(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isSpaceByte(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				i++
+				vs := i
+				for i < len(raw) && raw[i] != q {
+					i++
+				}
+				val = raw[vs:i]
+				if i < len(raw) {
+					i++
+				}
+			} else {
+				vs := i
+				for i < len(raw) && !isSpaceByte(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		if len(key) > 0 {
+			attrs = append(attrs, rawAttr{key: key, val: val})
+		}
+	}
+	return name, attrs
+}
+
+// attrText returns an attribute value as text, unescaping entities.
+func attrText(v []byte) string {
+	if bytes.IndexByte(v, '&') >= 0 {
+		return html.UnescapeString(string(v))
+	}
+	return string(v)
+}
+
+func keyIs(k []byte, want string) bool {
+	if len(k) != len(want) {
+		return false
+	}
+	for i := range k {
+		c := k[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		if c != want[i] {
+			return false
+		}
+	}
+	return true
 }
