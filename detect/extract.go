@@ -213,10 +213,24 @@ var shipsToLabels = [][]string{
 	{"envio", "para"}, {"versand", "nach"}, {"livraison"}, {"доставка", "в"}, {"доставка", "по"}, {"配", "送"},
 }
 
+// labelFirst holds the first word of every label, for a fast skip.
+var labelFirst = func() map[string]bool {
+	m := map[string]bool{}
+	for _, ls := range [][][]string{vendorLabels, shipsFromLabels, shipsToLabels} {
+		for _, l := range ls {
+			m[l[0]] = true
+		}
+	}
+	return m
+}()
+
 // labelValue finds the first label and returns the text after it (up to
 // the end of the line, a separator, or max bytes).
 func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
 	for i := range toks {
+		if !labelFirst[toks[i].norm] {
+			continue
+		}
 		for _, l := range labels {
 			if toks[i].norm != l[0] || i+len(l) > len(toks) {
 				continue

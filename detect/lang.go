@@ -12,6 +12,9 @@ var stopwords = map[string]string{
 func guessLanguage(toks []token, ms []match, d *Detector) string {
 	var counts langCounts
 	for i := range toks {
+		if i >= 400 {
+			break // enough words to tell
+		}
 		t := &toks[i]
 		if t.zone == zoneNav {
 			continue

@@ -354,17 +354,18 @@ func plainDocument(s string) *document {
 	return d
 }
 
-var blockAtoms = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Tr: true, atom.Table: true,
-	atom.Section: true, atom.Article: true, atom.Main: true, atom.Header: true, atom.Footer: true, atom.Nav: true,
-	atom.Aside: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Blockquote: true, atom.Pre: true, atom.Form: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
-	atom.Button: true, atom.Option: true, atom.Select: true, atom.Label: true, atom.Figcaption: true,
-	atom.Caption: true, atom.Fieldset: true, atom.Legend: true, atom.Address: true, atom.Details: true, atom.Summary: true,
-	atom.Tbody: true, atom.Thead: true, atom.Tfoot: true, atom.Body: true, atom.Html: true,
-}
 
-func isBlock(a atom.Atom) bool { return blockAtoms[a] }
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Tr, atom.Table, atom.Section, atom.Article, atom.Main,
+		atom.Header, atom.Footer, atom.Nav, atom.Aside, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Blockquote, atom.Pre, atom.Form, atom.Dl, atom.Dt, atom.Dd, atom.Button, atom.Option, atom.Select,
+		atom.Label, atom.Figcaption, atom.Caption, atom.Fieldset, atom.Legend, atom.Address, atom.Details,
+		atom.Summary, atom.Tbody, atom.Thead, atom.Tfoot, atom.Body, atom.Html:
+		return true
+	}
+	return false
+}
 
 var navWords = []string{"nav", "menu", "sidebar", "side-bar", "footer", "breadcrumb", "header", "topbar", "cookie", "banner", "widget", "related"}
 var mainWords = []string{"product", "listing", "item-detail", "description", "content", "offer", "main", "post", "article", "entry"}
