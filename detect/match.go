@@ -30,7 +30,7 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 	if t.han {
 		return n
 	}
-	if t.leet {
+	if t.leet && !isAmount(t.norm) {
 		if v, ok := leetFold(t.norm); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
@@ -58,6 +58,24 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 		}
 	}
 	return n
+}
+
+// isAmount reports number-then-unit words ("30mg", "1g", "0.5g", "100x"):
+// leetspeak puts digits inside words, not in front of them.
+func isAmount(s string) bool {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.' || s[i] == ',') {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // tokEq compares a page token with a term token, allowing the same

@@ -354,7 +354,6 @@ func plainDocument(s string) *document {
 	return d
 }
 
-
 func isBlock(a atom.Atom) bool {
 	switch a {
 	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Tr, atom.Table, atom.Section, atom.Article, atom.Main,
