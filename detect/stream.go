@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -36,9 +37,26 @@ var voidAtoms = map[atom.Atom]bool{
 // parseStream zones a page's text with the HTML tokenizer alone (no tree):
 // the fast path for pages no market profile describes.
 func parseStream(s string) *document {
+	if d, ok := parseStreamWith(s, true); ok {
+		return d
+	}
+	d, _ := parseStreamWith(s, false)
+	return d
+}
+
+// parseStreamWith zones the page with the byte scanner (fast) or with
+// x/net/html's tokenizer. ok is false when the byte scanner bailed.
+func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 	d := &document{}
 	tb := &textBuilder{}
-	z := html.NewTokenizer(strings.NewReader(s))
+	var z *html.Tokenizer
+	bz := byteScanner{s: s}
+	if fast && strings.IndexByte(s, 0) >= 0 {
+		return nil, false // NUL handling differs between raw text and text
+	}
+	if !fast {
+		z = html.NewTokenizer(strings.NewReader(s))
+	}
 	stack := make([]openElem, 0, 32)
 	cur := func() (uint8, bool) {
 		if len(stack) == 0 {
@@ -50,25 +68,40 @@ func parseStream(s string) *document {
 	var nameBuf [32]byte
 	attrs := make([]rawAttr, 0, 8)
 	for {
-		tt := z.Next()
+		var tt html.TokenType
+		var rawTok []byte
+		if fast {
+			var r string
+			tt, r = bz.next()
+			if bz.bail {
+				return nil, false
+			}
+			rawTok = unsafe.Slice(unsafe.StringData(r), len(r)) // read only
+		} else {
+			tt = z.Next()
+			rawTok = z.Raw()
+		}
 		switch tt {
 		case html.ErrorToken:
 			d.text, d.segs = tb.done()
-			return d
+			return d, true
 		case html.TextToken:
 			zone, skip := cur()
 			if skip {
 				continue
 			}
-			raw := z.Raw()
-			if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 && bytes.IndexByte(raw, 0) < 0 {
+			raw := rawTok
+			switch {
+			case bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 && bytes.IndexByte(raw, 0) < 0:
 				tb.textBytes(zone, raw) // nothing to unescape: skip Text's copy
-			} else {
+			case fast:
+				tb.text(zone, unescapeText(raw))
+			default:
 				tb.textBytes(zone, z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			var nameB []byte
-			nameB, attrs = scanTag(z.Raw(), nameBuf[:0], attrs)
+			nameB, attrs = scanTag(rawTok, nameBuf[:0], attrs)
 			a := atom.Lookup(nameB)
 			var cls, id, role, alt, title, typ, value, itemprop, metaName, content []byte
 			for _, at := range attrs {
@@ -182,7 +215,7 @@ func parseStream(s string) *document {
 			stack = append(stack, e)
 		case html.EndTagToken:
 			var nameB []byte
-			nameB, attrs = scanTag(z.Raw(), nameBuf[:0], attrs)
+			nameB, attrs = scanTag(rawTok, nameBuf[:0], attrs)
 			a := atom.Lookup(nameB)
 			// pop to the most recent matching element, if any
 			k := len(stack) - 1
@@ -367,6 +400,17 @@ func scanTag(raw []byte, nameBuf []byte, attrs []rawAttr) ([]byte, []rawAttr) {
 		}
 	}
 	return name, attrs
+}
+
+// unescapeText is what x/net/html's Tokenizer.Text does to a text token:
+// CR LF and lone CR become LF, then entities are decoded.
+func unescapeText(raw []byte) string {
+	t := string(raw)
+	if strings.IndexByte(t, '\r') >= 0 {
+		t = strings.ReplaceAll(t, "\r\n", "\n")
+		t = strings.ReplaceAll(t, "\r", "\n")
+	}
+	return html.UnescapeString(t)
 }
 
 // attrText returns an attribute value as text, unescaping entities.

@@ -1,0 +1,92 @@
+package detect
+
+import (
+	"reflect"
+	"testing"
+)
+
+// scanEdgeCases are markup shapes where a byte scanner could disagree with
+// x/net/html: either both readers must zone them alike, or the scanner
+// must bail.
+var scanEdgeCases = []string{
+	"<p>plain</p>",
+	"<p>a &amp; b &lt;fent&gt; &#x66;entanyl</p>",
+	"<p>line\r\nbreak\rlone</p>",
+	"<title>Fentanyl &amp; more</title><h1>x</h1>",
+	"<textarea>a &amp; b</textarea>",
+	"<div class='a>b' id=\"c>d\">quoted gt</div>",
+	"<div class=main>unquoted</div>",
+	"<br/>x<br />y<img src=a.png/>z<img src=\"a\"/>w",
+	"<a href=/x/>self or not</a>",
+	"<a x=1 x=2/>dup</a>",
+	"<p =a b = c d=>e</p>",
+	"<script>var a = '</scr' + 'ipt>'; if (a<b) {}</script><p>after</p>",
+	"<script><!-- document.write('<script></script>') --></script><p>after</p>",
+	"<SCRIPT>x</SCRIPT ><p>after</p>",
+	"<style>p > a { }</style><p>after</p>",
+	"<script/>text after self-closed script",
+	"<xmp><b>raw</b></xmp>",
+	"<plaintext><b>raw",
+	"<noscript><p>hidden</p></noscript><p>seen</p>",
+	"<!-- comment --><p>a</p><!----><!--><p>b</p><!---><p>c</p>",
+	"<!-- a --!> b -->",
+	"<!DOCTYPE html><!doctype x><!bogus><?xml version='1.0'?><p>x</p>",
+	"</>text</ bogus>more</p",
+	"a < b and c<3 <<p>x",
+	"<p>unterminated <b",
+	"<p>trailing <",
+	"<div class=\"unclosed>text",
+	"<title></title><p>empty title</p>",
+	"<iframe src=x></iframe><p>after iframe</p>",
+	"<td>a<td>b<th>c",
+	"<meta name=description content=\"Fent &amp; co\"><img alt='M30 blues' title=\"pressed\">",
+	"<p>nul\x00byte</p>",
+	"<div><span class=vendor>Vendor: x</span><span class=price>$40</span></div>",
+	"<p>é<b>ü</b>\xff\xfe</p>",
+}
+
+func sameDocument(t *testing.T, name, s string) (bailed bool) {
+	t.Helper()
+	want, _ := parseStreamWith(s, false)
+	got, ok := parseStreamWith(s, true)
+	if !ok {
+		return true
+	}
+	if got.text != want.text || !reflect.DeepEqual(got.segs, want.segs) ||
+		got.title != want.title || got.h1 != want.h1 || got.vendor != want.vendor ||
+		got.price != want.price || got.shipsFrom != want.shipsFrom || got.shipsTo != want.shipsTo {
+		t.Errorf("%s: byte scanner and x/net/html disagree\nscanner: %q %v\nx/net:   %q %v", name, got.text, got.segs, want.text, want.segs)
+	}
+	return false
+}
+
+// TestByteScannerAgrees: the byte scanner zones every corpus page and every
+// edge case exactly as the x/net/html tokenizer does, or bails.
+func TestByteScannerAgrees(t *testing.T) {
+	for _, s := range scanEdgeCases {
+		sameDocument(t, s, s)
+	}
+	bailed := 0
+	samples := loadCorpus(t)
+	for _, smp := range samples {
+		if sameDocument(t, smp.Name, decodeBody(smp.Page.Body, "text/html")) {
+			bailed++
+		}
+	}
+	// The fast path must carry the corpus, not fall back on most of it.
+	if bailed*10 > len(samples) {
+		t.Errorf("byte scanner bailed on %d of %d corpus pages", bailed, len(samples))
+	}
+	t.Logf("byte scanner bailed on %d of %d corpus pages", bailed, len(samples))
+}
+
+// FuzzByteScanner: on any input the byte scanner agrees with x/net/html or
+// bails.
+func FuzzByteScanner(f *testing.F) {
+	for _, s := range scanEdgeCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sameDocument(t, "fuzz", s)
+	})
+}
