@@ -55,18 +55,19 @@ func BenchmarkIngest(b *testing.B) {
 	for _, tc := range []struct {
 		name         string
 		flaggedEvery int
-	}{{"pages_only", -1}, {"flagged_1_in_10", 10}, {"all_flagged", 1}} {
+		batch        int
+	}{{"pages_only", -1, 500}, {"flagged_1_in_10", 10, 500}, {"all_flagged", 1, 500}, {"flagged_1_in_10_unbatched", 10, 1}} {
 		b.Run(tc.name, func(b *testing.B) {
 			db := newTestDB(b)
 			ctx := context.Background()
 			routes := []fentinel.Route{fentinel.DefaultRoute("hook")}
-			const batch = 500
+			batch := tc.batch
 			var bytes int64
 			pre := benchObservations(batch, tc.flaggedEvery, 0)
 			for _, o := range pre {
 				bytes += int64(len(o.Page.Body))
 			}
-			b.SetBytes(bytes / batch)
+			b.SetBytes(bytes / int64(batch))
 			startCPU := processCPU()
 			b.ResetTimer()
 			done := 0

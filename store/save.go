@@ -72,6 +72,7 @@ func (db *DB) SavePages(ctx context.Context, obs []Observation, routes []fentine
 	if len(obs) == 0 {
 		return nil, nil
 	}
+	db.prepareWanted(ctx)
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: save pages: begin: %w", err)
@@ -129,9 +130,16 @@ func (s *saver) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st, ok := s.stmts[q]; ok {
 		return st, nil
 	}
-	st, err := s.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if parent := s.db.prepared(q); parent != nil {
+		// The writer pool has one connection, so the statement prepared on
+		// the DB is reused by the transaction, not prepared again.
+		st = s.tx.StmtContext(ctx, parent)
+	} else {
+		var err error
+		if st, err = s.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	s.stmts[q] = st
 	return st, nil

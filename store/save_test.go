@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -332,5 +333,42 @@ func TestPageText(t *testing.T) {
 	}
 	if got := pageText([]byte("<p>unclosed <b>bold <i>x"), ""); got != "unclosed bold x" {
 		t.Fatalf("malformed = %q", got)
+	}
+}
+
+// TestConcurrentSavePage saves from several goroutines at once, as the
+// crawler's handlers do: every save lands, each listing once, and nothing
+// deadlocks on the single writer connection.
+func TestConcurrentSavePage(t *testing.T) {
+	db := newTestDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	routes := []fentinel.Route{fentinel.DefaultRoute("hook")}
+	const workers, each = 4, 25
+	errc := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			for i := 0; i < each; i++ {
+				l := fentListing(onion("conc-save"), "/l/"+strconv.Itoa(i)) // the same listings from every worker
+				l.vendor = "vendor" + strconv.Itoa(w)
+				if _, err := db.SavePage(ctx, l.page(), l.verdict(), routes); err != nil {
+					errc <- err
+					return
+				}
+			}
+			errc <- nil
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := db.CountFindings(ctx, fentinel.FindingFilter{}); n != each {
+		t.Fatalf("findings = %d, want %d", n, each)
+	}
+	var obs int
+	if err := db.r.QueryRow(`SELECT count(*) FROM listing_observations`).Scan(&obs); err != nil || obs != workers*each {
+		t.Fatalf("observations = %d, %v", obs, err)
 	}
 }

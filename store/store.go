@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,55 @@ type DB struct {
 
 	cache ingestCache
 	wrote atomic.Bool // SavePages ran: Close folds the WAL back
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared on the writer, reused by every save
+	wanted map[string]bool      // statements to prepare before the next save
+}
+
+// prepared returns the statement prepared on the writer for q, or nil when
+// there is none yet; it notes q so that prepareWanted prepares it before the
+// next transaction. (Preparing on the DB inside a transaction would wait
+// for the writer's only connection, which the transaction holds.)
+func (db *DB) prepared(q string) *sql.Stmt {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[q]; ok {
+		return st
+	}
+	if db.wanted == nil {
+		db.wanted = map[string]bool{}
+	}
+	db.wanted[q] = true
+	return nil
+}
+
+// prepareWanted prepares on the writer the statements transactions asked
+// for. It must be called outside any transaction.
+func (db *DB) prepareWanted(ctx context.Context) {
+	db.stmtMu.Lock()
+	var qs []string
+	for q := range db.wanted {
+		qs = append(qs, q)
+	}
+	db.wanted = nil
+	db.stmtMu.Unlock()
+	for _, q := range qs {
+		st, err := db.w.PrepareContext(ctx, q) // no lock held: this waits for the connection
+		if err != nil {
+			continue // the transaction prepares it itself, as before
+		}
+		db.stmtMu.Lock()
+		if db.stmts == nil {
+			db.stmts = map[string]*sql.Stmt{}
+		}
+		if _, dup := db.stmts[q]; dup {
+			st.Close()
+		} else {
+			db.stmts[q] = st
+		}
+		db.stmtMu.Unlock()
+	}
 }
 
 // migration is one embedded schema step.
@@ -181,6 +231,12 @@ func (db *DB) Path() string { return db.path }
 // database file when no other process is reading.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		errs = append(errs, st.Close())
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}

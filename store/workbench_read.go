@@ -19,7 +19,7 @@ import (
 	"github.com/fentinel/fentinel"
 )
 
-// Observation of a listing at one crawl, as v_listing_history shows it.
+// ListingObservation is a listing as one crawl saw it (a row of v_listing_history).
 type ListingObservation struct {
 	SeenAt    time.Time `json:"seen_at"`
 	Title     string    `json:"title,omitempty"`
