@@ -32,19 +32,22 @@ type Job struct {
 
 // Measurement is what the crawling side measured about itself.
 type Measurement struct {
-	Fetched  int            `json:"fetched"`  // HTTP responses received (pages downloaded), whatever was done with them
-	Pages    int            `json:"pages"`    // 2xx text pages handed on (to the pipeline or the link walk)
-	Requests int            `json:"requests"` // HTTP requests sent, retries included
-	Errors   int            `json:"errors"`   // failed requests
-	Skipped  int            `json:"skipped"`  // responses not handed on (non-2xx, not HTML, near-duplicate, ...)
-	Bytes    int64          `json:"bytes"`    // body bytes read
-	Elapsed  time.Duration  `json:"elapsed"`  // wall time of the crawl
-	CPUUser  float64        `json:"cpu_user_s"`
-	CPUSys   float64        `json:"cpu_sys_s"`
-	PeakRSS  int64          `json:"peak_rss_bytes"` // VmHWM of the process at the end of the crawl
-	RSS      int64          `json:"rss_bytes"`      // VmRSS at the end of the crawl
-	HeapPeak uint64         `json:"heap_sys_bytes"` // Go heap obtained from the OS (runtime.MemStats.HeapSys)
-	Detail   map[string]int `json:"detail,omitempty"`
+	Fetched  int           `json:"fetched"`  // HTTP responses received (pages downloaded), whatever was done with them
+	Pages    int           `json:"pages"`    // 2xx text pages handed on (to the pipeline or the link walk)
+	Requests int           `json:"requests"` // HTTP requests sent, retries included
+	Errors   int           `json:"errors"`   // failed requests
+	Skipped  int           `json:"skipped"`  // responses not handed on (non-2xx, not HTML, near-duplicate, ...)
+	Bytes    int64         `json:"bytes"`    // body bytes read
+	Elapsed  time.Duration `json:"elapsed"`  // wall time of the crawl
+	CPUUser  float64       `json:"cpu_user_s"`
+	CPUSys   float64       `json:"cpu_sys_s"`
+	PeakRSS  int64         `json:"peak_rss_bytes"` // VmHWM of the process at the end of the crawl
+	RSS      int64         `json:"rss_bytes"`      // VmRSS at the end of the crawl
+	HeapPeak uint64        `json:"heap_sys_bytes"` // Go heap obtained from the OS (runtime.MemStats.HeapSys)
+	// GoSys is all the memory the Go runtime obtained from the OS
+	// (runtime.MemStats.Sys); PeakRSS well above it is C memory (SQLite).
+	GoSys  uint64         `json:"go_sys_bytes"`
+	Detail map[string]int `json:"detail,omitempty"`
 
 	// Pipeline mode: time spent in the detector and in the store, summed
 	// over calls (wall time per call; calls overlap with Concurrency > 1).
@@ -109,7 +112,7 @@ func Measure(ctx context.Context, job Job, logw io.Writer) (Measurement, error) 
 	m.CPUSys = tvSeconds(after.Stime) - tvSeconds(before.Stime)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	m.HeapPeak = ms.HeapSys
+	m.HeapPeak, m.GoSys = ms.HeapSys, ms.Sys
 	st, serr := ProcStatus("/proc/self/status")
 	if serr == nil {
 		m.PeakRSS, m.RSS = st["VmHWM"], st["VmRSS"]

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,22 +48,28 @@ func runCrawler(ctx context.Context, job Job, log *slog.Logger) (m Measurement, 
 		Logger:      log,
 	}
 	// The heap profile is taken inside the crawl, from the progress
-	// callback (which the crawler also calls once at the end of Run, before
-	// the run's state is released), so it shows what the crawl holds.
+	// callback, when the heap is the largest seen so far: it shows what the
+	// crawl holds at its peak.
 	var heapErr error
 	if job.Progress > 0 || job.MemProfile != "" {
 		cfg.ProgressInterval = job.Progress
 		if job.MemProfile != "" && cfg.ProgressInterval < 5*time.Second {
 			cfg.ProgressInterval = 5 * time.Second
 		}
+		var peakInuse uint64
 		cfg.Progress = func(st crawler.Stats) {
-			if job.MemProfile != "" {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if job.MemProfile != "" && ms.HeapInuse >= peakInuse {
+				// Keep the snapshot taken at the largest heap seen.
+				peakInuse = ms.HeapInuse
 				heapErr = writeHeapProfile(job.MemProfile)
 			}
 			if job.Progress > 0 {
 				ps, _ := ProcStatus("/proc/self/status")
 				log.Warn("bench: progress", "requests", st.Requests, "fetched", st.Fetched+st.Skipped, "handed_on", st.Fetched,
-					"queued", st.Queued, "rss_mib", ps["VmRSS"]>>20, "hwm_mib", ps["VmHWM"]>>20)
+					"queued", st.Queued, "rss_mib", ps["VmRSS"]>>20, "hwm_mib", ps["VmHWM"]>>20,
+					"go_sys_mib", ms.Sys>>20, "go_heap_inuse_mib", ms.HeapInuse>>20)
 			}
 		}
 	}

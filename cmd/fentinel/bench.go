@@ -106,7 +106,7 @@ func runBench(ctx context.Context, env *environment, args []string) error {
 	fs.IntVar(&o.perHost, "per-host", crawler.DefaultPerHost, "requests in flight per host")
 	fs.IntVar(&o.conc, "concurrency", crawler.DefaultConcurrency, "requests in flight in all")
 	fs.Float64Var(&o.rate, "rate", 1000, "per-host request `RATE` (req/s) of the parallel and scale scenarios, raised so that parallelism, not politeness, is measured")
-	fs.IntVar(&o.politePages, "polite-pages", 160, "pages the polite scenario (default per-host rate) fetches")
+	fs.IntVar(&o.politePages, "polite-pages", 120, "pages the polite scenario (default per-host rate) fetches")
 	fs.IntVar(&o.baselinePages, "baseline-pages", 60, "pages the sequential and colly baselines fetch")
 	fs.IntVar(&o.scalePages, "scale-pages", targetScalePages, "pages the scale scenario fetches")
 	fs.DurationVar(&o.scaleLatency, "scale-latency", 2*time.Millisecond, "simulated latency of the scale scenario")
