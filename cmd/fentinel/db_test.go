@@ -116,3 +116,22 @@ func TestDBCheck(t *testing.T) {
 		t.Fatalf("unknown db subcommand exit %d, want 2", code)
 	}
 }
+
+// TestDBPathFromEnvironment: with no --db, FENTINEL_DB names the database.
+func TestDBPathFromEnvironment(t *testing.T) {
+	path, ids := wbSeed(t)
+	var out, errOut bytes.Buffer
+	env := &environment{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string {
+			if k == "FENTINEL_DB" {
+				return path
+			}
+			return ""
+		}}
+	if code := runMain(context.Background(), env, []string{"findings", "--format", "csv"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if strings.Count(out.String(), "\n") != 1+len(ids) {
+		t.Fatalf("output:\n%s", out.String())
+	}
+}
