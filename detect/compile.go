@@ -91,8 +91,11 @@ type Detector struct {
 	zoneW    [numZones]float64
 	entries  []entry
 	first    map[string][]int32
+	firstF   *keyFilter // filter over first's keys
 	joined   map[string][]int32
+	joinedF  *keyFilter // filter over joined's keys
 	prefixes map[string]struct{}
+	prefixF  *keyFilter // filter over prefixes' keys
 	pfx2     []uint64 // bitset of the first two bytes of every joined key (fast reject before prefixes)
 	fuzzy    []fuzzyEntry
 	fuzzyBy  [256][]int // fuzzy entries by first byte
@@ -195,6 +198,9 @@ func New(rs *rules.Set) (*Detector, error) {
 			}
 		}
 	}
+	d.firstF = newKeyFilter(d.first)
+	d.joinedF = newKeyFilter(d.joined)
+	d.prefixF = newKeyFilter(d.prefixes)
 	d.pfx2 = make([]uint64, 65536/64)
 	for k := range d.prefixes {
 		if len(k) >= 2 {

@@ -32,8 +32,14 @@ const MaxInput = 4 << 20
 // scratch is per-call working memory reused across Detect calls. Nothing
 // in a Verdict points into it (evidence quotes the document text).
 type scratch struct {
-	toks  []token
-	arena []byte
+	toks    []token
+	arena   []byte
+	ms      []match
+	subs    []mention
+	cues    []match
+	windows []match
+	floats  []float64
+	ints    []int
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte, 0, 8192)} }}
@@ -110,15 +116,25 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	defer scratchPool.Put(scr)
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
 	scr.toks, scr.arena = toks[:0], arena[:0]
-	ms := d.findMatches(doc.text, toks)
+	ms := d.findMatchesInto(scr.ms, doc.text, toks)
+	scr.ms = ms[:0]
 	prices, qtys := scanNumbers(doc.text, toks)
 	ex := d.extract(doc, raw, toks, prices, qtys, prof)
 
 	var (
-		subs    []mention
-		cues    []match // sale, decoy and context matches
-		windows []match // decoy matches that neutralise nearby mentions
+		subs    = scr.subs[:0]
+		cues    = scr.cues[:0]    // sale, decoy and context matches
+		windows = scr.windows[:0] // decoy matches that neutralise nearby mentions
 	)
+	defer func() { scr.subs, scr.cues, scr.windows = subs[:0], cues[:0], windows[:0] }()
+	// per-frame working arrays, zeroed
+	nf := 2*len(d.sale) + 2*len(d.decoys)
+	if cap(scr.floats) < nf {
+		scr.floats = make([]float64, nf)
+		scr.ints = make([]int, nf)
+	}
+	floats, ints := scr.floats[:nf], scr.ints[:nf]
+	clear(floats)
 	for _, m := range ms {
 		e := &d.entries[m.e]
 		switch e.kind {
@@ -136,8 +152,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 
 	// Sale frame.
 	ev := make([]fentinel.Evidence, 0, 16)
-	saleStrength := make([]float64, len(d.sale))
-	saleFirst := make([]int, len(d.sale))
+	saleStrength := floats[:len(d.sale)]
+	saleFirst := ints[:len(d.sale)]
 	for i := range saleFirst {
 		saleFirst[i] = -1
 	}
@@ -210,11 +226,11 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 
 	// Page-level decoys: genre frames (news, rules, pharmacology…) and
 	// product frames (test strips, naloxone…), and class-scoped page decoys.
-	genreSum := make([]float64, len(d.decoys))
+	genreSum := floats[len(d.sale) : len(d.sale)+len(d.decoys)]
 	seenTerm := map[int32]float64{}
 	titleDecoy := false
 	classDecoy := map[string]int{} // class → decoy frame index
-	decoyFirst := make([]int, len(d.decoys))
+	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)]
 	for i := range decoyFirst {
 		decoyFirst[i] = -1
 	}

@@ -224,11 +224,13 @@ var labelFirst = func() map[string]bool {
 	return m
 }()
 
+var labelFirstF = newKeyFilter(labelFirst)
+
 // labelValue finds the first label and returns the text after it (up to
 // the end of the line, a separator, or max bytes).
 func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
 	for i := range toks {
-		if !labelFirst[toks[i].norm] {
+		if !labelFirstF.mayHave(toks[i].norm) || !labelFirst[toks[i].norm] {
 			continue
 		}
 		for _, l := range labels {

@@ -1,7 +1,8 @@
 package detect
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 )
 
@@ -105,7 +106,12 @@ func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
 
 // findMatches runs the compiled dictionary over the tokens.
 func (d *Detector) findMatches(text string, toks []token) []match {
-	var out []match
+	return d.findMatchesInto(nil, text, toks)
+}
+
+// findMatchesInto is findMatches appending to out[:0].
+func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
+	out = out[:0]
 	var vsArr [8]string
 	var hsArr [8]uint8
 	for i := range toks {
@@ -114,6 +120,9 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 		vs, hows := vsArr[:nv], hsArr[:nv]
 		subFound := false
 		for vi, v := range vs {
+			if !d.firstF.mayHave(v) {
+				continue
+			}
 			for _, ei := range d.first[v] {
 				e := &d.entries[ei]
 				how := hows[vi]
@@ -173,7 +182,7 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 	}
 	var sbuf [64]byte
 	for _, start := range cand {
-		if !d.mayPrefix(start) {
+		if !d.mayPrefix(start) || !d.prefixF.mayHave(start) {
 			continue
 		}
 		if _, ok := d.prefixes[start]; !ok {
@@ -205,12 +214,17 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 				allShort = false
 			}
 			s = append(s, piece...)
-			if ees, ok := d.joined[string(s)]; ok {
+			if !d.joinedF.mayHave(string(s)) {
+				// not a whole term; may still be a prefix
+			} else if ees, ok := d.joined[string(s)]; ok {
 				if !spaced || allShort || len(s) >= 6 {
 					for _, ei := range ees {
 						out = append(out, match{e: ei, i: int32(i), j: int32(j + 1), how: howSplit})
 					}
 				}
+			}
+			if !d.prefixF.mayHave(string(s)) {
+				break
 			}
 			if _, ok := d.prefixes[string(s)]; !ok {
 				break
@@ -321,17 +335,17 @@ func resolve(ms []match) []match {
 	if len(ms) < 2 {
 		return ms
 	}
-	sort.Slice(ms, func(a, b int) bool {
-		if ms[a].i != ms[b].i {
-			return ms[a].i < ms[b].i
+	slices.SortFunc(ms, func(a, b match) int {
+		if a.i != b.i {
+			return cmp.Compare(a.i, b.i)
 		}
-		if la, lb := ms[a].j-ms[a].i, ms[b].j-ms[b].i; la != lb {
-			return la > lb
+		if la, lb := a.j-a.i, b.j-b.i; la != lb {
+			return cmp.Compare(lb, la)
 		}
-		if ms[a].e != ms[b].e {
-			return ms[a].e < ms[b].e
+		if a.e != b.e {
+			return cmp.Compare(a.e, b.e)
 		}
-		return ms[a].how < ms[b].how
+		return cmp.Compare(a.how, b.how)
 	})
 	out := ms[:0]
 	for _, m := range ms {
