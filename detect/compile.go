@@ -96,7 +96,7 @@ type Detector struct {
 	joinedF  *keyFilter // filter over joined's keys
 	prefixes map[string]struct{}
 	prefixF  *keyFilter // filter over prefixes' keys
-	pfx2     []uint64 // bitset of the first two bytes of every joined key (fast reject before prefixes)
+	pfx2     []uint64   // bitset of the first two bytes of every joined key (fast reject before prefixes)
 	fuzzy    []fuzzyEntry
 	fuzzyBy  [256][]int // fuzzy entries by first byte
 	suffixes []string
