@@ -2,6 +2,7 @@ package detect
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,31 @@ func FuzzByteScanner(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		sameDocument(t, "fuzz", s)
+	})
+}
+
+var collapseCases = []string{
+	"", " ", "a", " a ", "a b", "a  b", "a\tb", "a\nb", " a b c ", "a \n b", "\u00a0a\u3000b\u2003",
+	"fent anyl", "x\xffy z", "é ü", "a\u0085b", "  ", "a\v\fb\r",
+}
+
+// TestCollapseMatchesFields: collapse equals strings.Fields joined by spaces.
+func TestCollapseMatchesFields(t *testing.T) {
+	for _, s := range collapseCases {
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzCollapse: collapse equals strings.Fields joined by spaces.
+func FuzzCollapse(f *testing.F) {
+	for _, s := range collapseCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
 	})
 }

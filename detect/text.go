@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
@@ -168,9 +169,16 @@ func (tb *textBuilder) text(z uint8, s string) {
 			}
 			tb.pendingSpace = false
 		}
+		// a run of words already separated by single spaces is written at once
 		j := i
 		for j < len(s) {
 			c := s[j]
+			if c == ' ' && j+1 < len(s) {
+				if d := s[j+1]; d != ' ' && d != '\t' && d != '\n' && d != '\r' && d != '\f' {
+					j += 2
+					continue
+				}
+			}
 			if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' {
 				break
 			}
@@ -435,7 +443,52 @@ func nodeText(n *html.Node) string {
 	return b.String()
 }
 
-// collapse trims and collapses whitespace.
+// collapse trims and collapses whitespace (as strings.Fields and a join
+// with single spaces would), returning s itself when it is already
+// collapsed.
 func collapse(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	var out []byte // nil while the output is s[:n]
+	n := 0
+	pending := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		size := 1
+		var sp bool
+		if c < utf8.RuneSelf {
+			sp = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			sp = unicode.IsSpace(r)
+		}
+		if sp {
+			pending = out != nil && len(out) > 0 || out == nil && n > 0
+			i += size
+			continue
+		}
+		if pending {
+			pending = false
+			if out == nil && i == n+1 && s[n] == ' ' {
+				n++
+			} else {
+				if out == nil {
+					out = append(make([]byte, 0, len(s)), s[:n]...)
+				}
+				out = append(out, ' ')
+			}
+		}
+		if out == nil && i == n {
+			n += size
+		} else {
+			if out == nil {
+				out = append(make([]byte, 0, len(s)), s[:n]...)
+			}
+			out = append(out, s[i:i+size]...)
+		}
+		i += size
+	}
+	if out == nil {
+		return s[:n]
+	}
+	return string(out)
 }
