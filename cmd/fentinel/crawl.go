@@ -135,6 +135,7 @@ type crawlSummary struct {
 	RunID                        int64
 	DB                           string
 	Pages, Flagged, New, Changed int64
+	Reused                       int64 // unchanged pages whose stored verdict was reused
 	AlertsQueued                 int64
 	Alerts                       alert.Stats
 	AlertsPending                int
@@ -143,8 +144,8 @@ type crawlSummary struct {
 }
 
 func (s crawlSummary) print(w io.Writer) {
-	fmt.Fprintf(w, "run %d: %d pages stored, %d flagged (%d new, %d changed) in %.1fs\n",
-		s.RunID, s.Pages, s.Flagged, s.New, s.Changed, s.Elapsed.Seconds())
+	fmt.Fprintf(w, "run %d: %d pages stored (%d unchanged since the last pass), %d flagged (%d new, %d changed) in %.1fs\n",
+		s.RunID, s.Pages, s.Reused, s.Flagged, s.New, s.Changed, s.Elapsed.Seconds())
 	fmt.Fprintf(w, "alerts: %d queued, %d delivered, %d pending in the outbox\n",
 		s.AlertsQueued, s.Alerts.Delivered, s.AlertsPending)
 	fmt.Fprintf(w, "database: %s\n", s.DB)
@@ -267,10 +268,10 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	stats, crawlErr := c.Run(ctx, p.handle)
+	stats, crawlErr := c.RunInfo(ctx, p.handle)
 	sum.Crawl = stats
-	sum.Pages, sum.Flagged, sum.New, sum.Changed, sum.AlertsQueued =
-		p.pages.Load(), p.flagged.Load(), p.newFindings.Load(), p.changed.Load(), p.queued.Load()
+	sum.Pages, sum.Flagged, sum.New, sum.Changed, sum.AlertsQueued, sum.Reused =
+		p.pages.Load(), p.flagged.Load(), p.newFindings.Load(), p.changed.Load(), p.queued.Load(), p.reused.Load()
 
 	run := fentinel.CrawlRun{
 		ID: runID, Target: job.target, StartedAt: start, FinishedAt: time.Now(),

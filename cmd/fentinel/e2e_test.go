@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,10 @@ func TestEndToEndCrawl(t *testing.T) {
 	stdout, stderr, code = runBin(t, ctx, crawlArgs(sim, db)...)
 	if code != 0 {
 		t.Fatalf("re-crawl exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+	// Every page is unchanged, so every verdict is reused, not detected again.
+	if m := regexp.MustCompile(`(\d+) pages stored \((\d+) unchanged`).FindStringSubmatch(stdout); m == nil || m[1] != m[2] || m[1] == "0" {
+		t.Errorf("re-crawl summary does not show every page unchanged: %s", stdout)
 	}
 	if n := len(sim.Receiver().Received()); n != len(got) {
 		t.Errorf("re-crawl: receiver has %d deliveries, want still %d", n, len(got))

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/crawler"
 	"github.com/fentinel/fentinel/detect"
 	"github.com/fentinel/fentinel/store"
 )
@@ -19,12 +20,28 @@ type pipeline struct {
 	routes   []fentinel.Route
 	log      *slog.Logger
 
-	pages, flagged, newFindings, changed, queued atomic.Int64
+	pages, flagged, newFindings, changed, queued, reused atomic.Int64
 }
 
-// handle detects and stores one page.
-func (p *pipeline) handle(ctx context.Context, page fentinel.Page) error {
-	v := p.detector.Detect(page)
+// handle detects and stores one page. A page the crawler reports unchanged
+// since the previous pass (same content hash) reuses the verdict stored for
+// it when the rules have not changed either, so it is not detected again; it
+// is still recorded, so the finding's last_seen moves on.
+func (p *pipeline) handle(ctx context.Context, page fentinel.Page, info crawler.PageInfo) error {
+	var v fentinel.Verdict
+	reused := false
+	if info.Unchanged {
+		prev, ok, err := p.db.PreviousVerdict(ctx, page.Site, page.URL, info.ContentHash, p.detector.Version())
+		if err != nil {
+			return err
+		}
+		v, reused = prev, ok
+	}
+	if reused {
+		p.reused.Add(1)
+	} else {
+		v = p.detector.Detect(page)
+	}
 	res, err := p.db.SavePage(ctx, page, v, p.routes)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", page.URL, err)
