@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/fentinel/fentinel"
@@ -69,10 +72,12 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nFindings (%d):\n", len(findings))
-	if err := writeFindings(out, "table", findings, nil); err != nil {
-		return err
+	markets := map[string]string{}
+	for _, m := range sim.Markets() {
+		markets[m.Onion] = m.Name
 	}
+	fmt.Fprintf(out, "\nFindings (%d):\n", len(findings))
+	writeDemoTable(out, findings, markets)
 	got := sim.Receiver().Received()
 	valid := 0
 	for _, d := range got {
@@ -83,4 +88,20 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	fmt.Fprintf(out, "\nWebhook receiver: %d alerts received, %d with a valid Standard Webhooks signature.\n", len(got), valid)
 	fmt.Fprintf(out, "\nDatabase: %s\nTry: fentinel findings --db %s --format jsonl\n     sqlite3 %s 'SELECT * FROM v_findings'\n", cfg.DB, cfg.DB, cfg.DB)
 	return nil
+}
+
+// writeDemoTable prints findings compactly enough for an 80-column terminal,
+// naming markets instead of printing their onion addresses.
+func writeDemoTable(w io.Writer, findings []fentinel.Finding, markets map[string]string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tSCORE\tMARKET\tSUBSTANCES\tTITLE")
+	for _, f := range findings {
+		market := markets[f.Site]
+		if market == "" {
+			market = cell(f.Site, 16)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\n", f.ID, f.Severity, f.Score, market,
+			cell(strings.Join(f.Substances, ","), 34), cell(f.Title, 40))
+	}
+	tw.Flush()
 }
