@@ -12,8 +12,10 @@ package detect
 
 import (
 	"fmt"
+	"maps"
 	"math/bits"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/fentinel/fentinel"
@@ -48,6 +50,8 @@ type entry struct {
 	lang   string
 	term   string
 	joined string
+	// langIdx is lang's index in langCodes, -1 for "any" or none.
+	langIdx int
 }
 
 type subInfo struct {
@@ -178,8 +182,10 @@ func New(rs *rules.Set) (*Detector, error) {
 			}
 		}
 		d.subs = append(d.subs, si)
-		for lang, ts := range s.Aliases {
-			for _, t := range ts {
+		// languages in a fixed order: entry indices break ties in resolve
+		// and the language guess, so they must not follow map order
+		for _, lang := range slices.Sorted(maps.Keys(s.Aliases)) {
+			for _, t := range s.Aliases[lang] {
 				d.addSub(t, i, fAlias, lang, s.Fuzzy)
 			}
 		}
@@ -192,8 +198,8 @@ func New(rs *rules.Set) (*Detector, error) {
 		for _, t := range s.CAS {
 			d.addSub(t, i, fCAS, "any", false)
 		}
-		for lang, ts := range s.Ambiguous {
-			for _, t := range ts {
+		for _, lang := range slices.Sorted(maps.Keys(s.Ambiguous)) {
+			for _, t := range s.Ambiguous[lang] {
 				d.addSub(t, i, fAmbig, lang, false)
 			}
 		}
@@ -222,8 +228,8 @@ func New(rs *rules.Set) (*Detector, error) {
 func (d *Detector) Version() string { return d.version }
 
 func (d *Detector) addTerms(t rules.Terms, k kind, idx int) {
-	for lang, ts := range t {
-		for _, term := range ts {
+	for _, lang := range slices.Sorted(maps.Keys(t)) { // fixed order, as for aliases
+		for _, term := range t[lang] {
 			d.add(entry{kind: k, idx: idx, lang: lang, term: term})
 		}
 	}
@@ -266,6 +272,8 @@ func (d *Detector) add(e entry) int {
 	if len(e.toks) == 0 {
 		return -1
 	}
+	var lc langCounts
+	e.langIdx = lc.idx(e.lang)
 	d.entries = append(d.entries, e)
 	ei := len(d.entries) - 1
 	d.first[e.toks[0]] = append(d.first[e.toks[0]], int32(ei))

@@ -1,5 +1,7 @@
 package detect
 
+import "unicode/utf8"
+
 var stopwords = map[string]string{
 	"the": "en", "and": "en", "with": "en", "for": "en", "this": "en", "you": "en", "ships": "en", "from": "en", "our": "en", "is": "en",
 	"el": "es", "los": "es", "las": "es", "y": "es", "con": "es", "para": "es", "envio": "es", "del": "es", "por": "es", "que": "es", "una": "es",
@@ -7,6 +9,18 @@ var stopwords = map[string]string{
 	"le": "fr", "les": "fr", "et": "fr", "pour": "fr", "avec": "fr", "est": "fr", "des": "fr", "une": "fr", "vous": "fr", "nous": "fr", "du": "fr",
 	"der": "de", "die": "de", "das": "de", "und": "de", "mit": "de", "fur": "de", "ist": "de", "nicht": "de", "wir": "de", "ein": "de", "eine": "de", "versand": "de",
 }
+
+// stopIdx maps each stopword to its index in langCodes.
+var stopIdx = func() map[string]int {
+	m := make(map[string]int, len(stopwords))
+	var c langCounts
+	for w, l := range stopwords {
+		m[w] = c.idx(l)
+	}
+	return m
+}()
+
+var stopF = newKeyFilter(stopwords)
 
 // guessLanguage returns a BCP 47 primary tag from scripts and function words.
 func guessLanguage(toks []token, ms []match, d *Detector) string {
@@ -23,21 +37,22 @@ func guessLanguage(toks []token, ms []match, d *Detector) string {
 			counts.add("zh", 1)
 			continue
 		}
-		if l, ok := stopwords[t.norm]; ok {
-			counts.add(l, 2)
-			continue
+		if stopF.mayHave(t.norm) {
+			if li, ok := stopIdx[t.norm]; ok {
+				counts[li] += 2
+				continue
+			}
 		}
 		if t.letters && !t.mixed {
-			r := []rune(t.norm)[0]
+			r, _ := utf8.DecodeRuneInString(t.norm)
 			if r >= 0x400 && r < 0x530 {
 				counts.add("ru", 1)
 			}
 		}
 	}
 	for _, m := range ms {
-		e := &d.entries[m.e]
-		if e.lang != "" && e.lang != "any" {
-			counts.add(e.lang, 3)
+		if li := d.entries[m.e].langIdx; li >= 0 {
+			counts[li] += 3
 		}
 	}
 	best, bestN := "", 0

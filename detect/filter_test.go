@@ -1,0 +1,63 @@
+package detect
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestKeyFilterNoFalseNegatives: every key of every filtered map passes its
+// filter (a miss would silently drop a term).
+func TestKeyFilterNoFalseNegatives(t *testing.T) {
+	d := defaultDetector(t)
+	for name, c := range map[string]struct {
+		f    *keyFilter
+		keys []string
+	}{
+		"first":    {d.firstF, keysOf(d.first)},
+		"joined":   {d.joinedF, keysOf(d.joined)},
+		"prefixes": {d.prefixF, keysOf(d.prefixes)},
+		"labels":   {labelFirstF, keysOf(labelFirst)},
+		"stop":     {stopF, keysOf(stopwords)},
+	} {
+		if len(c.keys) == 0 {
+			t.Errorf("%s: no keys", name)
+		}
+		for _, k := range c.keys {
+			if !c.f.mayHave(k) {
+				t.Errorf("%s: filter rejects its own key %q", name, k)
+			}
+		}
+	}
+	// and it rejects most other words, or it would not be worth having
+	rejected := 0
+	words := []string{"zzqx", "hello", "tomorrow", "window", "qqqqqq", "kitten", "garden", "bicycle", "yellow", "mountain"}
+	for _, w := range words {
+		if _, ok := d.first[w]; !ok && !d.firstF.mayHave(w) {
+			rejected++
+		}
+	}
+	if rejected < len(words)/2 {
+		t.Errorf("first filter rejected only %d of %d non-terms", rejected, len(words))
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestNewDeterministic: compiling the same rules twice gives the same entry
+// order (entry indices break ties between matches, so map order must not
+// leak into them).
+func TestNewDeterministic(t *testing.T) {
+	a, b := defaultDetector(t), defaultDetector(t)
+	for i := 0; i < 5; i++ {
+		if !reflect.DeepEqual(a.entries, b.entries) {
+			t.Fatal("two compilations of the default rules order entries differently")
+		}
+		b = defaultDetector(t)
+	}
+}
