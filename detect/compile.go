@@ -102,7 +102,8 @@ type Detector struct {
 	prefixF  *keyFilter // filter over prefixes' keys
 	pfx2     []uint64   // bitset of the first two bytes of every joined key (fast reject before prefixes)
 	fuzzy    []fuzzyEntry
-	fuzzyBy  [256][]int // fuzzy entries by first byte
+	fuzzyBy  [256][]int     // fuzzy entries by first byte
+	fuzzyK12 [256][][2]byte // key bytes 1 and 2 of each fuzzyBy entry
 	suffixes []string
 	suffixBy [256][]string // suffixes by last byte
 	subs     []subInfo
@@ -216,6 +217,7 @@ func New(rs *rules.Set) (*Detector, error) {
 	}
 	for i, f := range d.fuzzy {
 		d.fuzzyBy[f.key[0]] = append(d.fuzzyBy[f.key[0]], i)
+		d.fuzzyK12[f.key[0]] = append(d.fuzzyK12[f.key[0]], [2]byte{f.key[1], f.key[2]})
 	}
 	for _, p := range rs.Profiles {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,

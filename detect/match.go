@@ -41,7 +41,7 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 			}
 		}
 	}
-	if strings.Contains(t.norm, "ph") {
+	if hasPH(t.norm) {
 		vs[n], hs[n] = strings.ReplaceAll(t.norm, "ph", "f"), howLeet
 		n++
 	}
@@ -59,6 +59,16 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 		}
 	}
 	return n
+}
+
+// hasPH reports whether s contains "ph".
+func hasPH(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == 'p' && s[i+1] == 'h' {
+			return true
+		}
+	}
+	return false
 }
 
 // isAmount reports number-then-unit words ("30mg", "1g", "0.5g", "100x"):
@@ -246,12 +256,14 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 			continue
 		}
 		m := letterMask(v)
-		for _, fi := range cands {
-			f := &d.fuzzy[fi]
+		k12 := d.fuzzyK12[v[0]]
+		for ci, fi := range cands {
 			// cheap gate: second letter equal, or shifted by one edit
-			if v[1] != f.key[1] && v[1] != f.key[2] && v[2] != f.key[1] {
+			// (key bytes 1 and 2 kept beside the list, no pointer chase)
+			if k := k12[ci]; v[1] != k[0] && v[1] != k[1] && v[2] != k[0] {
 				continue
 			}
+			f := &d.fuzzy[fi]
 			fl := len(f.key)
 			if fl-len(v) > f.k || len(v)-fl > f.k {
 				continue

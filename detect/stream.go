@@ -49,6 +49,7 @@ func parseStream(s string) *document {
 func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 	d := &document{}
 	tb := &textBuilder{}
+	tb.b.Grow(len(s)/2 + 64) // visible text is usually under half the markup
 	var z *html.Tokenizer
 	bz := byteScanner{s: s}
 	if fast && strings.IndexByte(s, 0) >= 0 {
