@@ -214,15 +214,7 @@ func TestMirrorFailover(t *testing.T) {
 	cfg.Mirrors = map[string][]string{primary: {market}}
 	cfg.DownAfter = 1
 	cfg.Retry = map[string]Backoff{ClassDescriptor: {Attempts: 3, Base: 5 * time.Millisecond, Max: 10 * time.Millisecond}}
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var col collector
-	st, err := c.RunInfo(context.Background(), col.handle)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col, st := crawlOnce(t, cfg)
 	if st.Failovers != 1 || st.Errors[ClassDescriptor] != 1 {
 		t.Errorf("failovers %d, descriptor errors %d", st.Failovers, st.Errors[ClassDescriptor])
 	}

@@ -369,24 +369,7 @@ func TestResumeAfterCancelFetchesEachPageOnce(t *testing.T) {
 		t.Fatalf("resumed run: %v", err)
 	}
 	got := col.urls()
-	for u, k := range got {
-		if k != 1 {
-			t.Errorf("%s handed on %d times over both runs", u, k)
-		}
-	}
-	for _, l := range sim.Truth() {
-		canon, _ := Canonicalize(l.URL)
-		if got[canon] != 1 {
-			t.Errorf("truth page %s handed on %d times", canon, got[canon])
-		}
-	}
-	for _, m := range sim.Markets() {
-		for uri, k := range exactRequests(sim, m.Onion) {
-			if k != 1 {
-				t.Errorf("%s%s requested %d times", m.Onion, uri, k)
-			}
-		}
-	}
+	checkEachPageOnce(t, sim, got)
 	t.Logf("first run handed %d pages, resumed run %d (total %d)", first, st.Fetched, len(got))
 	if first == 0 || st.Fetched == 0 {
 		t.Fatalf("first=%d resumed=%d: the cancel did not split the crawl", first, st.Fetched)
@@ -408,6 +391,47 @@ func TestResumeAfterCancelFetchesEachPageOnce(t *testing.T) {
 	if st3.Fetched != len(got) || st3.Unchanged != st3.Fetched {
 		t.Errorf("new pass fetched %d (unchanged %d), want %d all unchanged", st3.Fetched, st3.Unchanged, len(got))
 	}
+}
+
+// checkEachPageOnce checks that a crawl resumed over two runs handed on
+// every page (got counts hand-ons by URL) and every truth page exactly once,
+// and requested every URI of every market exactly once.
+func checkEachPageOnce(t *testing.T, sim *marketsim.Sim, got map[string]int) {
+	t.Helper()
+	for u, k := range got {
+		if k != 1 {
+			t.Errorf("%s handed on %d times over both runs", u, k)
+		}
+	}
+	for _, l := range sim.Truth() {
+		canon, _ := Canonicalize(l.URL)
+		if got[canon] != 1 {
+			t.Errorf("truth page %s handed on %d times", canon, got[canon])
+		}
+	}
+	for _, m := range sim.Markets() {
+		for uri, k := range exactRequests(sim, m.Onion) {
+			if k != 1 {
+				t.Errorf("%s%s requested %d times", m.Onion, uri, k)
+			}
+		}
+	}
+}
+
+// crawlOnce builds a crawler from cfg and runs it once to the end,
+// collecting every page handed on.
+func crawlOnce(t *testing.T, cfg Config) (*collector, Stats) {
+	t.Helper()
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := &collector{}
+	st, err := c.RunInfo(context.Background(), col.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return col, st
 }
 
 // exactRequests returns how many times host received each request URI

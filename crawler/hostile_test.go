@@ -237,15 +237,7 @@ func TestHostileLoginWithSessionCookie(t *testing.T) {
 			cfg := hostileConfig(sim, &dialLog{})
 			cfg.Seeds = []string{"http://" + lab.Onion + "/lab/members/"}
 			cfg.Cookies = []string{lab.Onion + "=" + opts.SessionCookieName + "=" + tt.cookie}
-			c, err := New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var col collector
-			st, err := c.RunInfo(context.Background(), col.handle)
-			if err != nil {
-				t.Fatal(err)
-			}
+			col, st := crawlOnce(t, cfg)
 			if n := col.urls()["http://"+lab.Onion+"/lab/members/listing/1"]; n != tt.fetched || st.SessionExpired != tt.expired {
 				t.Errorf("members listing handed %d (want %d), SessionExpired %d (want %d), stats %+v", n, tt.fetched, st.SessionExpired, tt.expired, st)
 			}
@@ -273,15 +265,7 @@ func TestBombAndBigPageWireBytes(t *testing.T) {
 		cfg := hostileConfig(sim, &dialLog{})
 		cfg.Seeds = []string{"http://" + lab.Onion + tt.path}
 		cfg.MaxDepth = 1
-		c, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var col collector
-		st, err := c.RunInfo(context.Background(), col.handle)
-		if err != nil {
-			t.Fatal(err)
-		}
+		col, st := crawlOnce(t, cfg)
 		if len(col.pages) != 1 || !col.pages[0].Truncated || int64(len(col.pages[0].Body)) != cfg.MaxBodyBytes {
 			t.Fatalf("%s: pages %d", tt.path, len(col.pages))
 		}
@@ -314,15 +298,7 @@ func TestKilledPathRotatesIdentity(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var col collector
-	st, err := c.RunInfo(context.Background(), col.handle)
-	if err != nil {
-		t.Fatal(err)
-	}
+	col, st := crawlOnce(t, cfg)
 	ls := sim.LabStats()
 	if ls.QueueKills != 1 || st.Errors[ClassCircuitKilled] != 1 || col.urls()[shop] != 1 {
 		t.Fatalf("kills %d, circuit-killed errors %d, shop handed %d; stats %+v", ls.QueueKills, st.Errors[ClassCircuitKilled], col.urls()[shop], st)

@@ -72,24 +72,7 @@ func TestResumeWithStoreFrontier(t *testing.T) {
 		t.Fatalf("resumed run: %v", err)
 	}
 	got := col.urls()
-	for u, k := range got {
-		if k != 1 {
-			t.Errorf("%s handed on %d times", u, k)
-		}
-	}
-	for _, l := range sim.Truth() {
-		canon, _ := Canonicalize(l.URL)
-		if got[canon] != 1 {
-			t.Errorf("truth page %s handed on %d times", canon, got[canon])
-		}
-	}
-	for _, m := range sim.Markets() {
-		for uri, k := range exactRequests(sim, m.Onion) {
-			if k != 1 {
-				t.Errorf("%s%s requested %d times", m.Onion, uri, k)
-			}
-		}
-	}
+	checkEachPageOnce(t, sim, got)
 	if st1.Fetched == 0 || st2.Fetched == 0 || st1.Fetched+st2.Fetched != len(got) {
 		t.Errorf("fetched %d + %d, pages %d", st1.Fetched, st2.Fetched, len(got))
 	}
