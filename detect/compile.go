@@ -56,6 +56,7 @@ type entry struct {
 
 type subInfo struct {
 	name      string
+	rule      string // "substance:" + name, the evidence rule id
 	class     string
 	sev       fentinel.Severity
 	weight    float64
@@ -172,7 +173,7 @@ func New(rs *rules.Set) (*Detector, error) {
 		d.addTerms(f.Terms, kDecoy, i)
 	}
 	for i, s := range rs.Substances {
-		si := subInfo{name: s.Name, class: s.Class, sev: s.Sev, weight: s.Weight, secondary: secondary[s.Class]}
+		si := subInfo{name: s.Name, rule: "substance:" + s.Name, class: s.Class, sev: s.Sev, weight: s.Weight, secondary: secondary[s.Class]}
 		ctx := s.Context
 		if len(ctx) == 0 {
 			ctx = []string{"opioid"}

@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"cmp"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +42,14 @@ type scratch struct {
 	windows []match
 	floats  []float64
 	ints    []int
+	aggs    []subAgg
+	touched []int
+}
+
+// subAgg is one substance's two best mention values and its score.
+type subAgg struct {
+	best, second, score float64
+	on                  bool
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte, 0, 8192)} }}
@@ -341,18 +351,27 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 	}
 
-	// Per-substance evidence: noisy-or of the two best mentions.
-	type agg struct{ best, second float64 }
-	per := make(map[int]*agg)
+	// Per-substance evidence: noisy-or of the two best mentions. aggs is
+	// indexed by substance; touched lists the substances seen, in order.
+	if len(scr.aggs) < len(d.subs) {
+		scr.aggs = make([]subAgg, len(d.subs))
+	}
+	aggs, touched := scr.aggs, scr.touched[:0]
+	defer func() {
+		for _, si := range touched {
+			aggs[si] = subAgg{}
+		}
+		scr.touched = touched[:0]
+	}()
 	titleSub, strongStandalone := false, false
 	for _, mn := range subs {
 		if mn.value <= 0 {
 			continue
 		}
-		a := per[mn.sub]
-		if a == nil {
-			a = &agg{}
-			per[mn.sub] = a
+		a := &aggs[mn.sub]
+		if !a.on {
+			a.on = true
+			touched = append(touched, mn.sub)
 		}
 		if mn.value > a.best {
 			a.second, a.best = a.best, mn.value
@@ -370,10 +389,10 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 	}
 	E := 0.0
-	subScore := map[int]float64{}
-	for si, a := range per {
+	for _, si := range touched {
+		a := &aggs[si]
 		v := 1 - (1-a.best)*(1-a.second)
-		subScore[si] = v
+		a.score = v
 		if !d.subs[si].secondary && v > E {
 			E = v
 		}
@@ -405,7 +424,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		Classes:      []string{},
 	}
 	classes := map[string]bool{}
-	for si, val := range subScore {
+	for _, si := range touched {
+		val := aggs[si].score
 		info := &d.subs[si]
 		if val < 0.2 {
 			continue
@@ -429,7 +449,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	sort.Strings(v.Classes)
 
 	// Substance evidence first, strongest first.
-	sort.SliceStable(subs, func(a, b int) bool { return subs[a].value > subs[b].value })
+	slices.SortStableFunc(subs, func(a, b mention) int { return cmp.Compare(b.value, a.value) })
 	var subEv []fentinel.Evidence
 	perRule := map[string]int{}
 	seenAt := map[[2]int32]bool{}
@@ -442,7 +462,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		} else {
 			seenAt[k] = true
 		}
-		rule := "substance:" + d.subs[mn.sub].name
+		rule := d.subs[mn.sub].rule
 		if perRule[rule] >= maxPerRule {
 			continue
 		}
