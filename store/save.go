@@ -523,18 +523,13 @@ func snippetOf(v fentinel.Verdict) string {
 	return sn
 }
 
+// capString cuts s to at most n bytes (see cutUTF8) and marks the cut with
+// an ellipsis; a string that fits is returned as is.
 func capString(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	s = s[:n]
-	for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
-		s = s[:len(s)-1]
-	}
-	if len(s) > 0 && s[len(s)-1] >= 0xC0 {
-		s = s[:len(s)-1]
-	}
-	return s + "…"
+	return cutUTF8(s, n) + "…"
 }
 
 func fmtPrice(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }

@@ -59,12 +59,15 @@ loop:
 	return capText(strings.Join(strings.Fields(b.String()), " "))
 }
 
-func capText(s string) string {
-	if len(s) <= maxTextBytes {
+func capText(s string) string { return cutUTF8(s, maxTextBytes) }
+
+// cutUTF8 returns s cut to at most n bytes, never in the middle of a UTF-8
+// sequence (a trailing partial sequence is dropped whole).
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	s = s[:maxTextBytes]
-	// Do not cut a UTF-8 sequence in half.
+	s = s[:n]
 	for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
 		s = s[:len(s)-1]
 	}
