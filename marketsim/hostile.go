@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -503,26 +504,26 @@ func (l *lab) cp1251(w http.ResponseWriter, r *http.Request) {
 	page := `<!DOCTYPE html><html lang="ru"><head><meta charset="windows-1251"><title>Фентанил порошок 98% — 1 г</title></head><body>` +
 		`<h1>Фентанил порошок 98% — 1 г</h1><p class="price">Цена: 9500 RUB</p><p>Продавец: SimKhimik</p>` +
 		`<p>Чистый фентанил, 1 грамм. Доставка по всей России, оплата в BTC. Купить сейчас, гарант магазина.</p></body></html>`
-	b, err := charmap.Windows1251.NewEncoder().String(page)
-	if err != nil {
-		http.Error(w, "encode", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=windows-1251")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write([]byte(b))
+	writeEncoded(w, charmap.Windows1251, "text/html; charset=windows-1251", page)
 }
 
 func (l *lab) gbk(w http.ResponseWriter, r *http.Request) {
 	page := `<!DOCTYPE html><html lang="zh"><head><meta http-equiv="Content-Type" content="text/html; charset=gbk"><title>4-ANPP (CAS 21409-26-7) 现货供应 1公斤</title></head><body>` +
 		`<h1>4-ANPP (CAS 21409-26-7) 现货供应 1公斤</h1><p class="price">价格: 1800 USD / 公斤</p><p>供应商: SimChemCN</p>` +
 		`<p>高纯度 99%，现货，安全清关，双清包税，墨西哥专线。欢迎下单。</p></body></html>`
-	b, err := simplifiedchinese.GBK.NewEncoder().String(page)
+	// The charset is only in the page's meta tag, not in the header.
+	writeEncoded(w, simplifiedchinese.GBK, "text/html", page)
+}
+
+// writeEncoded writes page encoded in enc with the given Content-Type (an
+// encoding failure is a 500).
+func writeEncoded(w http.ResponseWriter, enc encoding.Encoding, contentType, page string) {
+	b, err := enc.NewEncoder().String(page)
 	if err != nil {
 		http.Error(w, "encode", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write([]byte(b))
 }

@@ -149,25 +149,18 @@ func (r *Receiver) Received() []Delivery {
 
 // Valid returns how many deliveries had a valid signature (whatever the
 // failure plan answered).
-func (r *Receiver) Valid() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, d := range r.deliveries {
-		if d.Valid {
-			n++
-		}
-	}
-	return n
-}
+func (r *Receiver) Valid() int { return r.countValid(true) }
 
 // Invalid returns how many deliveries were rejected for their signature or timestamp.
-func (r *Receiver) Invalid() int {
+func (r *Receiver) Invalid() int { return r.countValid(false) }
+
+// countValid returns how many deliveries so far have Valid == valid.
+func (r *Receiver) countValid(valid bool) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
 	for _, d := range r.deliveries {
-		if !d.Valid {
+		if d.Valid == valid {
 			n++
 		}
 	}

@@ -368,20 +368,30 @@ func (s *Sim) recordProxy(r ProxyRequest) {
 // means every host) whose request URI (path and query) starts with
 // pathPrefix ("" or "/" counts all).
 func (s *Sim) Requests(host, pathPrefix string) int {
+	return int(s.sumPaths(host, pathPrefix,
+		func(hs *hostStats) int64 { return int64(hs.total) },
+		func(ps *pathStats) int64 { return int64(ps.count) }))
+}
+
+// sumPaths adds up a figure over the hosts matching host ("" means every
+// host): whole(hs) of a host when pathPrefix is "" or "/" or its paths are
+// not logged, else path(ps) of each request URI starting with pathPrefix.
+// Requests and BytesSent count this way.
+func (s *Sim) sumPaths(host, pathPrefix string, whole func(*hostStats) int64, path func(*pathStats) int64) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
+	var n int64
 	for h, hs := range s.hosts {
 		if host != "" && h != canonicalHost(host) {
 			continue
 		}
 		if pathPrefix == "" || pathPrefix == "/" || hs.paths == nil {
-			n += hs.total
+			n += whole(hs)
 			continue
 		}
 		for p, ps := range hs.paths {
 			if strings.HasPrefix(p, pathPrefix) {
-				n += ps.count
+				n += path(ps)
 			}
 		}
 	}
@@ -407,24 +417,9 @@ func (s *Sim) RequestURIs(host string) []string {
 // request URIs starting with pathPrefix (as Requests counts them). For the
 // gzip bomb these are compressed bytes.
 func (s *Sim) BytesSent(host, pathPrefix string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var n int64
-	for h, hs := range s.hosts {
-		if host != "" && h != canonicalHost(host) {
-			continue
-		}
-		if pathPrefix == "" || pathPrefix == "/" || hs.paths == nil {
-			n += hs.bytes
-			continue
-		}
-		for p, ps := range hs.paths {
-			if strings.HasPrefix(p, pathPrefix) {
-				n += ps.bytes
-			}
-		}
-	}
-	return n
+	return s.sumPaths(host, pathPrefix,
+		func(hs *hostStats) int64 { return hs.bytes },
+		func(ps *pathStats) int64 { return ps.bytes })
 }
 
 // MaxInFlight returns the highest number of concurrent requests host
