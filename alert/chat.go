@@ -43,25 +43,50 @@ func (v view) facts() []fact {
 // title such as "<!channel>" or "@here" can neither ping nor link; the
 // listing URL is defanged.
 type Slack struct {
+	chatSink
+}
+
+// chatSink is what the Slack and Teams sinks share: a name, a webhook URL
+// that is a secret (never in errors or logs), and the client posting to it.
+type chatSink struct {
 	name   string
 	url    string
 	client *http.Client
 }
 
-// NewSlack returns a Slack incoming-webhook sink. The webhook URL is a
-// secret: it never appears in errors or logs.
-func NewSlack(name, webhookURL string, client *http.Client) (*Slack, error) {
-	if err := checkHTTPURL(webhookURL); err != nil {
-		return nil, fmt.Errorf("alert: slack %s: %w", name, err)
+// newChatSink checks a chat webhook URL (kind names the sink type in the
+// error) and defaults the client.
+func newChatSink(kind, name, rawURL string, client *http.Client) (chatSink, error) {
+	if err := checkHTTPURL(rawURL); err != nil {
+		return chatSink{}, fmt.Errorf("alert: %s %s: %w", kind, name, err)
 	}
 	if client == nil {
 		client = NewHTTPClient(DefaultTimeout)
 	}
-	return &Slack{name: name, url: webhookURL, client: client}, nil
+	return chatSink{name: name, url: rawURL, client: client}, nil
 }
 
 // Name returns the sink's name.
-func (s *Slack) Name() string { return s.name }
+func (c *chatSink) Name() string { return c.name }
+
+// send posts a message body; err is the error building the body gave, a
+// permanent delivery failure.
+func (c *chatSink) send(ctx context.Context, body []byte, err error) error {
+	if err != nil {
+		return &DeliveryError{Sink: c.name, Permanent: true, Err: err}
+	}
+	return postJSON(ctx, c.client, c.name, c.url, nil, body, time.Now, nil)
+}
+
+// NewSlack returns a Slack incoming-webhook sink. The webhook URL is a
+// secret: it never appears in errors or logs.
+func NewSlack(name, webhookURL string, client *http.Client) (*Slack, error) {
+	c, err := newChatSink("slack", name, webhookURL, client)
+	if err != nil {
+		return nil, err
+	}
+	return &Slack{chatSink: c}, nil
+}
 
 // slackEscape escapes the three characters Slack treats as control
 // sequences in message text.
@@ -157,19 +182,13 @@ func SlackDigest(alerts []fentinel.Alert) ([]byte, error) {
 // Send posts one alert.
 func (s *Slack) Send(ctx context.Context, a fentinel.Alert) error {
 	body, err := SlackMessage(a)
-	if err != nil {
-		return &DeliveryError{Sink: s.name, Permanent: true, Err: err}
-	}
-	return postJSON(ctx, s.client, s.name, s.url, nil, body, time.Now, nil)
+	return s.send(ctx, body, err)
 }
 
 // SendBatch posts a digest.
 func (s *Slack) SendBatch(ctx context.Context, _ string, alerts []fentinel.Alert) error {
 	body, err := SlackDigest(alerts)
-	if err != nil {
-		return &DeliveryError{Sink: s.name, Permanent: true, Err: err}
-	}
-	return postJSON(ctx, s.client, s.name, s.url, nil, body, time.Now, nil)
+	return s.send(ctx, body, err)
 }
 
 // ---------------------------------------------------------------- Teams
@@ -178,25 +197,18 @@ func (s *Slack) SendBatch(ctx context.Context, _ string, alerts []fentinel.Alert
 // ("Post to a channel when a webhook request is received"), wrapped in the
 // message/attachments envelope the Workflow template expects.
 type Teams struct {
-	name   string
-	url    string
-	client *http.Client
+	chatSink
 }
 
 // NewTeams returns a Teams Workflows sink. The URL carries a signature
 // and is treated as a secret.
 func NewTeams(name, workflowURL string, client *http.Client) (*Teams, error) {
-	if err := checkHTTPURL(workflowURL); err != nil {
-		return nil, fmt.Errorf("alert: teams %s: %w", name, err)
+	c, err := newChatSink("teams", name, workflowURL, client)
+	if err != nil {
+		return nil, err
 	}
-	if client == nil {
-		client = NewHTTPClient(DefaultTimeout)
-	}
-	return &Teams{name: name, url: workflowURL, client: client}, nil
+	return &Teams{chatSink: c}, nil
 }
-
-// Name returns the sink's name.
-func (t *Teams) Name() string { return t.name }
 
 // teamsEscape backslash-escapes the markdown that Adaptive Card text
 // blocks interpret, so listing text cannot form links or formatting.
@@ -304,17 +316,11 @@ func TeamsDigest(alerts []fentinel.Alert) ([]byte, error) {
 // Send posts one alert.
 func (t *Teams) Send(ctx context.Context, a fentinel.Alert) error {
 	body, err := TeamsMessage(a)
-	if err != nil {
-		return &DeliveryError{Sink: t.name, Permanent: true, Err: err}
-	}
-	return postJSON(ctx, t.client, t.name, t.url, nil, body, time.Now, nil)
+	return t.send(ctx, body, err)
 }
 
 // SendBatch posts a digest.
 func (t *Teams) SendBatch(ctx context.Context, _ string, alerts []fentinel.Alert) error {
 	body, err := TeamsDigest(alerts)
-	if err != nil {
-		return &DeliveryError{Sink: t.name, Permanent: true, Err: err}
-	}
-	return postJSON(ctx, t.client, t.name, t.url, nil, body, time.Now, nil)
+	return t.send(ctx, body, err)
 }
