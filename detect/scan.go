@@ -231,13 +231,23 @@ func rawTextTag(tag string) string {
 		j++
 	}
 	name := tag[:j]
-	switch len(name) {
-	case 3, 5, 6, 7, 8, 9:
-	default:
-		return ""
+	var cands []string
+	switch name[0] | 0x20 {
+	case 'i':
+		cands = []string{"iframe"}
+	case 'n':
+		cands = []string{"noembed", "noframes", "noscript"}
+	case 'p':
+		cands = []string{"plaintext"}
+	case 's':
+		cands = []string{"script", "style"}
+	case 't':
+		cands = []string{"textarea", "title"}
+	case 'x':
+		cands = []string{"xmp"}
 	}
-	for _, t := range [...]string{"iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp"} {
-		if strings.EqualFold(name, t) {
+	for _, t := range cands {
+		if len(name) == len(t) && strings.EqualFold(name, t) {
 			return t
 		}
 	}

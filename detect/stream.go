@@ -50,6 +50,7 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 	d := &document{}
 	tb := &textBuilder{}
 	tb.b.Grow(len(s)/2 + 64) // visible text is usually under half the markup
+	tb.segs = make([]segment, 0, 32)
 	var z *html.Tokenizer
 	bz := byteScanner{s: s}
 	if fast && strings.IndexByte(s, 0) >= 0 {
