@@ -32,10 +32,10 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 		return n
 	}
 	if t.leet && !isAmount(t.norm) {
-		if v, ok := leetFold(t.norm); ok {
+		if v, ok := t.leetFolded(); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
-			if l := leetFoldL(t.norm); l != v {
+			if l := t.leetFoldedL(); l != v {
 				vs[n], hs[n] = l, howLeet
 				n++
 			}
@@ -99,7 +99,7 @@ func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
 		return false, 0
 	}
 	if t.leet {
-		if v, ok := leetFold(t.norm); ok && (v == want || leetFoldL(t.norm) == want) {
+		if v, ok := t.leetFolded(); ok && (v == want || t.leetFoldedL() == want) {
 			return true, howLeet
 		}
 	}
@@ -186,7 +186,7 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 	cand := candArr[:1]
 	cand[0] = t.norm
 	if t.leet {
-		if v, ok := leetFold(t.norm); ok {
+		if v, ok := t.leetFolded(); ok {
 			cand = append(cand, v)
 		}
 	}
@@ -216,7 +216,7 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 			}
 			piece := nt.norm
 			if nt.leet {
-				if v, ok := leetFold(piece); ok {
+				if v, ok := nt.leetFolded(); ok {
 					piece = v
 				}
 			}
@@ -398,7 +398,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) 
 		}
 		piece := t.norm
 		if t.leet {
-			if v, ok := leetFold(piece); ok {
+			if v, ok := t.leetFolded(); ok {
 				piece = v
 			}
 		}

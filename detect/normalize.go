@@ -32,6 +32,31 @@ type token struct {
 	leet       bool  // contains a leetspeak symbol or digit among letters
 	mixed      bool  // mixed-script word folded to one script
 	question   bool  // the token's sentence ends with a question mark
+	// leetFold and leetFoldL of norm, computed on first use (matching asks
+	// for them several times per token)
+	lf, lfl string
+	lfState uint8 // 0 not computed, 1 folded, 2 nothing to fold
+	lflDone bool
+}
+
+// leetFolded is leetFold(t.norm), cached in the token.
+func (t *token) leetFolded() (string, bool) {
+	if t.lfState == 0 {
+		v, ok := leetFold(t.norm)
+		t.lf, t.lfState = v, 2
+		if ok {
+			t.lfState = 1
+		}
+	}
+	return t.lf, t.lfState == 1
+}
+
+// leetFoldedL is leetFoldL(t.norm), cached in the token.
+func (t *token) leetFoldedL() string {
+	if !t.lflDone {
+		t.lfl, t.lflDone = leetFoldL(t.norm), true
+	}
+	return t.lfl
 }
 
 // markQuestion flags every token of sentence sent (the last ones in toks).
@@ -208,16 +233,25 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 					cur = len(toks) - 1
 				}
 				t := &toks[cur]
-				if c <= '9' {
-					t.digits = true
-				} else {
-					t.letters = true
-					if c <= 'Z' {
-						c += 32
+				for {
+					if c <= '9' {
+						t.digits = true
+					} else {
+						t.letters = true
+						if c <= 'Z' {
+							c += 32
+						}
+					}
+					buf = append(buf, c)
+					i++
+					if i >= len(s) {
+						break
+					}
+					// the rest of an ASCII run in this tight loop
+					if c = s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+						break
 					}
 				}
-				buf = append(buf, c)
-				i++
 				continue
 			}
 			r, size := utf8.DecodeRuneInString(s[i:])
