@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"crypto/sha256"
+	"hash/fnv"
 	"net/url"
 	"regexp"
 	"slices"
@@ -134,12 +135,27 @@ func calendarTemplate(u *url.URL) string {
 // trapGuard holds the stateful trap rules of one Run.
 type trapGuard struct {
 	mu       sync.Mutex
-	variants map[string]int    // host+path -> distinct queries admitted
-	pages    map[string]int    // host+path -> pagination links admitted
-	calendar map[string]int    // calendar template -> URLs admitted
-	bodies   map[string]string // site|content hash -> first URL
-	shapes   map[string]int    // site|shape hash -> pages seen
-	admitted map[string]bool   // URLs already admitted (counted once)
+	variants map[string]int // host+path -> distinct queries admitted
+	pages    map[string]int // host+path -> pagination links admitted
+	calendar map[string]int // calendar template -> URLs admitted
+	// The per-page sets below grow with the crawl, so they keep 64-bit FNV-1a
+	// hashes of their keys rather than the strings (about 8× less memory at
+	// 100,000 pages); a collision at that size is vanishingly unlikely.
+	bodies   map[uint64]uint64   // hash(site|content hash) -> hash(first URL)
+	shapes   map[uint64]int      // hash(site|shape hash) -> pages seen
+	admitted map[uint64]struct{} // hash(URL) of URLs already admitted (counted once)
+}
+
+// key64 is the 64-bit FNV-1a hash of the parts joined by '|'.
+func key64(parts ...string) uint64 {
+	h := fnv.New64a()
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{'|'})
+		}
+		h.Write([]byte(p))
+	}
+	return h.Sum64()
 }
 
 func newTrapGuard() *trapGuard {
@@ -147,9 +163,9 @@ func newTrapGuard() *trapGuard {
 		variants: map[string]int{},
 		pages:    map[string]int{},
 		calendar: map[string]int{},
-		bodies:   map[string]string{},
-		shapes:   map[string]int{},
-		admitted: map[string]bool{},
+		bodies:   map[uint64]uint64{},
+		shapes:   map[uint64]int{},
+		admitted: map[uint64]struct{}{},
 	}
 }
 
@@ -168,8 +184,8 @@ func (g *trapGuard) admit(u, parent *url.URL, pagination bool) string {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	key := u.String()
-	if g.admitted[key] {
+	key := key64(u.String())
+	if _, ok := g.admitted[key]; ok {
 		return ""
 	}
 	k := u.Host + u.Path
@@ -194,7 +210,7 @@ func (g *trapGuard) admit(u, parent *url.URL, pagination bool) string {
 	if t != "" {
 		g.calendar[t]++
 	}
-	g.admitted[key] = true
+	g.admitted[key] = struct{}{}
 	return ""
 }
 
@@ -241,12 +257,12 @@ func (g *trapGuard) body(site, pageURL, hash string, body []byte) string {
 	shape := shapeHash(body)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	k := site + "|" + hash
-	if first, ok := g.bodies[k]; ok && first != pageURL {
+	k, u := key64(site, hash), key64(pageURL)
+	if first, ok := g.bodies[k]; ok && first != u {
 		return TrapDuplicate
 	}
-	g.bodies[k] = pageURL
-	sk := site + "|" + shape
+	g.bodies[k] = u
+	sk := key64(site, shape)
 	g.shapes[sk]++
 	if g.shapes[sk] > nearDupLimit {
 		return TrapNearDuplicate

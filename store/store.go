@@ -199,7 +199,7 @@ func open(ctx context.Context, path string, upTo int) (*DB, error) {
 		return nil, fmt.Errorf("store: open %q: need a plain file path", path)
 	}
 	base := dsnPath(path)
-	w, err := sql.Open(writerDriver, base+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_cache_size=-65536")
+	w, err := sql.Open(writerDriver, base+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_cache_size=-16384")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
