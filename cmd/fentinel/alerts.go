@@ -92,6 +92,18 @@ func alertSinks(cfg config) ([]sinkEntry, error) {
 }
 
 // loadAlertsConfig loads the main configuration for the alerts commands.
+// useWebhookURLs replaces the configured webhooks with the --webhook-url
+// flags (each signed with secret), when any were given.
+func useWebhookURLs(cfg *config, urls []string, secret string) {
+	if len(urls) == 0 {
+		return
+	}
+	cfg.Webhooks = nil
+	for i, u := range urls {
+		cfg.Webhooks = append(cfg.Webhooks, webhookConf{Name: sinkName(i), URL: u, Secret: secret})
+	}
+}
+
 func loadAlertsConfig(env *environment, path string) (config, error) {
 	return loadConfig(path, env.getenv)
 }
@@ -115,12 +127,7 @@ func runAlertsTest(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(urls) > 0 {
-		cfg.Webhooks = nil
-		for i, u := range urls {
-			cfg.Webhooks = append(cfg.Webhooks, webhookConf{Name: sinkName(i), URL: u, Secret: *secret})
-		}
-	}
+	useWebhookURLs(&cfg, urls, *secret)
 	entries, err := alertSinks(cfg)
 	if err != nil {
 		return err
@@ -326,12 +333,7 @@ func runAlertsRetry(ctx context.Context, env *environment, args []string) error 
 		fmt.Fprintln(env.stdout, "they will be delivered by the next crawl or by serve (or run with --deliver)")
 		return nil
 	}
-	if len(urls) > 0 {
-		cfg.Webhooks = nil
-		for i, u := range urls {
-			cfg.Webhooks = append(cfg.Webhooks, webhookConf{Name: sinkName(i), URL: u, Secret: *secret})
-		}
-	}
+	useWebhookURLs(&cfg, urls, *secret)
 	entries, err := alertSinks(cfg)
 	if err != nil {
 		return err

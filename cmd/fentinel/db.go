@@ -76,12 +76,8 @@ func runDB(ctx context.Context, env *environment, args []string) error {
 func runDBCheck(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "db check", "[--db PATH]")
 	d := addDBFlags(fs)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("unexpected arguments %q", rest)}
 	}
 	db, err := d.open(ctx, env)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,9 +51,9 @@ func runEvidenceExport(ctx context.Context, env *environment, args []string) err
 		fs.Usage()
 		return &exitError{code: 2, err: errors.New("want a finding ID and --out DIR")}
 	}
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return &exitError{code: 2, err: fmt.Errorf("finding ID %q: want a positive number", rest[0])}
+	id, err := parseFindingID(rest[0])
+	if err != nil {
+		return err
 	}
 	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
 		return fmt.Errorf("output directory %s is not empty; choose a new one so the manifest covers exactly this export", *out)

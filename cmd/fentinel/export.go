@@ -24,12 +24,8 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	tlp := fs.String("tlp", "amber", "TLP `LEVEL` for stix and misp: clear, green, amber, amber+strict, red")
 	producer := fs.String("producer", "", "producing agency `NAME` (STIX identity, MISP Orgc; default $FENTINEL_PRODUCER or Fentinel)")
 	title := fs.String("title", "", "report or event `TITLE`")
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("unexpected arguments %q", rest)}
 	}
 	if *format == "" {
 		fs.Usage()
@@ -44,7 +40,7 @@ func runExport(ctx context.Context, env *environment, args []string) error {
 	}
 	filter, err := ff.filter(time.Now())
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return err
 	}
 	name := *producer
 	if name == "" {

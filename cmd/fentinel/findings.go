@@ -42,8 +42,18 @@ func addFilterFlags(fs *flag.FlagSet) *filterFlags {
 	return f
 }
 
-// filter builds the store filter; now anchors relative --since values.
+// filter builds the store filter; now anchors relative --since values. A
+// bad flag value is a usage error (exit code 2).
 func (f *filterFlags) filter(now time.Time) (fentinel.FindingFilter, error) {
+	out, err := f.build(now)
+	if err != nil {
+		return out, &exitError{code: 2, err: err}
+	}
+	return out, nil
+}
+
+// build reads the flag values into a store filter.
+func (f *filterFlags) build(now time.Time) (fentinel.FindingFilter, error) {
 	out := fentinel.FindingFilter{MinScore: f.minScore, Substance: f.substance, Site: f.site, Limit: f.limit}
 	if f.since != "" {
 		t, err := parseSince(f.since, now)
@@ -117,19 +127,15 @@ func runFindings(ctx context.Context, env *environment, args []string) error {
 	d := addDBFlags(fs)
 	ff := addFilterFlags(fs)
 	format := fs.String("format", "table", "output `FORMAT`: table, csv or jsonl")
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("unexpected arguments %q", rest)}
 	}
 	if err := checkFormat(*format, "table", "csv", "jsonl"); err != nil {
 		return err
 	}
 	filter, err := ff.filter(time.Now())
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return err
 	}
 	db, err := d.open(ctx, env)
 	if err != nil {

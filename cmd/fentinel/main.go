@@ -116,6 +116,19 @@ func newFlagSet(env *environment, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// parseFlagsOnly parses the flags of a command that takes no positional
+// arguments; any left over is a usage error (exit code 2).
+func parseFlagsOnly(fs *flag.FlagSet, args []string) error {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("unexpected arguments %q", rest)}
+	}
+	return nil
+}
+
 // parseInterspersed parses flags that may come before or after positional
 // arguments ("fentinel show --db f.db 42" and "fentinel show 42 --db f.db").
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/fentinel/fentinel"
 )
@@ -27,9 +26,9 @@ func runReview(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return &exitError{code: 2, err: errors.New("want exactly one finding ID")}
 	}
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return &exitError{code: 2, err: fmt.Errorf("finding ID %q: want a positive number", rest[0])}
+	id, err := parseFindingID(rest[0])
+	if err != nil {
+		return err
 	}
 	switch *status {
 	case fentinel.StatusConfirmed, fentinel.StatusDismissed, fentinel.StatusEscalated, fentinel.StatusNew:

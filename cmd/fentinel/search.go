@@ -33,7 +33,7 @@ func runSearch(ctx context.Context, env *environment, args []string) error {
 	}
 	filter, err := ff.filter(time.Now())
 	if err != nil {
-		return &exitError{code: 2, err: err}
+		return err
 	}
 	db, err := d.open(ctx, env)
 	if err != nil {

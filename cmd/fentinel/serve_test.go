@@ -264,11 +264,7 @@ func TestServe(t *testing.T) {
 // delivered, and SIGTERM exits 0 at once.
 func testServeScheduledRuns(t *testing.T, bin string) {
 	ctx := context.Background()
-	sim, err := marketsim.Start(ctx, marketsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := startSim(t, marketsim.Options{})
 	dbPath := filepath.Join(t.TempDir(), "fentinel.db")
 	p := startServe(t, bin, serveArgs(sim, dbPath, "--every", "1s")...)
 
@@ -474,11 +470,7 @@ func metricsExcerpt(text string) string {
 // from the persistent frontier without fetching pages again.
 func testServeSIGTERMMidRunAndResume(t *testing.T, bin string) {
 	ctx := context.Background()
-	sim, err := marketsim.Start(ctx, marketsim.Options{Latency: 150 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := startSim(t, marketsim.Options{Latency: 150 * time.Millisecond})
 	dbPath := filepath.Join(t.TempDir(), "fentinel.db")
 	args := serveArgs(sim, dbPath, "--every", "1h", "--concurrency", "2", "--per-host", "1")
 
@@ -573,11 +565,7 @@ func TestServeUsageErrors(t *testing.T) {
 
 // testServeListenInUse: a second serve on a busy address fails, naming it.
 func testServeListenInUse(t *testing.T, bin string) {
-	sim, err := marketsim.Start(context.Background(), marketsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := startSim(t, marketsim.Options{})
 	dir := t.TempDir()
 	p := startServe(t, bin, serveArgs(sim, filepath.Join(dir, "a.db"), "--every", "1h")...)
 	cmd := exec.Command(bin, "serve", "--db", filepath.Join(dir, "b.db"), "--listen", p.addr,
@@ -635,11 +623,7 @@ func TestRunMetrics(t *testing.T) {
 // while the SOCKS proxy is down (or the control port, when one is
 // configured) and 200 when it answers; /healthz is 200 either way.
 func TestServeReadiness(t *testing.T) {
-	sim, err := marketsim.Start(context.Background(), marketsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := startSim(t, marketsim.Options{})
 	dead, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -744,12 +728,7 @@ func (s *serveLogBuffer) String() string {
 // counts the run's errors by class and its blocks by kind exactly as the
 // crawl_runs row records them.
 func testServeHostileMetrics(t *testing.T, bin string) {
-	ctx := context.Background()
-	sim, err := marketsim.Start(ctx, marketsim.Options{Hostile: true, QueueWait: time.Second, SlowFor: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := startSim(t, marketsim.Options{Hostile: true, QueueWait: time.Second, SlowFor: 2 * time.Second})
 	dbPath := filepath.Join(t.TempDir(), "fentinel.db")
 	p := startServe(t, bin, serveArgs(sim, dbPath, "--every", "1h", "--timeout", "10s")...)
 	waitFor(t, 240*time.Second, "the run to end", func() bool {
@@ -794,12 +773,7 @@ func testServeHostileMetrics(t *testing.T, bin string) {
 // file, and the listen address from FENTINEL_LISTEN: each target runs on its
 // own schedule under its own name, never overlapping itself.
 func testServeConfigTargets(t *testing.T, bin string) {
-	ctx := context.Background()
-	sim, err := marketsim.Start(ctx, marketsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
+	sim := startSim(t, marketsim.Options{})
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "fentinel.db")
 	seeds := sim.Seeds()

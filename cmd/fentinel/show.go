@@ -30,9 +30,9 @@ func runShow(ctx context.Context, env *environment, args []string) error {
 		fs.Usage()
 		return &exitError{code: 2, err: errors.New("want exactly one finding ID")}
 	}
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return &exitError{code: 2, err: fmt.Errorf("finding ID %q: want a positive number", rest[0])}
+	id, err := parseFindingID(rest[0])
+	if err != nil {
+		return err
 	}
 	if err := checkFormat(*format, "text", "json"); err != nil {
 		return err
@@ -56,6 +56,16 @@ func runShow(ctx context.Context, env *environment, args []string) error {
 		return enc.Encode(det)
 	}
 	return writeDetail(env.stdout, det, isCharDevice(env.stdout))
+}
+
+// parseFindingID parses a finding ID argument: a positive number, or a
+// usage error (exit code 2).
+func parseFindingID(arg string) (int64, error) {
+	id, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &exitError{code: 2, err: fmt.Errorf("finding ID %q: want a positive number", arg)}
+	}
+	return id, nil
 }
 
 // isCharDevice reports whether w is a terminal (so ANSI highlighting is safe).

@@ -25,12 +25,8 @@ func runVendors(ctx context.Context, env *environment, args []string) error {
 	fs.BoolVar(&f.Linked, "linked", false, "only vendors linked to a vendor on another market (shared PGP key, wallet, e-mail or handle)")
 	fs.IntVar(&f.Limit, "limit", 0, "at most `N` vendors (0 = all)")
 	format := fs.String("format", "table", "output `FORMAT`: table, csv or jsonl")
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
+	if err := parseFlagsOnly(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		return &exitError{code: 2, err: fmt.Errorf("unexpected arguments %q", rest)}
 	}
 	if err := checkFormat(*format, "table", "csv", "jsonl"); err != nil {
 		return err
