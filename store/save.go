@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -375,7 +376,7 @@ func (s *saver) insertFinding(ctx context.Context, p fentinel.Page, v fentinel.V
 func (s *saver) detectChanges(old stored, v fentinel.Verdict, stock int) []change {
 	var out []change
 	for _, sub := range v.Substances {
-		if !containsStr(old.substances, sub) {
+		if !slices.Contains(old.substances, sub) {
 			out = append(out, change{kind: changeSubstance, text: changeSubstance + ": " + sub})
 		}
 	}
@@ -547,15 +548,6 @@ func union(a, b []string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func containsStr(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func nonNil(s []string) []string {

@@ -413,13 +413,6 @@ const tsLayout = "2006-01-02T15:04:05.000Z"
 
 func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
 
-func nullTS(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return ts(t)
-}
-
 func parseTS(s string) time.Time {
 	if s == "" {
 		return time.Time{}
