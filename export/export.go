@@ -108,9 +108,24 @@ func rfc3339(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// CSVHeader is the header row of the CSV export.
-var CSVHeader = []string{"id", "url", "site", "score", "severity", "substances", "title", "first_seen", "last_seen", "status",
-	"price", "currency", "vendor", "classes", "snippet", "btc", "xmr", "eth", "pgp", "email", "handles", "onions"}
+// FindingCSVHeader names a finding's own CSV columns: the first columns of
+// CSVHeader, and all of "fentinel findings --format csv".
+var FindingCSVHeader = []string{"id", "url", "site", "score", "severity", "substances", "title", "first_seen", "last_seen", "status",
+	"price", "currency", "vendor", "classes", "snippet"}
+
+// CSVHeader is the header row of the CSV export: FindingCSVHeader, then the
+// extracted identifiers.
+var CSVHeader = append(append([]string{}, FindingCSVHeader...),
+	"btc", "xmr", "eth", "pgp", "email", "handles", "onions")
+
+// FindingCSVRecord returns f's values for the FindingCSVHeader columns
+// (multi-valued fields joined with ";", times in RFC 3339 UTC). The slice is
+// new: callers may append to it.
+func FindingCSVRecord(f fentinel.Finding) []string {
+	return []string{strconv.FormatInt(f.ID, 10), f.URL, f.Site, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Severity.String(),
+		strings.Join(f.Substances, ";"), f.Title, rfc3339(f.FirstSeen), rfc3339(f.LastSeen), f.Status,
+		strconv.FormatFloat(f.Price, 'f', -1, 64), f.Currency, f.Vendor, strings.Join(f.Classes, ";"), f.Snippet}
+}
 
 // CSV writes one row per finding, multi-valued fields joined with ";".
 func CSV(w io.Writer, items []Item) error {
@@ -119,10 +134,7 @@ func CSV(w io.Writer, items []Item) error {
 		return fmt.Errorf("export: csv: %w", err)
 	}
 	for _, it := range items {
-		f := it.Finding
-		rec := []string{strconv.FormatInt(f.ID, 10), f.URL, f.Site, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Severity.String(),
-			strings.Join(f.Substances, ";"), f.Title, rfc3339(f.FirstSeen), rfc3339(f.LastSeen), f.Status,
-			strconv.FormatFloat(f.Price, 'f', -1, 64), f.Currency, f.Vendor, strings.Join(f.Classes, ";"), f.Snippet}
+		rec := FindingCSVRecord(it.Finding)
 		for _, k := range []string{fentinel.EntityBTC, fentinel.EntityXMR, fentinel.EntityETH, fentinel.EntityPGP, fentinel.EntityEmail} {
 			rec = append(rec, strings.Join(entitiesOf(it.Entities, k), ";"))
 		}

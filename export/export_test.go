@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -410,6 +411,23 @@ func TestCSVAndJSONL(t *testing.T) {
 	}
 	if rec["id"].(float64) != 1 || len(rec["entities"].([]any)) != 6 || rec["severity"] != "critical" {
 		t.Fatalf("jsonl record %v", rec)
+	}
+}
+
+// TestFindingCSVColumns: the finding columns lead the export header, and
+// every data row has a value for each header column.
+func TestFindingCSVColumns(t *testing.T) {
+	if !slices.Equal(CSVHeader[:len(FindingCSVHeader)], FindingCSVHeader) {
+		t.Fatalf("CSVHeader %v does not start with FindingCSVHeader %v", CSVHeader, FindingCSVHeader)
+	}
+	for _, it := range sampleItems() {
+		rec := FindingCSVRecord(it.Finding)
+		if len(rec) != len(FindingCSVHeader) {
+			t.Fatalf("record has %d columns, header %d", len(rec), len(FindingCSVHeader))
+		}
+		if rec[0] != strconv.FormatInt(it.Finding.ID, 10) || rec[1] != it.Finding.URL || rec[14] != it.Finding.Snippet {
+			t.Errorf("record %v for finding %d", rec, it.Finding.ID)
+		}
 	}
 }
 
