@@ -28,6 +28,22 @@ func startSim(t testing.TB, opts Options) *Sim {
 	return s
 }
 
+// checkTruthCounts checks that TruthCounts agrees with the pages and
+// positives of Truth.
+func checkTruthCounts(t testing.TB, s *Sim) {
+	t.Helper()
+	truth := s.Truth()
+	positives := 0
+	for _, l := range truth {
+		if l.Positive {
+			positives++
+		}
+	}
+	if n, pos := s.TruthCounts(); n != len(truth) || pos != positives {
+		t.Fatalf("TruthCounts = %d, %d; Truth has %d, %d", n, pos, len(truth), positives)
+	}
+}
+
 // client returns an HTTP client whose only way out is the simulator's SOCKS
 // proxy, through golang.org/x/net/proxy (user "" = no auth).
 func client(t testing.TB, s *Sim, user string) *http.Client {

@@ -558,14 +558,5 @@ func TestXNetProxyHostNameNotResolved(t *testing.T) {
 
 func TestTruthCountsWithLab(t *testing.T) {
 	s := startSim(t, Options{Hostile: true, Markets: 3, ListingsPerMarket: 37})
-	truth := s.Truth()
-	pos := 0
-	for _, l := range truth {
-		if l.Positive {
-			pos++
-		}
-	}
-	if n, p := s.TruthCounts(); n != len(truth) || p != pos {
-		t.Fatalf("TruthCounts = %d, %d; Truth has %d, %d", n, p, len(truth), pos)
-	}
+	checkTruthCounts(t, s)
 }

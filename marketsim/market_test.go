@@ -230,15 +230,7 @@ func TestScaleGeneratesListingsOnTheFly(t *testing.T) {
 	if got, want := len(truth), 2*500+len(classicPages)+len(modernPages); got != want {
 		t.Fatalf("Truth has %d pages, want %d", got, want)
 	}
-	positives := 0
-	for _, l := range truth {
-		if l.Positive {
-			positives++
-		}
-	}
-	if n, pos := s.TruthCounts(); n != len(truth) || pos != positives {
-		t.Fatalf("TruthCounts = %d, %d; Truth has %d, %d", n, pos, len(truth), positives)
-	}
+	checkTruthCounts(t, s)
 	c := client(t, s, "")
 	// The last generated listing of each market is served and labelled like its template.
 	for _, m := range s.markets {
