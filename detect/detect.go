@@ -661,14 +661,12 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 		ex.Quantity, ex.Unit = q.value, q.unit
 	}
 	if ex.Vendor == "" {
-		ex.Vendor = labelValue(doc.text, toks, vendorLabels, 40, true)
+		ex.Vendor = vendorByLabel(doc.text, toks)
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
-		if ex.Vendor == "" && doc.vendor != "" {
-			if f := strings.Fields(stripLabel(doc.vendor)); len(f) > 0 {
-				ex.Vendor = f[0]
-			}
+		if ex.Vendor == "" && doc.vendor != "" && !doc.vendorMulti {
+			ex.Vendor = cleanVendor(doc.vendor)
 		}
 	}
 	if ex.ShipsFrom == "" {
@@ -694,17 +692,26 @@ func stripLabel(s string) string {
 	return s
 }
 
+// vendorFromDOM reads the vendor from the first element whose class names
+// a vendor or seller; when such elements name different vendors (an index
+// or category page) it returns "".
 func vendorFromDOM(dom *goquery.Document) string {
-	s := dom.Find(".vendor, .seller, [class*=vendor-name], [itemprop=seller]").First()
-	if s.Length() == 0 {
+	var name string
+	multi := false
+	dom.Find(".vendor, .seller, [class*=vendor-name], [itemprop=seller], [class*=card-vendor]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		v := cleanVendor(s.Text())
+		if name == "" {
+			name = v
+		} else if v != name {
+			multi = true
+			return false
+		}
+		return true
+	})
+	if multi {
 		return ""
 	}
-	t := collapse(s.Text())
-	t = stripLabel(t)
-	if f := strings.Fields(t); len(f) > 0 {
-		return f[0]
-	}
-	return ""
+	return name
 }
 
 func bestPrice(ps []priceHit, toks []token) *priceHit {

@@ -283,3 +283,111 @@ func valueAfter(text string, i, max int, oneWord bool) string {
 	v = strings.TrimRight(v, ".:")
 	return v
 }
+
+// vendorLead holds the words that introduce a vendor name without being one
+// ("by NitroSynth", "sold by", "vendido por", "von", "от", "продавец:"),
+// lower-cased and without a trailing colon. A value made only of these is
+// no vendor.
+var vendorLead = map[string]bool{
+	"by": true, "sold": true, "vendor": true, "seller": true, "supplier": true, "from": true,
+	"de": true, "da": true, "do": true, "del": true, "por": true, "vendido": true, "vendida": true,
+	"vendedor": true, "vendedora": true, "proveedor": true, "fornecedor": true,
+	"von": true, "vom": true, "verkauft": true, "verkäufer": true, "verkaufer": true, "anbieter": true,
+	"par": true, "vendu": true, "vendue": true, "vendeur": true, "vendeuse": true,
+	"от": true, "продавец": true, "продавца": true, "поставщик": true, "продано": true, "продаёт": true, "продает": true,
+	"卖家": true, "供应商": true, "商家": true, "由": true,
+	"since": true, "desde": true, "depuis": true, "seit": true, "с": true,
+	// articles and determiners ("sold by the vendor", "vendido por el")
+	"the": true, "a": true, "an": true, "this": true, "our": true, "el": true, "la": true, "los": true,
+	"las": true, "le": true, "les": true, "der": true, "die": true, "das": true, "dem": true, "o": true,
+	"os": true, "un": true, "una": true, "une": true, "um": true, "ein": true, "einem": true, "этот": true,
+}
+
+// vendorLeadCJK holds lead words written without a following space.
+var vendorLeadCJK = []string{"卖家", "供应商", "商家", "由"}
+
+// cleanVendor returns the vendor name in a field's text: leading labels and
+// connective words ("by", "sold by", "Vendor:", "vendido por", "von",
+// "продавец:", "卖家：") are dropped and the first remaining word is the name.
+// It returns "" when nothing but such words is left.
+func cleanVendor(s string) string {
+	s = strings.TrimSpace(s)
+	for s != "" {
+		s = strings.TrimLeft(s, " \t\n:-–—|·=")
+		if t := strings.TrimPrefix(s, "："); t != s {
+			s = t
+			continue
+		}
+		cut := false
+		for _, p := range vendorLeadCJK {
+			if strings.HasPrefix(s, p) {
+				s, cut = s[len(p):], true
+				break
+			}
+		}
+		if cut {
+			continue
+		}
+		w := s
+		if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+			w = s[:i]
+		}
+		lw := strings.ToLower(strings.TrimRight(w, ":："))
+		if k := strings.IndexAny(lw, ":："); k > 0 && vendorLead[lw[:k]] {
+			// "vendor:NitroSynth"
+			s = s[k:]
+			continue
+		}
+		if !vendorLead[lw] {
+			break
+		}
+		s = s[len(w):]
+	}
+	w := s
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		w = s[:i]
+	}
+	w = strings.TrimRight(w, ".,;:：!?)")
+	if vendorLead[strings.ToLower(w)] {
+		return ""
+	}
+	return w
+}
+
+// vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
+// When the labels on a page name different vendors (an index or category
+// page) it returns "" rather than guess.
+func vendorByLabel(text string, toks []token) string {
+	name := ""
+	for i := range toks {
+		if !labelFirstF.mayHave(toks[i].norm) || !labelFirst[toks[i].norm] {
+			continue
+		}
+		for _, l := range vendorLabels {
+			if toks[i].norm != l[0] || i+len(l) > len(toks) {
+				continue
+			}
+			ok := true
+			for k := 1; k < len(l); k++ {
+				if toks[i+k].norm != l[k] {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			v := cleanVendor(valueAfter(text, toks[i+len(l)-1].end, 40, true))
+			if v == "" {
+				continue
+			}
+			if name == "" {
+				name = v
+			} else if v != name {
+				return ""
+			}
+			break
+		}
+	}
+	return name
+}

@@ -245,6 +245,8 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 					case fieldVendor:
 						if d.vendor == "" {
 							d.vendor = txt
+						} else if !d.vendorMulti && cleanVendor(txt) != cleanVendor(d.vendor) {
+							d.vendorMulti = true
 						}
 					case fieldPrice:
 						if d.price == "" {
@@ -311,7 +313,8 @@ func attrWord(v []byte, words []string) bool {
 }
 
 // fieldFromAttr recognises elements that hold a listing field by class or
-// microdata: .vendor/.seller, .price, .ships-from, .ships-to.
+// microdata: .vendor/.seller, .price, .ships-from, .ships-to. A class naming
+// vendors in the plural (.vendors, .top-sellers) is a list, not a field.
 func fieldFromAttr(cls, itemprop []byte) uint8 {
 	if len(cls) == 0 && len(itemprop) == 0 {
 		return fieldNone
@@ -323,6 +326,9 @@ func fieldFromAttr(cls, itemprop []byte) uint8 {
 			return fieldShipsFrom
 		case attrWord(v, []string{"ships-to", "ships_to", "destination"}):
 			return fieldShipsTo
+		case attrWord(v, []string{"vendors", "sellers"}):
+			// a list of vendors (a home page's "top vendors"), not a listing's vendor
+			return fieldNone
 		case attrWord(v, []string{"vendor", "seller"}):
 			return fieldVendor
 		case attrWord(v, []string{"price"}):

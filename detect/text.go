@@ -41,6 +41,9 @@ type document struct {
 	h1     string
 	dom    *goquery.Document // parsed tree; nil on the streaming path and for plain text
 	vendor string            // text of the first element whose class names a vendor or seller
+	// vendorMulti is set when elements whose class names a vendor hold
+	// different names (an index or category page listing several vendors).
+	vendorMulti bool
 	// labelled holds the text of elements whose class names a field
 	// (price, ships-from, ships-to), streaming path only.
 	price, shipsFrom, shipsTo string
