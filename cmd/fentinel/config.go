@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -359,29 +360,16 @@ func (c config) forTarget(t targetConf) config {
 		out.Rules = t.Rules
 	}
 	o, cs := t.Crawl, &out.Crawl
-	if o.MaxPages != 0 {
-		cs.MaxPages = o.MaxPages
-	}
-	if o.MaxDepth != 0 {
-		cs.MaxDepth = o.MaxDepth
-	}
-	if o.Concurrency != 0 {
-		cs.Concurrency = o.Concurrency
-	}
-	if o.PerHost != 0 {
-		cs.PerHost = o.PerHost
-	}
-	if o.Timeout != 0 {
-		cs.Timeout = o.Timeout
-	}
-	if o.MaxBodyBytes != 0 {
-		cs.MaxBodyBytes = o.MaxBodyBytes
-	}
+	// cmp.Or: the target's value unless it is zero.
+	cs.MaxPages = cmp.Or(o.MaxPages, cs.MaxPages)
+	cs.MaxDepth = cmp.Or(o.MaxDepth, cs.MaxDepth)
+	cs.Concurrency = cmp.Or(o.Concurrency, cs.Concurrency)
+	cs.PerHost = cmp.Or(o.PerHost, cs.PerHost)
+	cs.Timeout = cmp.Or(o.Timeout, cs.Timeout)
+	cs.MaxBodyBytes = cmp.Or(o.MaxBodyBytes, cs.MaxBodyBytes)
+	cs.CookiesFile = cmp.Or(o.CookiesFile, cs.CookiesFile)
 	if o.Cookies != nil {
 		cs.Cookies = o.Cookies
-	}
-	if o.CookiesFile != "" {
-		cs.CookiesFile = o.CookiesFile
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,7 +122,7 @@ func TestEndToEndCrawl(t *testing.T) {
 		case l.Positive:
 			positives++
 			for _, want := range l.Substances {
-				if !containsString(f.Substances, want) {
+				if !slices.Contains(f.Substances, want) {
 					t.Errorf("%s: substances %v, want %s among them", l.URL, f.Substances, want)
 				}
 			}
@@ -259,15 +260,6 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestCrawlKilledResumes kills the binary (SIGKILL) mid-crawl, runs it again,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fentinel/fentinel"
+	"github.com/fentinel/fentinel/export"
 )
 
 func init() {
@@ -155,9 +156,6 @@ type findingRow struct {
 	Match string `json:"match,omitempty"`
 }
 
-var findingCSVHeader = []string{"id", "url", "site", "score", "severity", "substances", "title", "first_seen", "last_seen",
-	"status", "price", "currency", "vendor", "classes", "snippet"}
-
 func fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -180,7 +178,7 @@ func writeFindings(w io.Writer, format string, list []fentinel.Finding, matches 
 		return nil
 	case "csv":
 		cw := csv.NewWriter(w)
-		header := findingCSVHeader
+		header := export.FindingCSVHeader
 		if matches != nil {
 			header = append(append([]string{}, header...), "match")
 		}
@@ -188,9 +186,7 @@ func writeFindings(w io.Writer, format string, list []fentinel.Finding, matches 
 			return fmt.Errorf("write csv: %w", err)
 		}
 		for _, f := range list {
-			rec := []string{strconv.FormatInt(f.ID, 10), f.URL, f.Site, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Severity.String(),
-				strings.Join(f.Substances, ";"), f.Title, fmtTime(f.FirstSeen), fmtTime(f.LastSeen), f.Status,
-				strconv.FormatFloat(f.Price, 'f', -1, 64), f.Currency, f.Vendor, strings.Join(f.Classes, ";"), f.Snippet}
+			rec := export.FindingCSVRecord(f)
 			if matches != nil {
 				rec = append(rec, matches[f.ID])
 			}
