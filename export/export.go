@@ -150,6 +150,18 @@ func CSV(w io.Writer, items []Item) error {
 	return nil
 }
 
+// writeIndented writes v as indented JSON without HTML escaping (the STIX
+// and MISP documents); format names the export in the error.
+func writeIndented(w io.Writer, format string, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("export: %s: %w", format, err)
+	}
+	return nil
+}
+
 // jsonlRecord is one JSON Lines export record.
 type jsonlRecord struct {
 	fentinel.Finding

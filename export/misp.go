@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -117,11 +116,5 @@ func MISP(w io.Writer, items []Item, opt Options) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(ev); err != nil {
-		return fmt.Errorf("export: misp: %w", err)
-	}
-	return nil
+	return writeIndented(w, "misp", ev)
 }

@@ -182,13 +182,7 @@ func STIX(w io.Writer, items []Item, opt Options) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(bundle); err != nil {
-		return fmt.Errorf("export: stix: %w", err)
-	}
-	return nil
+	return writeIndented(w, "stix", bundle)
 }
 
 // noteContent is the analyst-readable summary of a finding.
