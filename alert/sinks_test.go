@@ -88,38 +88,26 @@ func httpSinkCase(name string, chat bool, mk func(url string) Sink) sinkCase {
 	}}
 }
 
+// mustSink returns the sink a constructor built, panicking on its error
+// (the case table builds sinks outside any test).
+func mustSink[S Sink](s S, err error) S {
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
 func allSinkCases() []sinkCase {
 	fixed := func() time.Time { return fixedTime }
 	return []sinkCase{
 		httpSinkCase("webhook", false, func(u string) Sink {
-			w, err := NewWebhook("hook", u, vecSecret, nil)
-			if err != nil {
-				panic(err)
-			}
+			w := mustSink(NewWebhook("hook", u, vecSecret, nil))
 			w.Now = fixed
 			return w
 		}),
-		httpSinkCase("slack", true, func(u string) Sink {
-			s, err := NewSlack("slack", u, nil)
-			if err != nil {
-				panic(err)
-			}
-			return s
-		}),
-		httpSinkCase("teams", true, func(u string) Sink {
-			s, err := NewTeams("teams", u, nil)
-			if err != nil {
-				panic(err)
-			}
-			return s
-		}),
-		httpSinkCase("pagerduty", true, func(u string) Sink {
-			s, err := NewPagerDuty("pd", testRoutingKey, u, nil)
-			if err != nil {
-				panic(err)
-			}
-			return s
-		}),
+		httpSinkCase("slack", true, func(u string) Sink { return mustSink(NewSlack("slack", u, nil)) }),
+		httpSinkCase("teams", true, func(u string) Sink { return mustSink(NewTeams("teams", u, nil)) }),
+		httpSinkCase("pagerduty", true, func(u string) Sink { return mustSink(NewPagerDuty("pd", testRoutingKey, u, nil)) }),
 		{name: "email", kind: "email", chat: true, send: func(t *testing.T, batch bool) []byte {
 			srv, _ := newSMTPServer(t, false, "", "")
 			e, err := NewEmail("mail", EmailConfig{Addr: srv.addr(), From: "fentinel@unit.invalid", To: []string{"duty@unit.invalid"}}, "")
