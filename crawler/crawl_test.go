@@ -220,31 +220,7 @@ func TestPreflightFailsClosed(t *testing.T) {
 	ln.Close()
 
 	// A listener that accepts and never answers.
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	var held []net.Conn
-	var hmu sync.Mutex
-	go func() {
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			hmu.Lock()
-			held = append(held, c)
-			hmu.Unlock()
-		}
-	}()
-	defer func() {
-		hmu.Lock()
-		for _, c := range held {
-			c.Close()
-		}
-		hmu.Unlock()
-	}()
+	silent := silentListener(t)
 
 	// A listener that speaks HTTP, not SOCKS.
 	httpLn, err := net.Listen("tcp", "127.0.0.1:0")
@@ -268,7 +244,7 @@ func TestPreflightFailsClosed(t *testing.T) {
 		timeout    time.Duration
 	}{
 		{"closed port", closedAddr, PreflightTimeout},
-		{"silent listener", silent.Addr().String(), 2 * time.Second},
+		{"silent listener", silent, 2 * time.Second},
 		{"not socks", httpLn.Addr().String(), PreflightTimeout},
 	}
 	for _, tt := range tests {
@@ -391,6 +367,39 @@ func TestResumeAfterCancelFetchesEachPageOnce(t *testing.T) {
 	if st3.Fetched != len(got) || st3.Unchanged != st3.Fetched {
 		t.Errorf("new pass fetched %d (unchanged %d), want %d all unchanged", st3.Fetched, st3.Unchanged, len(got))
 	}
+}
+
+// silentListener returns the address of a loopback listener that accepts
+// connections and never writes to them; listener and connections are
+// closed when the test ends.
+func silentListener(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	})
+	return ln.Addr().String()
 }
 
 // checkEachPageOnce checks that a crawl resumed over two runs handed on

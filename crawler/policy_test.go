@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -60,33 +59,9 @@ func TestRedirectAndDialOutOfScopeRefused(t *testing.T) {
 
 func TestConnectAndFirstByteTimeouts(t *testing.T) {
 	// A "proxy" that accepts and never answers the SOCKS greeting.
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		silent.Close()
-		mu.Lock()
-		for _, c := range held {
-			c.Close()
-		}
-		mu.Unlock()
-	})
+	silent := silentListener(t)
 	c, err := New(Config{
-		Proxy: "socks5h://" + silent.Addr().String(), Seeds: []string{"http://" + testOnion("t") + "/"},
+		Proxy: "socks5h://" + silent, Seeds: []string{"http://" + testOnion("t") + "/"},
 		ConnectTimeout: 200 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
 		Retry: map[string]Backoff{ClassConnectTimeout: {Attempts: 1}},
 	})
