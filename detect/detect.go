@@ -450,7 +450,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 
 	// Substance evidence first, strongest first.
 	slices.SortStableFunc(subs, func(a, b mention) int { return cmp.Compare(b.value, a.value) })
-	var subEv []fentinel.Evidence
+	subEv := make([]fentinel.Evidence, 0, min(len(subs), maxEvidence)+len(ev))
 	perRule := map[string]int{}
 	seenAt := map[[2]int32]bool{}
 	for _, mn := range subs {

@@ -29,9 +29,14 @@ const (
 	fieldH1
 )
 
-var voidAtoms = map[atom.Atom]bool{
-	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true, atom.Img: true,
-	atom.Input: true, atom.Link: true, atom.Meta: true, atom.Source: true, atom.Track: true, atom.Wbr: true, atom.Param: true,
+// isVoid reports whether a is a void element (no end tag).
+func isVoid(a atom.Atom) bool {
+	switch a {
+	case atom.Area, atom.Base, atom.Br, atom.Col, atom.Embed, atom.Hr, atom.Img,
+		atom.Input, atom.Link, atom.Meta, atom.Source, atom.Track, atom.Wbr, atom.Param:
+		return true
+	}
+	return false
 }
 
 // parseStream zones a page's text with the HTML tokenizer alone (no tree):
@@ -133,7 +138,7 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 			}
 			parentZone, parentSkip := cur()
 			if parentSkip {
-				if !voidAtoms[a] && tt == html.StartTagToken {
+				if !isVoid(a) && tt == html.StartTagToken {
 					stack = append(stack, openElem{a: a, zone: parentZone, skip: true})
 				}
 				continue
@@ -169,7 +174,7 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 				tb.newline()
 				continue
 			}
-			if voidAtoms[a] || tt == html.SelfClosingTagToken {
+			if isVoid(a) || tt == html.SelfClosingTagToken {
 				continue
 			}
 			e := openElem{a: a, zone: parentZone}
@@ -298,19 +303,57 @@ func attrWord(v []byte, words []string) bool {
 	if len(v) == 0 {
 		return false
 	}
-	for _, c := range v {
+	var lower [128]byte
+	for i, c := range v {
 		if c >= 'A' && c <= 'Z' {
-			v = bytes.ToLower(v)
+			if len(v) > len(lower) {
+				v = bytes.ToLower(v)
+				break
+			}
+			copy(lower[:], v[:i])
+			for j := i; j < len(v); j++ {
+				c := v[j]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				lower[j] = c
+			}
+			v = lower[:len(v)]
 			break
 		}
 	}
 	for _, w := range words {
-		if bytes.Contains(v, []byte(w)) {
+		if containsWord(v, w) {
 			return true
 		}
 	}
 	return false
 }
+
+// containsWord reports whether w occurs in v, without converting either.
+func containsWord(v []byte, w string) bool {
+	for i := 0; i+len(w) <= len(v); {
+		k := bytes.IndexByte(v[i:len(v)-len(w)+1], w[0])
+		if k < 0 {
+			return false
+		}
+		i += k
+		if string(v[i:i+len(w)]) == w {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+// Class and itemprop words that name a listing field.
+var (
+	shipsFromClassWords  = []string{"ships-from", "ships_from", "origin"}
+	shipsToClassWords    = []string{"ships-to", "ships_to", "destination"}
+	vendorListClassWords = []string{"vendors", "sellers"}
+	vendorClassWords     = []string{"vendor", "seller"}
+	priceClassWords      = []string{"price"}
+)
 
 // fieldFromAttr recognises elements that hold a listing field by class or
 // microdata: .vendor/.seller, .price, .ships-from, .ships-to. A class naming
@@ -322,16 +365,16 @@ func fieldFromAttr(cls, itemprop []byte) uint8 {
 	for _, v := range [2][]byte{cls, itemprop} {
 		switch {
 		case len(v) == 0:
-		case attrWord(v, []string{"ships-from", "ships_from", "origin"}):
+		case attrWord(v, shipsFromClassWords):
 			return fieldShipsFrom
-		case attrWord(v, []string{"ships-to", "ships_to", "destination"}):
+		case attrWord(v, shipsToClassWords):
 			return fieldShipsTo
-		case attrWord(v, []string{"vendors", "sellers"}):
+		case attrWord(v, vendorListClassWords):
 			// a list of vendors (a home page's "top vendors"), not a listing's vendor
 			return fieldNone
-		case attrWord(v, []string{"vendor", "seller"}):
+		case attrWord(v, vendorClassWords):
 			return fieldVendor
-		case attrWord(v, []string{"price"}):
+		case attrWord(v, priceClassWords):
 			return fieldPrice
 		}
 	}
