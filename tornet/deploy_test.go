@@ -3,6 +3,7 @@ package tornet
 import (
 	"bufio"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,11 +45,7 @@ func TestDeployTorrcOptions(t *testing.T) {
 		"DataDirectory /var/lib/tor",
 	}
 	for _, w := range want {
-		found := false
-		for _, l := range lines {
-			found = found || l == w
-		}
-		if !found {
+		if !slices.Contains(lines, w) {
 			t.Errorf("%s lacks %q", deployTorrc, w)
 		}
 	}

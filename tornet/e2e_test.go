@@ -357,16 +357,7 @@ func TestCrawlerDescriptorNotFound(t *testing.T) {
 func TestCrawlerPreflightNotReady(t *testing.T) {
 	n, _ := network(t)
 	ctx := ctxFor(t, time.Minute)
-	nd, err := n.StartClient(ctx, ClientOptions{Name: "notready", NoAuthorities: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nd.Stop()
-	ctl, err := torctl.Dial(ctx, nd.ControlAddr(), torctl.Auth{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ctl.Close()
+	nd, ctl := startClientControl(ctx, t, n, ClientOptions{Name: "notready", NoAuthorities: true})
 	c, err := crawler.New(crawler.Config{Proxy: "socks5h://" + nd.SocksAddr(), Seeds: []string{sites0(t)}, Control: torctl.OneKey{Conn: ctl}})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -147,6 +148,23 @@ func control(t *testing.T, n *Network) *torctl.Conn {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// startClientControl starts a client tor with opts in n and opens its
+// control port (cookie auth); both are closed when the test ends.
+func startClientControl(ctx context.Context, t *testing.T, n *Network, opts ClientOptions) (*Node, *torctl.Conn) {
+	t.Helper()
+	nd, err := n.StartClient(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nd.Stop() })
+	c, err := torctl.Dial(ctx, nd.ControlAddr(), torctl.Auth{})
+	if err != nil {
+		t.Fatalf("control port of client %s: %v", opts.Name, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return nd, c
 }
 
 // recorder collects events from a control connection.
@@ -354,11 +372,7 @@ func same(ids []string) bool { return len(ids) == 2 && ids[0] == ids[1] }
 
 func containsAll(list []string, want ...string) bool {
 	for _, w := range want {
-		found := false
-		for _, x := range list {
-			found = found || x == w
-		}
-		if !found {
+		if !slices.Contains(list, w) {
 			return false
 		}
 	}
@@ -470,16 +484,7 @@ func TestCircuitEstablished(t *testing.T) {
 		{Name: "noauth", NoAuthorities: true},
 	} {
 		t.Run(opts.Name, func(t *testing.T) {
-			nd, err := n.StartClient(ctx, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer nd.Stop()
-			c, err := torctl.Dial(ctx, nd.ControlAddr(), torctl.Auth{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			_, c := startClientControl(ctx, t, n, opts)
 			// Ask twice, 2 s apart: it must stay false.
 			for i := 0; i < 2; i++ {
 				ok, err := c.CircuitEstablished(ctx)
