@@ -2,6 +2,7 @@ package detect
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -116,4 +117,31 @@ func FuzzCollapse(f *testing.F) {
 			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestAttrMaskMatchesAttrWord: the one-pass mask agrees with attrWord on
+// every word list, for class and id values from the corpus and edge cases.
+func TestAttrMaskMatchesAttrWord(t *testing.T) {
+	vals := []string{"", "nav", "NAV", "Side-Bar", "product-card", "card-vendor", "top-sellers", "VENDOR-NAME", "ships_from",
+		"ships-to destination", "pricetag", "x", "navnav", "main-content", "Entry", "headerfooter",
+		"coo\u212Aie", "COO\u212Aie", "\u0130tem-detail", "ITEM-DETA\u0130L", strings.Repeat("A", 130) + "nav", strings.Repeat("a", 130) + "NAV"}
+	re := regexp.MustCompile(`(?:class|id|itemprop)="([^"]*)"`)
+	for _, s := range loadCorpus(t) {
+		for _, m := range re.FindAllSubmatch(s.Page.Body, -1) {
+			vals = append(vals, string(m[1]))
+		}
+	}
+	lists := []struct {
+		words []string
+		m     attrMasks
+	}{{navWords, maskNav}, {mainWords, maskMain}, {shipsFromClassWords, maskShipsFrom}, {shipsToClassWords, maskShipsTo},
+		{vendorListClassWords, maskVendorList}, {vendorClassWords, maskVendor}, {priceClassWords, maskPrice}}
+	for _, v := range vals {
+		got := attrMask([]byte(v))
+		for _, l := range lists {
+			if want := attrWord([]byte(v), l.words); (got&l.m != 0) != want {
+				t.Errorf("attrMask(%q) bit %d = %v, attrWord says %v", v, l.m, got&l.m != 0, want)
+			}
+		}
+	}
 }

@@ -191,11 +191,13 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 				e.zone = zoneTitle
 				e.field = fieldTitle
 			}
+			var cm, im attrMasks
 			if !e.skip && e.zone != zoneNav && a != atom.Title {
+				cm, im = attrMask(cls), attrMask(id)
 				switch {
-				case isNavAttr(a, cls, id, role):
+				case isNavAttr(a, cm, im, role):
 					e.zone = zoneNav
-				case parentZone == zoneBody && isMainAttr(a, cls, id, role):
+				case parentZone == zoneBody && isMainAttr(a, cm, im, role):
 					e.zone = zoneMain
 				}
 				switch a {
@@ -211,7 +213,10 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 				}
 			}
 			if e.field == fieldNone && e.zone != zoneNav {
-				e.field = fieldFromAttr(cls, itemprop)
+				if len(cls) > 0 && cm == 0 {
+					cm = attrMask(cls)
+				}
+				e.field = fieldFromMasks(cm, attrMask(itemprop))
 			}
 			if isBlock(a) || a == atom.Title {
 				tb.newline()
@@ -276,7 +281,9 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 	}
 }
 
-func isNavAttr(a atom.Atom, cls, id, role []byte) bool {
+// isNavAttr: the element is navigation, a sidebar or a footer by name, role,
+// or a class or id word (masks from attrMask).
+func isNavAttr(a atom.Atom, cls, id attrMasks, role []byte) bool {
 	switch a {
 	case atom.Nav, atom.Footer, atom.Aside, atom.Header:
 		return true
@@ -285,10 +292,11 @@ func isNavAttr(a atom.Atom, cls, id, role []byte) bool {
 	case "navigation", "banner", "contentinfo", "complementary":
 		return true
 	}
-	return attrWord(cls, navWords) || attrWord(id, navWords)
+	return (cls|id)&maskNav != 0
 }
 
-func isMainAttr(a atom.Atom, cls, id, role []byte) bool {
+// isMainAttr: the element is the main product or content block.
+func isMainAttr(a atom.Atom, cls, id attrMasks, role []byte) bool {
 	switch a {
 	case atom.Main, atom.Article:
 		return true
@@ -296,29 +304,18 @@ func isMainAttr(a atom.Atom, cls, id, role []byte) bool {
 	if string(role) == "main" {
 		return true
 	}
-	return attrWord(cls, mainWords) || attrWord(id, mainWords)
+	return (cls|id)&maskMain != 0
 }
 
+// attrWord reports whether v, lower-cased, contains one of words (the
+// reference for attrMask).
 func attrWord(v []byte, words []string) bool {
 	if len(v) == 0 {
 		return false
 	}
-	var lower [128]byte
-	for i, c := range v {
+	for _, c := range v {
 		if c >= 'A' && c <= 'Z' {
-			if len(v) > len(lower) {
-				v = bytes.ToLower(v)
-				break
-			}
-			copy(lower[:], v[:i])
-			for j := i; j < len(v); j++ {
-				c := v[j]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				lower[j] = c
-			}
-			v = lower[:len(v)]
+			v = bytes.ToLower(v)
 			break
 		}
 	}
@@ -355,26 +352,99 @@ var (
 	priceClassWords      = []string{"price"}
 )
 
-// fieldFromAttr recognises elements that hold a listing field by class or
-// microdata: .vendor/.seller, .price, .ships-from, .ships-to. A class naming
-// vendors in the plural (.vendors, .top-sellers) is a list, not a field.
-func fieldFromAttr(cls, itemprop []byte) uint8 {
-	if len(cls) == 0 && len(itemprop) == 0 {
-		return fieldNone
+// attrMasks records which word lists an attribute value contains.
+type attrMasks uint8
+
+const (
+	maskNav attrMasks = 1 << iota
+	maskMain
+	maskShipsFrom
+	maskShipsTo
+	maskVendorList
+	maskVendor
+	maskPrice
+)
+
+type maskWord struct {
+	w string
+	m attrMasks
+}
+
+// maskWords lists the words of every attribute word list by first byte.
+var maskWords = func() (t [256][]maskWord) {
+	for _, l := range []struct {
+		words []string
+		m     attrMasks
+	}{{navWords, maskNav}, {mainWords, maskMain}, {shipsFromClassWords, maskShipsFrom}, {shipsToClassWords, maskShipsTo},
+		{vendorListClassWords, maskVendorList}, {vendorClassWords, maskVendor}, {priceClassWords, maskPrice}} {
+		for _, w := range l.words {
+			t[w[0]] = append(t[w[0]], maskWord{w, l.m})
+		}
 	}
-	for _, v := range [2][]byte{cls, itemprop} {
+	return t
+}()
+
+// attrMask is attrWord for every word list at once, in one pass over v:
+// bit maskNav is set when attrWord(v, navWords) would be true, and so on.
+func attrMask(v []byte) attrMasks {
+	if len(v) == 0 {
+		return 0
+	}
+	var buf [128]byte
+	v = lowerAttr(v, &buf)
+	var m attrMasks
+	for i, c := range v {
+		for _, w := range maskWords[c] {
+			if len(v)-i >= len(w.w) && string(v[i:i+len(w.w)]) == w.w {
+				m |= w.m
+			}
+		}
+	}
+	return m
+}
+
+// lowerAttr lower-cases v as attrWord does: unchanged unless it has an
+// ASCII capital, then bytes.ToLower, done in buf when v is short ASCII.
+func lowerAttr(v []byte, buf *[128]byte) []byte {
+	upper, ascii := false, true
+	for _, c := range v {
+		if c >= 'A' && c <= 'Z' {
+			upper = true
+		} else if c >= 0x80 {
+			ascii = false
+		}
+	}
+	if !upper {
+		return v
+	}
+	if !ascii || len(v) > len(buf) {
+		return bytes.ToLower(v)
+	}
+	for i, c := range v {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf[:len(v)]
+}
+
+// fieldFromMasks recognises elements that hold a listing field by class or
+// microdata (masks from attrMask): .vendor/.seller, .price, .ships-from,
+// .ships-to. A class naming vendors in the plural (.vendors, .top-sellers)
+// is a list, not a field.
+func fieldFromMasks(cls, itemprop attrMasks) uint8 {
+	for _, m := range [2]attrMasks{cls, itemprop} {
 		switch {
-		case len(v) == 0:
-		case attrWord(v, shipsFromClassWords):
+		case m&maskShipsFrom != 0:
 			return fieldShipsFrom
-		case attrWord(v, shipsToClassWords):
+		case m&maskShipsTo != 0:
 			return fieldShipsTo
-		case attrWord(v, vendorListClassWords):
-			// a list of vendors (a home page's "top vendors"), not a listing's vendor
+		case m&maskVendorList != 0:
 			return fieldNone
-		case attrWord(v, vendorClassWords):
+		case m&maskVendor != 0:
 			return fieldVendor
-		case attrWord(v, priceClassWords):
+		case m&maskPrice != 0:
 			return fieldPrice
 		}
 	}
