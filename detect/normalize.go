@@ -74,7 +74,59 @@ var (
 	foldTable []string
 )
 
+// bmpSize bounds the second table: the fold (as foldSlow computes it) and
+// the class (runeHan, runeLetter, runeDigit) of every rune in the Basic
+// Multilingual Plane, so Cyrillic, Greek and CJK text needs no map lookups,
+// Unicode range searches or per-rune string allocations.
+const bmpSize = 0x10000
+
+// Rune classes in runeClass.
+const (
+	runeHan uint8 = 1 << iota
+	runeLetter
+	runeDigit
+)
+
+var (
+	foldHigh  []string // foldSlow(r) for tableSize <= r < bmpSize
+	runeClass []uint8  // class bits of every r < bmpSize
+)
+
 func buildFoldTable() {
+	runeClass = make([]uint8, bmpSize)
+	for r := rune(0); r < bmpSize; r++ {
+		var c uint8
+		if isHanSlow(r) {
+			c |= runeHan
+		}
+		if unicode.IsLetter(r) {
+			c |= runeLetter
+		}
+		if unicode.IsDigit(r) {
+			c |= runeDigit
+		}
+		runeClass[r] = c
+	}
+	// runes that fold to themselves share one backing string
+	var self strings.Builder
+	for r := rune(tableSize); r < bmpSize; r++ {
+		self.WriteRune(r)
+	}
+	all := self.String()
+	foldHigh = make([]string, bmpSize-tableSize)
+	off := 0
+	for r := rune(tableSize); r < bmpSize; r++ {
+		n := utf8.RuneLen(r)
+		if n < 0 {
+			n = len(string(utf8.RuneError)) // surrogates: WriteRune wrote U+FFFD
+		}
+		f := foldSlow(r)
+		if f == all[off:off+n] {
+			f = all[off : off+n]
+		}
+		foldHigh[r-tableSize] = f
+		off += n
+	}
 	foldTable = make([]string, tableSize)
 	for r := rune(0); r < tableSize; r++ {
 		foldTable[r] = computeFold(r)
@@ -112,10 +164,18 @@ func computeFold(r rune) string {
 
 // fold normalises one rune.
 func fold(r rune) string {
-	if r < tableSize {
+	if r < bmpSize && r >= 0 {
 		foldOnce.Do(buildFoldTable)
-		return foldTable[r]
+		if r < tableSize {
+			return foldTable[r]
+		}
+		return foldHigh[r-tableSize]
 	}
+	return foldSlow(r)
+}
+
+// foldSlow is fold for runes at or above tableSize, without the table.
+func foldSlow(r rune) string {
 	if l, ok := latinLookalikes[r]; ok {
 		return l
 	}
@@ -129,6 +189,14 @@ func fold(r rune) string {
 }
 
 func isHan(r rune) bool {
+	if r >= 0 && r < bmpSize {
+		foldOnce.Do(buildFoldTable)
+		return runeClass[r]&runeHan != 0
+	}
+	return isHanSlow(r)
+}
+
+func isHanSlow(r rune) bool {
 	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
 }
 
@@ -151,7 +219,29 @@ func isJoinSep(r rune) bool {
 
 // isWordRune reports runes that belong inside a word after folding.
 func isWordRune(r rune) bool {
+	if r >= 0 && r < bmpSize {
+		foldOnce.Do(buildFoldTable)
+		return runeClass[r]&(runeLetter|runeDigit) != 0
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isDigitRune is unicode.IsDigit through the class table.
+func isDigitRune(r rune) bool {
+	if r >= 0 && r < bmpSize {
+		foldOnce.Do(buildFoldTable)
+		return runeClass[r]&runeDigit != 0
+	}
+	return unicode.IsDigit(r)
+}
+
+// isLetterRune is unicode.IsLetter through the class table.
+func isLetterRune(r rune) bool {
+	if r >= 0 && r < bmpSize {
+		foldOnce.Do(buildFoldTable)
+		return runeClass[r]&runeLetter != 0
+	}
+	return unicode.IsLetter(r)
 }
 
 // tokenize splits the document text into normalised tokens. Separators,
@@ -300,9 +390,9 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 					cur = len(toks) - 1
 				}
 				t := &toks[cur]
-				if unicode.IsDigit(fr) {
+				if isDigitRune(fr) {
 					t.digits = true
-				} else if unicode.IsLetter(fr) {
+				} else if isLetterRune(fr) {
 					t.letters = true
 				} else {
 					t.leet = true
@@ -380,7 +470,7 @@ func nextIsLetter(s string, i int) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(s[i:])
-	return unicode.IsLetter(r)
+	return isLetterRune(r)
 }
 
 // latinLookalikes are Latin letters that NFKD leaves alone but readers see

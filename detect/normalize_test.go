@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fentinel/fentinel"
@@ -340,6 +341,38 @@ func TestScanTagAgreesWithTokenizer(t *testing.T) {
 				}
 				k++
 			}
+		}
+	}
+}
+
+// TestRuneTablesMatchUnicode: the BMP fold and class tables give what the
+// table-free functions give, for every rune.
+func TestRuneTablesMatchUnicode(t *testing.T) {
+	bad := 0
+	for r := rune(0); r < bmpSize+0x100 && bad < 10; r++ {
+		want := foldSlow(r)
+		if r < tableSize {
+			want = computeFold(r)
+		}
+		if got := fold(r); got != want {
+			t.Errorf("fold(%U) = %q, want %q", r, got, want)
+			bad++
+		}
+		if got, want := isHan(r), isHanSlow(r); got != want {
+			t.Errorf("isHan(%U) = %v, want %v", r, got, want)
+			bad++
+		}
+		if got, want := isLetterRune(r), unicode.IsLetter(r); got != want {
+			t.Errorf("isLetterRune(%U) = %v, want %v", r, got, want)
+			bad++
+		}
+		if got, want := isDigitRune(r), unicode.IsDigit(r); got != want {
+			t.Errorf("isDigitRune(%U) = %v, want %v", r, got, want)
+			bad++
+		}
+		if got, want := isWordRune(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
+			t.Errorf("isWordRune(%U) = %v, want %v", r, got, want)
+			bad++
 		}
 	}
 }
