@@ -17,7 +17,6 @@ import (
 
 	"github.com/fentinel/fentinel"
 	"github.com/fentinel/fentinel/marketsim"
-	"github.com/fentinel/fentinel/store"
 )
 
 // fentinelBin is the binary built once for the end-to-end tests.
@@ -95,11 +94,7 @@ func TestEndToEndCrawl(t *testing.T) {
 		t.Fatalf("crawl exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, db)
 	findings, err := st.Findings(ctx, fentinel.FindingFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -323,11 +318,7 @@ func TestCrawlKilledResumes(t *testing.T) {
 		t.Errorf("killed + resumed crawl made %d requests (killed at %d); one whole pass makes %d", resumed, killedAt, onePass)
 	}
 
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, db)
 	findings, err := st.Findings(ctx, fentinel.FindingFilter{})
 	if err != nil {
 		t.Fatal(err)

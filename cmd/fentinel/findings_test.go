@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/fentinel/fentinel"
-	"github.com/fentinel/fentinel/store"
 )
 
 func TestFindingsFormats(t *testing.T) {
@@ -163,11 +162,7 @@ func equalIDs(a, b []int64) bool {
 // another handle (as a crawl process would) keeps writing to.
 func TestFindingsWhileCrawlWrites(t *testing.T) {
 	path, _ := wbSeed(t)
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openStore(t, path)
 	done := make(chan error, 1)
 	go func() {
 		site := wbOnion("market-live")

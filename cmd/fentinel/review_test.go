@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/fentinel/fentinel"
-	"github.com/fentinel/fentinel/store"
 )
 
 func TestReviewCommand(t *testing.T) {
@@ -21,11 +20,7 @@ func TestReviewCommand(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "M30 pressed pills") {
 		t.Fatalf("findings --status dismissed:\n%s", out)
 	}
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openStore(t, path)
 	hist, err := db.Triage(context.Background(), ids[1])
 	if err != nil || len(hist) != 1 || hist[0].Analyst != "a.smith" || hist[0].Note != "pharmacy resale, not pressed" || hist[0].Status != fentinel.StatusDismissed {
 		t.Fatalf("triage = %+v, %v", hist, err)
