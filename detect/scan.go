@@ -140,7 +140,7 @@ func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <
 // "<a href=x/>") and ok=false when the input ends inside the tag.
 func tagEnd(s string, i int) (end int, selfClosing, ok bool) {
 	n := len(s)
-	for i < n && !isSpaceByte(s[i]) && s[i] != '/' && s[i] != '>' {
+	for i < n && byteClass[s[i]]&bNameEnd == 0 {
 		i++
 	}
 	lastValEnd := -1 // index one past the last attribute value's last byte
@@ -227,7 +227,7 @@ func tagEnd(s string, i int) (end int, selfClosing, ok bool) {
 // holds raw text or RCDATA, else "".
 func rawTextTag(tag string) string {
 	j := 0
-	for j < len(tag) && !isSpaceByte(tag[j]) && tag[j] != '/' && tag[j] != '>' {
+	for j < len(tag) && byteClass[tag[j]]&bNameEnd == 0 {
 		j++
 	}
 	name := tag[:j]

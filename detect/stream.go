@@ -454,7 +454,22 @@ func fieldFromMasks(cls, itemprop attrMasks) uint8 {
 // rawAttr is one attribute read from a raw start tag.
 type rawAttr struct{ key, val []byte }
 
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+func isSpaceByte(c byte) bool { return byteClass[c]&bSpace != 0 }
+
+// Byte classes for the tag scanners.
+const (
+	bSpace   uint8 = 1 << iota // ' ', '\t', '\n', '\r', '\f'
+	bNameEnd                   // space, '/' or '>': ends a tag name
+)
+
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\n\r\f") {
+		t[c] |= bSpace | bNameEnd
+	}
+	t['/'] |= bNameEnd
+	t['>'] |= bNameEnd
+	return t
+}()
 
 // scanTag reads the element name and attributes of a raw tag ("<div
 // class=x>", "</p>") without allocating: the tokenizer has already found
@@ -466,7 +481,7 @@ func scanTag(raw []byte, nameBuf []byte, attrs []rawAttr) ([]byte, []rawAttr) {
 		i++
 	}
 	start := i
-	for i < len(raw) && !isSpaceByte(raw[i]) && raw[i] != '/' && raw[i] != '>' {
+	for i < len(raw) && byteClass[raw[i]]&bNameEnd == 0 {
 		i++
 	}
 	name := nameBuf[:0]
