@@ -85,7 +85,9 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 		prof = d.profileFor(pageHost(p))
 	}
 	doc := d.parse(s, looksLikeHTML(s, ct), prof)
-	return d.judge(doc, s, prof)
+	v := d.judge(doc, s, prof)
+	doc.release()
+	return v
 }
 
 // DetectText judges plain text (or HTML if it starts with "<"), for rule

@@ -332,13 +332,14 @@ func cleanVendor(s string) string {
 		if i := strings.IndexAny(s, " \t\n"); i >= 0 {
 			w = s[:i]
 		}
-		lw := strings.ToLower(strings.TrimRight(w, ":："))
-		if k := strings.IndexAny(lw, ":："); k > 0 && vendorLead[lw[:k]] {
+		var buf [32]byte
+		lw := strings.TrimRight(w, ":：")
+		if k := strings.IndexAny(lw, ":："); k > 0 && isVendorLead(lw[:k], &buf) {
 			// "vendor:NitroSynth"
 			s = s[k:]
 			continue
 		}
-		if !vendorLead[lw] {
+		if !isVendorLead(lw, &buf) {
 			break
 		}
 		s = s[len(w):]
@@ -348,10 +349,30 @@ func cleanVendor(s string) string {
 		w = s[:i]
 	}
 	w = strings.TrimRight(w, ".,;:：!?)")
-	if vendorLead[strings.ToLower(w)] {
+	var buf [32]byte
+	if isVendorLead(w, &buf) {
 		return ""
 	}
 	return w
+}
+
+// isVendorLead reports whether w, lower-cased, is in vendorLead; short
+// ASCII words are lower-cased in buf instead of allocating.
+func isVendorLead(w string, buf *[32]byte) bool {
+	if len(w) > len(buf) {
+		return vendorLead[strings.ToLower(w)]
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 0x80 {
+			return vendorLead[strings.ToLower(w)]
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return vendorLead[string(buf[:len(w)])]
 }
 
 // vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/net/html"
@@ -49,18 +50,27 @@ func parseStream(s string) *document {
 	return d
 }
 
+// segPool recycles the segment lists of streamed documents (see
+// document.release).
+var segPool sync.Pool
+
 // parseStreamWith zones the page with the byte scanner (fast) or with
 // x/net/html's tokenizer. ok is false when the byte scanner bailed.
 func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
-	d := &document{}
-	tb := &textBuilder{}
-	tb.b.Grow(len(s)/2 + 64) // visible text is usually under half the markup
-	tb.segs = make([]segment, 0, 32)
-	var z *html.Tokenizer
-	bz := byteScanner{s: s}
 	if fast && strings.IndexByte(s, 0) >= 0 {
 		return nil, false // NUL handling differs between raw text and text
 	}
+	d := &document{}
+	tb := &textBuilder{}
+	tb.b.Grow(len(s)/2 + 64) // visible text is usually under half the markup
+	sb, _ := segPool.Get().(*[]segment)
+	if sb == nil {
+		sb = new([]segment)
+		*sb = make([]segment, 0, 32)
+	}
+	tb.segs, d.segBuf = (*sb)[:0], sb
+	var z *html.Tokenizer
+	bz := byteScanner{s: s}
 	if !fast {
 		z = html.NewTokenizer(strings.NewReader(s))
 	}

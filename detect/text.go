@@ -47,6 +47,19 @@ type document struct {
 	// labelled holds the text of elements whose class names a field
 	// (price, ships-from, ships-to), streaming path only.
 	price, shipsFrom, shipsTo string
+	// segBuf, when set, is the pooled slice segs was built in; release
+	// hands it back once nothing reads segs any more.
+	segBuf *[]segment
+}
+
+// release returns the document's pooled segment list; d.segs must not be
+// used afterwards.
+func (d *document) release() {
+	if d.segBuf != nil {
+		*d.segBuf = d.segs[:0]
+		segPool.Put(d.segBuf)
+		d.segBuf, d.segs = nil, nil
+	}
 }
 
 // decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
