@@ -77,6 +77,12 @@ type frameInfo struct {
 	page    bool
 }
 
+// byteSet is a set of byte values.
+type byteSet [4]uint64
+
+func (s *byteSet) set(c byte)      { s[c>>6] |= 1 << (c & 63) }
+func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
+
 type fuzzyEntry struct {
 	key  string
 	mask uint32
@@ -105,14 +111,17 @@ type Detector struct {
 	fuzzy    []fuzzyEntry
 	fuzzyBy  [256][]int     // fuzzy entries by first byte
 	fuzzyK12 [256][][2]byte // key bytes 1 and 2 of each fuzzyBy entry
-	suffixes []string
-	suffixBy [256][]string // suffixes by last byte
-	subs     []subInfo
-	sale     []frameInfo
-	decoys   []frameInfo
-	ctxs     []frameInfo
-	builtins map[string]int // builtin name → sale frame index
-	profiles []profile
+	// fuzzyGate, by first byte: the second and third bytes a word may have
+	// for some fuzzyBy entry to pass the per-entry gate in fuzzyMatches.
+	fuzzyGate [256]struct{ second, third byteSet }
+	suffixes  []string
+	suffixBy  [256][]string // suffixes by last byte
+	subs      []subInfo
+	sale      []frameInfo
+	decoys    []frameInfo
+	ctxs      []frameInfo
+	builtins  map[string]int // builtin name → sale frame index
+	profiles  []profile
 }
 
 // New compiles a rule set into a detector.
@@ -219,6 +228,10 @@ func New(rs *rules.Set) (*Detector, error) {
 	for i, f := range d.fuzzy {
 		d.fuzzyBy[f.key[0]] = append(d.fuzzyBy[f.key[0]], i)
 		d.fuzzyK12[f.key[0]] = append(d.fuzzyK12[f.key[0]], [2]byte{f.key[1], f.key[2]})
+		g := &d.fuzzyGate[f.key[0]]
+		g.second.set(f.key[1])
+		g.second.set(f.key[2])
+		g.third.set(f.key[1])
 	}
 	for _, p := range rs.Profiles {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,

@@ -251,6 +251,10 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 		if len(v) < 6 || len(v) > 40 {
 			continue
 		}
+		// no entry of this first byte can pass the gate below
+		if g := &d.fuzzyGate[v[0]]; !g.second.has(v[1]) && !g.third.has(v[2]) {
+			continue
+		}
 		cands := d.fuzzyBy[v[0]]
 		if len(cands) == 0 || !isLetters(v) {
 			continue
