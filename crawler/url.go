@@ -1,8 +1,6 @@
 package crawler
 
 import (
-	"crypto/sha3"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"net"
@@ -10,9 +8,9 @@ import (
 	"path"
 	"sort"
 	"strings"
-)
 
-var onionB32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+	"github.com/fentinel/fentinel"
+)
 
 // V3OnionChecksumOK reports whether host (with or without the ".onion"
 // suffix) is a well-formed v3 onion address: 56 base32 characters encoding
@@ -23,23 +21,7 @@ func V3OnionChecksumOK(host string) bool {
 	if i := strings.LastIndexByte(label, '.'); i >= 0 { // subdomain.xxx.onion
 		label = label[i+1:]
 	}
-	if len(label) != 56 {
-		return false
-	}
-	raw, err := onionB32.DecodeString(strings.ToUpper(label))
-	if err != nil || len(raw) != 35 {
-		return false
-	}
-	pub, sum, ver := raw[:32], raw[32:34], raw[34]
-	if ver != 3 {
-		return false
-	}
-	h := sha3.New256()
-	h.Write([]byte(".onion checksum"))
-	h.Write(pub)
-	h.Write([]byte{ver})
-	want := h.Sum(nil)
-	return want[0] == sum[0] && want[1] == sum[1]
+	return fentinel.ValidOnionLabel(label)
 }
 
 // isV3Shaped reports whether host looks like a v3 onion (56 base32

@@ -3,18 +3,12 @@ package marketsim
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
-	"crypto/sha3"
-	"encoding/base32"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/fentinel/fentinel"
 )
-
-// onionVersion is the version byte of a v3 onion address.
-const onionVersion = 0x03
-
-// onionEncoding is the lower-case, unpadded base32 alphabet onion names use.
-var onionEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // Errors returned by ParseOnion.
 var (
@@ -33,25 +27,10 @@ func OnionFromSeed(seed string) string {
 	return OnionFromPublicKey(pub)
 }
 
-// OnionFromPublicKey encodes an ed25519 public key as a v3 onion host name:
-// base32(pubkey || checksum[:2] || 0x03) + ".onion", where checksum is
-// SHA3-256(".onion checksum" || pubkey || 0x03).
+// OnionFromPublicKey encodes an ed25519 public key as a v3 onion host name
+// (fentinel.OnionAddress).
 func OnionFromPublicKey(pub ed25519.PublicKey) string {
-	sum := onionChecksum(pub)
-	raw := make([]byte, 0, 35)
-	raw = append(raw, pub...)
-	raw = append(raw, sum[0], sum[1], onionVersion)
-	return onionEncoding.EncodeToString(raw) + ".onion"
-}
-
-func onionChecksum(pub []byte) [32]byte {
-	h := sha3.New256()
-	h.Write([]byte(".onion checksum"))
-	h.Write(pub)
-	h.Write([]byte{onionVersion})
-	var out [32]byte
-	copy(out[:], h.Sum(nil))
-	return out
+	return fentinel.OnionAddress(pub)
 }
 
 // ParseOnion validates a v3 onion host name and returns its canonical form
@@ -68,16 +47,8 @@ func ParseOnion(host string) (string, error) {
 	if len(addr) != 56 {
 		return "", fmt.Errorf("parse onion %q: length %d, want 56: %w", host, len(addr), ErrBadOnion)
 	}
-	raw, err := onionEncoding.DecodeString(addr)
-	if err != nil || len(raw) != 35 {
-		return "", fmt.Errorf("parse onion %q: not base32: %w", host, ErrBadOnion)
-	}
-	if raw[34] != onionVersion {
-		return "", fmt.Errorf("parse onion %q: version %d: %w", host, raw[34], ErrBadOnion)
-	}
-	sum := onionChecksum(raw[:32])
-	if raw[32] != sum[0] || raw[33] != sum[1] {
-		return "", fmt.Errorf("parse onion %q: bad checksum: %w", host, ErrBadOnion)
+	if !fentinel.ValidOnionLabel(addr) {
+		return "", fmt.Errorf("parse onion %q: not base32, not version 3, or bad checksum: %w", host, ErrBadOnion)
 	}
 	return addr + ".onion", nil
 }

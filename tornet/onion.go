@@ -2,34 +2,18 @@ package tornet
 
 import (
 	"crypto/ed25519"
-	"crypto/sha3"
 	"crypto/sha512"
-	"encoding/base32"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/fentinel/fentinel"
 )
 
-// onionVersion is the v3 onion address version byte.
-const onionVersion = 3
-
-var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
-
 // OnionAddress returns the v3 onion address ("<56 chars>.onion") of an
-// ed25519 public key: base32(pubkey | checksum[:2] | 0x03), with checksum =
-// SHA3-256(".onion checksum" | pubkey | 0x03) (rend-spec-v3 §6).
+// ed25519 public key (fentinel.OnionAddress).
 func OnionAddress(pub ed25519.PublicKey) string {
-	h := sha3.New256()
-	h.Write([]byte(".onion checksum"))
-	h.Write(pub)
-	h.Write([]byte{onionVersion})
-	sum := h.Sum(nil)
-	raw := make([]byte, 0, 35)
-	raw = append(raw, pub...)
-	raw = append(raw, sum[:2]...)
-	raw = append(raw, onionVersion)
-	return strings.ToLower(b32.EncodeToString(raw)) + ".onion"
+	return fentinel.OnionAddress(pub)
 }
 
 // SyntheticOnion returns a well-formed v3 onion address derived from a fixed
