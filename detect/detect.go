@@ -649,7 +649,10 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 		}
 	}
 	if ex.Currency == "" && doc.price != "" {
-		ptoks := tokenize(doc.price, []segment{{zone: zoneMain, start: 0, end: len(doc.price)}})
+		// a price field is a few tokens: token buffer on the stack
+		var tokBuf [16]token
+		seg := [1]segment{{zone: zoneMain, start: 0, end: len(doc.price)}}
+		ptoks, _ := tokenizeInto(tokBuf[:0], nil, doc.price, seg[:])
 		if ph, _ := scanNumbers(doc.price, ptoks); len(ph) > 0 {
 			ex.Price, ex.Currency = ph[0].value, ph[0].currency
 		}
