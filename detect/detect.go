@@ -44,6 +44,8 @@ type scratch struct {
 	ints    []int
 	aggs    []subAgg
 	touched []int
+	prices  []priceHit
+	qtys    []qtyHit
 }
 
 // subAgg is one substance's two best mention values and its score.
@@ -130,7 +132,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	scr.toks, scr.arena = toks[:0], arena[:0]
 	ms := d.findMatchesInto(scr.ms, doc.text, toks)
 	scr.ms = ms[:0]
-	prices, qtys := scanNumbers(doc.text, toks)
+	prices, qtys := scanNumbersInto(scr.prices, scr.qtys, doc.text, toks)
+	scr.prices, scr.qtys = prices[:0], qtys[:0]
 	ex := d.extract(doc, raw, toks, prices, qtys, prof)
 
 	var (

@@ -116,6 +116,12 @@ func runeAfter(text string, i int) (rune, int) {
 
 // scanNumbers finds prices and quantities.
 func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
+	return scanNumbersInto(nil, nil, text, toks)
+}
+
+// scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
+func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
+	prices, qtys = prices[:0], qtys[:0]
 	for i := range toks {
 		t := &toks[i]
 		if !t.digits || t.han {
