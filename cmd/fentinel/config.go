@@ -238,6 +238,18 @@ func (c *config) validate() error {
 			return fmt.Errorf("config: webhooks[%d] secret: must have the Standard Webhooks form whsec_<base64>", i)
 		}
 	}
+	if err := c.Alerts.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	names := map[string]bool{}
+	for _, s := range c.Alerts.Sinks {
+		names[s.Name] = true
+	}
+	for i, w := range c.Webhooks {
+		if names[w.Name] {
+			return fmt.Errorf("config: webhooks[%d].name: %q is also the name of an alerts.sinks entry", i, w.Name)
+		}
+	}
 	return nil
 }
 

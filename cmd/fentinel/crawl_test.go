@@ -36,6 +36,8 @@ func TestCrawlCommandArguments(t *testing.T) {
 		{"bad secret", []string{"crawl", "--seed", "http://x.onion/", "--webhook-url", "http://127.0.0.1:1/", "--webhook-secret", "hunter2"}, nil, 2, "whsec_"},
 		{"bad env number", []string{"crawl", "--seed", "http://x.onion/"}, map[string]string{"FENTINEL_MAX_PAGES": "many"}, 1, "FENTINEL_MAX_PAGES"},
 		{"unknown flag", []string{"crawl", "--frobnicate"}, nil, 1, "frobnicate"},
+		{"bad alerts section", []string{"crawl", "--seed", "http://x.onion/", "--config", "testdata/config/alerts-bad-type.yaml"}, nil, 2, "alerts.sinks[0]"},
+		{"webhook named like a sink", []string{"crawl", "--seed", "http://x.onion/", "--config", "testdata/config/alerts-dup-name.yaml"}, nil, 2, "webhooks[0].name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
