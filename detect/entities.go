@@ -499,7 +499,8 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 	if !need {
 		return
 	}
-	lower := strings.ToLower(text)
+	// only ASCII words are searched in lower, and only offsets are read
+	lower := lowerASCIIPositions(text)
 	// @ handles and e-mail addresses
 	for i := 0; i < len(text); i++ {
 		if text[i] != '@' {

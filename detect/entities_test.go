@@ -117,3 +117,28 @@ func TestEntitiesInPage(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerASCIIPositions: searching ASCII words in lowerASCIIPositions(s)
+// finds what searching strings.ToLower(s) finds: same length, and at every
+// offset where either has an ASCII byte both have the same byte.
+func TestLowerASCIIPositions(t *testing.T) {
+	texts := []string{"", "plain ascii", "Telegram: @Sim_Plug", "ТЕЛЕГРАМ: @SimPlug Wickr: ABC", "微信 Telegram @abc",
+		"\u212Aelvin WICKR", "\u0130STANBUL signal", "bad \xff utf8 SESSION", "ΣΊΓΜΑ Σ threema", "U+FFFD \uFFFD JABBER",
+		"ǅemal ǈ ǋ T.ME/abcd", "ẞ STRASSE Telegram"}
+	for _, s := range loadCorpus(t) {
+		texts = append(texts, string(s.Page.Body))
+	}
+	for _, s := range texts {
+		got, want := lowerASCIIPositions(s), strings.ToLower(s)
+		if len(got) != len(want) {
+			t.Errorf("%.40q: length %d, strings.ToLower gives %d", s, len(got), len(want))
+			continue
+		}
+		for i := 0; i < len(got); i++ {
+			if (got[i] < 0x80 || want[i] < 0x80) && got[i] != want[i] {
+				t.Errorf("%.40q: byte %d is %q, strings.ToLower has %q", s, i, got[i], want[i])
+				break
+			}
+		}
+	}
+}

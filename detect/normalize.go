@@ -85,6 +85,9 @@ const (
 	runeHan uint8 = 1 << iota
 	runeLetter
 	runeDigit
+	// runeLowerKeeps: a non-ASCII rune whose unicode.ToLower is non-ASCII
+	// and of the same UTF-8 length (see lowerASCIIPositions)
+	runeLowerKeeps
 )
 
 var (
@@ -104,6 +107,9 @@ func buildFoldTable() {
 		}
 		if unicode.IsDigit(r) {
 			c |= runeDigit
+		}
+		if l := unicode.ToLower(r); r >= 0x80 && l >= 0x80 && utf8.RuneLen(l) == utf8.RuneLen(r) && utf8.RuneLen(r) > 0 {
+			c |= runeLowerKeeps
 		}
 		runeClass[r] = c
 	}
@@ -615,4 +621,45 @@ func normalizeTerm(term string) []string {
 		out = append(out, t.norm)
 	}
 	return out
+}
+
+// lowerASCIIPositions returns a string in which every ASCII letter of s is
+// lower-cased and every byte offset means what it means in
+// strings.ToLower(s), for searching ASCII words: when each non-ASCII rune of
+// s lower-cases to a non-ASCII rune of the same length (so it can neither
+// shift offsets nor produce an ASCII byte), s is lower-cased as ASCII only,
+// without decoding the rest; otherwise it is strings.ToLower(s).
+func lowerASCIIPositions(s string) string {
+	foldOnce.Do(buildFoldTable)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
+			return strings.ToLower(s)
+		}
+		i += size
+	}
+	upper := false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			upper = true
+			break
+		}
+	}
+	if !upper {
+		return s
+	}
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
