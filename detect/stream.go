@@ -252,35 +252,7 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 			for j := len(stack) - 1; j >= k; j-- {
 				e := &stack[j]
 				if e.field != fieldNone {
-					txt := collapse(tb.b.String()[e.start:])
-					switch e.field {
-					case fieldTitle:
-						if d.title == "" {
-							d.title = txt
-						}
-					case fieldH1:
-						if d.h1 == "" {
-							d.h1 = txt
-						}
-					case fieldVendor:
-						if d.vendor == "" {
-							d.vendor = txt
-						} else if !d.vendorMulti && cleanVendor(txt) != cleanVendor(d.vendor) {
-							d.vendorMulti = true
-						}
-					case fieldPrice:
-						if d.price == "" {
-							d.price = txt
-						}
-					case fieldShipsFrom:
-						if d.shipsFrom == "" {
-							d.shipsFrom = txt
-						}
-					case fieldShipsTo:
-						if d.shipsTo == "" {
-							d.shipsTo = txt
-						}
-					}
+					d.setField(e.field, tb.b.String()[e.start:])
 				}
 				if isBlock(e.a) || e.a == atom.Title {
 					tb.newline()
@@ -288,6 +260,38 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 			}
 			stack = stack[:k]
 		}
+	}
+}
+
+// setField records the text of an element that holds field f (raw, not
+// yet collapsed): the first one of each field, and for vendors whether
+// later ones name someone else. Text no field needs is not collapsed.
+func (d *document) setField(f uint8, raw string) {
+	var dst *string
+	switch f {
+	case fieldTitle:
+		dst = &d.title
+	case fieldH1:
+		dst = &d.h1
+	case fieldVendor:
+		if d.vendor == "" {
+			d.vendor = collapse(raw)
+			d.vendorName = cleanVendor(d.vendor)
+		} else if !d.vendorMulti && cleanVendor(collapse(raw)) != d.vendorName {
+			d.vendorMulti = true
+		}
+		return
+	case fieldPrice:
+		dst = &d.price
+	case fieldShipsFrom:
+		dst = &d.shipsFrom
+	case fieldShipsTo:
+		dst = &d.shipsTo
+	default:
+		return
+	}
+	if *dst == "" {
+		*dst = collapse(raw)
 	}
 }
 

@@ -44,6 +44,7 @@ type document struct {
 	// vendorMulti is set when elements whose class names a vendor hold
 	// different names (an index or category page listing several vendors).
 	vendorMulti bool
+	vendorName  string // cleanVendor(vendor), streaming path
 	// labelled holds the text of elements whose class names a field
 	// (price, ships-from, ships-to), streaming path only.
 	price, shipsFrom, shipsTo string
