@@ -500,7 +500,7 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 		return
 	}
 	// only ASCII words are searched in lower, and only offsets are read
-	lower := lowerASCIIPositions(text)
+	lower := newASCIIFolded(text)
 	// @ handles and e-mail addresses
 	for i := 0; i < len(text); i++ {
 		if text[i] != '@' {
@@ -540,11 +540,11 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 	}
 	// t.me/name
 	for off := 0; ; {
-		j := strings.Index(lower[off:], "t.me/")
+		j := lower.index(off, "t.me/")
 		if j < 0 {
 			break
 		}
-		s := off + j + len("t.me/")
+		s := j + len("t.me/")
 		e := s
 		for e < len(text) && (isHandleByte(text[e]) && text[e] != '.') {
 			e++
@@ -559,11 +559,11 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 		{"wickr", "wickr"}, {"session", "session"}, {"threema", "threema"}, {"signal", "signal"}, {"telegram", "telegram"}, {"jabber", "jabber"},
 	} {
 		for off := 0; ; {
-			j := strings.Index(lower[off:], nw.label)
+			j := lower.index(off, nw.label)
 			if j < 0 {
 				break
 			}
-			p := off + j + len(nw.label)
+			p := j + len(nw.label)
 			off = p
 			// skip "me", "id", ":" and spaces
 			for _, skip := range []string{" me", " id", " ID"} {
@@ -612,15 +612,15 @@ func isHex(s string) bool {
 }
 
 // networkBefore names the contact network mentioned just before offset i.
-func networkBefore(lower string, i int) string {
+func networkBefore(lower asciiFolded, i int) string {
 	a := i - 30
 	if a < 0 {
 		a = 0
 	}
-	win := lower[a:i]
+	_ = lower.s[a:i] // bounds as before
 	best, bestAt := "", -1
 	for _, nw := range networkWords {
-		if k := strings.LastIndex(win, nw.word); k > bestAt {
+		if k := lower.lastIndexIn(a, i, nw.word); k > bestAt {
 			best, bestAt = nw.network, k
 		}
 	}

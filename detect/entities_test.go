@@ -118,26 +118,45 @@ func TestEntitiesInPage(t *testing.T) {
 	}
 }
 
-// TestLowerASCIIPositions: searching ASCII words in lowerASCIIPositions(s)
-// finds what searching strings.ToLower(s) finds: same length, and at every
-// offset where either has an ASCII byte both have the same byte.
-func TestLowerASCIIPositions(t *testing.T) {
+// TestASCIIFoldedSearch: searching lower-case ASCII words with asciiFolded
+// finds exactly what searching strings.ToLower(s) finds, forwards from every
+// hit and backwards in 30-byte windows, on the corpus and on runes whose
+// lower case changes length or is ASCII (Kelvin sign, dotted capital I) and
+// invalid UTF-8.
+func TestASCIIFoldedSearch(t *testing.T) {
 	texts := []string{"", "plain ascii", "Telegram: @Sim_Plug", "ТЕЛЕГРАМ: @SimPlug Wickr: ABC", "微信 Telegram @abc",
-		"\u212Aelvin WICKR", "\u0130STANBUL signal", "bad \xff utf8 SESSION", "ΣΊΓΜΑ Σ threema", "U+FFFD \uFFFD JABBER",
-		"ǅemal ǈ ǋ T.ME/abcd", "ẞ STRASSE Telegram"}
+		"\u212Aelvin WIC\u212AR wickr", "\u0130STANBUL signal SIGNAL", "bad \xff utf8 SESSION", "ΣΊΓΜΑ Σ threema", "U+FFFD \uFFFD JABBER",
+		"ǅemal ǈ ǋ T.ME/abcd", "ẞ STRASSE Telegram", "TgTG: tg: TG tg "}
 	for _, s := range loadCorpus(t) {
 		texts = append(texts, string(s.Page.Body))
 	}
+	words := []string{"t.me/", "wickr", "session", "threema", "signal", "telegram", "jabber"}
+	for _, nw := range networkWords {
+		words = append(words, nw.word)
+	}
 	for _, s := range texts {
-		got, want := lowerASCIIPositions(s), strings.ToLower(s)
-		if len(got) != len(want) {
-			t.Errorf("%.40q: length %d, strings.ToLower gives %d", s, len(got), len(want))
-			continue
-		}
-		for i := 0; i < len(got); i++ {
-			if (got[i] < 0x80 || want[i] < 0x80) && got[i] != want[i] {
-				t.Errorf("%.40q: byte %d is %q, strings.ToLower has %q", s, i, got[i], want[i])
-				break
+		a, low := newASCIIFolded(s), strings.ToLower(s)
+		for _, w := range words {
+			for off := 0; off <= len(low); {
+				want := strings.Index(low[off:], w)
+				if want >= 0 {
+					want += off
+				}
+				if got := a.index(off, w); got != want {
+					t.Errorf("%.40q: index(%d, %q) = %d, want %d", s, off, w, got, want)
+					break
+				}
+				if want < 0 {
+					break
+				}
+				off = want + 1
+			}
+			for i := 0; i <= len(low); i += 7 {
+				lo := max(i-30, 0)
+				if got, want := a.lastIndexIn(lo, i, w), strings.LastIndex(low[lo:i], w); got != want {
+					t.Errorf("%.40q: lastIndexIn(%d, %d, %q) = %d, want %d", s, lo, i, w, got, want)
+					break
+				}
 			}
 		}
 	}

@@ -623,13 +623,18 @@ func normalizeTerm(term string) []string {
 	return out
 }
 
-// lowerASCIIPositions returns a string in which every ASCII letter of s is
-// lower-cased and every byte offset means what it means in
-// strings.ToLower(s), for searching ASCII words: when each non-ASCII rune of
-// s lower-cases to a non-ASCII rune of the same length (so it can neither
-// shift offsets nor produce an ASCII byte), s is lower-cased as ASCII only,
-// without decoding the rest; otherwise it is strings.ToLower(s).
-func lowerASCIIPositions(s string) string {
+// asciiFolded is a text searched for lower-case ASCII words as if it had
+// been through strings.ToLower: offsets are those of strings.ToLower(s).
+// When every non-ASCII rune of s lower-cases to a non-ASCII rune of the same
+// length (so lower-casing can neither shift offsets nor produce an ASCII
+// byte), s is searched in place with ASCII case folding; otherwise in
+// strings.ToLower(s).
+type asciiFolded struct {
+	s    string
+	fold bool // search s folding ASCII case; else s is already lower-cased
+}
+
+func newASCIIFolded(s string) asciiFolded {
 	foldOnce.Do(buildFoldTable)
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -639,27 +644,62 @@ func lowerASCIIPositions(s string) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
-			return strings.ToLower(s)
+			return asciiFolded{s: strings.ToLower(s)}
 		}
 		i += size
 	}
-	upper := false
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			upper = true
-			break
-		}
+	return asciiFolded{s: s, fold: true}
+}
+
+// at reports whether the lower-case ASCII word w occurs at offset i.
+func (a asciiFolded) at(i int, w string) bool {
+	if i < 0 || i+len(w) > len(a.s) {
+		return false
 	}
-	if !upper {
-		return s
+	if !a.fold {
+		return a.s[i:i+len(w)] == w
 	}
-	b := make([]byte, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for k := 0; k < len(w); k++ {
+		c := a.s[i+k]
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		b[i] = c
+		if c != w[k] {
+			return false
+		}
 	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	return true
+}
+
+// index is strings.Index(lower[from:], w) + from, or -1.
+func (a asciiFolded) index(from int, w string) int {
+	if !a.fold {
+		if j := strings.Index(a.s[from:], w); j >= 0 {
+			return from + j
+		}
+		return -1
+	}
+	c0, c1 := w[0], w[0]
+	if c0 >= 'a' && c0 <= 'z' {
+		c1 = c0 - ('a' - 'A')
+	}
+	for i := from; i+len(w) <= len(a.s); i++ {
+		if c := a.s[i]; (c == c0 || c == c1) && a.at(i, w) {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastIndexIn is strings.LastIndex(lower[lo:hi], w), relative to lo, or -1.
+func (a asciiFolded) lastIndexIn(lo, hi int, w string) int {
+	if !a.fold {
+		return strings.LastIndex(a.s[lo:hi], w)
+	}
+	for i := hi - len(w); i >= lo; i-- {
+		if a.at(i, w) && i+len(w) <= hi {
+			return i - lo
+		}
+	}
+	return -1
 }
