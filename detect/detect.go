@@ -617,6 +617,15 @@ func snippet(text string, start, end int) string {
 // extract fills the structured fields.
 func (d *Detector) extract(doc *document, raw string, toks []token, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
 	var ex fentinel.Extracted
+	// label starts, found once for the vendor and shipping labels
+	var startBuf [64]int32
+	var starts []int32
+	labelAt := func() []int32 {
+		if starts == nil {
+			starts = labelStarts(toks, startBuf[:0])
+		}
+		return starts
+	}
 	sel := func(q string) string {
 		if q == "" || doc.dom == nil {
 			return ""
@@ -669,7 +678,7 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 		ex.Quantity, ex.Unit = q.value, q.unit
 	}
 	if ex.Vendor == "" {
-		ex.Vendor = vendorByLabel(doc.text, toks)
+		ex.Vendor = vendorByLabel(doc.text, toks, labelAt())
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
@@ -681,13 +690,13 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
-		ex.ShipsFrom = labelValue(doc.text, toks, shipsFromLabels, 40, false)
+		ex.ShipsFrom = labelValueAt(doc.text, toks, labelAt(), shipsFromLabels, 40, false)
 	}
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {
-		ex.ShipsTo = labelValue(doc.text, toks, shipsToLabels, 40, false)
+		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
 	}
 	ex.Entities = findEntities(doc.text, raw, toks)
 	return ex

@@ -235,10 +235,24 @@ var labelFirstF = newKeyFilter(labelFirst)
 // labelValue finds the first label and returns the text after it (up to
 // the end of the line, a separator, or max bytes).
 func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
+	return labelValueAt(text, toks, labelStarts(toks, nil), labels, max, oneWord)
+}
+
+// labelStarts appends to out the indexes of the tokens that may begin a
+// label (the first word of some vendor or shipping label).
+func labelStarts(toks []token, out []int32) []int32 {
 	for i := range toks {
-		if !labelFirstF.mayHave(toks[i].norm) || !labelFirst[toks[i].norm] {
-			continue
+		if labelFirstF.mayHave(toks[i].norm) && labelFirst[toks[i].norm] {
+			out = append(out, int32(i))
 		}
+	}
+	return out
+}
+
+// labelValueAt is labelValue over the label starts found by labelStarts.
+func labelValueAt(text string, toks []token, starts []int32, labels [][]string, max int, oneWord bool) string {
+	for _, i32 := range starts {
+		i := int(i32)
 		for _, l := range labels {
 			if toks[i].norm != l[0] || i+len(l) > len(toks) {
 				continue
@@ -384,12 +398,10 @@ func isVendorLead(w string, buf *[32]byte) bool {
 // vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
 // When the labels on a page name different vendors (an index or category
 // page) it returns "" rather than guess.
-func vendorByLabel(text string, toks []token) string {
+func vendorByLabel(text string, toks []token, starts []int32) string {
 	name := ""
-	for i := range toks {
-		if !labelFirstF.mayHave(toks[i].norm) || !labelFirst[toks[i].norm] {
-			continue
-		}
+	for _, i32 := range starts {
+		i := int(i32)
 		for _, l := range vendorLabels {
 			if toks[i].norm != l[0] || i+len(l) > len(toks) {
 				continue
