@@ -553,9 +553,11 @@ func scanTag(raw []byte, nameBuf []byte, attrs []rawAttr) ([]byte, []rawAttr) {
 }
 
 // unescapeText is what x/net/html's Tokenizer.Text does to a text token:
-// CR LF and lone CR become LF, then entities are decoded.
+// CR LF and lone CR become LF, then entities are decoded. The result may
+// share raw's memory: use it before raw changes (the caller copies it into
+// the text builder at once).
 func unescapeText(raw []byte) string {
-	t := string(raw)
+	t := unsafe.String(unsafe.SliceData(raw), len(raw))
 	if strings.IndexByte(t, '\r') >= 0 {
 		t = strings.ReplaceAll(t, "\r\n", "\n")
 		t = strings.ReplaceAll(t, "\r", "\n")
