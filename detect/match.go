@@ -345,24 +345,51 @@ func appendRunes(dst []rune, s string) []rune {
 	return dst
 }
 
+// compareMatch orders matches by start token, longer first, then entry and
+// how they were found.
+func compareMatch(a, b match) int {
+	if a.i != b.i {
+		return cmp.Compare(a.i, b.i)
+	}
+	if la, lb := a.j-a.i, b.j-b.i; la != lb {
+		return cmp.Compare(lb, la)
+	}
+	if a.e != b.e {
+		return cmp.Compare(a.e, b.e)
+	}
+	return cmp.Compare(a.how, b.how)
+}
+
 // resolve drops duplicate matches and matches strictly inside a longer one
 // ("fentanyl" inside "despropionyl fentanyl", "free" inside "free shipping").
 func resolve(ms []match) []match {
 	if len(ms) < 2 {
 		return ms
 	}
-	slices.SortFunc(ms, func(a, b match) int {
-		if a.i != b.i {
-			return cmp.Compare(a.i, b.i)
+	// The order compares every field, so any correct sort gives the same
+	// slice. findMatches emits matches by start token: then only the runs
+	// that share a start need sorting.
+	byStart := true
+	for k := 1; k < len(ms); k++ {
+		if ms[k].i < ms[k-1].i {
+			byStart = false
+			break
 		}
-		if la, lb := a.j-a.i, b.j-b.i; la != lb {
-			return cmp.Compare(lb, la)
+	}
+	if !byStart {
+		slices.SortFunc(ms, compareMatch)
+	} else {
+		for a := 0; a < len(ms); {
+			b := a + 1
+			for b < len(ms) && ms[b].i == ms[a].i {
+				b++
+			}
+			if b-a > 1 {
+				slices.SortFunc(ms[a:b], compareMatch)
+			}
+			a = b
 		}
-		if a.e != b.e {
-			return cmp.Compare(a.e, b.e)
-		}
-		return cmp.Compare(a.how, b.how)
-	})
+	}
 	out := ms[:0]
 	for _, m := range ms {
 		drop := false
