@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // How a term was found.
@@ -287,10 +288,27 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 }
 
 // osaDistance is the optimal-string-alignment (restricted Damerau)
-// distance between a and b, giving up above max.
+// distance between a and b, giving up above max. ASCII strings are compared
+// as bytes, others as runes (the same distance for ASCII).
 func osaDistance(a, b string, max int) int {
+	if isASCII(a) && isASCII(b) {
+		return osaDist(unsafe.Slice(unsafe.StringData(a), len(a)), unsafe.Slice(unsafe.StringData(b), len(b)), max)
+	}
 	var raBuf, rbBuf [48]rune
-	ra, rb := appendRunes(raBuf[:0], a), appendRunes(rbBuf[:0], b)
+	return osaDist(appendRunes(raBuf[:0], a), appendRunes(rbBuf[:0], b), max)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// osaDist is osaDistance over letters (bytes or runes); ra and rb are only read.
+func osaDist[T byte | rune](ra, rb []T, max int) int {
 	n, m := len(ra), len(rb)
 	if n-m > max || m-n > max {
 		return max + 1

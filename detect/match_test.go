@@ -50,3 +50,29 @@ func dedupeSorted(ms []match) []match {
 	}
 	return out
 }
+
+// TestOSADistanceBytesEqualsRunes: the byte path for ASCII gives the rune
+// path's distance.
+func TestOSADistanceBytesEqualsRunes(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	word := func() string {
+		b := make([]byte, rng.Intn(12))
+		for k := range b {
+			b[k] = "fentaylsoc"[rng.Intn(10)]
+		}
+		return string(b)
+	}
+	for n := 0; n < 20000; n++ {
+		a, b, max := word(), word(), rng.Intn(4)
+		var ra, rb [48]rune
+		if got, want := osaDistance(a, b, max), osaDist(appendRunes(ra[:0], a), appendRunes(rb[:0], b), max); got != want {
+			t.Fatalf("osaDistance(%q, %q, %d) = %d, rune path %d", a, b, max, got, want)
+		}
+	}
+	if d := osaDistance("fentanyl", "fetnanyl", 2); d != 1 {
+		t.Errorf("transposition: distance %d, want 1", d)
+	}
+	if d := osaDistance("фентанил", "фентонил", 2); d != 1 {
+		t.Errorf("Cyrillic substitution: distance %d, want 1", d)
+	}
+}
