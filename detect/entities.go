@@ -3,8 +3,6 @@ package detect
 import (
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/sha3"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"html"
@@ -329,23 +327,7 @@ func ValidEthereum(s string) bool {
 // ValidOnionV3 reports whether the 56-character label (without ".onion")
 // is a v3 onion address whose checksum and version byte are correct.
 func ValidOnionV3(label string) bool {
-	if len(label) != 56 {
-		return false
-	}
-	b, err := base32.StdEncoding.DecodeString(strings.ToUpper(label))
-	if err != nil || len(b) != 35 {
-		return false
-	}
-	pub, sum, ver := b[:32], b[32:34], b[34]
-	if ver != 3 {
-		return false
-	}
-	h := sha3.New256()
-	h.Write([]byte(".onion checksum"))
-	h.Write(pub)
-	h.Write([]byte{ver})
-	c := h.Sum(nil)
-	return c[0] == sum[0] && c[1] == sum[1]
+	return fentinel.ValidOnionLabel(label)
 }
 
 // pgpFingerprints returns the v4 fingerprints (upper-case hex) of the
