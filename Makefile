@@ -7,7 +7,7 @@ GO      ?= go
 BIN     ?= bin/fentinel
 LDFLAGS ?= -s -w
 
-.PHONY: build demo test test-short race vet fmt-check bench tor-test clean
+.PHONY: build demo test test-short vet fmt-check bench bench-smoke clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/fentinel
@@ -31,6 +31,10 @@ fmt-check:
 
 bench: build
 	./$(BIN) bench
+
+# Every Go benchmark once, so CI proves they run (figures: BENCHMARKS.md).
+bench-smoke:
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./...
 
 clean:
 	rm -rf bin
