@@ -225,9 +225,26 @@ func (r *recorder) streamCirc(t *testing.T, from int, user, host string) *torctl
 	return ev.Stream
 }
 
+// fetchOK fetches url through the SOCKS port as user. A private network of
+// four relays sometimes fails to build a circuit ("general SOCKS server
+// failure"); Tor Browser retries such a stream, and so does this helper, up
+// to three times within the 90 s budget, before it fails the test.
 func fetchOK(t *testing.T, socksAddr, user, url string) string {
 	t.Helper()
-	resp, err := Get(ctxFor(t, 90*time.Second), socksAddr, user, url)
+	ctx := ctxFor(t, 90*time.Second)
+	var resp *http.Response
+	var err error
+	for attempt := 1; ; attempt++ {
+		resp, err = Get(ctx, socksAddr, user, url)
+		if err == nil || attempt == 3 || ctx.Err() != nil {
+			break
+		}
+		t.Logf("fetch %s as %s, attempt %d: %v; retrying", url, user, attempt, err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(3 * time.Second):
+		}
+	}
 	if err != nil {
 		t.Fatalf("fetch %s as %s: %v", url, user, err)
 	}
