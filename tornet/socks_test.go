@@ -235,7 +235,7 @@ func TestRecommendedSocksOptions(t *testing.T) {
 				s := sites[i%2]
 				// Two requests per client: the second reuses the connection.
 				for j := 0; j < 2; j++ {
-					if _, err := Fetch(ctx, n.SocksAddr(), "opt-conc-"+s.name, s.url(fmt.Sprintf("/c/%d/%d", i, j))); err != nil {
+					if _, err := fetchRetry(ctx, n.SocksAddr(), "opt-conc-"+s.name, s.url(fmt.Sprintf("/c/%d/%d", i, j))); err != nil {
 						errs <- err
 						return
 					}
@@ -249,4 +249,23 @@ func TestRecommendedSocksOptions(t *testing.T) {
 			}
 		}
 	})
+}
+
+// fetchRetry is Fetch with up to three attempts 3 s apart: a four-relay
+// private network sometimes fails to build a circuit ("general SOCKS server
+// failure"), which a browser would retry too.
+func fetchRetry(ctx context.Context, socksAddr, user, url string) (int, error) {
+	var status int
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		if status, err = Fetch(ctx, socksAddr, user, url); err == nil {
+			return status, nil
+		}
+		select {
+		case <-ctx.Done():
+			return status, err
+		case <-time.After(3 * time.Second):
+		}
+	}
+	return status, err
 }
