@@ -118,7 +118,11 @@ func (d *torDialer) DialContext(ctx context.Context, network, addr string) (net.
 		if code, ok := parseSOCKSReply(err.Error()); ok {
 			return nil, NewTorError(code, addr)
 		}
-		if ctx.Err() == nil && dctx.Err() != nil {
+		// The SOCKS library sets the connection deadline from dctx, so the
+		// handshake's read can time out a moment before dctx reports done:
+		// either signal means the connect budget ran out.
+		var ne net.Error
+		if ctx.Err() == nil && (dctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout())) {
 			return nil, &timeoutError{class: ClassConnectTimeout, err: fmt.Errorf("socks connect %s: no connection after %s", addr, d.connectTimeout)}
 		}
 		return nil, err
