@@ -46,7 +46,19 @@ type scratch struct {
 	touched []int
 	prices  []priceHit
 	qtys    []qtyHit
+	// termW holds, per rule entry, the best zone weight a decoy term has
+	// counted with on this page (0 = not yet counted); termTouched lists the
+	// entries to reset.
+	termW       []float64
+	termTouched []int32
+	ev, subEv   []fentinel.Evidence
+	evKeys      []evKey
+	strs        []string
 }
+
+// evKey marks a substance mention already quoted as evidence (substance
+// index, token index).
+type evKey struct{ sub, tok int32 }
 
 // subAgg is one substance's two best mention values and its score.
 type subAgg struct {
@@ -166,7 +178,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 
 	// Sale frame.
-	ev := make([]fentinel.Evidence, 0, 16)
+	ev := scr.ev[:0]
+	defer func() { clear(ev); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
 	saleFirst := ints[:len(d.sale)]
 	for i := range saleFirst {
@@ -242,9 +255,18 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	// Page-level decoys: genre frames (news, rules, pharmacology…) and
 	// product frames (test strips, naloxone…), and class-scoped page decoys.
 	genreSum := floats[len(d.sale) : len(d.sale)+len(d.decoys)]
-	seenTerm := map[int32]float64{}
+	if len(scr.termW) < len(d.entries) {
+		scr.termW = make([]float64, len(d.entries))
+	}
+	termW, termTouched := scr.termW, scr.termTouched[:0]
+	defer func() {
+		for _, e := range termTouched {
+			termW[e] = 0
+		}
+		scr.termTouched = termTouched[:0]
+	}()
 	titleDecoy := false
-	classDecoy := map[string]int{} // class → decoy frame index
+	var classDecoy []classDecoyHit // class → decoy frame index, last one wins
 	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)]
 	for i := range decoyFirst {
 		decoyFirst[i] = -1
@@ -265,13 +287,17 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		if f.page {
 			for c := range f.classes {
 				if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
-					classDecoy[c] = e.idx
+					classDecoy = setClassDecoy(classDecoy, c, e.idx)
 				}
 			}
 		}
-		if prev, ok := seenTerm[m.e]; !ok || zw > prev {
+		// Zone weights are positive, so 0 means "not counted yet".
+		if prev := termW[m.e]; zw > prev {
+			if prev == 0 {
+				termTouched = append(termTouched, m.e)
+			}
 			genreSum[e.idx] += zw - prev
-			seenTerm[m.e] = zw
+			termW[m.e] = zw
 		}
 		if decoyFirst[e.idx] < 0 {
 			decoyFirst[e.idx] = ci
@@ -325,7 +351,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			mn.neutralised = id
 		}
 		{
-			if fi, ok := classDecoy[si.class]; ok {
+			if fi, ok := lookupClassDecoy(classDecoy, si.class); ok {
 				v *= d.decoys[fi].damp
 				mn.neutralised = d.decoys[fi].id
 			}
@@ -428,7 +454,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		Substances:   []string{},
 		Classes:      []string{},
 	}
-	classes := map[string]bool{}
+	classes := scr.strs[:0]
+	defer func() { scr.strs = classes[:0] }()
 	for _, si := range touched {
 		val := aggs[si].score
 		info := &d.subs[si]
@@ -439,7 +466,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			continue
 		}
 		v.Substances = append(v.Substances, info.name)
-		classes[info.class] = true
+		if !slices.Contains(classes, info.class) {
+			classes = append(classes, info.class)
+		}
 		if flagged && info.sev > v.Severity && !info.secondary {
 			v.Severity = info.sev
 		}
@@ -448,30 +477,39 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		v.Severity = fentinel.SeverityHigh
 	}
 	sort.Strings(v.Substances)
-	for c := range classes {
-		v.Classes = append(v.Classes, c)
+	if len(classes) > 0 {
+		v.Classes = slices.Clone(classes)
+		sort.Strings(v.Classes)
 	}
-	sort.Strings(v.Classes)
 
 	// Substance evidence first, strongest first.
 	slices.SortStableFunc(subs, func(a, b mention) int { return cmp.Compare(b.value, a.value) })
-	subEv := make([]fentinel.Evidence, 0, min(len(subs), maxEvidence)+len(ev))
-	perRule := map[string]int{}
-	seenAt := map[[2]int32]bool{}
+	// At most maxPerRule quotes per substance (one rule id per substance:
+	// names are unique), one per token. A key refused by the cap needs no
+	// record: its substance stays at the cap.
+	subEv, keys := scr.subEv[:0], scr.evKeys[:0]
+	defer func() { clear(subEv); scr.subEv, scr.evKeys = subEv[:0], keys[:0] }()
 	for _, mn := range subs {
 		if mn.value <= 0 && mn.neutralised == "" {
 			continue
 		}
-		if k := [2]int32{int32(mn.sub), mn.m.i}; seenAt[k] {
-			continue
-		} else {
-			seenAt[k] = true
+		k := evKey{int32(mn.sub), mn.m.i}
+		perSub := 0
+		dup := false
+		for _, q := range keys {
+			if q.sub == k.sub {
+				perSub++
+				if q.tok == k.tok {
+					dup = true
+					break
+				}
+			}
 		}
+		if dup || perSub >= maxPerRule {
+			continue
+		}
+		keys = append(keys, k)
 		rule := d.subs[mn.sub].rule
-		if perRule[rule] >= maxPerRule {
-			continue
-		}
-		perRule[rule]++
 		e := d.evidence(doc.text, rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
 		if mn.m.how != howExact {
 			e.Rule += "#" + howNames[mn.m.how]
@@ -484,15 +522,36 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		subEv = append(subEv, e)
 	}
-	all := append(subEv, ev...)
-	if len(all) > maxEvidence {
-		all = all[:maxEvidence]
-	}
-	v.Evidence = all
-	if v.Evidence == nil {
-		v.Evidence = []fentinel.Evidence{}
-	}
+	n := min(len(subEv)+len(ev), maxEvidence)
+	v.Evidence = make([]fentinel.Evidence, 0, n)
+	v.Evidence = append(v.Evidence, subEv[:min(len(subEv), n)]...)
+	v.Evidence = append(v.Evidence, ev[:n-len(v.Evidence)]...)
 	return v
+}
+
+// classDecoyHit is a class-scoped page decoy seen on the page.
+type classDecoyHit struct {
+	class string
+	frame int
+}
+
+func setClassDecoy(hs []classDecoyHit, class string, frame int) []classDecoyHit {
+	for i := range hs {
+		if hs[i].class == class {
+			hs[i].frame = frame
+			return hs
+		}
+	}
+	return append(hs, classDecoyHit{class, frame})
+}
+
+func lookupClassDecoy(hs []classDecoyHit, class string) (int, bool) {
+	for _, h := range hs {
+		if h.class == class {
+			return h.frame, true
+		}
+	}
+	return 0, false
 }
 
 func appendEvidence(ev []fentinel.Evidence, e fentinel.Evidence) []fentinel.Evidence {

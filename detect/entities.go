@@ -21,13 +21,15 @@ const maxEntities = 50
 // handles. text is the extracted page text, raw the decoded body.
 func findEntities(text, raw string, toks []token) []fentinel.Entity {
 	var out []fentinel.Entity
-	seen := map[string]bool{}
 	add := func(kind, value, network string) {
-		key := kind + "\x00" + value
-		if seen[key] || len(out) >= maxEntities {
+		if len(out) >= maxEntities {
 			return
 		}
-		seen[key] = true
+		for _, e := range out { // at most maxEntities
+			if e.Kind == kind && e.Value == value {
+				return
+			}
+		}
 		out = append(out, fentinel.Entity{Kind: kind, Value: value, Network: network})
 	}
 	for i := range toks {
@@ -536,17 +538,18 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 		}
 		off = e
 	}
-	// labelled handles: "wickr: name", "session id: 05…", "threema: ABCD1234"
-	for _, nw := range []struct{ label, network string }{
-		{"wickr", "wickr"}, {"session", "session"}, {"threema", "threema"}, {"signal", "signal"}, {"telegram", "telegram"}, {"jabber", "jabber"},
-	} {
-		for off := 0; ; {
-			j := lower.index(off, nw.label)
-			if j < 0 {
-				break
+	// labelled handles: "wickr: name", "session id: 05…", "threema: ABCD1234".
+	// One pass finds every label occurrence; they are then read label by
+	// label, in text order, as separate searches per label would.
+	var hitBuf [32]labelHit
+	hits := findLabels(lower, hitBuf[:0])
+	for li, nw := range contactLabels {
+		for _, h := range hits {
+			if int(h.label) != li {
+				continue
 			}
+			j := int(h.at)
 			p := j + len(nw.label)
-			off = p
 			// skip "me", "id", ":" and spaces
 			for _, skip := range []string{" me", " id", " ID"} {
 				if strings.HasPrefix(text[p:], skip) {
@@ -607,4 +610,50 @@ func networkBefore(lower asciiFolded, i int) string {
 		}
 	}
 	return best
+}
+
+// contactLabels are the words that introduce a contact handle, with the
+// network each names, in the order their handles are reported.
+var contactLabels = []struct{ label, network string }{
+	{"wickr", "wickr"}, {"session", "session"}, {"threema", "threema"}, {"signal", "signal"}, {"telegram", "telegram"}, {"jabber", "jabber"},
+}
+
+// labelHit is one occurrence of contactLabels[label] at byte offset at.
+type labelHit struct {
+	label uint8
+	at    int32
+}
+
+// contactLabelFirst maps a lower-case ASCII byte to a bit set of the
+// contactLabels starting with it.
+var contactLabelFirst = func() (t [256]uint8) {
+	for i, l := range contactLabels {
+		t[l.label[0]] |= 1 << i
+		t[l.label[0]-('a'-'A')] |= 1 << i
+	}
+	return t
+}()
+
+// findLabels appends every occurrence of each contact label in lower,
+// matched with ASCII case folding. Occurrences of one label do not overlap:
+// the result per label equals repeated lower.index(end of previous hit, label).
+func findLabels(lower asciiFolded, out []labelHit) []labelHit {
+	var next [8]int // per label: first offset a new hit may start at
+	s := lower.s
+	for i := 0; i < len(s); i++ {
+		set := contactLabelFirst[s[i]]
+		if set == 0 {
+			continue
+		}
+		for li := range contactLabels {
+			if set&(1<<li) == 0 || i < next[li] {
+				continue
+			}
+			if l := contactLabels[li].label; lower.at(i, l) {
+				out = append(out, labelHit{uint8(li), int32(i)})
+				next[li] = i + len(l)
+			}
+		}
+	}
+	return out
 }

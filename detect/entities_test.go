@@ -3,6 +3,7 @@ package detect
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -157,6 +158,52 @@ func TestASCIIFoldedSearch(t *testing.T) {
 					t.Errorf("%.40q: lastIndexIn(%d, %d, %q) = %d, want %d", s, lo, i, w, got, want)
 					break
 				}
+			}
+		}
+	}
+}
+
+// TestFindLabelsEqualsPerLabelSearch checks the one-pass label scan against
+// one lower.index search per label, on the corpus texts and edge cases.
+func TestFindLabelsEqualsPerLabelSearch(t *testing.T) {
+	texts := []string{
+		"", "wickr", "WICKR: bob", "sessionsession id: 05ab", "Signal signal SIGNAL",
+		"telegramtelegram", "jabberwickrthreema", "sess", "wick", "Kelvin \u212a wickr: x",
+		"İstanbul telegram: @abcd", "\xff\xfe wickr me: name",
+	}
+	for _, s := range loadCorpus(t) {
+		doc := parseDocument(decodeBody(s.Page.Body, "text/html"), true, "")
+		texts = append(texts, doc.text)
+	}
+	for _, text := range texts {
+		lower := newASCIIFolded(text)
+		var want []labelHit
+		for li, nw := range contactLabels {
+			for off := 0; ; {
+				j := lower.index(off, nw.label)
+				if j < 0 {
+					break
+				}
+				want = append(want, labelHit{uint8(li), int32(j)})
+				off = j + len(nw.label)
+			}
+		}
+		got := findLabels(lower, nil)
+		// findLabels reports in text order; compare per label.
+		for li := range contactLabels {
+			var g, w []int32
+			for _, h := range got {
+				if int(h.label) == li {
+					g = append(g, h.at)
+				}
+			}
+			for _, h := range want {
+				if int(h.label) == li {
+					w = append(w, h.at)
+				}
+			}
+			if !slices.Equal(g, w) {
+				t.Errorf("%q: label %q at %v, want %v", text, contactLabels[li].label, g, w)
 			}
 		}
 	}
