@@ -123,11 +123,25 @@ type crawlJob struct {
 	cfg    config
 	seeds  []string
 	target string // run label; also the frontier key for resumable crawls
-	log    *slog.Logger
-	client *http.Client // for webhook delivery; nil: a default client
+	// command names the subcommand running the job ("crawl", "serve",
+	// "demo"), shown to another process that finds the target's lease held.
+	command string
+	log     *slog.Logger
+	client  *http.Client // for webhook delivery; nil: a default client
 	// progress, when set, receives the crawler's counters and the number of
 	// flagged pages while the crawl runs.
 	progress func(st crawler.Stats, flagged int64)
+}
+
+// leaseTTL is how long a crawl's or the outbox's lease lasts unless renewed
+// (renewed every third of it while the holder works).
+const leaseTTL = time.Minute
+
+func (j crawlJob) commandName() string {
+	if j.command == "" {
+		return "crawl"
+	}
+	return j.command
 }
 
 // crawlSummary is what one pass did.
@@ -139,6 +153,7 @@ type crawlSummary struct {
 	AlertsQueued                 int64
 	Alerts                       alert.Stats
 	AlertsPending                int
+	OutboxHeldBy                 string // set when another process delivers the alerts
 	Crawl                        crawler.Stats
 	Elapsed                      time.Duration
 }
@@ -148,6 +163,9 @@ func (s crawlSummary) print(w io.Writer) {
 		s.RunID, s.Pages, s.Reused, s.Flagged, s.New, s.Changed, s.Elapsed.Seconds())
 	fmt.Fprintf(w, "alerts: %d queued, %d delivered, %d pending in the outbox\n",
 		s.AlertsQueued, s.Alerts.Delivered, s.AlertsPending)
+	if s.OutboxHeldBy != "" {
+		fmt.Fprintf(w, "alerts are delivered by %s, which holds the outbox\n", s.OutboxHeldBy)
+	}
 	fmt.Fprintf(w, "database: %s\n", s.DB)
 }
 
@@ -253,6 +271,27 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 	}
 	defer db.Close()
 
+	// One process at a time per target: the frontier is shared state.
+	lease, err := db.AcquireLease(ctx, store.LeaseCrawl(job.target), job.commandName(), leaseTTL)
+	if err != nil {
+		var held *store.LeaseHeldError
+		if errors.As(err, &held) {
+			return sum, fmt.Errorf("crawl: target %q is being crawled by another process on %s: %w (stop it, or crawl with another --db)", job.target, cfg.DB, err)
+		}
+		return sum, err
+	}
+	ctx, stopCrawl := context.WithCancelCause(ctx)
+	defer stopCrawl(nil)
+	leaseDone := make(chan struct{})
+	go func() {
+		defer close(leaseDone)
+		lease.Keep(ctx, func(err error) {
+			job.log.Error("crawl: lease on the target lost; stopping", "target", job.target, "err", err)
+			stopCrawl(err)
+		})
+	}()
+	defer func() { stopCrawl(nil); <-leaseDone }() // released before db.Close
+
 	runID, err := db.StartRun(ctx, job.target)
 	if err != nil {
 		return sum, err
@@ -289,7 +328,22 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 		return sum, err
 	}
 
+	var outbox *store.Lease
 	if len(sinks) > 0 && cfg.AlertWait > 0 {
+		// held for the bounded drain below, released right after it
+		ttl := time.Duration(cfg.AlertWait) + leaseTTL
+		outbox, err = db.AcquireLease(context.WithoutCancel(ctx), store.LeaseOutbox, job.commandName(), ttl)
+		var held *store.LeaseHeldError
+		switch {
+		case errors.As(err, &held):
+			// Another process (a running serve) delivers the outbox.
+			job.log.Info("alerts left to the process that delivers the outbox", "holder", held.Command, "pid", held.PID, "host", held.Host)
+			sum.OutboxHeldBy = fmt.Sprintf("fentinel %s (pid %d on %s)", held.Command, held.PID, held.Host)
+		case err != nil:
+			return sum, err
+		}
+	}
+	if outbox != nil {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(cfg.AlertWait))
 		if ctx.Err() != nil {
 			// Interrupted: do not hold the shutdown up; the outbox keeps the rest.
@@ -302,6 +356,9 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 		if derr != nil && !errors.Is(derr, context.DeadlineExceeded) {
 			job.log.Warn("alert delivery", "err", derr)
 		}
+	}
+	if outbox != nil {
+		_ = outbox.Release(context.WithoutCancel(ctx))
 	}
 	if n, err := db.PendingAlerts(context.WithoutCancel(ctx)); err == nil {
 		sum.AlertsPending = n

@@ -57,7 +57,7 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(out, "  %-16s http://%s/\n", m.Name, m.Onion)
 	}
 	fmt.Fprintln(out)
-	sum, err := crawlOnce(ctx, crawlJob{cfg: cfg, seeds: sim.Seeds(), target: "demo", log: log})
+	sum, err := crawlOnce(ctx, crawlJob{cfg: cfg, seeds: sim.Seeds(), target: "demo", command: "demo", log: log})
 	if err != nil {
 		return err
 	}

@@ -115,6 +115,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	// One serve per database: a second one would crawl the same targets.
+	serveLease, err := db.AcquireLease(ctx, store.LeaseServe, "serve", leaseTTL)
+	if err != nil {
+		var held *store.LeaseHeldError
+		if errors.As(err, &held) {
+			return fmt.Errorf("serve: another fentinel serve is running on %s: %w", cfg.DB, err)
+		}
+		return err
+	}
 
 	s := &server{cfg: cfg, log: log, db: db, client: &http.Client{}}
 	// The sinks deliver here; crawlOnce builds the routes it queues with.
@@ -135,13 +144,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	runCtx, stopRuns := context.WithCancel(ctx)
 	defer stopRuns()
 	var wg sync.WaitGroup
+	leaseLost := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		serveLease.Keep(runCtx, func(err error) {
+			leaseLost <- err
+		})
+	}()
 	disp := alert.NewDispatcher(&countingOutbox{Outbox: db, m: s.metrics}, sinks, append(cfg.Alerts.Options(), alert.WithLogger(log))...)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := disp.Run(runCtx); err != nil {
-			log.Error("serve: alert dispatcher stopped", "err", err)
-		}
+		s.dispatch(runCtx, disp)
 	}()
 	for i, t := range cfg.Targets {
 		wg.Add(1)
@@ -156,10 +171,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() { httpDone <- srv.Serve(ln) }()
 	log.Info("serve: listening", "addr", ln.Addr().String(), "targets", len(cfg.Targets), "sinks", len(sinks), "db", cfg.DB)
 
+	var exitErr error
 	select {
 	case <-ctx.Done():
 	case err := <-httpDone:
 		return fmt.Errorf("serve: http: %w", err)
+	case err := <-leaseLost:
+		// Another process took the database over (this one stalled past
+		// the lease): stop rather than crawl beside it.
+		exitErr = fmt.Errorf("serve: lease on %s lost to another process: %w", cfg.DB, err)
+		log.Error("serve: stopping", "err", exitErr)
+		stopRuns()
 	}
 	log.Info("serve: shutting down", "grace", serveRunGrace+serveHTTPGrace)
 	stopped := make(chan struct{})
@@ -175,7 +197,50 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Warn("serve: http shutdown", "err", err)
 	}
 	log.Info("serve: stopped")
-	return nil
+	return exitErr
+}
+
+// outboxRetry is how often serve tries again for the outbox lease while a
+// `fentinel crawl` on the same database is draining it.
+const outboxRetry = 5 * time.Second
+
+// dispatch delivers the outbox until ctx ends, holding the outbox lease so
+// that no other process sends the same alerts meanwhile.
+func (s *server) dispatch(ctx context.Context, disp *alert.Dispatcher) {
+	var lease *store.Lease
+	for waited := false; ; waited = true {
+		var err error
+		lease, err = s.db.AcquireLease(ctx, store.LeaseOutbox, "serve", leaseTTL)
+		if err == nil {
+			break
+		}
+		var held *store.LeaseHeldError
+		if !errors.As(err, &held) {
+			s.log.Error("serve: outbox lease", "err", err)
+		} else if !waited {
+			s.log.Info("serve: another process is delivering the outbox; waiting for it", "holder", held.Command, "pid", held.PID, "host", held.Host)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(outboxRetry):
+		}
+	}
+	dctx, stop := context.WithCancel(ctx)
+	defer stop()
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		lease.Keep(dctx, func(err error) {
+			s.log.Error("serve: outbox lease lost to another process; delivery stops", "err", err)
+			stop()
+		})
+	}()
+	if err := disp.Run(dctx); err != nil {
+		s.log.Error("serve: alert dispatcher stopped", "err", err)
+	}
+	stop()
+	<-kept
 }
 
 // loop runs one target on its schedule until ctx ends. schedule.Loop calls
@@ -202,7 +267,7 @@ func (s *server) runOnce(ctx context.Context, t targetConf, log *slog.Logger) {
 	cfg.AlertWait = 0 // the dispatcher delivers continuously
 	s.metrics.RunStarted(t.Name)
 	start := time.Now()
-	sum, err := crawlOnce(ctx, crawlJob{cfg: cfg, seeds: t.Seeds, target: t.Name, log: log, client: s.client})
+	sum, err := crawlOnce(ctx, crawlJob{cfg: cfg, seeds: t.Seeds, target: t.Name, command: "serve", log: log, client: s.client})
 	run := runMetrics(sum, err, ctx.Err() != nil, time.Since(start), time.Now())
 	switch run.Status {
 	case metrics.StatusInterrupted:
