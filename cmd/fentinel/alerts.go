@@ -346,6 +346,16 @@ func runAlertsRetry(ctx context.Context, env *environment, args []string) error 
 		}
 		sinks = append(sinks, s)
 	}
+	lease, err := s.AcquireLease(ctx, store.LeaseOutbox, "alerts retry", *wait+leaseTTL)
+	if err != nil {
+		var held *store.LeaseHeldError
+		if errors.As(err, &held) {
+			fmt.Fprintf(env.stdout, "not delivering here: fentinel %s (pid %d on %s) delivers the outbox and will send them\n", held.Command, held.PID, held.Host)
+			return nil
+		}
+		return err
+	}
+	defer lease.Release(context.WithoutCancel(ctx))
 	dctx, cancel := context.WithTimeout(ctx, *wait)
 	defer cancel()
 	d := alert.NewDispatcher(s, sinks, append(cfg.Alerts.Options(), alert.WithLogger(newLogger(env.stderr, cfg.LogFormat, cfg.LogLevel)))...)
