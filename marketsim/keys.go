@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/sha3"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -17,13 +16,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/crypto/sha3"
 )
 
 // synthKey is a vendor's synthetic identity material: a PGP public key
 // block (random packet bytes with a valid CRC-24 armor checksum), its
 // fingerprint, a Base58Check P2PKH bitcoin address with a valid checksum,
-// and a Monero-shaped address (95 characters starting with "4", Monero
-// block base58; its checksum is SHA3-256, not Keccak, so wallets reject it).
+// and a Monero-shaped standard address (95 characters starting with "4",
+// Monero block base58, Keccak-256 checksum) whose keys are random bytes, not
+// curve points, so no wallet can spend to it.
 type synthKey struct {
 	armor       string
 	fingerprint string
@@ -35,11 +37,14 @@ func vendorKey(name string) synthKey {
 	seed := sha256.Sum256([]byte("fentinel-marketsim-vendor/" + name))
 	// PGP: an old-format public-key packet header, version 4, then filler.
 	body := []byte{0x99, 0x01, 0x0d, 0x04, 0x65, 0x00, 0x00, 0x00, 0x01}
-	for i := 0; len(body) < 270; i++ {
+	// The header declares a 269-byte body (0x010d), so the packet is 272
+	// bytes; its v4 fingerprint is SHA-1 over the whole packet.
+	const packetLen = 3 + 0x010d
+	for i := 0; len(body) < packetLen; i++ {
 		h := sha256.Sum256(append(seed[:], byte(i)))
 		body = append(body, h[:]...)
 	}
-	body = body[:270]
+	body = body[:packetLen]
 	fp := sha1.Sum(body)
 	var a strings.Builder
 	a.WriteString("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n")
@@ -117,8 +122,9 @@ func xmrAddress(seed []byte) string {
 	view := sha256.Sum256(append([]byte("view"), seed...))
 	data := append([]byte{0x12}, spend[:]...)
 	data = append(data, view[:]...)
-	sum := sha3.Sum256(data)
-	data = append(data, sum[:4]...)
+	k := sha3.NewLegacyKeccak256() // Monero's checksum: Keccak, not SHA3
+	k.Write(data)
+	data = k.Sum(data)[:len(data)+4]
 	// Monero base58: 8-byte blocks to 11 characters, the tail block padded
 	// to its fixed encoded size.
 	sizes := []int{0, 2, 3, 5, 6, 7, 9, 10, 11}
