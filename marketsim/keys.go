@@ -33,6 +33,22 @@ type synthKey struct {
 	xmr         string
 }
 
+// sharedIdentity lists vendors ("market/handle") who trade on another
+// market under another handle with the same PGP key and wallets: the
+// cross-market pivot analysts look for. The key is derived from the value.
+var sharedIdentity = map[string]string{
+	"SynthBazaar/ChemSynth7": "MockMercado/NitroSynth",
+}
+
+// identityKey returns the key material of the vendor handle on market.
+func identityKey(market, handle string) synthKey {
+	id := market + "/" + handle
+	if same, ok := sharedIdentity[id]; ok {
+		id = same
+	}
+	return vendorKey(id)
+}
+
 func vendorKey(name string) synthKey {
 	seed := sha256.Sum256([]byte("fentinel-marketsim-vendor/" + name))
 	// PGP: an old-format public-key packet header, version 4, then filler.

@@ -269,7 +269,7 @@ func TestVendorPagesCarryKeysAndWallets(t *testing.T) {
 			if st != 200 {
 				t.Fatalf("%s: %d", u, st)
 			}
-			k := vendorKey(m.Name + "/" + v)
+			k := identityKey(m.Name, v)
 			for _, w := range []string{"-----BEGIN PGP PUBLIC KEY BLOCK-----", k.btc, k.xmr, k.fingerprint} {
 				if !strings.Contains(body, w) {
 					t.Errorf("%s lacks %q", u, w)

@@ -235,7 +235,7 @@ func (m *market) renderVendor(v string) string {
 			ids = append(ids, k)
 		}
 	}
-	key := vendorKey(m.Name + "/" + v)
+	key := identityKey(m.Name, v)
 	if m.Layout == LayoutModern {
 		fmt.Fprintf(&b, `<div class="vendor-profile"><h1 class="vendor-title">%s</h1><div class="badges"><span class="badge">Verified</span><span class="badge">Escrow</span></div>`, esc(v))
 		fmt.Fprintf(&b, `<div class="wallets"><p>Monero: <code class="xmr">%s</code></p><p>Bitcoin: <code class="btc">%s</code></p></div>`, key.xmr, key.btc)

@@ -173,6 +173,31 @@ func TestEndToEndCrawl(t *testing.T) {
 	if len(again) != len(findings) {
 		t.Errorf("re-crawl: %d findings, want %d", len(again), len(findings))
 	}
+
+	// The simulator runs one operator under two handles on the two markets
+	// (same PGP key and wallets): the vendor pivot links them.
+	stdout, stderr, code = runBin(t, ctx, "vendors", "--db", db, "--linked", "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("vendors exit %d: %s", code, stderr)
+	}
+	linked := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var v struct {
+			Name  string `json:"name"`
+			Links []struct{ Name, Kind string }
+		}
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("vendors line %q: %v", line, err)
+		}
+		for _, l := range v.Links {
+			linked[v.Name] = append(linked[v.Name], l.Name+":"+l.Kind)
+		}
+	}
+	for _, k := range []string{"pgp", "btc", "xmr"} {
+		if !slices.Contains(linked["NitroSynth"], "ChemSynth7:"+k) || !slices.Contains(linked["ChemSynth7"], "NitroSynth:"+k) {
+			t.Errorf("NitroSynth and ChemSynth7 not linked by %s: %v", k, linked)
+		}
+	}
 }
 
 // TestCrawlDeadProxy: an unreachable proxy stops the crawl with an error
