@@ -485,11 +485,17 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 	}
 	// only ASCII words are searched in lower, and only offsets are read
 	lower := newASCIIFolded(text)
+	// One pass finds every contact label and "t.me/" link; they are then
+	// read label by label, in text order, as separate searches would.
+	var hitBuf [32]labelHit
+	hits := findLabels(lower, hitBuf[:0])
 	// @ handles and e-mail addresses
-	for i := 0; i < len(text); i++ {
-		if text[i] != '@' {
-			continue
+	for i := 0; ; i++ {
+		k := strings.IndexByte(text[i:], '@')
+		if k < 0 {
+			break
 		}
+		i += k
 		l := i
 		for l > 0 && (isHandleByte(text[l-1]) || text[l-1] == '+') {
 			l--
@@ -523,11 +529,14 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 		}
 	}
 	// t.me/name
-	for off := 0; ; {
-		j := lower.index(off, "t.me/")
-		if j < 0 {
+	for off, h := 0, 0; ; h++ {
+		for h < len(hits) && (int(hits[h].label) != tmeLabel || int(hits[h].at) < off) {
+			h++
+		}
+		if h == len(hits) {
 			break
 		}
+		j := int(hits[h].at)
 		s := j + len("t.me/")
 		e := s
 		for e < len(text) && (isHandleByte(text[e]) && text[e] != '.') {
@@ -538,11 +547,7 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 		}
 		off = e
 	}
-	// labelled handles: "wickr: name", "session id: 05…", "threema: ABCD1234".
-	// One pass finds every label occurrence; they are then read label by
-	// label, in text order, as separate searches per label would.
-	var hitBuf [32]labelHit
-	hits := findLabels(lower, hitBuf[:0])
+	// labelled handles: "wickr: name", "session id: 05…", "threema: ABCD1234"
 	for li, nw := range contactLabels {
 		for _, h := range hits {
 			if int(h.label) != li {
@@ -618,38 +623,51 @@ var contactLabels = []struct{ label, network string }{
 	{"wickr", "wickr"}, {"session", "session"}, {"threema", "threema"}, {"signal", "signal"}, {"telegram", "telegram"}, {"jabber", "jabber"},
 }
 
-// labelHit is one occurrence of contactLabels[label] at byte offset at.
+// contactWords are the words findLabels looks for: the contact labels,
+// then "t.me/" (index tmeLabel).
+var contactWords = func() []string {
+	var ws []string
+	for _, l := range contactLabels {
+		ws = append(ws, l.label)
+	}
+	return append(ws, "t.me/")
+}()
+
+// tmeLabel is the index of "t.me/" in contactWords.
+var tmeLabel = len(contactLabels)
+
+// labelHit is one occurrence of contactWords[label] at byte offset at.
 type labelHit struct {
 	label uint8
 	at    int32
 }
 
-// contactLabelFirst maps a lower-case ASCII byte to a bit set of the
-// contactLabels starting with it.
-var contactLabelFirst = func() (t [256]uint8) {
-	for i, l := range contactLabels {
-		t[l.label[0]] |= 1 << i
-		t[l.label[0]-('a'-'A')] |= 1 << i
+// contactWordFirst maps an ASCII byte (either case) to a bit set of the
+// contactWords starting with it (at most 8 words).
+var contactWordFirst = func() (t [256]uint8) {
+	for i, w := range contactWords {
+		t[w[0]] |= 1 << i
+		t[w[0]-('a'-'A')] |= 1 << i
 	}
 	return t
 }()
 
-// findLabels appends every occurrence of each contact label in lower,
-// matched with ASCII case folding. Occurrences of one label do not overlap:
-// the result per label equals repeated lower.index(end of previous hit, label).
+// findLabels appends every occurrence of each contact word in lower,
+// matched with ASCII case folding. Occurrences of one word do not overlap:
+// the result per word equals repeated lower.index(end of previous hit, word).
 func findLabels(lower asciiFolded, out []labelHit) []labelHit {
-	var next [8]int // per label: first offset a new hit may start at
+	var next [8]int // per word: first offset a new hit may start at
 	s := lower.s
 	for i := 0; i < len(s); i++ {
-		set := contactLabelFirst[s[i]]
+		set := contactWordFirst[s[i]]
 		if set == 0 {
 			continue
 		}
-		for li := range contactLabels {
+		for li, l := range contactWords {
 			if set&(1<<li) == 0 || i < next[li] {
 				continue
 			}
-			if l := contactLabels[li].label; lower.at(i, l) {
+			if lower.at(i, l) {
 				out = append(out, labelHit{uint8(li), int32(i)})
 				next[li] = i + len(l)
 			}

@@ -95,7 +95,7 @@ func TestEntitiesInPage(t *testing.T) {
 	d := defaultDetector(t)
 	html := `<html><body><div class="listing"><h1>Fentanyl 1g</h1><p>$100. Pay BTC ` + synthBTC + ` or XMR ` + synthXMR +
 		` or ETH ` + synthETH + `. Mirror: http://` + synthOnion + `.onion/ Fake: http://` + flip(synthOnion, 3) + `.onion/</p>
-	<p>Contact: wickr: simvendor42 | telegram @simvendor_shop | t.me/simvendor_backup | mail simvendor@example.invalid | jabber simvendor@xmpp.example.invalid
+	<p>Contact: wickr: simvendor42 | telegram @simvendor_shop | t.me/simvendor_backup | T.ME/simvendor_second | mail simvendor@example.invalid | jabber simvendor@xmpp.example.invalid
 	| session id: 05aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44 | threema: ABCD1234</p></div></body></html>`
 	v := d.Detect(fentinel.Page{Body: []byte(html)})
 	got := map[string]bool{}
@@ -104,7 +104,7 @@ func TestEntitiesInPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"btc:" + synthBTC + ":", "xmr:" + synthXMR + ":", "eth:" + synthETH + ":", "onion:" + synthOnion + ".onion:",
-		"handle:simvendor42:wickr", "handle:@simvendor_shop:telegram", "handle:@simvendor_backup:telegram",
+		"handle:simvendor42:wickr", "handle:@simvendor_shop:telegram", "handle:@simvendor_backup:telegram", "handle:@simvendor_second:telegram",
 		"email:simvendor@example.invalid:", "handle:simvendor@xmpp.example.invalid:jabber",
 		"handle:05aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44ee55ff66aa11bb22cc33dd44:session", "handle:ABCD1234:threema",
 	} {
@@ -169,6 +169,7 @@ func TestFindLabelsEqualsPerLabelSearch(t *testing.T) {
 	texts := []string{
 		"", "wickr", "WICKR: bob", "sessionsession id: 05ab", "Signal signal SIGNAL",
 		"telegramtelegram", "jabberwickrthreema", "sess", "wick", "Kelvin \u212a wickr: x",
+		"T.ME/abcd t.me/x t.me/t.me/efgh", "t.me", "at.me/xyz1",
 		"İstanbul telegram: @abcd", "\xff\xfe wickr me: name",
 	}
 	for _, s := range loadCorpus(t) {
@@ -178,19 +179,19 @@ func TestFindLabelsEqualsPerLabelSearch(t *testing.T) {
 	for _, text := range texts {
 		lower := newASCIIFolded(text)
 		var want []labelHit
-		for li, nw := range contactLabels {
+		for li, w := range contactWords {
 			for off := 0; ; {
-				j := lower.index(off, nw.label)
+				j := lower.index(off, w)
 				if j < 0 {
 					break
 				}
 				want = append(want, labelHit{uint8(li), int32(j)})
-				off = j + len(nw.label)
+				off = j + len(w)
 			}
 		}
 		got := findLabels(lower, nil)
 		// findLabels reports in text order; compare per label.
-		for li := range contactLabels {
+		for li := range contactWords {
 			var g, w []int32
 			for _, h := range got {
 				if int(h.label) == li {
@@ -203,7 +204,7 @@ func TestFindLabelsEqualsPerLabelSearch(t *testing.T) {
 				}
 			}
 			if !slices.Equal(g, w) {
-				t.Errorf("%q: label %q at %v, want %v", text, contactLabels[li].label, g, w)
+				t.Errorf("%q: word %q at %v, want %v", text, contactWords[li], g, w)
 			}
 		}
 	}

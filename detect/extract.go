@@ -232,6 +232,22 @@ var labelFirst = func() map[string]bool {
 
 var labelFirstF = newKeyFilter(labelFirst)
 
+// labelFirstShape holds, per first byte, a bit per byte length (< 64) of
+// the label first words: a load and a mask reject most tokens before the
+// hash filter.
+var labelFirstShape = func() (t [256]uint64) {
+	for w := range labelFirst {
+		t[w[0]] |= 1 << len(w)
+	}
+	return t
+}()
+
+// mayBeLabelFirst reports whether w can be a label's first word; false is
+// certain.
+func mayBeLabelFirst(w string) bool {
+	return len(w) > 0 && len(w) < 64 && labelFirstShape[w[0]]&(1<<len(w)) != 0
+}
+
 // labelValue finds the first label and returns the text after it (up to
 // the end of the line, a separator, or max bytes).
 func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
@@ -242,7 +258,7 @@ func labelValue(text string, toks []token, labels [][]string, max int, oneWord b
 // label (the first word of some vendor or shipping label).
 func labelStarts(toks []token, out []int32) []int32 {
 	for i := range toks {
-		if labelFirstF.mayHave(toks[i].norm) && labelFirst[toks[i].norm] {
+		if w := toks[i].norm; mayBeLabelFirst(w) && labelFirstF.mayHave(w) && labelFirst[w] {
 			out = append(out, int32(i))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +170,28 @@ func TestMarketsimIndexVendors(t *testing.T) {
 		t.Fatalf("covered layouts %v, %d pages with several vendors: the test no longer exercises index pages", layouts, multi)
 	}
 	t.Logf("%d pages: %d with one vendor, %d with several", checked, single, multi)
+}
+
+// TestLabelShapeNeverHidesALabel: the (first byte, length) prefilter admits
+// every label first word, and labelStarts finds the same tokens with and
+// without it on the corpus.
+func TestLabelShapeNeverHidesALabel(t *testing.T) {
+	for w := range labelFirst {
+		if !mayBeLabelFirst(w) {
+			t.Errorf("label word %q rejected", w)
+		}
+	}
+	for _, s := range loadCorpus(t) {
+		doc := parseDocument(decodeBody(s.Page.Body, "text/html"), true, "")
+		toks := tokenize(doc.text, doc.segs)
+		var want []int32
+		for i := range toks {
+			if labelFirst[toks[i].norm] {
+				want = append(want, int32(i))
+			}
+		}
+		if got := labelStarts(toks, nil); !slices.Equal(got, want) {
+			t.Fatalf("%s: label starts %v, want %v", s.Name, got, want)
+		}
+	}
 }
