@@ -66,18 +66,25 @@ func markQuestion(toks []token, sent int32) {
 	}
 }
 
-// foldTable caches the fold of every rune below tableSize.
+// tableSize divides the runes whose fold computeFold gives (below it) from
+// those foldSlow gives (at or above it).
 const tableSize = 0x3000
 
+// foldData holds the fold of every BMP rune, concatenated; foldIdx[r] packs
+// the offset (high 24 bits) and the length (low 8 bits) of fold(r) in it.
+// One string and an integer table rather than a []string: the garbage
+// collector, which scans global tables in every cycle, then follows one
+// pointer instead of one per rune.
 var (
-	foldOnce  sync.Once
-	foldTable []string
+	foldOnce sync.Once
+	foldData string
+	foldIdx  []uint32
 )
 
-// bmpSize bounds the second table: the fold (as foldSlow computes it) and
-// the class (runeHan, runeLetter, runeDigit) of every rune in the Basic
-// Multilingual Plane, so Cyrillic, Greek and CJK text needs no map lookups,
-// Unicode range searches or per-rune string allocations.
+// bmpSize bounds the tables: the fold and the class (runeHan, runeLetter,
+// runeDigit) of every rune in the Basic Multilingual Plane, so Cyrillic,
+// Greek and CJK text needs no map lookups, Unicode range searches or
+// per-rune string allocations.
 const bmpSize = 0x10000
 
 // Rune classes in runeClass.
@@ -90,11 +97,9 @@ const (
 	runeLowerKeeps
 )
 
-var (
-	foldHigh  []string // foldSlow(r) for tableSize <= r < bmpSize
-	runeClass []uint8  // class bits of every r < bmpSize
-)
+var runeClass []uint8 // class bits of every r < bmpSize
 
+// buildFoldTable builds runeClass, foldData and foldIdx.
 func buildFoldTable() {
 	runeClass = make([]uint8, bmpSize)
 	for r := rune(0); r < bmpSize; r++ {
@@ -113,30 +118,22 @@ func buildFoldTable() {
 		}
 		runeClass[r] = c
 	}
-	// runes that fold to themselves share one backing string
-	var self strings.Builder
-	for r := rune(tableSize); r < bmpSize; r++ {
-		self.WriteRune(r)
-	}
-	all := self.String()
-	foldHigh = make([]string, bmpSize-tableSize)
-	off := 0
-	for r := rune(tableSize); r < bmpSize; r++ {
-		n := utf8.RuneLen(r)
-		if n < 0 {
-			n = len(string(utf8.RuneError)) // surrogates: WriteRune wrote U+FFFD
+	var data strings.Builder
+	foldIdx = make([]uint32, bmpSize)
+	for r := rune(0); r < bmpSize; r++ {
+		var f string
+		if r < tableSize {
+			f = computeFold(r)
+		} else {
+			f = foldSlow(r)
 		}
-		f := foldSlow(r)
-		if f == all[off:off+n] {
-			f = all[off : off+n]
+		if len(f) > 0xFF || data.Len() >= 1<<24 {
+			panic("detect: fold table entry does not fit")
 		}
-		foldHigh[r-tableSize] = f
-		off += n
+		foldIdx[r] = uint32(data.Len())<<8 | uint32(len(f))
+		data.WriteString(f)
 	}
-	foldTable = make([]string, tableSize)
-	for r := rune(0); r < tableSize; r++ {
-		foldTable[r] = computeFold(r)
-	}
+	foldData = data.String()
 }
 
 // computeFold returns the normalised form of one rune: NFKD, combining marks
@@ -172,10 +169,8 @@ func computeFold(r rune) string {
 func fold(r rune) string {
 	if r < bmpSize && r >= 0 {
 		foldOnce.Do(buildFoldTable)
-		if r < tableSize {
-			return foldTable[r]
-		}
-		return foldHigh[r-tableSize]
+		x := foldIdx[r]
+		return foldData[x>>8 : x>>8+x&0xFF]
 	}
 	return foldSlow(r)
 }
@@ -259,188 +254,285 @@ func tokenize(text string, segs []segment) []token {
 }
 
 // tokenizeInto is tokenize reusing toks and arena (both reset) when they
-// are large enough. Token norms point into arena: the caller must not
-// reuse arena while the tokens are in use.
+// are large enough. Token norms point into arena or into text: the caller
+// must not reuse arena while the tokens are in use.
+//
+// Runs of ASCII letters and digits are read through a byte-class table
+// without rune decoding; only leet symbols and bytes >= 0x80 go through the
+// rune path (fold tables, Han and mixed-script handling). A token whose
+// normalised form equals its source bytes (lower-case ASCII words, most
+// Cyrillic and accented words) is a substring of text, not a copy.
 func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]token, []byte) {
 	if cap(toks) < len(text)/6+8 {
 		toks = make([]token, 0, len(text)/6+8)
 	}
-	toks = toks[:0]
-	var sent int32
-	var bufArr [64]byte
-	buf := bufArr[:0]
-	// arena holds the normalised text of every token; token norms are
-	// substrings of it (one allocation instead of one per token).
+	// arena holds the normalised text of the tokens that differ from their
+	// source bytes; their norms are substrings of it (one allocation
+	// instead of one per token).
 	if cap(arena) < len(text)+16 {
 		arena = make([]byte, 0, len(text)+16)
 	}
-	arena = arena[:0]
-	arenaStart := arena
+	tokOnce.Do(buildTokRuneClass)
+	z := tokenizer{toks: toks[:0], arena: arena[:0], text: text}
+	z.buf = z.bufArr[:0]
 	for _, sg := range segs {
-		s := text[sg.start:sg.end]
-		base := sg.start
-		i := 0
-		cur := -1 // index of the open token in toks, -1 if none
-		var sepRun int
-		var sepJoin bool
-		closeTok := func(end int) {
-			if cur < 0 {
-				return
-			}
-			t := &toks[cur]
-			t.end = base + end
-			if t.letters && hasNonASCII(buf) {
-				t.norm, t.mixed = foldMixedScript(string(buf))
-			} else {
-				t.norm, arena = intern(buf, arena)
-			}
-			buf = buf[:0]
-			cur = -1
-			sepRun = 0
-			sepJoin = true
-		}
-		setGap := func() {
-			if len(toks) == 0 {
-				return
-			}
-			prev := &toks[len(toks)-1]
-			switch {
-			case prev.sent != sent:
-				prev.gap = gapBreak
-			case sepRun == 0:
-				prev.gap = gapNone
-			case sepJoin && sepRun <= 2:
-				prev.gap = gapJoin
-			case sepRun == 1:
-				prev.gap = gapSpace
-			default:
-				prev.gap = gapBreak
-			}
-		}
-		// A segment boundary is a sentence boundary.
-		sent++
-		sepRun, sepJoin = 0, true
-		for i < len(s) {
-			if c := s[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-				// ASCII letter or digit: the common case, no folding table needed
-				if cur < 0 {
-					setGap()
-					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
-					cur = len(toks) - 1
-				}
-				t := &toks[cur]
-				for {
-					if c <= '9' {
-						t.digits = true
-					} else {
-						t.letters = true
-						if c <= 'Z' {
-							c += 32
-						}
-					}
-					buf = append(buf, c)
-					i++
-					if i >= len(s) {
-						break
-					}
-					// the rest of an ASCII run in this tight loop
-					if c = s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-						break
-					}
-				}
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r < 0x80 && r != '@' && r != '$' && r != '!' && r != '|' && !(r >= '0' && r <= '9') && !(r|0x20 >= 'a' && r|0x20 <= 'z') {
-				// ASCII non-word: separator or sentence break.
-				if cur >= 0 && (r == '.' || r == ',') && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' && toks[cur].digits && !toks[cur].letters {
-					// decimal point inside a number
-					buf = append(buf, byte(r))
-					i += size
-					continue
-				}
-				closeTok(i)
-				sepRun++
-				if !isJoinSep(r) {
-					sepJoin = false
-				}
-				if r == '?' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
-					markQuestion(toks, sent)
-				}
-				if r == '\n' || r == '!' || r == '?' || r == ';' || (r == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n')) {
-					sent++
-				}
-				i += size
-				continue
-			}
-			f := fold(r)
-			if f == "" {
-				// format character, soft hyphen, combining mark: invisible
-				i += size
-				continue
-			}
-			fr, _ := utf8.DecodeRuneInString(f)
-			switch {
-			case isHan(fr):
-				closeTok(i)
-				setGap()
-				toks = append(toks, token{norm: f, start: base + i, end: base + i + size, zone: sg.zone, sent: sent, han: true, letters: true})
-				sepRun, sepJoin = 0, true
-				// Han tokens are closed immediately; the next token is adjacent.
-				i += size
-				continue
-			case isWordRune(fr) || (isLeetSymbol(r) && cur >= 0 && nextIsWord(s, i+size)):
-				if cur < 0 {
-					setGap()
-					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
-					cur = len(toks) - 1
-				}
-				t := &toks[cur]
-				if isDigitRune(fr) {
-					t.digits = true
-				} else if isLetterRune(fr) {
-					t.letters = true
-				} else {
-					t.leet = true
-				}
-				buf = append(buf, f...)
-				i += size
-			case isLeetSymbol(r) && cur < 0 && nextIsLetter(s, i+size):
-				// word-initial leet symbol: "@cetyl", "$ufentanil"
-				setGap()
-				toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent, leet: true})
-				cur = len(toks) - 1
-				buf = append(buf, f...)
-				i += size
-			default:
-				closeTok(i)
-				sepRun++
-				if !isJoinSep(fr) {
-					sepJoin = false
-				}
-				if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
-					markQuestion(toks, sent)
-				}
-				switch fr {
-				case '。', '！', '？', '；', '…', '¡', '¿', '!':
-					sent++
-				}
-				i += size
-			}
-		}
-		closeTok(len(s))
-		sent++
+		z.segment(sg)
 	}
+	toks = z.toks
 	if len(toks) > 0 {
 		toks[len(toks)-1].gap = gapBreak
 	}
-	for i := range toks {
-		t := &toks[i]
-		if t.letters && t.digits {
-			t.leet = true
+	return toks, arena[:0]
+}
+
+// tokenizer is the state of one tokenizeInto call.
+type tokenizer struct {
+	toks   []token
+	arena  []byte
+	buf    []byte // the open token's norm once it is no longer verbatim
+	bufArr [64]byte
+	text   string
+	s      string // the current segment's text
+	base   int    // offset of s in text
+	zone   uint8
+	sent   int32 // current sentence number
+	// the open token
+	cur      int  // index in toks, -1 if none
+	tokStart int  // offset in s of its first byte
+	verbatim bool // its norm so far is s[tokStart:i]; buf is unused
+	high     bool // the rune path added to it (its norm may be non-ASCII)
+	// separators since the last token
+	sepRun  int
+	sepJoin bool // all of them in-word separators (isJoinSep)
+}
+
+// segment tokenizes one segment. A segment boundary is a sentence boundary.
+func (z *tokenizer) segment(sg segment) {
+	s := z.text[sg.start:sg.end]
+	z.s, z.base, z.zone = s, sg.start, sg.zone
+	z.cur = -1
+	z.sent++
+	z.sepRun, z.sepJoin = 0, true
+	for i := 0; i < len(s); {
+		c := s[i]
+		cl := tokByteClass[c]
+		switch {
+		case cl&tbWord != 0:
+			// a run of ASCII letters and digits: the common case
+			j, acc := i+1, cl
+			for j < len(s) {
+				cj := tokByteClass[s[j]]
+				if cj&tbWord == 0 {
+					break
+				}
+				acc |= cj
+				j++
+			}
+			t := z.openOrCurrent(i)
+			if acc&tbDigit != 0 {
+				t.digits = true
+			}
+			if acc&(tbLower|tbUpper) != 0 {
+				t.letters = true
+			}
+			if acc&tbUpper != 0 {
+				z.materialize(i)
+				for k := i; k < j; k++ {
+					b := s[k]
+					if tokByteClass[b]&tbUpper != 0 {
+						b += 'a' - 'A'
+					}
+					z.buf = append(z.buf, b)
+				}
+			} else if !z.verbatim {
+				z.buf = append(z.buf, s[i:j]...)
+			}
+			i = j
+		case cl&tbSep != 0:
+			if (c == '.' || c == ',') && z.cur >= 0 && i+1 < len(s) && tokByteClass[s[i+1]]&tbDigit != 0 &&
+				z.toks[z.cur].digits && !z.toks[z.cur].letters {
+				// decimal point inside a number
+				if !z.verbatim {
+					z.buf = append(z.buf, c)
+				}
+				i++
+				continue
+			}
+			z.closeTok(i)
+			z.sepRun++
+			if cl&tbJoin == 0 {
+				z.sepJoin = false
+			}
+			if c == '?' && len(z.toks) > 0 && z.toks[len(z.toks)-1].sent == z.sent {
+				markQuestion(z.toks, z.sent)
+			}
+			if cl&tbStop != 0 || c == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n') {
+				z.sent++
+			}
+			i++
+		default:
+			i = z.runePath(i)
 		}
 	}
-	return toks, arenaStart
+	z.closeTok(len(s))
+	z.sent++
+}
+
+// runePath reads the rune at s[i] (a leet symbol or a byte >= 0x80) and
+// returns the offset after it. The non-ASCII word runes that follow a word
+// rune (the rest of a Cyrillic or accented word) are read in the same call.
+func (z *tokenizer) runePath(i int) int {
+	s := z.s
+	r, size := decodeRuneAt(s, i)
+	info := tokRune(r)
+	switch {
+	case info&trEmpty != 0:
+		// format character, soft hyphen, combining mark: invisible, but
+		// the open token no longer equals its source bytes
+		if z.cur >= 0 {
+			z.materialize(i)
+		}
+	case info&trHan != 0:
+		z.closeTok(i)
+		z.setGap()
+		z.toks = append(z.toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, zone: z.zone, sent: z.sent, han: true, letters: true})
+		// Han tokens are closed immediately; the next token is adjacent.
+		z.sepRun, z.sepJoin = 0, true
+	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.cur >= 0 && nextIsWord(s, i+size)):
+		t := z.openOrCurrent(i)
+		for {
+			if info&trDigit != 0 {
+				t.digits = true
+			} else if info&trLetter != 0 {
+				t.letters = true
+			} else {
+				t.leet = true
+			}
+			z.appendRune(i, r, size, info)
+			i += size
+			if i >= len(s) || s[i] < utf8.RuneSelf {
+				return i
+			}
+			r, size = decodeRuneAt(s, i)
+			if info = tokRune(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
+				return i // the main loop reads it
+			}
+		}
+	case info&trLeet != 0 && z.cur < 0 && nextIsLetter(s, i+size):
+		// word-initial leet symbol: "@cetyl", "$ufentanil"
+		z.openOrCurrent(i).leet = true
+		z.appendRune(i, r, size, info)
+	default:
+		z.closeTok(i)
+		z.sepRun++
+		if info&trJoin == 0 {
+			z.sepJoin = false
+		}
+		fr, _ := utf8.DecodeRuneInString(fold(r))
+		if fr == '？' && len(z.toks) > 0 && z.toks[len(z.toks)-1].sent == z.sent {
+			markQuestion(z.toks, z.sent)
+		}
+		switch fr {
+		case '。', '！', '？', '；', '…', '¡', '¿', '!':
+			z.sent++
+		}
+	}
+	return i + size
+}
+
+// decodeRuneAt is utf8.DecodeRuneInString(s[i:]) with two-byte sequences
+// (Cyrillic, Greek, accented Latin) decoded inline.
+func decodeRuneAt(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// appendRune adds the fold of the rune r = s[i:i+size] (tr* class info) to
+// the open token.
+func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
+	z.high = true
+	if info&trSame != 0 && (r != utf8.RuneError || size > 1) {
+		// the fold is the source bytes
+		if !z.verbatim {
+			z.buf = append(z.buf, z.s[i:i+size]...)
+		}
+		return
+	}
+	z.materialize(i)
+	z.buf = append(z.buf, fold(r)...)
+}
+
+// openOrCurrent returns the open token, opening one at s[i] if none is.
+func (z *tokenizer) openOrCurrent(i int) *token {
+	if z.cur >= 0 {
+		return &z.toks[z.cur]
+	}
+	z.setGap()
+	z.toks = append(z.toks, token{start: z.base + i, zone: z.zone, sent: z.sent})
+	z.cur = len(z.toks) - 1
+	z.tokStart, z.verbatim, z.high = i, true, false
+	return &z.toks[z.cur]
+}
+
+// materialize copies the open token's verbatim bytes s[tokStart:i] to buf
+// before something other than the source bytes is added to it.
+func (z *tokenizer) materialize(i int) {
+	if z.verbatim {
+		z.buf = append(z.buf[:0], z.s[z.tokStart:i]...)
+		z.verbatim = false
+	}
+}
+
+// setGap sets the gap of the last token from the separators since.
+func (z *tokenizer) setGap() {
+	if len(z.toks) == 0 {
+		return
+	}
+	prev := &z.toks[len(z.toks)-1]
+	switch {
+	case prev.sent != z.sent:
+		prev.gap = gapBreak
+	case z.sepRun == 0:
+		prev.gap = gapNone
+	case z.sepJoin && z.sepRun <= 2:
+		prev.gap = gapJoin
+	case z.sepRun == 1:
+		prev.gap = gapSpace
+	default:
+		prev.gap = gapBreak
+	}
+}
+
+// closeTok ends the open token, if any, at s[end].
+func (z *tokenizer) closeTok(end int) {
+	if z.cur < 0 {
+		return
+	}
+	t := &z.toks[z.cur]
+	t.end = z.base + end
+	var n string
+	if z.verbatim {
+		n = z.s[z.tokStart:end]
+	} else {
+		n, z.arena = intern(z.buf, z.arena)
+		z.buf = z.buf[:0]
+	}
+	if z.high && t.letters && hasNonASCIIString(n) {
+		n, t.mixed = foldMixedScript(n)
+	}
+	t.norm = n
+	if t.letters && t.digits {
+		t.leet = true
+	}
+	z.cur = -1
+	z.sepRun = 0
+	z.sepJoin = true
 }
 
 // intern copies b to the end of arena (which has spare capacity) and

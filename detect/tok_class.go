@@ -1,0 +1,129 @@
+package detect
+
+import (
+	"sync"
+	"unicode/utf8"
+)
+
+// Byte classes of the tokenizer (tokByteClass). Every ASCII byte is one of
+// a letter, a digit, a separator (tbSep, possibly with tbJoin or tbStop) or
+// a leet symbol; leet symbols and every byte >= 0x80 carry tbRune and are
+// read by the rune path (tokenizer.runePath).
+const (
+	tbLower uint8 = 1 << iota // a-z
+	tbUpper                   // A-Z
+	tbDigit                   // 0-9
+	tbSep                     // ASCII that is neither a letter, a digit nor a leet symbol
+	tbJoin                    // tbSep that isJoinSep accepts: . - _ * / ' ~ + = : ^ ` #
+	tbStop                    // tbSep that always ends a sentence: newline ; ?
+	tbRune                    // leet symbol @ $ ! | or a byte >= 0x80: decoded as a rune
+
+	tbWord = tbLower | tbUpper | tbDigit
+)
+
+// tokByteClass holds the tb* class bits of every byte value.
+var tokByteClass = buildTokByteClass()
+
+// buildTokByteClass derives the byte classes from the rune predicates the
+// rune path uses (isLeetSymbol, isJoinSep), so the two paths cannot drift.
+func buildTokByteClass() [256]uint8 {
+	var t [256]uint8
+	for b := 0; b < 256; b++ {
+		c := byte(b)
+		switch {
+		case c >= 0x80 || isLeetSymbol(rune(c)):
+			t[b] = tbRune
+		case 'a' <= c && c <= 'z':
+			t[b] = tbLower
+		case 'A' <= c && c <= 'Z':
+			t[b] = tbUpper
+		case '0' <= c && c <= '9':
+			t[b] = tbDigit
+		default:
+			t[b] = tbSep
+			if isJoinSep(rune(c)) {
+				t[b] |= tbJoin
+			}
+			if c == '\n' || c == ';' || c == '?' {
+				t[b] |= tbStop
+			}
+		}
+	}
+	return t
+}
+
+// hasNonASCIIString reports whether s holds a byte >= 0x80.
+func hasNonASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// Rune classes of the tokenizer (tokRuneClass): what the rune path needs to
+// know of a rune r and of fr, the first rune of fold(r).
+const (
+	trEmpty  uint8 = 1 << iota // fold(r) == "": invisible
+	trHan                      // isHan(fr)
+	trDigit                    // isDigitRune(fr)
+	trLetter                   // isLetterRune(fr)
+	trSame                     // fold(r) == string(r): the norm is the source bytes
+	trLeet                     // isLeetSymbol(r)
+	trJoin                     // isJoinSep(fr)
+)
+
+// tokRuneClass holds computeTokRuneClass(r) for every r < bmpSize, built
+// on first use (tokOnce) from the fold tables.
+var (
+	tokOnce      sync.Once
+	tokRuneClass []uint8
+)
+
+// buildTokRuneClass fills tokRuneClass (64 KiB).
+func buildTokRuneClass() {
+	tokRuneClass = make([]uint8, bmpSize)
+	for r := rune(0); r < bmpSize; r++ {
+		tokRuneClass[r] = computeTokRuneClass(r)
+	}
+}
+
+// computeTokRuneClass returns the tr* class bits of r from fold and the rune
+// predicates.
+func computeTokRuneClass(r rune) uint8 {
+	var c uint8
+	if isLeetSymbol(r) {
+		c |= trLeet
+	}
+	f := fold(r)
+	if f == "" {
+		return c | trEmpty
+	}
+	if f == string(r) {
+		c |= trSame
+	}
+	fr, _ := utf8.DecodeRuneInString(f)
+	if isHan(fr) {
+		c |= trHan
+	}
+	if isDigitRune(fr) {
+		c |= trDigit
+	}
+	if isLetterRune(fr) {
+		c |= trLetter
+	}
+	if isJoinSep(fr) {
+		c |= trJoin
+	}
+	return c
+}
+
+// tokRune returns the tr* class bits of r.
+func tokRune(r rune) uint8 {
+	if r >= 0 && r < bmpSize {
+		tokOnce.Do(buildTokRuneClass)
+		return tokRuneClass[r]
+	}
+	return computeTokRuneClass(r)
+}

@@ -1,0 +1,90 @@
+package detect
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+// TestTokByteClass: every byte's class agrees with what the rune path
+// decides for it.
+func TestTokByteClass(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		c, cl := byte(b), tokByteClass[b]
+		want := uint8(0)
+		switch {
+		case c >= utf8.RuneSelf || isLeetSymbol(rune(c)):
+			want = tbRune
+		case c >= 'a' && c <= 'z':
+			want = tbLower
+		case c >= 'A' && c <= 'Z':
+			want = tbUpper
+		case c >= '0' && c <= '9':
+			want = tbDigit
+		default:
+			want = tbSep
+			if isJoinSep(rune(c)) {
+				want |= tbJoin
+			}
+			if c == '\n' || c == ';' || c == '?' {
+				want |= tbStop
+			}
+		}
+		if cl != want {
+			t.Errorf("tokByteClass[%#x] = %08b, want %08b", b, cl, want)
+		}
+	}
+}
+
+// TestTokRuneClass: the rune class table gives, for every BMP rune and a
+// range of astral runes, what fold and the rune predicates give.
+func TestTokRuneClass(t *testing.T) {
+	bad := 0
+	for r := rune(0); r < bmpSize+0x2000 && bad < 10; r++ {
+		f := fold(r)
+		fr, _ := utf8.DecodeRuneInString(f)
+		checks := []struct {
+			name      string
+			bit       uint8
+			want      bool
+			ifVisible bool
+		}{
+			{"empty", trEmpty, f == "", false},
+			{"leet", trLeet, isLeetSymbol(r), false},
+			{"same", trSame, f == string(r), true},
+			{"han", trHan, isHan(fr), true},
+			{"digit", trDigit, isDigitRune(fr), true},
+			{"letter", trLetter, isLetterRune(fr), true},
+			{"join", trJoin, isJoinSep(fr), true},
+		}
+		got := tokRune(r)
+		for _, c := range checks {
+			want := c.want && (!c.ifVisible || f != "")
+			if (got&c.bit != 0) != want {
+				t.Errorf("tokRune(%U) %s = %v, want %v", r, c.name, got&c.bit != 0, want)
+				bad++
+			}
+		}
+	}
+}
+
+// TestDecodeRuneAt: decodeRuneAt agrees with utf8.DecodeRuneInString on
+// every one- and two-byte prefix and on longer and broken sequences.
+func TestDecodeRuneAt(t *testing.T) {
+	var cases []string
+	for a := 0; a < 256; a++ {
+		cases = append(cases, string([]byte{byte(a)}))
+		for b := 0; b < 256; b++ {
+			cases = append(cases, string([]byte{byte(a), byte(b)}), string([]byte{'x', byte(a), byte(b)}))
+		}
+	}
+	cases = append(cases, "芬", "😀", "\xed\xa0\x80", "\xe8\x8a", "\xf0\x9f\x98")
+	for _, s := range cases {
+		for i := 0; i < len(s); i++ {
+			r, n := decodeRuneAt(s, i)
+			wr, wn := utf8.DecodeRuneInString(s[i:])
+			if r != wr || n != wn {
+				t.Fatalf("decodeRuneAt(%q, %d) = %U/%d, want %U/%d", s, i, r, n, wr, wn)
+			}
+		}
+	}
+}
