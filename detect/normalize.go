@@ -20,11 +20,13 @@ const (
 
 // token is one normalised word of the document text, with its span in the
 // original (extracted) text so evidence can quote the page as written.
+//
+// The small fields sit together so that a token takes 80 bytes, not 88.
 type token struct {
 	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
 	start, end int    // byte span in document.text
+	sent       int32  // sentence number
 	zone       uint8
-	sent       int32 // sentence number
 	gap        uint8 // gap to the next token
 	han        bool  // a single CJK character
 	digits     bool  // contains a digit
@@ -34,9 +36,9 @@ type token struct {
 	question   bool  // the token's sentence ends with a question mark
 	// leetFold and leetFoldL of norm, computed on first use (matching asks
 	// for them several times per token)
-	lf, lfl string
 	lfState uint8 // 0 not computed, 1 folded, 2 nothing to fold
 	lflDone bool
+	lf, lfl string
 }
 
 // leetFolded is leetFold(t.norm), cached in the token.
@@ -248,10 +250,24 @@ func isLetterRune(r rune) bool {
 // tokenize splits the document text into normalised tokens. Separators,
 // zero-width and format characters, soft hyphens and combining marks are
 // handled here; leetspeak and split words are handled at match time.
+//
+// The tokens are built in a pooled slice and copied to one of the exact
+// length: a page's token count is not known in advance, and a slice sized
+// by guess is either too large or grown (copied) several times.
 func tokenize(text string, segs []segment) []token {
-	toks, _ := tokenizeInto(nil, nil, text, segs)
-	return toks
+	p := tokenPool.Get().(*[]token)
+	toks, _ := tokenizeInto(*p, nil, text, segs)
+	out := make([]token, len(toks))
+	copy(out, toks)
+	// The pooled tokens keep pointing at this text until the slice is
+	// reused or the pool is dropped at a garbage collection.
+	*p = toks[:0]
+	tokenPool.Put(p)
+	return out
 }
+
+// tokenPool recycles tokenize's working token slices.
+var tokenPool = sync.Pool{New: func() any { return new([]token) }}
 
 // tokenizeInto is tokenize reusing toks and arena (both reset) when they
 // are large enough. Token norms point into arena or into text: the caller
@@ -269,12 +285,12 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 	// arena holds the normalised text of the tokens that differ from their
 	// source bytes; their norms are substrings of it (one allocation
 	// instead of one per token).
+	// (allocated on first use: texts of lower-case words need none).
 	if cap(arena) < len(text)+16 {
-		arena = make([]byte, 0, len(text)+16)
+		arena = nil
 	}
 	tokOnce.Do(buildTokRuneClass)
 	z := tokenizer{toks: toks[:0], arena: arena[:0], text: text}
-	z.buf = z.bufArr[:0]
 	for _, sg := range segs {
 		z.segment(sg)
 	}
@@ -282,25 +298,29 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 	if len(toks) > 0 {
 		toks[len(toks)-1].gap = gapBreak
 	}
-	return toks, arena[:0]
+	return toks, z.arena[:0]
 }
 
 // tokenizer is the state of one tokenizeInto call.
 type tokenizer struct {
-	toks   []token
-	arena  []byte
-	buf    []byte // the open token's norm once it is no longer verbatim
-	bufArr [64]byte
-	text   string
-	s      string // the current segment's text
-	base   int    // offset of s in text
-	zone   uint8
-	sent   int32 // current sentence number
-	// the open token
-	cur      int  // index in toks, -1 if none
+	toks []token
+	// arena holds the norms that differ from their source bytes; the
+	// open token's, once it is no longer verbatim, is arena[mark:]
+	arena []byte
+	mark  int
+	text  string
+	s     string // the current segment's text
+	base  int    // offset of s in text
+	zone  uint8
+	sent  int32 // current sentence number
+	// the open token, appended to toks when it closes
+	open     bool
 	tokStart int  // offset in s of its first byte
-	verbatim bool // its norm so far is s[tokStart:i]; buf is unused
+	verbatim bool // its norm so far is s[tokStart:i], not in arena
 	high     bool // the rune path added to it (its norm may be non-ASCII)
+	digits   bool
+	letters  bool
+	leet     bool
 	// separators since the last token
 	sepRun  int
 	sepJoin bool // all of them in-word separators (isJoinSep)
@@ -310,7 +330,6 @@ type tokenizer struct {
 func (z *tokenizer) segment(sg segment) {
 	s := z.text[sg.start:sg.end]
 	z.s, z.base, z.zone = s, sg.start, sg.zone
-	z.cur = -1
 	z.sent++
 	z.sepRun, z.sepJoin = 0, true
 	for i := 0; i < len(s); {
@@ -328,37 +347,38 @@ func (z *tokenizer) segment(sg segment) {
 				acc |= cj
 				j++
 			}
-			t := z.openOrCurrent(i)
+			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && !z.decimalPoint(j, acc)) {
+				// a whole word: emit it at once
+				z.emitASCII(i, j, acc)
+				i = j
+				continue
+			}
+			z.openAt(i)
 			if acc&tbDigit != 0 {
-				t.digits = true
+				z.digits = true
 			}
 			if acc&(tbLower|tbUpper) != 0 {
-				t.letters = true
+				z.letters = true
 			}
 			if acc&tbUpper != 0 {
 				z.materialize(i)
-				for k := i; k < j; k++ {
-					b := s[k]
-					if tokByteClass[b]&tbUpper != 0 {
-						b += 'a' - 'A'
-					}
-					z.buf = append(z.buf, b)
-				}
+				z.appendLower(s[i:j])
 			} else if !z.verbatim {
-				z.buf = append(z.buf, s[i:j]...)
+				z.arena = append(z.arena, s[i:j]...)
 			}
 			i = j
 		case cl&tbSep != 0:
-			if (c == '.' || c == ',') && z.cur >= 0 && i+1 < len(s) && tokByteClass[s[i+1]]&tbDigit != 0 &&
-				z.toks[z.cur].digits && !z.toks[z.cur].letters {
+			if z.open && z.digits && !z.letters && z.decimalPoint(i, tbDigit) {
 				// decimal point inside a number
 				if !z.verbatim {
-					z.buf = append(z.buf, c)
+					z.arena = append(z.arena, c)
 				}
 				i++
 				continue
 			}
-			z.closeTok(i)
+			if z.open {
+				z.closeTok(i)
+			}
 			z.sepRun++
 			if cl&tbJoin == 0 {
 				z.sepJoin = false
@@ -374,8 +394,36 @@ func (z *tokenizer) segment(sg segment) {
 			i = z.runePath(i)
 		}
 	}
-	z.closeTok(len(s))
+	if z.open {
+		z.closeTok(len(s))
+	}
 	z.sent++
+}
+
+// decimalPoint reports whether s[i] is a '.' or ',' between digits that
+// continues a number, given the class bits acc of the token so far: a
+// token of digits only, followed by a digit.
+func (z *tokenizer) decimalPoint(i int, acc uint8) bool {
+	s := z.s
+	return (s[i] == '.' || s[i] == ',') && acc&(tbLower|tbUpper) == 0 && acc&tbDigit != 0 &&
+		i+1 < len(s) && tokByteClass[s[i+1]]&tbDigit != 0
+}
+
+// emitASCII appends the token s[i:j], a whole word of ASCII letters and
+// digits with class bits acc, with no token open.
+func (z *tokenizer) emitASCII(i, j int, acc uint8) {
+	z.setGap()
+	norm := z.s[i:j]
+	if acc&tbUpper != 0 {
+		z.tokStart, z.verbatim = i, true
+		z.materialize(i)
+		z.appendLower(norm)
+		norm = unsafe.String(&z.arena[z.mark], j-i)
+	}
+	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+	z.toks = append(z.toks, token{norm: norm, start: z.base + i, end: z.base + j, sent: z.sent, zone: z.zone,
+		digits: digits, letters: letters, leet: letters && digits})
+	z.sepRun, z.sepJoin = 0, true
 }
 
 // runePath reads the rune at s[i] (a leet symbol or a byte >= 0x80) and
@@ -389,24 +437,26 @@ func (z *tokenizer) runePath(i int) int {
 	case info&trEmpty != 0:
 		// format character, soft hyphen, combining mark: invisible, but
 		// the open token no longer equals its source bytes
-		if z.cur >= 0 {
+		if z.open {
 			z.materialize(i)
 		}
 	case info&trHan != 0:
-		z.closeTok(i)
+		if z.open {
+			z.closeTok(i)
+		}
 		z.setGap()
-		z.toks = append(z.toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, zone: z.zone, sent: z.sent, han: true, letters: true})
+		z.toks = append(z.toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, sent: z.sent, zone: z.zone, han: true, letters: true})
 		// Han tokens are closed immediately; the next token is adjacent.
 		z.sepRun, z.sepJoin = 0, true
-	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.cur >= 0 && nextIsWord(s, i+size)):
-		t := z.openOrCurrent(i)
+	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
+		z.openAt(i)
 		for {
 			if info&trDigit != 0 {
-				t.digits = true
+				z.digits = true
 			} else if info&trLetter != 0 {
-				t.letters = true
+				z.letters = true
 			} else {
-				t.leet = true
+				z.leet = true
 			}
 			z.appendRune(i, r, size, info)
 			i += size
@@ -418,12 +468,15 @@ func (z *tokenizer) runePath(i int) int {
 				return i // the main loop reads it
 			}
 		}
-	case info&trLeet != 0 && z.cur < 0 && nextIsLetter(s, i+size):
+	case info&trLeet != 0 && !z.open && nextIsLetter(s, i+size):
 		// word-initial leet symbol: "@cetyl", "$ufentanil"
-		z.openOrCurrent(i).leet = true
+		z.openAt(i)
+		z.leet = true
 		z.appendRune(i, r, size, info)
 	default:
-		z.closeTok(i)
+		if z.open {
+			z.closeTok(i)
+		}
 		z.sepRun++
 		if info&trJoin == 0 {
 			z.sepJoin = false
@@ -460,32 +513,53 @@ func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
 	if info&trSame != 0 && (r != utf8.RuneError || size > 1) {
 		// the fold is the source bytes
 		if !z.verbatim {
-			z.buf = append(z.buf, z.s[i:i+size]...)
+			z.arena = append(z.arena, z.s[i:i+size]...)
 		}
 		return
 	}
 	z.materialize(i)
-	z.buf = append(z.buf, fold(r)...)
+	z.arena = append(z.arena, fold(r)...)
 }
 
-// openOrCurrent returns the open token, opening one at s[i] if none is.
-func (z *tokenizer) openOrCurrent(i int) *token {
-	if z.cur >= 0 {
-		return &z.toks[z.cur]
+// openAt opens a token at s[i] unless one is open.
+func (z *tokenizer) openAt(i int) {
+	if z.open {
+		return
 	}
 	z.setGap()
-	z.toks = append(z.toks, token{start: z.base + i, zone: z.zone, sent: z.sent})
-	z.cur = len(z.toks) - 1
-	z.tokStart, z.verbatim, z.high = i, true, false
-	return &z.toks[z.cur]
+	z.open, z.tokStart, z.verbatim, z.high = true, i, true, false
+	z.digits, z.letters, z.leet = false, false, false
 }
 
-// materialize copies the open token's verbatim bytes s[tokStart:i] to buf
-// before something other than the source bytes is added to it.
+// materialize copies the open token's verbatim bytes s[tokStart:i] to the
+// end of arena before something other than the source bytes is added to it.
 func (z *tokenizer) materialize(i int) {
-	if z.verbatim {
-		z.buf = append(z.buf[:0], z.s[z.tokStart:i]...)
-		z.verbatim = false
+	if !z.verbatim {
+		return
+	}
+	if z.arena == nil {
+		z.arena = make([]byte, 0, len(z.text)+16)
+	}
+	z.mark = len(z.arena)
+	if i > z.tokStart {
+		z.arena = append(z.arena, z.s[z.tokStart:i]...)
+	}
+	z.verbatim = false
+}
+
+// appendLower adds the ASCII letters and digits w, lower-cased, to the open
+// token's norm in arena.
+func (z *tokenizer) appendLower(w string) {
+	n := len(z.arena)
+	if cap(z.arena)-n < len(w) {
+		z.arena = append(z.arena, w...) // grow; overwritten below
+	} else {
+		z.arena = z.arena[:n+len(w)]
+	}
+	dst := z.arena[n : n+len(w)]
+	for k := range dst {
+		// tbUpper<<4 is 0x20, the ASCII case bit (TestAppendLower)
+		dst[k] = w[k] | (tokByteClass[w[k]]&tbUpper)<<4
 	}
 }
 
@@ -509,28 +583,22 @@ func (z *tokenizer) setGap() {
 	}
 }
 
-// closeTok ends the open token, if any, at s[end].
+// closeTok appends the open token, which ends at s[end].
 func (z *tokenizer) closeTok(end int) {
-	if z.cur < 0 {
-		return
-	}
-	t := &z.toks[z.cur]
-	t.end = z.base + end
 	var n string
 	if z.verbatim {
 		n = z.s[z.tokStart:end]
-	} else {
-		n, z.arena = intern(z.buf, z.arena)
-		z.buf = z.buf[:0]
+	} else if len(z.arena) > z.mark {
+		// the arena's bytes after mark are never written again
+		n = unsafe.String(&z.arena[z.mark], len(z.arena)-z.mark)
 	}
-	if z.high && t.letters && hasNonASCIIString(n) {
-		n, t.mixed = foldMixedScript(n)
+	mixed := false
+	if z.high && z.letters && hasNonASCIIString(n) {
+		n, mixed = foldMixedScript(n)
 	}
-	t.norm = n
-	if t.letters && t.digits {
-		t.leet = true
-	}
-	z.cur = -1
+	z.toks = append(z.toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,
+		digits: z.digits, letters: z.letters, leet: z.leet || z.letters && z.digits, mixed: mixed})
+	z.open = false
 	z.sepRun = 0
 	z.sepJoin = true
 }

@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // TestTokByteClass: every byte's class agrees with what the rune path
@@ -86,5 +88,32 @@ func TestDecodeRuneAt(t *testing.T) {
 				t.Fatalf("decodeRuneAt(%q, %d) = %U/%d, want %U/%d", s, i, r, n, wr, wn)
 			}
 		}
+	}
+}
+
+// TestAppendLower: appendLower lower-cases ASCII letters and leaves digits
+// alone, with and without spare arena capacity.
+func TestAppendLower(t *testing.T) {
+	if tbUpper<<4 != 'a'-'A' {
+		t.Fatalf("tbUpper<<4 = %#x, not the ASCII case bit", tbUpper<<4)
+	}
+	words := []string{"", "a", "Z", "FentANYL", "0123456789", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
+	for _, w := range words {
+		for _, arena := range [][]byte{nil, make([]byte, 3, 3), make([]byte, 1, 200)} {
+			z := tokenizer{arena: arena}
+			n := len(arena)
+			z.appendLower(w)
+			if got, want := string(z.arena[n:]), strings.ToLower(w); got != want {
+				t.Errorf("appendLower(%q) = %q, want %q", w, got, want)
+			}
+		}
+	}
+}
+
+// TestTokenSize: the token struct stays at 80 bytes (fields ordered to
+// avoid padding; tokens are the tokenizer's main memory traffic).
+func TestTokenSize(t *testing.T) {
+	if n := unsafe.Sizeof(token{}); n > 80 {
+		t.Errorf("token is %d bytes, want at most 80", n)
 	}
 }
