@@ -494,7 +494,8 @@ func (z *tokenizer) runePath(i int) int {
 }
 
 // decodeRuneAt is utf8.DecodeRuneInString(s[i:]) with two-byte sequences
-// (Cyrillic, Greek, accented Latin) decoded inline.
+// (Cyrillic, Greek, accented Latin) and most three-byte ones (CJK) decoded
+// inline.
 func decodeRuneAt(s string, i int) (rune, int) {
 	c := s[i]
 	if c < utf8.RuneSelf {
@@ -502,6 +503,12 @@ func decodeRuneAt(s string, i int) (rune, int) {
 	}
 	if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
 		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		// three bytes with a lead that rules out overlong and surrogate
+		// forms: U+1000 to U+CFFF and U+E000 to U+FFFF (CJK, Hangul,
+		// general punctuation, fullwidth forms)
+		return rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F), 3
 	}
 	return utf8.DecodeRuneInString(s[i:])
 }
@@ -556,11 +563,7 @@ func (z *tokenizer) appendLower(w string) {
 	} else {
 		z.arena = z.arena[:n+len(w)]
 	}
-	dst := z.arena[n : n+len(w)]
-	for k := range dst {
-		// tbUpper<<4 is 0x20, the ASCII case bit (TestAppendLower)
-		dst[k] = w[k] | (tokByteClass[w[k]]&tbUpper)<<4
-	}
+	lowerAlnum(z.arena[n:n+len(w)], w)
 }
 
 // setGap sets the gap of the last token from the separators since.
@@ -593,7 +596,7 @@ func (z *tokenizer) closeTok(end int) {
 		n = unsafe.String(&z.arena[z.mark], len(z.arena)-z.mark)
 	}
 	mixed := false
-	if z.high && z.letters && hasNonASCIIString(n) {
+	if z.high && z.letters && mayBeMixedScript(n) {
 		n, mixed = foldMixedScript(n)
 	}
 	z.toks = append(z.toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,

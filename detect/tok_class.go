@@ -1,8 +1,10 @@
 package detect
 
 import (
+	"encoding/binary"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Byte classes of the tokenizer (tokByteClass). Every ASCII byte is one of
@@ -126,4 +128,38 @@ func tokRune(r rune) uint8 {
 		return tokRuneClass[r]
 	}
 	return computeTokRuneClass(r)
+}
+
+// lowerAlnum writes w, which holds only ASCII letters and digits, to dst
+// (of the same length) in lower case. Among letters and digits only the
+// upper-case letters have bit 0x40 set and bit 0x20 clear, so x|(x&0x40)>>1
+// lower-cases them and leaves the others alone; eight bytes at a time.
+func lowerAlnum(dst []byte, w string) {
+	const hi = 0x4040404040404040
+	k := 0
+	for ; k+8 <= len(w); k += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(w[k:]), 8))
+		binary.LittleEndian.PutUint64(dst[k:], x|(x&hi)>>1)
+	}
+	for ; k < len(w); k++ {
+		dst[k] = w[k] | (w[k]&0x40)>>1
+	}
+}
+
+// mayBeMixedScript is false when foldMixedScript(s) certainly returns s
+// unchanged: s lacks either a Latin letter (an ASCII letter, or a rune
+// U+0080 to U+024F, lead bytes 0xC2 to 0xC9) or a Greek or Cyrillic rune
+// (U+0340 to U+052F, lead bytes 0xCD to 0xD4).
+func mayBeMixedScript(s string) bool {
+	var latin, other bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c|0x20 >= 'a' && c|0x20 <= 'z', c >= 0xC2 && c <= 0xC9:
+			latin = true
+		case c >= 0xCD && c <= 0xD4:
+			other = true
+		}
+	}
+	return latin && other
 }

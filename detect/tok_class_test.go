@@ -79,7 +79,14 @@ func TestDecodeRuneAt(t *testing.T) {
 			cases = append(cases, string([]byte{byte(a), byte(b)}), string([]byte{'x', byte(a), byte(b)}))
 		}
 	}
-	cases = append(cases, "芬", "😀", "\xed\xa0\x80", "\xe8\x8a", "\xf0\x9f\x98")
+	for a := 0xE0; a <= 0xEF; a++ {
+		for b := 0; b < 256; b++ {
+			for _, c := range []byte{0x00, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF} {
+				cases = append(cases, string([]byte{byte(a), byte(b), c}))
+			}
+		}
+	}
+	cases = append(cases, "芬", "😀", "\xed\xa0\x80", "\xe8\x8a", "\xf0\x9f\x98", "ＦＥ")
 	for _, s := range cases {
 		for i := 0; i < len(s); i++ {
 			r, n := decodeRuneAt(s, i)
@@ -115,5 +122,34 @@ func TestAppendLower(t *testing.T) {
 func TestTokenSize(t *testing.T) {
 	if n := unsafe.Sizeof(token{}); n > 80 {
 		t.Errorf("token is %d bytes, want at most 80", n)
+	}
+}
+
+// TestMayBeMixedScript: whenever mayBeMixedScript says no, foldMixedScript
+// leaves the word alone; checked on pairs of every rune below U+0600 with a
+// sample of Latin, Greek, Cyrillic, CJK and ASCII runes, and on every
+// corpus token.
+func TestMayBeMixedScript(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		if !mayBeMixedScript(s) {
+			if got, mixed := foldMixedScript(s); got != s || mixed {
+				t.Fatalf("mayBeMixedScript(%q) = false, but foldMixedScript gives %q, %v", s, got, mixed)
+			}
+		}
+	}
+	sample := []rune{'a', 'Z', '1', 'é', 'ª', 'µ', 'ƒ', 'ɐ', 'ʃ', 'ͅ', 'Ͱ', 'α', 'ω', 'ϴ', 'а', 'я', 'ё', 'Ԁ', 'ԯ', '԰', '芬', 'Ａ', 'ſ', 'K'}
+	for r := rune(0); r < 0x600; r++ {
+		for _, o := range sample {
+			check(string(r) + string(o))
+			check(string(o) + string(r))
+		}
+	}
+	for _, smp := range loadCorpus(t) {
+		doc := parseDocument(decodeBody(smp.Page.Body, "text/html"), true, "")
+		for _, tk := range refTokenize(doc.text, doc.segs) {
+			check(doc.text[tk.start:tk.end])
+			check(tk.norm)
+		}
 	}
 }
