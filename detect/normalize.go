@@ -317,10 +317,15 @@ type tokenizer struct {
 	open     bool
 	tokStart int  // offset in s of its first byte
 	verbatim bool // its norm so far is s[tokStart:i], not in arena
-	high     bool // the rune path added to it (its norm may be non-ASCII)
-	digits   bool
-	letters  bool
-	leet     bool
+	// Which scripts its norm may hold, for foldMixedScript, which changes
+	// only a word with a Latin letter (an ASCII letter or a rune below
+	// U+0250: lead bytes 0xC2 to 0xC9) and a Greek or Cyrillic one (U+0340
+	// to U+052F: lead bytes 0xCD to 0xD4). Set from every piece added to
+	// the norm, so they may say yes wrongly but never no wrongly.
+	latin, greekCyr bool
+	digits          bool
+	letters         bool
+	leet            bool
 	// separators since the last token
 	sepRun  int
 	sepJoin bool // all of them in-word separators (isJoinSep)
@@ -358,7 +363,7 @@ func (z *tokenizer) segment(sg segment) {
 				z.digits = true
 			}
 			if acc&(tbLower|tbUpper) != 0 {
-				z.letters = true
+				z.letters, z.latin = true, true
 			}
 			if acc&tbUpper != 0 {
 				z.materialize(i)
@@ -432,7 +437,7 @@ func (z *tokenizer) emitASCII(i, j int, acc uint8) {
 func (z *tokenizer) runePath(i int) int {
 	s := z.s
 	r, size := decodeRuneAt(s, i)
-	info := tokRune(r)
+	info := tokRuneAt(r)
 	switch {
 	case info&trEmpty != 0:
 		// format character, soft hyphen, combining mark: invisible, but
@@ -464,7 +469,7 @@ func (z *tokenizer) runePath(i int) int {
 				return i
 			}
 			r, size = decodeRuneAt(s, i)
-			if info = tokRune(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
+			if info = tokRuneAt(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
 				return i // the main loop reads it
 			}
 		}
@@ -516,16 +521,33 @@ func decodeRuneAt(s string, i int) (rune, int) {
 // appendRune adds the fold of the rune r = s[i:i+size] (tr* class info) to
 // the open token.
 func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
-	z.high = true
 	if info&trSame != 0 && (r != utf8.RuneError || size > 1) {
 		// the fold is the source bytes
+		z.noteScripts(z.s[i])
 		if !z.verbatim {
-			z.arena = append(z.arena, z.s[i:i+size]...)
+			for k := i; k < i+size; k++ {
+				z.arena = append(z.arena, z.s[k])
+			}
 		}
 		return
 	}
+	f := fold(r)
+	for k := 0; k < len(f); k++ {
+		z.noteScripts(f[k])
+	}
 	z.materialize(i)
-	z.arena = append(z.arena, fold(r)...)
+	z.arena = append(z.arena, f...)
+}
+
+// noteScripts records the script a byte added to the open token's norm
+// may belong to (see tokenizer.latin).
+func (z *tokenizer) noteScripts(c byte) {
+	switch {
+	case c|0x20 >= 'a' && c|0x20 <= 'z', c >= 0xC2 && c <= 0xC9:
+		z.latin = true
+	case c >= 0xCD && c <= 0xD4:
+		z.greekCyr = true
+	}
 }
 
 // openAt opens a token at s[i] unless one is open.
@@ -534,7 +556,8 @@ func (z *tokenizer) openAt(i int) {
 		return
 	}
 	z.setGap()
-	z.open, z.tokStart, z.verbatim, z.high = true, i, true, false
+	z.open, z.tokStart, z.verbatim = true, i, true
+	z.latin, z.greekCyr = false, false
 	z.digits, z.letters, z.leet = false, false, false
 }
 
@@ -596,7 +619,7 @@ func (z *tokenizer) closeTok(end int) {
 		n = unsafe.String(&z.arena[z.mark], len(z.arena)-z.mark)
 	}
 	mixed := false
-	if z.high && z.letters && mayBeMixedScript(n) {
+	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
 	z.toks = append(z.toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,

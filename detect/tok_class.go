@@ -146,20 +146,10 @@ func lowerAlnum(dst []byte, w string) {
 	}
 }
 
-// mayBeMixedScript is false when foldMixedScript(s) certainly returns s
-// unchanged: s lacks either a Latin letter (an ASCII letter, or a rune
-// U+0080 to U+024F, lead bytes 0xC2 to 0xC9) or a Greek or Cyrillic rune
-// (U+0340 to U+052F, lead bytes 0xCD to 0xD4).
-func mayBeMixedScript(s string) bool {
-	var latin, other bool
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c|0x20 >= 'a' && c|0x20 <= 'z', c >= 0xC2 && c <= 0xC9:
-			latin = true
-		case c >= 0xCD && c <= 0xD4:
-			other = true
-		}
+// tokRuneAt is tokRune once the table is built (tokenizeInto builds it).
+func tokRuneAt(r rune) uint8 {
+	if r >= 0 && r < bmpSize {
+		return tokRuneClass[r]
 	}
-	return latin && other
+	return computeTokRuneClass(r)
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -125,31 +126,23 @@ func TestTokenSize(t *testing.T) {
 	}
 }
 
-// TestMayBeMixedScript: whenever mayBeMixedScript says no, foldMixedScript
-// leaves the word alone; checked on pairs of every rune below U+0600 with a
-// sample of Latin, Greek, Cyrillic, CJK and ASCII runes, and on every
-// corpus token.
-func TestMayBeMixedScript(t *testing.T) {
-	check := func(s string) {
-		t.Helper()
-		if !mayBeMixedScript(s) {
-			if got, mixed := foldMixedScript(s); got != s || mixed {
-				t.Fatalf("mayBeMixedScript(%q) = false, but foldMixedScript gives %q, %v", s, got, mixed)
+// TestNoteScripts: every rune foldMixedScript counts as Latin, Greek or
+// Cyrillic sets the matching tokenizer flag from its first byte (the rune
+// path notes the lead byte of a rune it copies, and every byte of a fold).
+func TestNoteScripts(t *testing.T) {
+	for r := rune(0); r < bmpSize; r++ {
+		enc := string(r)
+		var lead, all tokenizer
+		lead.noteScripts(enc[0])
+		for k := 0; k < len(enc); k++ {
+			all.noteScripts(enc[k])
+		}
+		latin := r < 0x250 && unicode.IsLetter(r)
+		greekCyr := r >= 0x370 && r < 0x530
+		for _, z := range []tokenizer{lead, all} {
+			if latin && !z.latin || greekCyr && !z.greekCyr {
+				t.Fatalf("noteScripts(%U): latin %v greekCyr %v, want at least %v %v", r, z.latin, z.greekCyr, latin, greekCyr)
 			}
-		}
-	}
-	sample := []rune{'a', 'Z', '1', 'é', 'ª', 'µ', 'ƒ', 'ɐ', 'ʃ', 'ͅ', 'Ͱ', 'α', 'ω', 'ϴ', 'а', 'я', 'ё', 'Ԁ', 'ԯ', '԰', '芬', 'Ａ', 'ſ', 'K'}
-	for r := rune(0); r < 0x600; r++ {
-		for _, o := range sample {
-			check(string(r) + string(o))
-			check(string(o) + string(r))
-		}
-	}
-	for _, smp := range loadCorpus(t) {
-		doc := parseDocument(decodeBody(smp.Page.Body, "text/html"), true, "")
-		for _, tk := range refTokenize(doc.text, doc.segs) {
-			check(doc.text[tk.start:tk.end])
-			check(tk.norm)
 		}
 	}
 }
