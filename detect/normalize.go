@@ -290,20 +290,22 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 		arena = nil
 	}
 	tokOnce.Do(buildTokRuneClass)
-	z := tokenizer{toks: toks[:0], arena: arena[:0], text: text}
+	z := tokenizer{arena: arena[:0], text: text}
+	toks = toks[:0]
 	for _, sg := range segs {
-		z.segment(sg)
+		toks = z.segment(toks, sg)
 	}
-	toks = z.toks
 	if len(toks) > 0 {
 		toks[len(toks)-1].gap = gapBreak
 	}
 	return toks, z.arena[:0]
 }
 
-// tokenizer is the state of one tokenizeInto call.
+// tokenizer is the state of one tokenizeInto call. The token slice is
+// passed to and returned by its methods rather than kept here: stored
+// through a pointer it would escape, and callers that tokenize into a
+// stack array (a price field's few tokens) would allocate it.
 type tokenizer struct {
-	toks []token
 	// arena holds the norms that differ from their source bytes; the
 	// open token's, once it is no longer verbatim, is arena[mark:]
 	arena []byte
@@ -332,7 +334,7 @@ type tokenizer struct {
 }
 
 // segment tokenizes one segment. A segment boundary is a sentence boundary.
-func (z *tokenizer) segment(sg segment) {
+func (z *tokenizer) segment(toks []token, sg segment) []token {
 	s := z.text[sg.start:sg.end]
 	z.s, z.base, z.zone = s, sg.start, sg.zone
 	z.sent++
@@ -354,11 +356,11 @@ func (z *tokenizer) segment(sg segment) {
 			}
 			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && !z.decimalPoint(j, acc)) {
 				// a whole word: emit it at once
-				z.emitASCII(i, j, acc)
+				toks = z.emitASCII(toks, i, j, acc)
 				i = j
 				continue
 			}
-			z.openAt(i)
+			z.openAt(toks, i)
 			if acc&tbDigit != 0 {
 				z.digits = true
 			}
@@ -382,27 +384,28 @@ func (z *tokenizer) segment(sg segment) {
 				continue
 			}
 			if z.open {
-				z.closeTok(i)
+				toks = z.closeTok(toks, i)
 			}
 			z.sepRun++
 			if cl&tbJoin == 0 {
 				z.sepJoin = false
 			}
-			if c == '?' && len(z.toks) > 0 && z.toks[len(z.toks)-1].sent == z.sent {
-				markQuestion(z.toks, z.sent)
+			if c == '?' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+				markQuestion(toks, z.sent)
 			}
 			if cl&tbStop != 0 || c == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n') {
 				z.sent++
 			}
 			i++
 		default:
-			i = z.runePath(i)
+			toks, i = z.runePath(toks, i)
 		}
 	}
 	if z.open {
-		z.closeTok(len(s))
+		toks = z.closeTok(toks, len(s))
 	}
 	z.sent++
+	return toks
 }
 
 // decimalPoint reports whether s[i] is a '.' or ',' between digits that
@@ -416,8 +419,8 @@ func (z *tokenizer) decimalPoint(i int, acc uint8) bool {
 
 // emitASCII appends the token s[i:j], a whole word of ASCII letters and
 // digits with class bits acc, with no token open.
-func (z *tokenizer) emitASCII(i, j int, acc uint8) {
-	z.setGap()
+func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
+	z.setGap(toks)
 	norm := z.s[i:j]
 	if acc&tbUpper != 0 {
 		z.tokStart, z.verbatim = i, true
@@ -426,15 +429,16 @@ func (z *tokenizer) emitASCII(i, j int, acc uint8) {
 		norm = unsafe.String(&z.arena[z.mark], j-i)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
-	z.toks = append(z.toks, token{norm: norm, start: z.base + i, end: z.base + j, sent: z.sent, zone: z.zone,
+	toks = append(toks, token{norm: norm, start: z.base + i, end: z.base + j, sent: z.sent, zone: z.zone,
 		digits: digits, letters: letters, leet: letters && digits})
 	z.sepRun, z.sepJoin = 0, true
+	return toks
 }
 
 // runePath reads the rune at s[i] (a leet symbol or a byte >= 0x80) and
 // returns the offset after it. The non-ASCII word runes that follow a word
 // rune (the rest of a Cyrillic or accented word) are read in the same call.
-func (z *tokenizer) runePath(i int) int {
+func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 	s := z.s
 	r, size := decodeRuneAt(s, i)
 	info := tokRuneAt(r)
@@ -447,14 +451,14 @@ func (z *tokenizer) runePath(i int) int {
 		}
 	case info&trHan != 0:
 		if z.open {
-			z.closeTok(i)
+			toks = z.closeTok(toks, i)
 		}
-		z.setGap()
-		z.toks = append(z.toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, sent: z.sent, zone: z.zone, han: true, letters: true})
+		z.setGap(toks)
+		toks = append(toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, sent: z.sent, zone: z.zone, han: true, letters: true})
 		// Han tokens are closed immediately; the next token is adjacent.
 		z.sepRun, z.sepJoin = 0, true
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
-		z.openAt(i)
+		z.openAt(toks, i)
 		for {
 			if info&trDigit != 0 {
 				z.digits = true
@@ -466,36 +470,36 @@ func (z *tokenizer) runePath(i int) int {
 			z.appendRune(i, r, size, info)
 			i += size
 			if i >= len(s) || s[i] < utf8.RuneSelf {
-				return i
+				return toks, i
 			}
 			r, size = decodeRuneAt(s, i)
 			if info = tokRuneAt(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
-				return i // the main loop reads it
+				return toks, i // the main loop reads it
 			}
 		}
 	case info&trLeet != 0 && !z.open && nextIsLetter(s, i+size):
 		// word-initial leet symbol: "@cetyl", "$ufentanil"
-		z.openAt(i)
+		z.openAt(toks, i)
 		z.leet = true
 		z.appendRune(i, r, size, info)
 	default:
 		if z.open {
-			z.closeTok(i)
+			toks = z.closeTok(toks, i)
 		}
 		z.sepRun++
 		if info&trJoin == 0 {
 			z.sepJoin = false
 		}
 		fr, _ := utf8.DecodeRuneInString(fold(r))
-		if fr == '？' && len(z.toks) > 0 && z.toks[len(z.toks)-1].sent == z.sent {
-			markQuestion(z.toks, z.sent)
+		if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+			markQuestion(toks, z.sent)
 		}
 		switch fr {
 		case '。', '！', '？', '；', '…', '¡', '¿', '!':
 			z.sent++
 		}
 	}
-	return i + size
+	return toks, i + size
 }
 
 // decodeRuneAt is utf8.DecodeRuneInString(s[i:]) with two-byte sequences
@@ -551,11 +555,11 @@ func (z *tokenizer) noteScripts(c byte) {
 }
 
 // openAt opens a token at s[i] unless one is open.
-func (z *tokenizer) openAt(i int) {
+func (z *tokenizer) openAt(toks []token, i int) {
 	if z.open {
 		return
 	}
-	z.setGap()
+	z.setGap(toks)
 	z.open, z.tokStart, z.verbatim = true, i, true
 	z.latin, z.greekCyr = false, false
 	z.digits, z.letters, z.leet = false, false, false
@@ -590,11 +594,11 @@ func (z *tokenizer) appendLower(w string) {
 }
 
 // setGap sets the gap of the last token from the separators since.
-func (z *tokenizer) setGap() {
-	if len(z.toks) == 0 {
+func (z *tokenizer) setGap(toks []token) {
+	if len(toks) == 0 {
 		return
 	}
-	prev := &z.toks[len(z.toks)-1]
+	prev := &toks[len(toks)-1]
 	switch {
 	case prev.sent != z.sent:
 		prev.gap = gapBreak
@@ -610,7 +614,7 @@ func (z *tokenizer) setGap() {
 }
 
 // closeTok appends the open token, which ends at s[end].
-func (z *tokenizer) closeTok(end int) {
+func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
 	if z.verbatim {
 		n = z.s[z.tokStart:end]
@@ -622,11 +626,12 @@ func (z *tokenizer) closeTok(end int) {
 	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
-	z.toks = append(z.toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,
+	toks = append(toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,
 		digits: z.digits, letters: z.letters, leet: z.leet || z.letters && z.digits, mixed: mixed})
 	z.open = false
 	z.sepRun = 0
 	z.sepJoin = true
+	return toks
 }
 
 // intern copies b to the end of arena (which has spare capacity) and
