@@ -369,7 +369,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 			}
 			if acc&tbUpper != 0 {
 				z.materialize(i)
-				z.appendLower(s[i:j])
+				z.appendLower(i, j)
 			} else if !z.verbatim {
 				z.arena = append(z.arena, s[i:j]...)
 			}
@@ -425,7 +425,7 @@ func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
 	if acc&tbUpper != 0 {
 		z.tokStart, z.verbatim = i, true
 		z.materialize(i)
-		z.appendLower(norm)
+		z.appendLower(i, j)
 		norm = unsafe.String(&z.arena[z.mark], j-i)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
@@ -581,10 +581,18 @@ func (z *tokenizer) materialize(i int) {
 	z.verbatim = false
 }
 
-// appendLower adds the ASCII letters and digits w, lower-cased, to the open
-// token's norm in arena.
-func (z *tokenizer) appendLower(w string) {
+// appendLower adds s[i:j], ASCII letters and digits, lower-cased, to the
+// open token's norm in arena.
+func (z *tokenizer) appendLower(i, j int) {
 	n := len(z.arena)
+	if j-i <= 8 && i+8 <= len(z.s) && cap(z.arena)-n >= 8 {
+		// a short word: one eight-byte step; the bytes written past the
+		// word's end are past len(arena), where no norm points
+		lowerAlnum8(z.arena[n:n+8], z.s[i:i+8])
+		z.arena = z.arena[:n+j-i]
+		return
+	}
+	w := z.s[i:j]
 	if cap(z.arena)-n < len(w) {
 		z.arena = append(z.arena, w...) // grow; overwritten below
 	} else {

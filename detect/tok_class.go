@@ -146,6 +146,14 @@ func lowerAlnum(dst []byte, w string) {
 	}
 }
 
+// lowerAlnum8 is lowerAlnum on eight bytes (which may be any bytes, not
+// only letters and digits; only those come out lower-cased).
+func lowerAlnum8(dst []byte, w string) {
+	const hi = 0x4040404040404040
+	x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(w), 8))
+	binary.LittleEndian.PutUint64(dst, x|(x&hi)>>1)
+}
+
 // tokRuneAt is tokRune once the table is built (tokenizeInto builds it).
 func tokRuneAt(r rune) uint8 {
 	if r >= 0 && r < bmpSize {

@@ -100,19 +100,28 @@ func TestDecodeRuneAt(t *testing.T) {
 }
 
 // TestAppendLower: appendLower lower-cases ASCII letters and leaves digits
-// alone, with and without spare arena capacity.
+// alone, for words at the end of the text and followed by other bytes (the
+// eight-byte step), with and without spare arena capacity, and never
+// changes the arena below its end.
 func TestAppendLower(t *testing.T) {
 	if tbUpper<<4 != 'a'-'A' {
 		t.Fatalf("tbUpper<<4 = %#x, not the ASCII case bit", tbUpper<<4)
 	}
-	words := []string{"", "a", "Z", "FentANYL", "0123456789", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
+	words := []string{"a", "Z", "Fent", "FentANYL", "FENTANYL9", "0123456789", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
 	for _, w := range words {
-		for _, arena := range [][]byte{nil, make([]byte, 3, 3), make([]byte, 1, 200)} {
-			z := tokenizer{arena: arena}
-			n := len(arena)
-			z.appendLower(w)
-			if got, want := string(z.arena[n:]), strings.ToLower(w); got != want {
-				t.Errorf("appendLower(%q) = %q, want %q", w, got, want)
+		for _, text := range []string{w, w + " \xff\xc0 tail text", "x " + w, "x " + w + "!@#$%^&*()"} {
+			i := strings.Index(text, w)
+			for _, arena := range [][]byte{nil, []byte("abc"), append(make([]byte, 0, 200), "keep"...)} {
+				before := string(arena)
+				z := tokenizer{arena: arena, s: text}
+				n := len(arena)
+				z.appendLower(i, i+len(w))
+				if got, want := string(z.arena[n:]), strings.ToLower(w); got != want {
+					t.Errorf("appendLower(%q in %q) = %q, want %q", w, text, got, want)
+				}
+				if string(z.arena[:n]) != before {
+					t.Errorf("appendLower(%q in %q) changed the arena before its end", w, text)
+				}
 			}
 		}
 	}
