@@ -441,7 +441,7 @@ func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
 func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 	s := z.s
 	r, size := decodeRuneAt(s, i)
-	info := tokRuneAt(r)
+	info := tokRune(r)
 	switch {
 	case info&trEmpty != 0:
 		// format character, soft hyphen, combining mark: invisible, but
@@ -473,7 +473,7 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 				return toks, i
 			}
 			r, size = decodeRuneAt(s, i)
-			if info = tokRuneAt(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
+			if info = tokRune(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
 				return toks, i // the main loop reads it
 			}
 		}

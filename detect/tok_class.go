@@ -54,16 +54,6 @@ func buildTokByteClass() [256]uint8 {
 	return t
 }
 
-// hasNonASCIIString reports whether s holds a byte >= 0x80.
-func hasNonASCIIString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
-
 // Rune classes of the tokenizer (tokRuneClass): what the rune path needs to
 // know of a rune r and of fr, the first rune of fold(r).
 const (
@@ -121,15 +111,6 @@ func computeTokRuneClass(r rune) uint8 {
 	return c
 }
 
-// tokRune returns the tr* class bits of r.
-func tokRune(r rune) uint8 {
-	if r >= 0 && r < bmpSize {
-		tokOnce.Do(buildTokRuneClass)
-		return tokRuneClass[r]
-	}
-	return computeTokRuneClass(r)
-}
-
 // lowerAlnum writes w, which holds only ASCII letters and digits, to dst
 // (of the same length) in lower case. Among letters and digits only the
 // upper-case letters have bit 0x40 set and bit 0x20 clear, so x|(x&0x40)>>1
@@ -154,8 +135,9 @@ func lowerAlnum8(dst []byte, w string) {
 	binary.LittleEndian.PutUint64(dst, x|(x&hi)>>1)
 }
 
-// tokRuneAt is tokRune once the table is built (tokenizeInto builds it).
-func tokRuneAt(r rune) uint8 {
+// tokRune returns the tr* class bits of r. The table must have been built
+// (tokOnce; tokenizeInto does it before reading any rune).
+func tokRune(r rune) uint8 {
 	if r >= 0 && r < bmpSize {
 		return tokRuneClass[r]
 	}

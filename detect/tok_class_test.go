@@ -41,6 +41,7 @@ func TestTokByteClass(t *testing.T) {
 // TestTokRuneClass: the rune class table gives, for every BMP rune and a
 // range of astral runes, what fold and the rune predicates give.
 func TestTokRuneClass(t *testing.T) {
+	tokOnce.Do(buildTokRuneClass)
 	bad := 0
 	for r := rune(0); r < bmpSize+0x2000 && bad < 10; r++ {
 		f := fold(r)
