@@ -20,11 +20,13 @@ const (
 
 // token is one normalised word of the document text, with its span in the
 // original (extracted) text so evidence can quote the page as written.
+//
+// The small fields sit together so that a token takes 80 bytes, not 88.
 type token struct {
 	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
 	start, end int    // byte span in document.text
+	sent       int32  // sentence number
 	zone       uint8
-	sent       int32 // sentence number
 	gap        uint8 // gap to the next token
 	han        bool  // a single CJK character
 	digits     bool  // contains a digit
@@ -34,9 +36,9 @@ type token struct {
 	question   bool  // the token's sentence ends with a question mark
 	// leetFold and leetFoldL of norm, computed on first use (matching asks
 	// for them several times per token)
-	lf, lfl string
 	lfState uint8 // 0 not computed, 1 folded, 2 nothing to fold
 	lflDone bool
+	lf, lfl string
 }
 
 // leetFolded is leetFold(t.norm), cached in the token.
@@ -66,18 +68,25 @@ func markQuestion(toks []token, sent int32) {
 	}
 }
 
-// foldTable caches the fold of every rune below tableSize.
+// tableSize divides the runes whose fold computeFold gives (below it) from
+// those foldSlow gives (at or above it).
 const tableSize = 0x3000
 
+// foldData holds the fold of every BMP rune, concatenated; foldIdx[r] packs
+// the offset (high 24 bits) and the length (low 8 bits) of fold(r) in it.
+// One string and an integer table rather than a []string: the garbage
+// collector, which scans global tables in every cycle, then follows one
+// pointer instead of one per rune.
 var (
-	foldOnce  sync.Once
-	foldTable []string
+	foldOnce sync.Once
+	foldData string
+	foldIdx  []uint32
 )
 
-// bmpSize bounds the second table: the fold (as foldSlow computes it) and
-// the class (runeHan, runeLetter, runeDigit) of every rune in the Basic
-// Multilingual Plane, so Cyrillic, Greek and CJK text needs no map lookups,
-// Unicode range searches or per-rune string allocations.
+// bmpSize bounds the tables: the fold and the class (runeHan, runeLetter,
+// runeDigit) of every rune in the Basic Multilingual Plane, so Cyrillic,
+// Greek and CJK text needs no map lookups, Unicode range searches or
+// per-rune string allocations.
 const bmpSize = 0x10000
 
 // Rune classes in runeClass.
@@ -90,11 +99,9 @@ const (
 	runeLowerKeeps
 )
 
-var (
-	foldHigh  []string // foldSlow(r) for tableSize <= r < bmpSize
-	runeClass []uint8  // class bits of every r < bmpSize
-)
+var runeClass []uint8 // class bits of every r < bmpSize
 
+// buildFoldTable builds runeClass, foldData and foldIdx.
 func buildFoldTable() {
 	runeClass = make([]uint8, bmpSize)
 	for r := rune(0); r < bmpSize; r++ {
@@ -113,30 +120,22 @@ func buildFoldTable() {
 		}
 		runeClass[r] = c
 	}
-	// runes that fold to themselves share one backing string
-	var self strings.Builder
-	for r := rune(tableSize); r < bmpSize; r++ {
-		self.WriteRune(r)
-	}
-	all := self.String()
-	foldHigh = make([]string, bmpSize-tableSize)
-	off := 0
-	for r := rune(tableSize); r < bmpSize; r++ {
-		n := utf8.RuneLen(r)
-		if n < 0 {
-			n = len(string(utf8.RuneError)) // surrogates: WriteRune wrote U+FFFD
+	var data strings.Builder
+	foldIdx = make([]uint32, bmpSize)
+	for r := rune(0); r < bmpSize; r++ {
+		var f string
+		if r < tableSize {
+			f = computeFold(r)
+		} else {
+			f = foldSlow(r)
 		}
-		f := foldSlow(r)
-		if f == all[off:off+n] {
-			f = all[off : off+n]
+		if len(f) > 0xFF || data.Len() >= 1<<24 {
+			panic("detect: fold table entry does not fit")
 		}
-		foldHigh[r-tableSize] = f
-		off += n
+		foldIdx[r] = uint32(data.Len())<<8 | uint32(len(f))
+		data.WriteString(f)
 	}
-	foldTable = make([]string, tableSize)
-	for r := rune(0); r < tableSize; r++ {
-		foldTable[r] = computeFold(r)
-	}
+	foldData = data.String()
 }
 
 // computeFold returns the normalised form of one rune: NFKD, combining marks
@@ -172,10 +171,8 @@ func computeFold(r rune) string {
 func fold(r rune) string {
 	if r < bmpSize && r >= 0 {
 		foldOnce.Do(buildFoldTable)
-		if r < tableSize {
-			return foldTable[r]
-		}
-		return foldHigh[r-tableSize]
+		x := foldIdx[r]
+		return foldData[x>>8 : x>>8+x&0xFF]
 	}
 	return foldSlow(r)
 }
@@ -253,194 +250,396 @@ func isLetterRune(r rune) bool {
 // tokenize splits the document text into normalised tokens. Separators,
 // zero-width and format characters, soft hyphens and combining marks are
 // handled here; leetspeak and split words are handled at match time.
+//
+// The tokens are built in a pooled slice and copied to one of the exact
+// length: a page's token count is not known in advance, and a slice sized
+// by guess is either too large or grown (copied) several times.
 func tokenize(text string, segs []segment) []token {
-	toks, _ := tokenizeInto(nil, nil, text, segs)
-	return toks
+	p := tokenPool.Get().(*[]token)
+	toks, _ := tokenizeInto(*p, nil, text, segs)
+	out := make([]token, len(toks))
+	copy(out, toks)
+	// The pooled tokens keep pointing at this text until the slice is
+	// reused or the pool is dropped at a garbage collection.
+	*p = toks[:0]
+	tokenPool.Put(p)
+	return out
 }
 
+// tokenPool recycles tokenize's working token slices.
+var tokenPool = sync.Pool{New: func() any { return new([]token) }}
+
 // tokenizeInto is tokenize reusing toks and arena (both reset) when they
-// are large enough. Token norms point into arena: the caller must not
-// reuse arena while the tokens are in use.
+// are large enough. Token norms point into arena or into text: the caller
+// must not reuse arena while the tokens are in use.
+//
+// Runs of ASCII letters and digits are read through a byte-class table
+// without rune decoding; only leet symbols and bytes >= 0x80 go through the
+// rune path (fold tables, Han and mixed-script handling). A token whose
+// normalised form equals its source bytes (lower-case ASCII words, most
+// Cyrillic and accented words) is a substring of text, not a copy.
 func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]token, []byte) {
 	if cap(toks) < len(text)/6+8 {
 		toks = make([]token, 0, len(text)/6+8)
 	}
-	toks = toks[:0]
-	var sent int32
-	var bufArr [64]byte
-	buf := bufArr[:0]
-	// arena holds the normalised text of every token; token norms are
-	// substrings of it (one allocation instead of one per token).
+	// arena holds the normalised text of the tokens that differ from their
+	// source bytes; their norms are substrings of it (one allocation
+	// instead of one per token).
+	// (allocated on first use: texts of lower-case words need none).
 	if cap(arena) < len(text)+16 {
-		arena = make([]byte, 0, len(text)+16)
+		arena = nil
 	}
-	arena = arena[:0]
-	arenaStart := arena
+	tokOnce.Do(buildTokRuneClass)
+	z := tokenizer{arena: arena[:0], text: text}
+	toks = toks[:0]
 	for _, sg := range segs {
-		s := text[sg.start:sg.end]
-		base := sg.start
-		i := 0
-		cur := -1 // index of the open token in toks, -1 if none
-		var sepRun int
-		var sepJoin bool
-		closeTok := func(end int) {
-			if cur < 0 {
-				return
-			}
-			t := &toks[cur]
-			t.end = base + end
-			if t.letters && hasNonASCII(buf) {
-				t.norm, t.mixed = foldMixedScript(string(buf))
-			} else {
-				t.norm, arena = intern(buf, arena)
-			}
-			buf = buf[:0]
-			cur = -1
-			sepRun = 0
-			sepJoin = true
-		}
-		setGap := func() {
-			if len(toks) == 0 {
-				return
-			}
-			prev := &toks[len(toks)-1]
-			switch {
-			case prev.sent != sent:
-				prev.gap = gapBreak
-			case sepRun == 0:
-				prev.gap = gapNone
-			case sepJoin && sepRun <= 2:
-				prev.gap = gapJoin
-			case sepRun == 1:
-				prev.gap = gapSpace
-			default:
-				prev.gap = gapBreak
-			}
-		}
-		// A segment boundary is a sentence boundary.
-		sent++
-		sepRun, sepJoin = 0, true
-		for i < len(s) {
-			if c := s[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-				// ASCII letter or digit: the common case, no folding table needed
-				if cur < 0 {
-					setGap()
-					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
-					cur = len(toks) - 1
-				}
-				t := &toks[cur]
-				for {
-					if c <= '9' {
-						t.digits = true
-					} else {
-						t.letters = true
-						if c <= 'Z' {
-							c += 32
-						}
-					}
-					buf = append(buf, c)
-					i++
-					if i >= len(s) {
-						break
-					}
-					// the rest of an ASCII run in this tight loop
-					if c = s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-						break
-					}
-				}
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r < 0x80 && r != '@' && r != '$' && r != '!' && r != '|' && !(r >= '0' && r <= '9') && !(r|0x20 >= 'a' && r|0x20 <= 'z') {
-				// ASCII non-word: separator or sentence break.
-				if cur >= 0 && (r == '.' || r == ',') && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' && toks[cur].digits && !toks[cur].letters {
-					// decimal point inside a number
-					buf = append(buf, byte(r))
-					i += size
-					continue
-				}
-				closeTok(i)
-				sepRun++
-				if !isJoinSep(r) {
-					sepJoin = false
-				}
-				if r == '?' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
-					markQuestion(toks, sent)
-				}
-				if r == '\n' || r == '!' || r == '?' || r == ';' || (r == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n')) {
-					sent++
-				}
-				i += size
-				continue
-			}
-			f := fold(r)
-			if f == "" {
-				// format character, soft hyphen, combining mark: invisible
-				i += size
-				continue
-			}
-			fr, _ := utf8.DecodeRuneInString(f)
-			switch {
-			case isHan(fr):
-				closeTok(i)
-				setGap()
-				toks = append(toks, token{norm: f, start: base + i, end: base + i + size, zone: sg.zone, sent: sent, han: true, letters: true})
-				sepRun, sepJoin = 0, true
-				// Han tokens are closed immediately; the next token is adjacent.
-				i += size
-				continue
-			case isWordRune(fr) || (isLeetSymbol(r) && cur >= 0 && nextIsWord(s, i+size)):
-				if cur < 0 {
-					setGap()
-					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
-					cur = len(toks) - 1
-				}
-				t := &toks[cur]
-				if isDigitRune(fr) {
-					t.digits = true
-				} else if isLetterRune(fr) {
-					t.letters = true
-				} else {
-					t.leet = true
-				}
-				buf = append(buf, f...)
-				i += size
-			case isLeetSymbol(r) && cur < 0 && nextIsLetter(s, i+size):
-				// word-initial leet symbol: "@cetyl", "$ufentanil"
-				setGap()
-				toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent, leet: true})
-				cur = len(toks) - 1
-				buf = append(buf, f...)
-				i += size
-			default:
-				closeTok(i)
-				sepRun++
-				if !isJoinSep(fr) {
-					sepJoin = false
-				}
-				if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
-					markQuestion(toks, sent)
-				}
-				switch fr {
-				case '。', '！', '？', '；', '…', '¡', '¿', '!':
-					sent++
-				}
-				i += size
-			}
-		}
-		closeTok(len(s))
-		sent++
+		toks = z.segment(toks, sg)
 	}
 	if len(toks) > 0 {
 		toks[len(toks)-1].gap = gapBreak
 	}
-	for i := range toks {
-		t := &toks[i]
-		if t.letters && t.digits {
-			t.leet = true
+	return toks, z.arena[:0]
+}
+
+// tokenizer is the state of one tokenizeInto call. The token slice is
+// passed to and returned by its methods rather than kept here: stored
+// through a pointer it would escape, and callers that tokenize into a
+// stack array (a price field's few tokens) would allocate it.
+type tokenizer struct {
+	// arena holds the norms that differ from their source bytes; the
+	// open token's, once it is no longer verbatim, is arena[mark:]
+	arena []byte
+	mark  int
+	text  string
+	s     string // the current segment's text
+	base  int    // offset of s in text
+	zone  uint8
+	sent  int32 // current sentence number
+	// the open token, appended to toks when it closes
+	open     bool
+	tokStart int  // offset in s of its first byte
+	verbatim bool // its norm so far is s[tokStart:i], not in arena
+	// Which scripts its norm may hold, for foldMixedScript, which changes
+	// only a word with a Latin letter (an ASCII letter or a rune below
+	// U+0250: lead bytes 0xC2 to 0xC9) and a Greek or Cyrillic one (U+0340
+	// to U+052F: lead bytes 0xCD to 0xD4). Set from every piece added to
+	// the norm, so they may say yes wrongly but never no wrongly.
+	latin, greekCyr bool
+	digits          bool
+	letters         bool
+	leet            bool
+	// separators since the last token
+	sepRun  int
+	sepJoin bool // all of them in-word separators (isJoinSep)
+}
+
+// segment tokenizes one segment. A segment boundary is a sentence boundary.
+func (z *tokenizer) segment(toks []token, sg segment) []token {
+	s := z.text[sg.start:sg.end]
+	z.s, z.base, z.zone = s, sg.start, sg.zone
+	z.sent++
+	z.sepRun, z.sepJoin = 0, true
+	for i := 0; i < len(s); {
+		c := s[i]
+		cl := tokByteClass[c]
+		switch {
+		case cl&tbWord != 0:
+			// a run of ASCII letters and digits: the common case
+			j, acc := i+1, cl
+			for j < len(s) {
+				cj := tokByteClass[s[j]]
+				if cj&tbWord == 0 {
+					break
+				}
+				acc |= cj
+				j++
+			}
+			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && !z.decimalPoint(j, acc)) {
+				// a whole word: emit it at once
+				toks = z.emitASCII(toks, i, j, acc)
+				i = j
+				continue
+			}
+			z.openAt(toks, i)
+			if acc&tbDigit != 0 {
+				z.digits = true
+			}
+			if acc&(tbLower|tbUpper) != 0 {
+				z.letters, z.latin = true, true
+			}
+			if acc&tbUpper != 0 {
+				z.materialize(i)
+				z.appendLower(i, j)
+			} else if !z.verbatim {
+				z.arena = append(z.arena, s[i:j]...)
+			}
+			i = j
+		case cl&tbSep != 0:
+			if z.open && z.digits && !z.letters && z.decimalPoint(i, tbDigit) {
+				// decimal point inside a number
+				if !z.verbatim {
+					z.arena = append(z.arena, c)
+				}
+				i++
+				continue
+			}
+			if z.open {
+				toks = z.closeTok(toks, i)
+			}
+			z.sepRun++
+			if cl&tbJoin == 0 {
+				z.sepJoin = false
+			}
+			if c == '?' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+				markQuestion(toks, z.sent)
+			}
+			if cl&tbStop != 0 || c == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n') {
+				z.sent++
+			}
+			i++
+		default:
+			toks, i = z.runePath(toks, i)
 		}
 	}
-	return toks, arenaStart
+	if z.open {
+		toks = z.closeTok(toks, len(s))
+	}
+	z.sent++
+	return toks
+}
+
+// decimalPoint reports whether s[i] is a '.' or ',' between digits that
+// continues a number, given the class bits acc of the token so far: a
+// token of digits only, followed by a digit.
+func (z *tokenizer) decimalPoint(i int, acc uint8) bool {
+	s := z.s
+	return (s[i] == '.' || s[i] == ',') && acc&(tbLower|tbUpper) == 0 && acc&tbDigit != 0 &&
+		i+1 < len(s) && tokByteClass[s[i+1]]&tbDigit != 0
+}
+
+// emitASCII appends the token s[i:j], a whole word of ASCII letters and
+// digits with class bits acc, with no token open.
+func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
+	z.setGap(toks)
+	norm := z.s[i:j]
+	if acc&tbUpper != 0 {
+		z.tokStart, z.verbatim = i, true
+		z.materialize(i)
+		z.appendLower(i, j)
+		norm = unsafe.String(&z.arena[z.mark], j-i)
+	}
+	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+	toks = append(toks, token{norm: norm, start: z.base + i, end: z.base + j, sent: z.sent, zone: z.zone,
+		digits: digits, letters: letters, leet: letters && digits})
+	z.sepRun, z.sepJoin = 0, true
+	return toks
+}
+
+// runePath reads the rune at s[i] (a leet symbol or a byte >= 0x80) and
+// returns the offset after it. The non-ASCII word runes that follow a word
+// rune (the rest of a Cyrillic or accented word) are read in the same call.
+func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
+	s := z.s
+	r, size := decodeRuneAt(s, i)
+	info := tokRune(r)
+	switch {
+	case info&trEmpty != 0:
+		// format character, soft hyphen, combining mark: invisible, but
+		// the open token no longer equals its source bytes
+		if z.open {
+			z.materialize(i)
+		}
+	case info&trHan != 0:
+		if z.open {
+			toks = z.closeTok(toks, i)
+		}
+		z.setGap(toks)
+		toks = append(toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, sent: z.sent, zone: z.zone, han: true, letters: true})
+		// Han tokens are closed immediately; the next token is adjacent.
+		z.sepRun, z.sepJoin = 0, true
+	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
+		z.openAt(toks, i)
+		for {
+			if info&trDigit != 0 {
+				z.digits = true
+			} else if info&trLetter != 0 {
+				z.letters = true
+			} else {
+				z.leet = true
+			}
+			z.appendRune(i, r, size, info)
+			i += size
+			if i >= len(s) || s[i] < utf8.RuneSelf {
+				return toks, i
+			}
+			r, size = decodeRuneAt(s, i)
+			if info = tokRune(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
+				return toks, i // the main loop reads it
+			}
+		}
+	case info&trLeet != 0 && !z.open && nextIsLetter(s, i+size):
+		// word-initial leet symbol: "@cetyl", "$ufentanil"
+		z.openAt(toks, i)
+		z.leet = true
+		z.appendRune(i, r, size, info)
+	default:
+		if z.open {
+			toks = z.closeTok(toks, i)
+		}
+		z.sepRun++
+		if info&trJoin == 0 {
+			z.sepJoin = false
+		}
+		fr, _ := utf8.DecodeRuneInString(fold(r))
+		if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+			markQuestion(toks, z.sent)
+		}
+		switch fr {
+		case '。', '！', '？', '；', '…', '¡', '¿', '!':
+			z.sent++
+		}
+	}
+	return toks, i + size
+}
+
+// decodeRuneAt is utf8.DecodeRuneInString(s[i:]) with two-byte sequences
+// (Cyrillic, Greek, accented Latin) and most three-byte ones (CJK) decoded
+// inline.
+func decodeRuneAt(s string, i int) (rune, int) {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(c&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		// three bytes with a lead that rules out overlong and surrogate
+		// forms: U+1000 to U+CFFF and U+E000 to U+FFFF (CJK, Hangul,
+		// general punctuation, fullwidth forms)
+		return rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F), 3
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// appendRune adds the fold of the rune r = s[i:i+size] (tr* class info) to
+// the open token.
+func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
+	if info&trSame != 0 && (r != utf8.RuneError || size > 1) {
+		// the fold is the source bytes
+		z.noteScripts(z.s[i])
+		if !z.verbatim {
+			for k := i; k < i+size; k++ {
+				z.arena = append(z.arena, z.s[k])
+			}
+		}
+		return
+	}
+	f := fold(r)
+	for k := 0; k < len(f); k++ {
+		z.noteScripts(f[k])
+	}
+	z.materialize(i)
+	z.arena = append(z.arena, f...)
+}
+
+// noteScripts records the script a byte added to the open token's norm
+// may belong to (see tokenizer.latin).
+func (z *tokenizer) noteScripts(c byte) {
+	switch {
+	case c|0x20 >= 'a' && c|0x20 <= 'z', c >= 0xC2 && c <= 0xC9:
+		z.latin = true
+	case c >= 0xCD && c <= 0xD4:
+		z.greekCyr = true
+	}
+}
+
+// openAt opens a token at s[i] unless one is open.
+func (z *tokenizer) openAt(toks []token, i int) {
+	if z.open {
+		return
+	}
+	z.setGap(toks)
+	z.open, z.tokStart, z.verbatim = true, i, true
+	z.latin, z.greekCyr = false, false
+	z.digits, z.letters, z.leet = false, false, false
+}
+
+// materialize copies the open token's verbatim bytes s[tokStart:i] to the
+// end of arena before something other than the source bytes is added to it.
+func (z *tokenizer) materialize(i int) {
+	if !z.verbatim {
+		return
+	}
+	if z.arena == nil {
+		z.arena = make([]byte, 0, len(z.text)+16)
+	}
+	z.mark = len(z.arena)
+	if i > z.tokStart {
+		z.arena = append(z.arena, z.s[z.tokStart:i]...)
+	}
+	z.verbatim = false
+}
+
+// appendLower adds s[i:j], ASCII letters and digits, lower-cased, to the
+// open token's norm in arena.
+func (z *tokenizer) appendLower(i, j int) {
+	n := len(z.arena)
+	if j-i <= 8 && i+8 <= len(z.s) && cap(z.arena)-n >= 8 {
+		// a short word: one eight-byte step; the bytes written past the
+		// word's end are past len(arena), where no norm points
+		lowerAlnum8(z.arena[n:n+8], z.s[i:i+8])
+		z.arena = z.arena[:n+j-i]
+		return
+	}
+	w := z.s[i:j]
+	if cap(z.arena)-n < len(w) {
+		z.arena = append(z.arena, w...) // grow; overwritten below
+	} else {
+		z.arena = z.arena[:n+len(w)]
+	}
+	lowerAlnum(z.arena[n:n+len(w)], w)
+}
+
+// setGap sets the gap of the last token from the separators since.
+func (z *tokenizer) setGap(toks []token) {
+	if len(toks) == 0 {
+		return
+	}
+	prev := &toks[len(toks)-1]
+	switch {
+	case prev.sent != z.sent:
+		prev.gap = gapBreak
+	case z.sepRun == 0:
+		prev.gap = gapNone
+	case z.sepJoin && z.sepRun <= 2:
+		prev.gap = gapJoin
+	case z.sepRun == 1:
+		prev.gap = gapSpace
+	default:
+		prev.gap = gapBreak
+	}
+}
+
+// closeTok appends the open token, which ends at s[end].
+func (z *tokenizer) closeTok(toks []token, end int) []token {
+	var n string
+	if z.verbatim {
+		n = z.s[z.tokStart:end]
+	} else if len(z.arena) > z.mark {
+		// the arena's bytes after mark are never written again
+		n = unsafe.String(&z.arena[z.mark], len(z.arena)-z.mark)
+	}
+	mixed := false
+	if z.latin && z.greekCyr && z.letters {
+		n, mixed = foldMixedScript(n)
+	}
+	toks = append(toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,
+		digits: z.digits, letters: z.letters, leet: z.leet || z.letters && z.digits, mixed: mixed})
+	z.open = false
+	z.sepRun = 0
+	z.sepJoin = true
+	return toks
 }
 
 // intern copies b to the end of arena (which has spare capacity) and

@@ -1,0 +1,158 @@
+package detect
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// TestTokByteClass: every byte's class agrees with what the rune path
+// decides for it.
+func TestTokByteClass(t *testing.T) {
+	for b := 0; b < 256; b++ {
+		c, cl := byte(b), tokByteClass[b]
+		want := uint8(0)
+		switch {
+		case c >= utf8.RuneSelf || isLeetSymbol(rune(c)):
+			want = tbRune
+		case c >= 'a' && c <= 'z':
+			want = tbLower
+		case c >= 'A' && c <= 'Z':
+			want = tbUpper
+		case c >= '0' && c <= '9':
+			want = tbDigit
+		default:
+			want = tbSep
+			if isJoinSep(rune(c)) {
+				want |= tbJoin
+			}
+			if c == '\n' || c == ';' || c == '?' {
+				want |= tbStop
+			}
+		}
+		if cl != want {
+			t.Errorf("tokByteClass[%#x] = %08b, want %08b", b, cl, want)
+		}
+	}
+}
+
+// TestTokRuneClass: the rune class table gives, for every BMP rune and a
+// range of astral runes, what fold and the rune predicates give.
+func TestTokRuneClass(t *testing.T) {
+	tokOnce.Do(buildTokRuneClass)
+	bad := 0
+	for r := rune(0); r < bmpSize+0x2000 && bad < 10; r++ {
+		f := fold(r)
+		fr, _ := utf8.DecodeRuneInString(f)
+		checks := []struct {
+			name      string
+			bit       uint8
+			want      bool
+			ifVisible bool
+		}{
+			{"empty", trEmpty, f == "", false},
+			{"leet", trLeet, isLeetSymbol(r), false},
+			{"same", trSame, f == string(r), true},
+			{"han", trHan, isHan(fr), true},
+			{"digit", trDigit, isDigitRune(fr), true},
+			{"letter", trLetter, isLetterRune(fr), true},
+			{"join", trJoin, isJoinSep(fr), true},
+		}
+		got := tokRune(r)
+		for _, c := range checks {
+			want := c.want && (!c.ifVisible || f != "")
+			if (got&c.bit != 0) != want {
+				t.Errorf("tokRune(%U) %s = %v, want %v", r, c.name, got&c.bit != 0, want)
+				bad++
+			}
+		}
+	}
+}
+
+// TestDecodeRuneAt: decodeRuneAt agrees with utf8.DecodeRuneInString on
+// every one- and two-byte prefix and on longer and broken sequences.
+func TestDecodeRuneAt(t *testing.T) {
+	var cases []string
+	for a := 0; a < 256; a++ {
+		cases = append(cases, string([]byte{byte(a)}))
+		for b := 0; b < 256; b++ {
+			cases = append(cases, string([]byte{byte(a), byte(b)}), string([]byte{'x', byte(a), byte(b)}))
+		}
+	}
+	for a := 0xE0; a <= 0xEF; a++ {
+		for b := 0; b < 256; b++ {
+			for _, c := range []byte{0x00, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF} {
+				cases = append(cases, string([]byte{byte(a), byte(b), c}))
+			}
+		}
+	}
+	cases = append(cases, "芬", "😀", "\xed\xa0\x80", "\xe8\x8a", "\xf0\x9f\x98", "ＦＥ")
+	for _, s := range cases {
+		for i := 0; i < len(s); i++ {
+			r, n := decodeRuneAt(s, i)
+			wr, wn := utf8.DecodeRuneInString(s[i:])
+			if r != wr || n != wn {
+				t.Fatalf("decodeRuneAt(%q, %d) = %U/%d, want %U/%d", s, i, r, n, wr, wn)
+			}
+		}
+	}
+}
+
+// TestAppendLower: appendLower lower-cases ASCII letters and leaves digits
+// alone, for words at the end of the text and followed by other bytes (the
+// eight-byte step), with and without spare arena capacity, and never
+// changes the arena below its end.
+func TestAppendLower(t *testing.T) {
+	if tbUpper<<4 != 'a'-'A' {
+		t.Fatalf("tbUpper<<4 = %#x, not the ASCII case bit", tbUpper<<4)
+	}
+	words := []string{"a", "Z", "Fent", "FentANYL", "FENTANYL9", "0123456789", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"}
+	for _, w := range words {
+		for _, text := range []string{w, w + " \xff\xc0 tail text", "x " + w, "x " + w + "!@#$%^&*()"} {
+			i := strings.Index(text, w)
+			for _, arena := range [][]byte{nil, []byte("abc"), append(make([]byte, 0, 200), "keep"...)} {
+				before := string(arena)
+				z := tokenizer{arena: arena, s: text}
+				n := len(arena)
+				z.appendLower(i, i+len(w))
+				if got, want := string(z.arena[n:]), strings.ToLower(w); got != want {
+					t.Errorf("appendLower(%q in %q) = %q, want %q", w, text, got, want)
+				}
+				if string(z.arena[:n]) != before {
+					t.Errorf("appendLower(%q in %q) changed the arena before its end", w, text)
+				}
+			}
+		}
+	}
+}
+
+// TestTokenSize: the token struct stays at 80 bytes (fields ordered to
+// avoid padding; tokens are the tokenizer's main memory traffic).
+func TestTokenSize(t *testing.T) {
+	if n := unsafe.Sizeof(token{}); n > 80 {
+		t.Errorf("token is %d bytes, want at most 80", n)
+	}
+}
+
+// TestNoteScripts: every rune foldMixedScript counts as Latin, Greek or
+// Cyrillic sets the matching tokenizer flag from its first byte (the rune
+// path notes the lead byte of a rune it copies, and every byte of a fold).
+func TestNoteScripts(t *testing.T) {
+	for r := rune(0); r < bmpSize; r++ {
+		enc := string(r)
+		var lead, all tokenizer
+		lead.noteScripts(enc[0])
+		for k := 0; k < len(enc); k++ {
+			all.noteScripts(enc[k])
+		}
+		latin := r < 0x250 && unicode.IsLetter(r)
+		greekCyr := r >= 0x370 && r < 0x530
+		for _, z := range []tokenizer{lead, all} {
+			if latin && !z.latin || greekCyr && !z.greekCyr {
+				t.Fatalf("noteScripts(%U): latin %v greekCyr %v, want at least %v %v", r, z.latin, z.greekCyr, latin, greekCyr)
+			}
+		}
+	}
+}
