@@ -642,26 +642,6 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	return toks
 }
 
-// intern copies b to the end of arena (which has spare capacity) and
-// returns it as a string without a separate allocation per token.
-func intern(b []byte, arena []byte) (string, []byte) {
-	if len(b) == 0 || cap(arena)-len(arena) < len(b) {
-		return string(b), arena
-	}
-	start := len(arena)
-	arena = append(arena, b...)
-	return unsafe.String(&arena[start], len(b)), arena
-}
-
-func hasNonASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return true
-		}
-	}
-	return false
-}
-
 func nextIsWord(s string, i int) bool {
 	if i >= len(s) {
 		return false

@@ -1,6 +1,9 @@
 package detect
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // refTokenize is the tokenizer as it was before the byte-class rewrite
 // (commit aa1f1b5), kept verbatim as the reference that
@@ -192,4 +195,27 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 		}
 	}
 	return toks, arenaStart
+}
+
+// The reference tokenizer's helpers (the production tokenizer no longer
+// needs them).
+
+// intern copies b to the end of arena (which has spare capacity) and
+// returns it as a string without a separate allocation per token.
+func intern(b []byte, arena []byte) (string, []byte) {
+	if len(b) == 0 || cap(arena)-len(arena) < len(b) {
+		return string(b), arena
+	}
+	start := len(arena)
+	arena = append(arena, b...)
+	return unsafe.String(&arena[start], len(b)), arena
+}
+
+func hasNonASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
