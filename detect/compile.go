@@ -84,10 +84,11 @@ func (s *byteSet) set(c byte)      { s[c>>6] |= 1 << (c & 63) }
 func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 
 type fuzzyEntry struct {
-	key  string
-	mask uint32
-	k    int
-	e    int32
+	key   string
+	mask  uint32
+	k     int
+	e     int32
+	ascii bool // key is ASCII (osaBits reads it)
 }
 
 type profile struct {
@@ -277,7 +278,7 @@ func (d *Detector) addSub(term string, idx int, f form, lang string, fuzzy bool)
 		if len([]rune(en.joined)) >= 8 {
 			k = 2
 		}
-		d.fuzzy = append(d.fuzzy, fuzzyEntry{key: en.joined, mask: letterMask(en.joined), k: k, e: int32(ei)})
+		d.fuzzy = append(d.fuzzy, fuzzyEntry{key: en.joined, mask: letterMask(en.joined), k: k, e: int32(ei), ascii: isASCII(en.joined)})
 	}
 }
 
@@ -332,6 +333,25 @@ func letterMask(s string) uint32 {
 		m |= 1 << (c % 32)
 	}
 	return m
+}
+
+// lettersMask is letterMask(s), isLetters(s) and isASCII(s) in one pass
+// (the mask is only meaningful when s is letters).
+func lettersMask(s string) (mask uint32, letters, ascii bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			if !isLettersRunes(s[i:]) {
+				return 0, false, false
+			}
+			return mask | letterMaskRunes(s[i:]), true, false
+		}
+		if c < 'a' || c > 'z' {
+			return 0, false, true
+		}
+		mask |= 1 << (c % 32)
+	}
+	return mask, true, true
 }
 
 // letterMaskRunes is letterMask decoding every rune.

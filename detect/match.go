@@ -135,6 +135,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 	tt := d.terms
 	var vsArr [8]string
 	var hsArr [8]uint8
+	var peq [256]uint64 // fuzzyMatches' scratch, all zero between calls
 	for i := range toks {
 		t := &toks[i]
 		norm := t.norm
@@ -171,7 +172,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 			out = d.maskedMatches(text, toks, i, out)
 		}
 		if !subFound && len(norm) >= 5 && (len(vs) > 1 || len(norm) >= 6 && len(norm) <= fuzzyMaxLen && d.fuzzyBk[norm[0]] != nil) {
-			out = d.fuzzyMatches(t, i, vs, out)
+			out = d.fuzzyMatches(t, i, vs, &peq, out)
 		}
 	}
 	return resolve(out)
@@ -287,8 +288,9 @@ func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match
 // ties go to the earlier variant, then the earlier entry. The bitsets of
 // fuzzyBk leave only the entries that share the first byte, pass the
 // second/third-byte gate and have a key length within the bound; the
-// letter-set mask and then the edit distance decide.
-func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []match {
+// letter-set mask and then the edit distance decide. peq is all zero on
+// entry and on return (scratch for osaBits).
+func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, out []match) []match {
 	best := -1
 	bestDist := 99
 	for _, v := range vs {
@@ -303,10 +305,16 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 		for w := 0; w < b.nw; w++ {
 			any |= b.candidates(v, w)
 		}
-		if any == 0 || !isLetters(v) {
+		if any == 0 {
 			continue
 		}
-		m := letterMask(v)
+		m, letters, ascii := lettersMask(v)
+		if !letters {
+			continue
+		}
+		if ascii {
+			setPeq(peq, v)
+		}
 		cands := d.fuzzyBy[v[0]]
 		for w := 0; w < b.nw; w++ {
 			for set := b.candidates(v, w); set != 0; set &= set - 1 {
@@ -315,16 +323,72 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []mat
 				if maskDiff(m, f.mask) > 2*f.k {
 					continue
 				}
-				if dist := osaDistance(v, f.key, f.k); dist <= f.k && dist > 0 && dist < bestDist {
+				var dist int
+				if ascii && f.ascii {
+					dist = osaBits(peq, len(v), f.key)
+				} else {
+					dist = osaDistance(v, f.key, f.k)
+				}
+				if dist <= f.k && dist > 0 && dist < bestDist {
 					best, bestDist = fi, dist
 				}
 			}
+		}
+		if ascii {
+			clearPeq(peq, v)
 		}
 	}
 	if best >= 0 {
 		out = append(out, match{e: d.fuzzy[best].e, i: int32(i), j: int32(i + 1), how: howFuzzy})
 	}
 	return out
+}
+
+// setPeq sets, for each byte c of a (at most 64 bytes), the bits of the
+// positions of c in a in peq[c].
+func setPeq(peq *[256]uint64, a string) {
+	for i := 0; i < len(a); i++ {
+		peq[a[i]] |= 1 << i
+	}
+}
+
+// clearPeq undoes setPeq(peq, a).
+func clearPeq(peq *[256]uint64, a string) {
+	for i := 0; i < len(a); i++ {
+		peq[a[i]] = 0
+	}
+}
+
+// osaBits is the optimal-string-alignment distance between a byte string
+// a of length m (1 to 64, given by peq as setPeq leaves it) and b,
+// computed a column at a time on bit vectors (Hyyrö's extension of Myers'
+// bit-parallel edit distance to transpositions): VP/VN hold the vertical
+// +1/-1 differences of the current column, D0 the diagonal zero
+// differences, TR the transpositions. It equals osaDist's exact distance.
+func osaBits(peq *[256]uint64, m int, b string) int {
+	vp, vn := ^uint64(0), uint64(0)
+	d0, pmOld := uint64(0), uint64(0)
+	last := uint64(1) << (m - 1)
+	dist := m
+	for j := 0; j < len(b); j++ {
+		pm := peq[b[j]]
+		tr := ((^d0 & pm) << 1) & pmOld
+		d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr
+		hp := vn | ^(d0 | vp)
+		hn := d0 & vp
+		if hp&last != 0 {
+			dist++
+		}
+		if hn&last != 0 {
+			dist--
+		}
+		hp = hp<<1 | 1
+		hn <<= 1
+		vp = hn | ^(d0 | hp)
+		vn = hp & d0
+		pmOld = pm
+	}
+	return dist
 }
 
 // osaDistance is the optimal-string-alignment (restricted Damerau)

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -98,19 +99,12 @@ type termEnt struct {
 }
 
 // termKey is one string of the termTable and what the matcher needs to
-// know about it.
+// know about it. The string is text[off:off+n] of its table.
 type termKey struct {
-	s      string
-	first  span // entries whose first token is s (Detector.first[s], same order)
-	joined span // substance entries whose joined form is s (Detector.joined[s], same order)
-	prefix bool // s is a proper prefix of a joined form (in Detector.prefixes)
-}
-
-// termSlot is one slot of the open-addressing array: tag 0 means empty,
-// else tag holds hash bits and key the index in termTable.keys.
-type termSlot struct {
-	tag uint32
-	key uint32
+	off, n uint32
+	first  span // entries whose first token is the key (Detector.first, same order)
+	joined span // substance entries whose joined form is the key (Detector.joined, same order)
+	prefix bool // the key is a proper prefix of a joined form (in Detector.prefixes)
 }
 
 // termTable answers, with one hash and one probe sequence, the three
@@ -119,18 +113,24 @@ type termSlot struct {
 // keys of Detector.first, Detector.joined and Detector.prefixes (the maps
 // stay the reference). Linear probing, at most half full; immutable after
 // newTermTable, so safe for concurrent use.
+//
+// It is laid out to touch little memory: a slot is 32 bits (hash tag bits
+// above the key number, 0 for empty), keys are small records, and the key
+// strings sit together in one string.
 type termTable struct {
-	slots []termSlot
-	shift uint // 64 - log2(len(slots))
-	keys  []termKey
-	first []termEnt // first-token lists
-	ents  []int32   // joined lists
+	slots   []uint32
+	shift   uint   // 64 - log2(len(slots))
+	idxMask uint32 // low bits of a slot: key index + 1
+	keys    []termKey
+	text    string    // the key strings, one after another
+	first   []termEnt // first-token lists
+	ents    []int32   // joined lists
 }
 
-// slot returns the home slot and the tag of hash h.
+// slot returns the home slot and the tag bits of hash h.
 func (tt *termTable) slot(h termHash) (uint64, uint32) {
 	m := uint64(h) * 0x9E3779B97F4A7C15
-	return m >> tt.shift, uint32(m) | 1
+	return m >> tt.shift, uint32(m) &^ tt.idxMask
 }
 
 // find returns the key s with hash h (h == hashTerm(s)), or nil.
@@ -138,16 +138,17 @@ func (tt *termTable) find(h termHash, s string) *termKey {
 	i, tag := tt.slot(h)
 	mask := uint64(len(tt.slots) - 1)
 	for {
-		sl := tt.slots[i]
-		if sl.tag == 0 {
+		sl := tt.slots[i&mask]
+		if sl == 0 {
 			return nil
 		}
-		if sl.tag == tag {
-			if k := &tt.keys[sl.key]; k.s == s {
+		if sl&^tt.idxMask == tag {
+			k := &tt.keys[sl&tt.idxMask-1]
+			if int(k.n) == len(s) && tt.text[k.off:k.off+k.n] == s {
 				return k
 			}
 		}
-		i = (i + 1) & mask
+		i++
 	}
 }
 
@@ -159,6 +160,9 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 	s := unsafe.String(&b[0], len(b))
 	return tt.find(hashTerm(s), s)
 }
+
+// str returns k's string.
+func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
 
 // firstOf returns the entries whose first token is k's string.
 func (tt *termTable) firstOf(k *termKey) []termEnt { return tt.first[k.first.lo:k.first.hi] }
@@ -190,9 +194,17 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	for n < 2*len(names) {
 		n *= 2
 	}
-	tt := &termTable{slots: make([]termSlot, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	tt := &termTable{slots: make([]uint32, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	tt.idxMask = 1<<bits.Len32(uint32(len(names))) - 1
+	var text strings.Builder
+	for _, s := range names {
+		text.WriteString(s)
+	}
+	tt.text = text.String()
+	off := 0
 	for ki, s := range names {
-		k := termKey{s: s}
+		k := termKey{off: uint32(off), n: uint32(len(s))}
+		off += len(s)
 		_, k.prefix = prefixes[s]
 		lo := uint32(len(tt.first))
 		for _, ei := range first[s] {
@@ -205,10 +217,10 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		k.joined = span{lo, uint32(len(tt.ents))}
 		tt.keys = append(tt.keys, k)
 		i, tag := tt.slot(hashTerm(s))
-		for tt.slots[i].tag != 0 {
+		for tt.slots[i] != 0 {
 			i = (i + 1) & uint64(n-1)
 		}
-		tt.slots[i] = termSlot{tag: tag, key: uint32(ki)}
+		tt.slots[i] = tag | uint32(ki+1)
 	}
 	return tt
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -132,6 +133,9 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 				t.Errorf("%q: not in the table", s)
 			}
 			return
+		}
+		if tt.str(k) != s {
+			t.Errorf("%q: found key %q", s, tt.str(k))
 		}
 		var firstOf []int32
 		for _, te := range tt.firstOf(k) {
@@ -331,4 +335,85 @@ func TestResolveLongMatches(t *testing.T) {
 			t.Fatalf("resolve(%v)\n got %v\nwant %v", ms, got, want)
 		}
 	}
+}
+
+// TestOSABitsEqualsFullMatrix: the bit-parallel distance equals the full
+// matrix's exact distance for byte strings of 1 to 64 bytes (transpositions,
+// repeated letters, unrelated strings), and setPeq/clearPeq leave the
+// table all zero.
+func TestOSABitsEqualsFullMatrix(t *testing.T) {
+	rng := rand.New(rand.NewSource(19))
+	var peq [256]uint64
+	word := func(n int, alpha string) string {
+		b := make([]byte, n)
+		for k := range b {
+			b[k] = alpha[rng.Intn(len(alpha))]
+		}
+		return string(b)
+	}
+	for n := 0; n < 200000; n++ {
+		alpha := []string{"ab", "fentaylo", "abcdefghijklmnopqrstuvwxyz"}[n%3]
+		a := word(1+rng.Intn(14), alpha)
+		if n%50 == 0 {
+			a = word(1+rng.Intn(64), alpha)
+		}
+		b := word(rng.Intn(16), alpha)
+		if rng.Intn(2) == 0 { // a near miss of a
+			bb := []byte(a)
+			for e := rng.Intn(4); e > 0 && len(bb) > 1; e-- {
+				p := rng.Intn(len(bb) - 1)
+				switch rng.Intn(4) {
+				case 0:
+					bb = append(bb[:p:p], bb[p+1:]...)
+				case 1:
+					bb = append(bb[:p:p], append([]byte{alpha[0]}, bb[p:]...)...)
+				case 2:
+					bb[p] = alpha[rng.Intn(len(alpha))]
+				case 3:
+					bb[p], bb[p+1] = bb[p+1], bb[p]
+				}
+			}
+			b = string(bb)
+		}
+		setPeq(&peq, a)
+		got := osaBits(&peq, len(a), b)
+		clearPeq(&peq, a)
+		if want := osaFull([]rune(a), []rune(b), 1000); got != want {
+			t.Fatalf("osaBits(%q, %q) = %d, full matrix %d", a, b, got, want)
+		}
+	}
+	if peq != [256]uint64{} {
+		t.Error("clearPeq left bits set")
+	}
+}
+
+// TestLettersMask: lettersMask agrees with letterMask, isLetters and
+// isASCII (and those with their rune-decoding forms).
+func TestLettersMask(t *testing.T) {
+	words := []string{"", "fentanyl", "Fentanyl", "fent4nyl", "фентанил", "fentanylа", "ﬀ", "é", "straße", "a\xffb", "\xd0", "fentanyl-", "zzz"}
+	rng := rand.New(rand.NewSource(23))
+	for n := 0; n < 5000; n++ {
+		words = append(words, mangledText(rng, defaultDetectorOnce(t)))
+	}
+	for _, w := range words {
+		m, letters, ascii := lettersMask(w)
+		if letters != isLetters(w) || letters != isLettersRunes(w) {
+			t.Errorf("lettersMask(%q): letters %v, isLetters %v", w, letters, isLetters(w))
+		}
+		if letters && (m != letterMask(w) || m != letterMaskRunes(w) || ascii != isASCII(w)) {
+			t.Errorf("lettersMask(%q) = %x %v, letterMask %x isASCII %v", w, m, ascii, letterMask(w), isASCII(w))
+		}
+	}
+}
+
+var (
+	testDetectorOnce sync.Once
+	testDetector     *Detector
+)
+
+// defaultDetectorOnce is defaultDetector compiled once for the tests of
+// this file that only read it.
+func defaultDetectorOnce(t *testing.T) *Detector {
+	testDetectorOnce.Do(func() { testDetector = defaultDetector(t) })
+	return testDetector
 }
