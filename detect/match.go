@@ -139,8 +139,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 	for i := range toks {
 		t := &toks[i]
 		norm := t.norm
-		h, ph := scanWord(norm)
-		k := tt.find(h, norm)
+		k, ph := tt.lookup(norm)
 		subFound := false
 		if k != nil && k.first.hi > k.first.lo {
 			out, subFound = d.matchFirst(toks, i, tt.firstOf(k), howExact, out)
@@ -171,7 +170,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
 			out = d.maskedMatches(text, toks, i, out)
 		}
-		if !subFound && len(norm) >= 5 && (len(vs) > 1 || len(norm) >= 6 && len(norm) <= fuzzyMaxLen && d.fuzzyBk[norm[0]] != nil) {
+		if !subFound && len(norm) >= 5 && (len(vs) > 1 || d.fuzzyMay(norm)) {
 			out = d.fuzzyMatches(t, i, vs, &peq, out)
 		}
 	}
@@ -180,15 +179,44 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 
 // matchFirst appends the terms of ents (entries whose first token matched
 // token i, found as how) whose remaining tokens follow token i, and reports
-// whether one of them is a substance.
+// whether one of them is a substance. The term table lists single-token
+// entries first, then the longer ones grouped by their second token (one
+// shared string per group), so the second token is compared with token
+// i+1 once per group.
 func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, out []match) ([]match, bool) {
 	subFound := false
-	for x := range ents {
+	x := 0
+	for ; x < len(ents) && len(ents[x].rest) == 0; x++ {
 		e := &ents[x]
-		how := how0
-		j := i + 1
+		if !e.sub && how0 != howExact {
+			continue // cues are matched as written (modulo inflection)
+		}
+		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
+		subFound = subFound || e.sub
+	}
+	if x == len(ents) || i+1 >= len(toks) || toks[i].gap == gapBreak {
+		return out, subFound // no longer term can follow
+	}
+	var (
+		next      = &toks[i+1]
+		second    string // the current group's second token
+		grouped   bool   // second is set
+		secondEq  bool   // tokEq(next, second)
+		secondHow uint8
+	)
+	for ; x < len(ents); x++ {
+		e := &ents[x]
+		if w := e.rest[0]; !grouped || unsafe.StringData(w) != unsafe.StringData(second) || len(w) != len(second) {
+			second, grouped = w, true
+			secondEq, secondHow = d.tokEq(next, w)
+		}
+		if !secondEq {
+			continue
+		}
+		how := max(how0, secondHow)
+		j := i + 2
 		ok := true
-		for _, want := range e.rest {
+		for _, want := range e.rest[1:] {
 			if j >= len(toks) || toks[j-1].gap == gapBreak {
 				ok = false
 				break
@@ -210,9 +238,7 @@ func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, o
 			continue // cues are matched as written (modulo inflection)
 		}
 		out = append(out, match{e: e.e, i: int32(i), j: int32(j), how: how})
-		if e.sub {
-			subFound = true
-		}
+		subFound = subFound || e.sub
 	}
 	return out, subFound
 }
@@ -342,6 +368,16 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 		out = append(out, match{e: d.fuzzy[best].e, i: int32(i), j: int32(i + 1), how: howFuzzy})
 	}
 	return out
+}
+
+// fuzzyMay reports whether fuzzyMatches could find an entry near the
+// single word v: its length is in range and some entry passes the gate.
+func (d *Detector) fuzzyMay(v string) bool {
+	if len(v) < 6 || len(v) > fuzzyMaxLen {
+		return false
+	}
+	b := d.fuzzyBk[v[0]]
+	return b != nil && (b.nw > 1 || b.candidates(v, 0) != 0)
 }
 
 // setPeq sets, for each byte c of a (at most 64 bytes), the bits of the

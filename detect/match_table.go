@@ -32,16 +32,17 @@ func load64(s string, i int) uint64 {
 // loadShort returns the bytes of s (at most 8) as a little-endian word,
 // the upper bytes zero. It reads no byte outside s.
 func loadShort(s string) uint64 {
-	n := len(s)
-	switch {
-	case n >= 4:
-		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s), 4)))
-		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice(unsafe.StringData(s[n-4:]), 4)))
+	n := uint(len(s))
+	if n >= 4 {
+		p := unsafe.StringData(s)
+		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(p, 4)))
+		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-4)), 4)))
 		return lo | hi<<(8*(n-4)) // the overlapping bytes are equal
-	case n > 0:
-		return uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
 	}
-	return 0
+	if n == 0 {
+		return 0
+	}
+	return uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
 }
 
 // zeroBytes returns a word with 0x80 in each byte where x has a zero
@@ -161,6 +162,36 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 	return tt.find(hashTerm(s), s)
 }
 
+// lookup returns the key s (nil if none) and whether s contains "ph":
+// scanWord and find in one call, with the common case of a word of at most
+// eight bytes (one load, one mix, one probe) written out.
+func (tt *termTable) lookup(s string) (*termKey, bool) {
+	var h termHash
+	var ph bool
+	if n := len(s); n <= 8 {
+		w := loadShort(s)
+		h = termHash(hashMix(uint64(n)*hashK0, w))
+		ph = wordHasPH(w)
+	} else {
+		h, ph = scanWord(s)
+	}
+	i, tag := tt.slot(h)
+	mask := uint64(len(tt.slots) - 1)
+	for {
+		sl := tt.slots[i&mask]
+		if sl == 0 {
+			return nil, ph
+		}
+		if sl&^tt.idxMask == tag {
+			k := &tt.keys[sl&tt.idxMask-1]
+			if int(k.n) == len(s) && tt.text[k.off:k.off+k.n] == s {
+				return k, ph
+			}
+		}
+		i++
+	}
+}
+
 // str returns k's string.
 func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
 
@@ -202,6 +233,7 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	}
 	tt.text = text.String()
 	off := 0
+	seconds := map[string]string{}
 	for ki, s := range names {
 		k := termKey{off: uint32(off), n: uint32(len(s))}
 		off += len(s)
@@ -209,8 +241,30 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		lo := uint32(len(tt.first))
 		for _, ei := range first[s] {
 			e := &entries[ei]
-			tt.first = append(tt.first, termEnt{e: ei, sub: e.kind == kSub, rest: e.toks[1:]})
+			rest := e.toks[1:]
+			if len(rest) > 0 {
+				// one string per distinct second token: matchFirst
+				// recognises a group by its string data
+				sec, ok := seconds[rest[0]]
+				if !ok {
+					sec = rest[0]
+					seconds[sec] = sec
+				}
+				rest = append([]string{sec}, rest[1:]...)
+			}
+			tt.first = append(tt.first, termEnt{e: ei, sub: e.kind == kSub, rest: rest})
 		}
+		// single-token entries first, then by second token (the order of
+		// a list does not matter: resolve sorts the matches)
+		slices.SortStableFunc(tt.first[lo:], func(a, b termEnt) int {
+			if la, lb := min(len(a.rest), 1), min(len(b.rest), 1); la != lb {
+				return la - lb
+			}
+			if len(a.rest) == 0 {
+				return 0
+			}
+			return strings.Compare(a.rest[0], b.rest[0])
+		})
 		k.first = span{lo, uint32(len(tt.first))}
 		lo = uint32(len(tt.ents))
 		tt.ents = append(tt.ents, joined[s]...)

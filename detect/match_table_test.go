@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 )
 
 // compareWithReference runs findMatches and the reference matcher on
@@ -138,12 +139,23 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 			t.Errorf("%q: found key %q", s, tt.str(k))
 		}
 		var firstOf []int32
-		for _, te := range tt.firstOf(k) {
+		for x, te := range tt.firstOf(k) {
 			firstOf = append(firstOf, te.e)
 			if e := &d.entries[te.e]; te.sub != (e.kind == kSub) || !slices.Equal(te.rest, e.toks[1:]) {
 				t.Errorf("%q: entry %d copied as %+v", s, te.e, te)
 			}
+			if x > 0 {
+				prev := tt.firstOf(k)[x-1]
+				if len(prev.rest) > 0 && len(te.rest) == 0 || len(prev.rest) > 0 && prev.rest[0] > te.rest[0] {
+					t.Errorf("%q: entries not grouped (single first, then by second token)", s)
+				}
+				if len(prev.rest) > 0 && prev.rest[0] == te.rest[0] && unsafe.StringData(prev.rest[0]) != unsafe.StringData(te.rest[0]) {
+					t.Errorf("%q: second token %q not shared", s, te.rest[0])
+				}
+			}
 		}
+		slices.Sort(firstOf) // the list order is free
+		first = slices.Sorted(slices.Values(first))
 		if !slices.Equal(firstOf, first) || !slices.Equal(tt.joinedOf(k), joined) || k.prefix != isPfx {
 			t.Errorf("%q: first %v joined %v prefix %v, maps say %v %v %v", s, tt.firstOf(k), tt.joinedOf(k), k.prefix, first, joined, isPfx)
 		}
