@@ -327,23 +327,18 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 		if b == nil {
 			continue
 		}
-		any := uint64(0)
-		for w := 0; w < b.nw; w++ {
-			any |= b.candidates(v, w)
-		}
-		if any == 0 {
-			continue
-		}
-		m, letters, ascii := lettersMask(v)
-		if !letters {
-			continue
-		}
-		if ascii {
-			setPeq(peq, v)
-		}
 		cands := d.fuzzyBy[v[0]]
+		var m uint32
+		read, letters, ascii, peqSet := false, false, false, false
 		for w := 0; w < b.nw; w++ {
 			for set := b.candidates(v, w); set != 0; set &= set - 1 {
+				if !read { // the word's letters, once it has a candidate
+					m, letters, ascii = lettersMask(v)
+					read = true
+				}
+				if !letters {
+					break
+				}
 				fi := cands[w*64+bits.TrailingZeros64(set)]
 				f := &d.fuzzy[fi]
 				if maskDiff(m, f.mask) > 2*f.k {
@@ -351,6 +346,10 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 				}
 				var dist int
 				if ascii && f.ascii {
+					if !peqSet {
+						setPeq(peq, v)
+						peqSet = true
+					}
 					dist = osaBits(peq, len(v), f.key)
 				} else {
 					dist = osaDistance(v, f.key, f.k)
@@ -360,7 +359,7 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 				}
 			}
 		}
-		if ascii {
+		if peqSet {
 			clearPeq(peq, v)
 		}
 	}
@@ -569,7 +568,12 @@ func resolve(ms []match) []match {
 			for b < len(ms) && ms[b].i == ms[a].i {
 				b++
 			}
-			if b-a > 1 {
+			switch {
+			case b-a == 2: // the common case: two matches share a start
+				if compareMatch(ms[a], ms[a+1]) > 0 {
+					ms[a], ms[a+1] = ms[a+1], ms[a]
+				}
+			case b-a > 2:
 				slices.SortFunc(ms[a:b], compareMatch)
 			}
 			a = b

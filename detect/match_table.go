@@ -126,6 +126,7 @@ type termTable struct {
 	text    string    // the key strings, one after another
 	first   []termEnt // first-token lists
 	ents    []int32   // joined lists
+	filter  keyFilter // over every key: lookup's first test
 }
 
 // slot returns the home slot and the tag bits of hash h.
@@ -163,9 +164,13 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 }
 
 // lookup returns the key s (nil if none) and whether s contains "ph":
-// scanWord and find in one call, with the common case of a word of at most
-// eight bytes (one load, one mix, one probe) written out.
+// a key filter first (most words are rejected there), then scanWord and
+// find in one call, with the common case of a word of at most eight bytes
+// (one load, one mix, one probe) written out.
 func (tt *termTable) lookup(s string) (*termKey, bool) {
+	if !tt.filter.mayHave(s) {
+		return nil, hasPH(s) // most words: no hash, no probe
+	}
 	var h termHash
 	var ph bool
 	if n := len(s); n <= 8 {
@@ -270,6 +275,7 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		tt.ents = append(tt.ents, joined[s]...)
 		k.joined = span{lo, uint32(len(tt.ents))}
 		tt.keys = append(tt.keys, k)
+		tt.filter.add(s)
 		i, tag := tt.slot(hashTerm(s))
 		for tt.slots[i] != 0 {
 			i = (i + 1) & uint64(n-1)

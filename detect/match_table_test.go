@@ -127,6 +127,9 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 	tt := d.terms
 	check := func(s string) {
 		k := tt.find(hashTerm(s), s)
+		if k2, ph := tt.lookup(s); k2 != k || ph != hasPH(s) {
+			t.Errorf("%q: lookup = %v %v, find %v, hasPH %v", s, k2, ph, k, hasPH(s))
+		}
 		_, isPfx := d.prefixes[s]
 		first, joined := d.first[s], d.joined[s]
 		if k == nil {
@@ -168,7 +171,7 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 			check(s)
 		}
 	}
-	for _, s := range []string{"", "zzqx", "hello", "fentanylz", "фентанилх", "kitten", "芬太", strings.Repeat("x", 100)} {
+	for _, s := range []string{"", "zzqx", "hello", "fentanylz", "фентанилх", "kitten", "芬太", strings.Repeat("x", 100), "phone", "graph", "xxxxxxxph", "phentanyl"} {
 		check(s)
 	}
 }
