@@ -139,7 +139,14 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 	for i := range toks {
 		t := &toks[i]
 		norm := t.norm
-		k, ph := tt.lookup(norm)
+		// tt.lookup, with the key filter's rejection (most words) inline
+		var k *termKey
+		var ph bool
+		if tt.filter.mayHave(norm) {
+			k, ph = tt.lookupHashed(norm)
+		} else {
+			ph = hasPH(norm)
+		}
 		subFound := false
 		if k != nil && k.first.hi > k.first.lo {
 			out, subFound = d.matchFirst(toks, i, tt.firstOf(k), howExact, out)

@@ -102,6 +102,7 @@ type termEnt struct {
 // termKey is one string of the termTable and what the matcher needs to
 // know about it. The string is text[off:off+n] of its table.
 type termKey struct {
+	word   uint64 // loadShort of the key when it is at most 8 bytes
 	off, n uint32
 	first  span // entries whose first token is the key (Detector.first, same order)
 	joined span // substance entries whose joined form is the key (Detector.joined, same order)
@@ -164,33 +165,35 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 }
 
 // lookup returns the key s (nil if none) and whether s contains "ph":
-// a key filter first (most words are rejected there), then scanWord and
-// find in one call, with the common case of a word of at most eight bytes
-// (one load, one mix, one probe) written out.
+// a key filter first (most words are rejected there without a call), then
+// lookupHashed.
 func (tt *termTable) lookup(s string) (*termKey, bool) {
 	if !tt.filter.mayHave(s) {
 		return nil, hasPH(s) // most words: no hash, no probe
 	}
-	var h termHash
-	var ph bool
-	if n := len(s); n <= 8 {
-		w := loadShort(s)
-		h = termHash(hashMix(uint64(n)*hashK0, w))
-		ph = wordHasPH(w)
-	} else {
-		h, ph = scanWord(s)
+	return tt.lookupHashed(s)
+}
+
+// lookupHashed is scanWord and find in one call, with the common case of a
+// word of at most eight bytes written out: one load, one mix, one probe,
+// and the key compared as a word.
+func (tt *termTable) lookupHashed(s string) (*termKey, bool) {
+	n := len(s)
+	if n > 8 {
+		h, ph := scanWord(s)
+		return tt.find(h, s), ph
 	}
-	i, tag := tt.slot(h)
+	w := loadShort(s)
+	i, tag := tt.slot(termHash(hashMix(uint64(n)*hashK0, w)))
 	mask := uint64(len(tt.slots) - 1)
 	for {
 		sl := tt.slots[i&mask]
 		if sl == 0 {
-			return nil, ph
+			return nil, wordHasPH(w)
 		}
 		if sl&^tt.idxMask == tag {
-			k := &tt.keys[sl&tt.idxMask-1]
-			if int(k.n) == len(s) && tt.text[k.off:k.off+k.n] == s {
-				return k, ph
+			if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && k.word == w {
+				return k, wordHasPH(w)
 			}
 		}
 		i++
@@ -241,6 +244,9 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	seconds := map[string]string{}
 	for ki, s := range names {
 		k := termKey{off: uint32(off), n: uint32(len(s))}
+		if len(s) <= 8 {
+			k.word = loadShort(s)
+		}
 		off += len(s)
 		_, k.prefix = prefixes[s]
 		lo := uint32(len(tt.first))
