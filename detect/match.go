@@ -154,12 +154,12 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		if t.han {
 			continue // CJK characters match as written, one at a time
 		}
-		vs := vsArr[:1]
+		nv := 1 // variants in vsArr; vsArr[0] is set when fuzzy matching needs it
 		if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
-			nv := d.variants(t, ph, &vsArr, &hsArr)
-			vs = vsArr[:nv]
+			nv = d.variants(t, ph, &vsArr, &hsArr)
 			for vi := 1; vi < nv; vi++ {
-				kv := tt.find(hashTerm(vs[vi]), vs[vi])
+				v := vsArr[vi]
+				kv := tt.find(hashTerm(v), v)
 				if kv == nil || kv.first.hi == kv.first.lo {
 					continue
 				}
@@ -168,7 +168,6 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 				subFound = subFound || found
 			}
 		}
-		vs[0] = norm
 		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
 		if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
 			out = d.splitMatches(toks, i, k, out)
@@ -177,8 +176,14 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
 			out = d.maskedMatches(text, toks, i, out)
 		}
-		if !subFound && len(norm) >= 5 && (len(vs) > 1 || d.fuzzyMay(norm)) {
-			out = d.fuzzyMatches(t, i, vs, &peq, out)
+		if !subFound && len(norm) >= 5 {
+			vsArr[0] = norm
+			for vi := 0; vi < nv; vi++ {
+				if d.fuzzyMay(vsArr[vi]) {
+					out = d.fuzzyMatches(t, i, vsArr[:nv], &peq, out)
+					break
+				}
+			}
 		}
 	}
 	return resolve(out)
@@ -377,7 +382,7 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 }
 
 // fuzzyMay reports whether fuzzyMatches could find an entry near the
-// single word v: its length is in range and some entry passes the gate.
+// word v: its length is in range and some entry passes the gate.
 func (d *Detector) fuzzyMay(v string) bool {
 	if len(v) < 6 || len(v) > fuzzyMaxLen {
 		return false

@@ -165,8 +165,8 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 }
 
 // lookup returns the key s (nil if none) and whether s contains "ph":
-// a key filter first (most words are rejected there without a call), then
-// lookupHashed.
+// a key filter first (most words are rejected there), then lookupHashed.
+// findMatchesInto writes it out so that a rejected word costs no call.
 func (tt *termTable) lookup(s string) (*termKey, bool) {
 	if !tt.filter.mayHave(s) {
 		return nil, hasPH(s) // most words: no hash, no probe
