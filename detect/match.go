@@ -159,6 +159,9 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 			nv = d.variants(t, ph, &vsArr, &hsArr)
 			for vi := 1; vi < nv; vi++ {
 				v := vsArr[vi]
+				if !tt.filter.mayHave(v) {
+					continue
+				}
 				kv := tt.find(hashTerm(v), v)
 				if kv == nil || kv.first.hi == kv.first.lo {
 					continue

@@ -161,6 +161,9 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 		return tt.find(hashTerm(""), "")
 	}
 	s := unsafe.String(&b[0], len(b))
+	if !tt.filter.mayHave(s) {
+		return nil
+	}
 	return tt.find(hashTerm(s), s)
 }
 
