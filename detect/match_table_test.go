@@ -432,3 +432,16 @@ func defaultDetectorOnce(t *testing.T) *Detector {
 	testDetectorOnce.Do(func() { testDetector = defaultDetector(t) })
 	return testDetector
 }
+
+// FuzzFindMatchesEqualsReference: on any text the matcher gives the
+// reference matcher's list (seeds: the edge cases).
+func FuzzFindMatchesEqualsReference(f *testing.F) {
+	for _, s := range matchEdgeCases {
+		f.Add(s)
+	}
+	d := defaultDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := plainDocument(s)
+		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
+	})
+}
