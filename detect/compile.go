@@ -84,10 +84,11 @@ func (s *byteSet) set(c byte)      { s[c>>6] |= 1 << (c & 63) }
 func (s *byteSet) has(c byte) bool { return s[c>>6]&(1<<(c&63)) != 0 }
 
 type fuzzyEntry struct {
-	key  string
-	mask uint32
-	k    int
-	e    int32
+	key   string
+	mask  uint32
+	k     int
+	e     int32
+	ascii bool // key is ASCII (osaBits reads it)
 }
 
 type profile struct {
@@ -107,21 +108,24 @@ type Detector struct {
 	joinedF  *keyFilter // filter over joined's keys
 	prefixes map[string]struct{}
 	prefixF  *keyFilter // filter over prefixes' keys
-	pfx2     []uint64   // bitset of the first two bytes of every joined key (fast reject before prefixes)
-	fuzzy    []fuzzyEntry
-	fuzzyBy  [256][]int     // fuzzy entries by first byte
-	fuzzyK12 [256][][2]byte // key bytes 1 and 2 of each fuzzyBy entry
-	// fuzzyGate, by first byte: the second and third bytes a word may have
-	// for some fuzzyBy entry to pass the per-entry gate in fuzzyMatches.
-	fuzzyGate [256]struct{ second, third byteSet }
-	suffixes  []string
-	suffixBy  [256][]string // suffixes by last byte
-	subs      []subInfo
-	sale      []frameInfo
-	decoys    []frameInfo
-	ctxs      []frameInfo
-	builtins  map[string]int // builtin name → sale frame index
-	profiles  []profile
+	// terms holds the keys of first, joined and prefixes: the matcher
+	// looks words up there (the maps are kept as the reference).
+	terms   *termTable
+	fuzzy   []fuzzyEntry
+	fuzzyBy [256][]int // fuzzy entries by first byte
+	// fuzzyBk, by first byte: bitsets over fuzzyBy's entries that let
+	// fuzzyMatches skip every entry a word cannot be close to (nil when
+	// no entry starts with the byte).
+	fuzzyBk  [256]*fuzzyBucket
+	suffixes []string
+	suffixBy [256][]string // suffixes by last byte
+	sufLast  byteSet       // last bytes of suffixes
+	subs     []subInfo
+	sale     []frameInfo
+	decoys   []frameInfo
+	ctxs     []frameInfo
+	builtins map[string]int // builtin name → sale frame index
+	profiles []profile
 }
 
 // New compiles a rule set into a detector.
@@ -148,6 +152,7 @@ func New(rs *rules.Set) (*Detector, error) {
 		if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
 			d.suffixes = append(d.suffixes, s)
 			d.suffixBy[s[len(s)-1]] = append(d.suffixBy[s[len(s)-1]], s)
+			d.sufLast.set(s[len(s)-1])
 		}
 	}
 	secondary := map[string]bool{}
@@ -218,20 +223,14 @@ func New(rs *rules.Set) (*Detector, error) {
 	d.firstF = newKeyFilter(d.first)
 	d.joinedF = newKeyFilter(d.joined)
 	d.prefixF = newKeyFilter(d.prefixes)
-	d.pfx2 = make([]uint64, 65536/64)
-	for k := range d.prefixes {
-		if len(k) >= 2 {
-			b := uint16(k[0])<<8 | uint16(k[1])
-			d.pfx2[b/64] |= 1 << (b % 64)
-		}
-	}
+	d.terms = newTermTable(d.entries, d.first, d.joined, d.prefixes)
 	for i, f := range d.fuzzy {
 		d.fuzzyBy[f.key[0]] = append(d.fuzzyBy[f.key[0]], i)
-		d.fuzzyK12[f.key[0]] = append(d.fuzzyK12[f.key[0]], [2]byte{f.key[1], f.key[2]})
-		g := &d.fuzzyGate[f.key[0]]
-		g.second.set(f.key[1])
-		g.second.set(f.key[2])
-		g.third.set(f.key[1])
+	}
+	for b, idx := range d.fuzzyBy {
+		if len(idx) > 0 {
+			d.fuzzyBk[b] = newFuzzyBucket(d.fuzzy, idx)
+		}
 	}
 	for _, p := range rs.Profiles {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,
@@ -279,7 +278,7 @@ func (d *Detector) addSub(term string, idx int, f form, lang string, fuzzy bool)
 		if len([]rune(en.joined)) >= 8 {
 			k = 2
 		}
-		d.fuzzy = append(d.fuzzy, fuzzyEntry{key: en.joined, mask: letterMask(en.joined), k: k, e: int32(ei)})
+		d.fuzzy = append(d.fuzzy, fuzzyEntry{key: en.joined, mask: letterMask(en.joined), k: k, e: int32(ei), ascii: isASCII(en.joined)})
 	}
 }
 
@@ -296,7 +295,24 @@ func (d *Detector) add(e entry) int {
 	return ei
 }
 
+// isLetters reports whether every rune of s is a lower-case Latin,
+// Latin-extended or Cyrillic-range letter (the words fuzzy matching reads).
+// ASCII bytes are checked without decoding.
 func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return isLettersRunes(s[i:])
+		}
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// isLettersRunes is isLetters decoding every rune.
+func isLettersRunes(s string) bool {
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z') && !(r >= 0x400 && r < 0x530) && !(r >= 0xe0 && r < 0x250) {
 			return false
@@ -306,7 +322,40 @@ func isLetters(s string) bool {
 }
 
 // letterMask is a 32-bit set of the letters in s (folded into 32 buckets).
+// ASCII bytes are read without decoding (a byte's rune is the byte).
 func letterMask(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return m | letterMaskRunes(s[i:])
+		}
+		m |= 1 << (c % 32)
+	}
+	return m
+}
+
+// lettersMask is letterMask(s), isLetters(s) and isASCII(s) in one pass
+// (the mask is only meaningful when s is letters).
+func lettersMask(s string) (mask uint32, letters, ascii bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			if !isLettersRunes(s[i:]) {
+				return 0, false, false
+			}
+			return mask | letterMaskRunes(s[i:]), true, false
+		}
+		if c < 'a' || c > 'z' {
+			return 0, false, true
+		}
+		mask |= 1 << (c % 32)
+	}
+	return mask, true, true
+}
+
+// letterMaskRunes is letterMask decoding every rune.
+func letterMaskRunes(s string) uint32 {
 	var m uint32
 	for _, r := range s {
 		m |= 1 << (uint32(r) % 32)
@@ -315,15 +364,6 @@ func letterMask(s string) uint32 {
 }
 
 func maskDiff(a, b uint32) int { return bits.OnesCount32(a ^ b) }
-
-// mayPrefix is a fast negative check for prefixes membership.
-func (d *Detector) mayPrefix(s string) bool {
-	if len(s) < 2 {
-		return true
-	}
-	b := uint16(s[0])<<8 | uint16(s[1])
-	return d.pfx2[b/64]&(1<<(b%64)) != 0
-}
 
 func (d *Detector) profileFor(host string) *profile {
 	if host == "" || len(d.profiles) == 0 {

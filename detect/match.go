@@ -2,6 +2,7 @@ package detect
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strings"
 	"unsafe"
@@ -26,7 +27,8 @@ type match struct {
 
 // variants returns the forms a token may take when looked up: as written,
 // leet-folded, with "ph" read as "f", and without an inflection suffix.
-func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
+// ph tells whether t.norm contains "ph" (hasPH).
+func (d *Detector) variants(t *token, ph bool, vs *[8]string, hs *[8]uint8) int {
 	vs[0], hs[0] = t.norm, howExact
 	n := 1
 	if t.han {
@@ -42,7 +44,7 @@ func (d *Detector) variants(t *token, vs *[8]string, hs *[8]uint8) int {
 			}
 		}
 	}
-	if hasPH(t.norm) {
+	if ph {
 		vs[n], hs[n] = strings.ReplaceAll(t.norm, "ph", "f"), howLeet
 		n++
 	}
@@ -121,87 +123,167 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 }
 
 // findMatchesInto is findMatches appending to out[:0].
+//
+// Every word is read once (scanWord: its hash and whether it holds "ph")
+// and looked up once in the term table, which answers for the first tokens
+// of terms and for the prefixes of split-word terms at the same time. The
+// other variants of a word (leet folds, "ph" as "f", inflection suffixes)
+// are built and looked up only when the word has them, and fuzzy matching
+// runs only when an entry of the word's first byte can be near it.
 func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
 	out = out[:0]
+	tt := d.terms
 	var vsArr [8]string
 	var hsArr [8]uint8
+	var peq [256]uint64 // fuzzyMatches' scratch, all zero between calls
 	for i := range toks {
 		t := &toks[i]
-		nv := d.variants(t, &vsArr, &hsArr)
-		vs, hows := vsArr[:nv], hsArr[:nv]
+		norm := t.norm
+		// tt.lookup, with the key filter's rejection (most words) inline
+		var k *termKey
+		var ph bool
+		if tt.filter.mayHave(norm) {
+			k, ph = tt.lookupHashed(norm)
+		} else {
+			ph = hasPH(norm)
+		}
 		subFound := false
-		for vi, v := range vs {
-			if !d.firstF.mayHave(v) {
-				continue
-			}
-			for _, ei := range d.first[v] {
-				e := &d.entries[ei]
-				how := hows[vi]
-				j := i + 1
-				ok := true
-				for k := 1; k < len(e.toks); k++ {
-					if j >= len(toks) || toks[j-1].gap == gapBreak {
-						ok = false
-						break
-					}
-					eq, h := d.tokEq(&toks[j], e.toks[k])
-					if !eq {
-						ok = false
-						break
-					}
-					if h > how {
-						how = h
-					}
-					j++
-				}
-				if !ok {
+		if k != nil && k.first.hi > k.first.lo {
+			out, subFound = d.matchFirst(toks, i, tt.firstOf(k), howExact, out)
+		}
+		if t.han {
+			continue // CJK characters match as written, one at a time
+		}
+		nv := 1 // variants in vsArr; vsArr[0] is set when fuzzy matching needs it
+		if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
+			nv = d.variants(t, ph, &vsArr, &hsArr)
+			for vi := 1; vi < nv; vi++ {
+				v := vsArr[vi]
+				if !tt.filter.mayHave(v) {
 					continue
 				}
-				if e.kind != kSub && how != howExact {
-					continue // cues are matched as written (modulo inflection)
+				kv := tt.find(hashTerm(v), v)
+				if kv == nil || kv.first.hi == kv.first.lo {
+					continue
 				}
-				out = append(out, match{e: ei, i: int32(i), j: int32(j), how: how})
-				if e.kind == kSub {
-					subFound = true
-				}
+				var found bool
+				out, found = d.matchFirst(toks, i, tt.firstOf(kv), hsArr[vi], out)
+				subFound = subFound || found
 			}
 		}
 		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
-		if !t.han && t.gap != gapBreak {
-			out = d.splitMatches(toks, i, out)
+		if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
+			out = d.splitMatches(toks, i, k, out)
 		}
 		// Masked letters: "f*nt*nyl", "FENT___NYL".
-		if !t.han && t.letters && i+1 < len(toks) && t.end < len(text) && isMask(text[t.end]) {
+		if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
 			out = d.maskedMatches(text, toks, i, out)
 		}
-		if !subFound && !t.han && len(t.norm) >= 5 {
-			out = d.fuzzyMatches(t, i, vs, out)
+		if !subFound && len(norm) >= 5 {
+			vsArr[0] = norm
+			for vi := 0; vi < nv; vi++ {
+				if d.fuzzyMay(vsArr[vi]) {
+					out = d.fuzzyMatches(t, i, vsArr[:nv], &peq, out)
+					break
+				}
+			}
 		}
 	}
 	return resolve(out)
 }
 
-func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
-	t := &toks[i]
-	var candArr [2]string
-	cand := candArr[:1]
-	cand[0] = t.norm
-	if t.leet {
-		if v, ok := t.leetFolded(); ok {
-			cand = append(cand, v)
+// matchFirst appends the terms of ents (entries whose first token matched
+// token i, found as how) whose remaining tokens follow token i, and reports
+// whether one of them is a substance. The term table lists single-token
+// entries first, then the longer ones grouped by their second token (one
+// shared string per group), so the second token is compared with token
+// i+1 once per group.
+func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, out []match) ([]match, bool) {
+	subFound := false
+	x := 0
+	for ; x < len(ents) && len(ents[x].rest) == 0; x++ {
+		e := &ents[x]
+		if !e.sub && how0 != howExact {
+			continue // cues are matched as written (modulo inflection)
 		}
+		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
+		subFound = subFound || e.sub
 	}
-	var sbuf [64]byte
-	for _, start := range cand {
-		if !d.mayPrefix(start) || !d.prefixF.mayHave(start) {
+	if x == len(ents) || i+1 >= len(toks) || toks[i].gap == gapBreak {
+		return out, subFound // no longer term can follow
+	}
+	var (
+		next      = &toks[i+1]
+		second    string // the current group's second token
+		grouped   bool   // second is set
+		secondEq  bool   // tokEq(next, second)
+		secondHow uint8
+	)
+	for ; x < len(ents); x++ {
+		e := &ents[x]
+		if w := e.rest[0]; !grouped || unsafe.StringData(w) != unsafe.StringData(second) || len(w) != len(second) {
+			second, grouped = w, true
+			secondEq, secondHow = d.tokEq(next, w)
+		}
+		if !secondEq {
 			continue
 		}
-		if _, ok := d.prefixes[start]; !ok {
+		how := max(how0, secondHow)
+		j := i + 2
+		ok := true
+		for _, want := range e.rest[1:] {
+			if j >= len(toks) || toks[j-1].gap == gapBreak {
+				ok = false
+				break
+			}
+			eq, h := d.tokEq(&toks[j], want)
+			if !eq {
+				ok = false
+				break
+			}
+			if h > how {
+				how = h
+			}
+			j++
+		}
+		if !ok {
+			continue
+		}
+		if !e.sub && how != howExact {
+			continue // cues are matched as written (modulo inflection)
+		}
+		out = append(out, match{e: e.e, i: int32(i), j: int32(j), how: how})
+		subFound = subFound || e.sub
+	}
+	return out, subFound
+}
+
+// splitMatches appends the substance terms spelled across tokens i, i+1,
+// ... ("f.e.n.t.a.n.y.l"): the pieces are joined while the joined string is
+// a prefix of some term's joined form. kNorm is token i's term-table key
+// (nil if none).
+func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match) []match {
+	t := &toks[i]
+	tt := d.terms
+	var sbuf [64]byte
+	for c := 0; c < 2; c++ {
+		start, k := t.norm, kNorm
+		if c == 1 {
+			// the leet-folded token as a second start
+			if !t.leet {
+				break
+			}
+			v, ok := t.leetFolded()
+			if !ok {
+				break
+			}
+			start, k = v, tt.find(hashTerm(v), v)
+		}
+		if k == nil || !k.prefix {
 			continue
 		}
 		s := append(sbuf[:0], start...)
-		short := len(t.norm) <= 2
-		allShort := short
+		allShort := len(t.norm) <= 2
 		spaced := false
 		for j := i + 1; j < len(toks) && j < i+24; j++ {
 			prev := &toks[j-1]
@@ -225,19 +307,16 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 				allShort = false
 			}
 			s = append(s, piece...)
-			if !d.joinedF.mayHave(string(s)) {
-				// not a whole term; may still be a prefix
-			} else if ees, ok := d.joined[string(s)]; ok {
-				if !spaced || allShort || len(s) >= 6 {
-					for _, ei := range ees {
-						out = append(out, match{e: ei, i: int32(i), j: int32(j + 1), how: howSplit})
-					}
+			ks := tt.findBytes(s)
+			if ks == nil {
+				break // neither a term nor a prefix of one
+			}
+			if ks.joined.hi > ks.joined.lo && (!spaced || allShort || len(s) >= 6) {
+				for _, ei := range tt.joinedOf(ks) {
+					out = append(out, match{e: ei, i: int32(i), j: int32(j + 1), how: howSplit})
 				}
 			}
-			if !d.prefixF.mayHave(string(s)) {
-				break
-			}
-			if _, ok := d.prefixes[string(s)]; !ok {
+			if !ks.prefix {
 				break
 			}
 		}
@@ -245,46 +324,121 @@ func (d *Detector) splitMatches(toks []token, i int, out []match) []match {
 	return out
 }
 
-func (d *Detector) fuzzyMatches(t *token, i int, vs []string, out []match) []match {
+// fuzzyMatches appends the fuzzy-matchable name closest (by edit distance,
+// within its bound, not equal) to one of the token's variants vs, if any;
+// ties go to the earlier variant, then the earlier entry. The bitsets of
+// fuzzyBk leave only the entries that share the first byte, pass the
+// second/third-byte gate and have a key length within the bound; the
+// letter-set mask and then the edit distance decide. peq is all zero on
+// entry and on return (scratch for osaBits).
+func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, out []match) []match {
 	best := -1
 	bestDist := 99
 	for _, v := range vs {
-		if len(v) < 6 || len(v) > 40 {
+		if len(v) < 6 || len(v) > fuzzyMaxLen {
 			continue
 		}
-		// no entry of this first byte can pass the gate below
-		if g := &d.fuzzyGate[v[0]]; !g.second.has(v[1]) && !g.third.has(v[2]) {
+		b := d.fuzzyBk[v[0]]
+		if b == nil {
 			continue
 		}
 		cands := d.fuzzyBy[v[0]]
-		if len(cands) == 0 || !isLetters(v) {
-			continue
+		var m uint32
+		read, letters, ascii, peqSet := false, false, false, false
+		for w := 0; w < b.nw; w++ {
+			for set := b.candidates(v, w); set != 0; set &= set - 1 {
+				if !read { // the word's letters, once it has a candidate
+					m, letters, ascii = lettersMask(v)
+					read = true
+				}
+				if !letters {
+					break
+				}
+				fi := cands[w*64+bits.TrailingZeros64(set)]
+				f := &d.fuzzy[fi]
+				if maskDiff(m, f.mask) > 2*f.k {
+					continue
+				}
+				var dist int
+				if ascii && f.ascii {
+					if !peqSet {
+						setPeq(peq, v)
+						peqSet = true
+					}
+					dist = osaBits(peq, len(v), f.key)
+				} else {
+					dist = osaDistance(v, f.key, f.k)
+				}
+				if dist <= f.k && dist > 0 && dist < bestDist {
+					best, bestDist = fi, dist
+				}
+			}
 		}
-		m := letterMask(v)
-		k12 := d.fuzzyK12[v[0]]
-		for ci, fi := range cands {
-			// cheap gate: second letter equal, or shifted by one edit
-			// (key bytes 1 and 2 kept beside the list, no pointer chase)
-			if k := k12[ci]; v[1] != k[0] && v[1] != k[1] && v[2] != k[0] {
-				continue
-			}
-			f := &d.fuzzy[fi]
-			fl := len(f.key)
-			if fl-len(v) > f.k || len(v)-fl > f.k {
-				continue
-			}
-			if maskDiff(m, f.mask) > 2*f.k {
-				continue
-			}
-			if dist := osaDistance(v, f.key, f.k); dist <= f.k && dist > 0 && dist < bestDist {
-				best, bestDist = fi, dist
-			}
+		if peqSet {
+			clearPeq(peq, v)
 		}
 	}
 	if best >= 0 {
 		out = append(out, match{e: d.fuzzy[best].e, i: int32(i), j: int32(i + 1), how: howFuzzy})
 	}
 	return out
+}
+
+// fuzzyMay reports whether fuzzyMatches could find an entry near the
+// word v: its length is in range and some entry passes the gate.
+func (d *Detector) fuzzyMay(v string) bool {
+	if len(v) < 6 || len(v) > fuzzyMaxLen {
+		return false
+	}
+	b := d.fuzzyBk[v[0]]
+	return b != nil && (b.nw > 1 || b.candidates(v, 0) != 0)
+}
+
+// setPeq sets, for each byte c of a (at most 64 bytes), the bits of the
+// positions of c in a in peq[c].
+func setPeq(peq *[256]uint64, a string) {
+	for i := 0; i < len(a); i++ {
+		peq[a[i]] |= 1 << i
+	}
+}
+
+// clearPeq undoes setPeq(peq, a).
+func clearPeq(peq *[256]uint64, a string) {
+	for i := 0; i < len(a); i++ {
+		peq[a[i]] = 0
+	}
+}
+
+// osaBits is the optimal-string-alignment distance between a byte string
+// a of length m (1 to 64, given by peq as setPeq leaves it) and b,
+// computed a column at a time on bit vectors (Hyyrö's extension of Myers'
+// bit-parallel edit distance to transpositions): VP/VN hold the vertical
+// +1/-1 differences of the current column, D0 the diagonal zero
+// differences, TR the transpositions. It equals osaDist's exact distance.
+func osaBits(peq *[256]uint64, m int, b string) int {
+	vp, vn := ^uint64(0), uint64(0)
+	d0, pmOld := uint64(0), uint64(0)
+	last := uint64(1) << (m - 1)
+	dist := m
+	for j := 0; j < len(b); j++ {
+		pm := peq[b[j]]
+		tr := ((^d0 & pm) << 1) & pmOld
+		d0 = (((pm & vp) + vp) ^ vp) | pm | vn | tr
+		hp := vn | ^(d0 | vp)
+		hn := d0 & vp
+		if hp&last != 0 {
+			dist++
+		}
+		if hn&last != 0 {
+			dist--
+		}
+		hp = hp<<1 | 1
+		hn <<= 1
+		vp = hn | ^(d0 | hp)
+		vn = hp & d0
+		pmOld = pm
+	}
+	return dist
 }
 
 // osaDistance is the optimal-string-alignment (restricted Damerau)
@@ -307,12 +461,17 @@ func isASCII(s string) bool {
 	return true
 }
 
-// osaDist is osaDistance over letters (bytes or runes); ra and rb are only read.
+// osaDist is osaDistance over letters (bytes or runes); ra and rb are only
+// read. It returns the distance when it is at most max, else a value above
+// max. Only the diagonal band |i-j| <= max of the matrix is computed: every
+// cell outside it is at least max+1 and is read as max+1, which leaves
+// min(cell, max+1) of every cell in the band as in the full matrix.
 func osaDist[T byte | rune](ra, rb []T, max int) int {
 	n, m := len(ra), len(rb)
 	if n-m > max || m-n > max {
 		return max + 1
 	}
+	big := max + 1
 	var rows [3][49]int
 	var prev2, prev, cur []int
 	if m < 49 {
@@ -322,11 +481,30 @@ func osaDist[T byte | rune](ra, rb []T, max int) int {
 	}
 	for j := 0; j <= m; j++ {
 		prev[j] = j
+		if j > big {
+			prev[j] = big
+		}
 	}
 	for i := 1; i <= n; i++ {
+		lo, hi := i-max, i+max
+		if lo < 1 {
+			lo = 1
+		}
+		if hi > m {
+			hi = m
+		}
 		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= m; j++ {
+		if i > big {
+			cur[0] = big
+		}
+		if lo > 1 {
+			cur[lo-1] = big // left of the band
+		}
+		rowMin := big
+		if lo == 1 {
+			rowMin = cur[0]
+		}
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
@@ -348,8 +526,11 @@ func osaDist[T byte | rune](ra, rb []T, max int) int {
 				rowMin = v
 			}
 		}
+		if hi < m {
+			cur[hi+1] = big // right of the band: the next row reads it
+		}
 		if rowMin > max {
-			return max + 1
+			return big
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
@@ -402,18 +583,75 @@ func resolve(ms []match) []match {
 			for b < len(ms) && ms[b].i == ms[a].i {
 				b++
 			}
-			if b-a > 1 {
+			switch {
+			case b-a == 2: // the common case: two matches share a start
+				if compareMatch(ms[a], ms[a+1]) > 0 {
+					ms[a], ms[a+1] = ms[a+1], ms[a]
+				}
+			case b-a > 2:
 				slices.SortFunc(ms[a:b], compareMatch)
 			}
 			a = b
 		}
 	}
+	for _, m := range ms {
+		if m.j-m.i > resolveWindow {
+			return dropCoveredWindowed(ms)
+		}
+	}
+	return dropCovered(ms)
+}
+
+// resolveWindow is how far back (in start tokens) resolve looks for a
+// match that covers another.
+const resolveWindow = 32
+
+// dropCovered drops, from matches sorted by compareMatch, the duplicates
+// and the matches inside a longer kept match, in one pass: a match is
+// inside a longer one when a kept match with an earlier start ends at or
+// after it (prevMax), or a kept match with the same start ends after it
+// (runMax); duplicates are next to each other in the sorted order. When no
+// match spans more than resolveWindow tokens this is what
+// dropCoveredWindowed does (a match whose start is further back cannot
+// reach), without its look-back.
+func dropCovered(ms []match) []match {
+	out := ms[:0]
+	const none = -1 << 31
+	prevMax, runMax := int32(none), int32(none)
+	cur := int32(none)
+	for _, m := range ms {
+		if m.i != cur {
+			if runMax > prevMax {
+				prevMax = runMax
+			}
+			runMax, cur = none, m.i
+		}
+		if prevMax >= m.j || runMax > m.j {
+			continue // strictly inside a longer kept match
+		}
+		if n := len(out); n > 0 {
+			if o := out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
+				continue // duplicate; the first kept has the better "how"
+			}
+		}
+		out = append(out, m)
+		if m.j > runMax {
+			runMax = m.j
+		}
+	}
+	return out
+}
+
+// dropCoveredWindowed is dropCovered for lists with matches longer than
+// resolveWindow tokens: each match is compared with the kept matches that
+// start at most resolveWindow tokens before it.
+func dropCoveredWindowed(ms []match) []match {
 	out := ms[:0]
 	for _, m := range ms {
 		drop := false
 		for k := len(out) - 1; k >= 0; k-- {
 			o := out[k]
-			if o.i+32 < m.i {
+			if o.i+resolveWindow < m.i {
 				break
 			}
 			if o.e == m.e && o.i == m.i && o.j == m.j {
@@ -433,12 +671,16 @@ func resolve(ms []match) []match {
 }
 
 // isMask reports characters used to hide letters.
-func isMask(c byte) bool { return c == '*' || c == '_' || c == '#' || c == '?' }
+func isMask(c byte) bool { return maskBytes[c] }
+
+// maskBytes marks '*', '_', '#' and '?'.
+var maskBytes = [256]bool{'*': true, '_': true, '#': true, '?': true}
 
 // maskedMatches reads runs of mask characters between word pieces as
 // missing letters and compares the pattern with the fuzzy-matchable names.
 func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) []match {
-	var pat []byte
+	var patBuf [64]byte
+	pat := patBuf[:0]
 	masked := false
 	for j := i; j < len(toks) && j < i+8; j++ {
 		t := &toks[j]
@@ -453,9 +695,11 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) 
 		}
 		pat = append(pat, piece...)
 		if masked && len(pat) >= 6 {
-			for fi := range d.fuzzy {
+			// the first entry (in order) with the pattern's first byte
+			ps := unsafe.String(&pat[0], len(pat)) // maskMatch keeps no reference
+			for _, fi := range d.fuzzyBy[pat[0]] {
 				f := &d.fuzzy[fi]
-				if f.key[0] == pat[0] && len(pat) >= len(f.key)-4 && maskMatch(string(pat), f.key) {
+				if len(pat) >= len(f.key)-4 && maskMatch(ps, f.key) {
 					return append(out, match{e: f.e, i: int32(i), j: int32(j + 1), how: howSplit})
 				}
 			}

@@ -1,0 +1,338 @@
+package detect
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// termHash is the hash of every string the matcher looks up in its
+// termTable. Words are read eight bytes at a time (see scanWord).
+type termHash uint64
+
+// Constants of the word hash (odd 64-bit multipliers).
+const (
+	hashK0 = 0x9E3779B97F4A7C15
+	hashK1 = 0xFF51AFD7ED558CCD
+)
+
+// hashMix folds word w into hash h.
+func hashMix(h, w uint64) uint64 {
+	h = (h ^ w) * hashK1
+	return h ^ h>>32
+}
+
+// load64 returns s[i:i+8] as a little-endian word; i+8 <= len(s).
+func load64(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// loadShort returns the bytes of s (at most 8) as a little-endian word,
+// the upper bytes zero. It reads no byte outside s.
+func loadShort(s string) uint64 {
+	n := uint(len(s))
+	if n >= 4 {
+		p := unsafe.StringData(s)
+		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(p, 4)))
+		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-4)), 4)))
+		return lo | hi<<(8*(n-4)) // the overlapping bytes are equal
+	}
+	if n == 0 {
+		return 0
+	}
+	return uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
+}
+
+// zeroBytes returns a word with 0x80 in each byte where x has a zero
+// byte and 0 elsewhere (exactly: no carries between bytes).
+func zeroBytes(x uint64) uint64 {
+	const lo7 = 0x7F7F7F7F7F7F7F7F
+	return ^((x&lo7 + lo7) | x | lo7)
+}
+
+// wordHasPH reports whether the bytes of w hold "ph" (a 'p' followed by an
+// 'h' within the word). Zero padding bytes match neither letter.
+func wordHasPH(w uint64) bool {
+	p := zeroBytes(w ^ 0x7070707070707070) // 'p'
+	h := zeroBytes(w ^ 0x6868686868686868) // 'h'
+	return (p<<8)&h != 0
+}
+
+// scanWord returns the termHash of s and whether s contains "ph" (hasPH),
+// in one pass reading eight bytes at a time.
+func scanWord(s string) (termHash, bool) {
+	n := len(s)
+	h := uint64(n) * hashK0
+	if n <= 8 {
+		w := loadShort(s)
+		return termHash(hashMix(h, w)), wordHasPH(w)
+	}
+	ph := false
+	i := 0
+	for ; i+8 < n; i += 8 {
+		w := load64(s, i)
+		h = hashMix(h, w)
+		// "ph" inside the word, or across the boundary with the next one
+		ph = ph || wordHasPH(w) || s[i+7] == 'p' && s[i+8] == 'h'
+	}
+	w := load64(s, n-8) // the last eight bytes, overlapping the previous word
+	return termHash(hashMix(h, w)), ph || wordHasPH(w)
+}
+
+// hashTerm is the termHash of s.
+func hashTerm(s string) termHash {
+	h, _ := scanWord(s)
+	return h
+}
+
+// span is a range [lo, hi) of termTable.first or termTable.ents.
+type span struct{ lo, hi uint32 }
+
+// termEnt is one entry of a term-table list, with what matchFirst reads
+// of it kept together: its index in Detector.entries, whether it is a
+// substance, and its tokens after the first.
+type termEnt struct {
+	e    int32
+	sub  bool
+	rest []string
+}
+
+// termKey is one string of the termTable and what the matcher needs to
+// know about it. The string is text[off:off+n] of its table.
+type termKey struct {
+	word   uint64 // loadShort of the key when it is at most 8 bytes
+	off, n uint32
+	first  span // entries whose first token is the key (Detector.first, same order)
+	joined span // substance entries whose joined form is the key (Detector.joined, same order)
+	prefix bool // the key is a proper prefix of a joined form (in Detector.prefixes)
+}
+
+// termTable answers, with one hash and one probe sequence, the three
+// questions the matcher asks of a word: is it the first token of terms,
+// the joined form of split-word terms, or a prefix of one. It holds the
+// keys of Detector.first, Detector.joined and Detector.prefixes (the maps
+// stay the reference). Linear probing, at most half full; immutable after
+// newTermTable, so safe for concurrent use.
+//
+// It is laid out to touch little memory: a slot is 32 bits (hash tag bits
+// above the key number, 0 for empty), keys are small records, and the key
+// strings sit together in one string.
+type termTable struct {
+	slots   []uint32
+	shift   uint   // 64 - log2(len(slots))
+	idxMask uint32 // low bits of a slot: key index + 1
+	keys    []termKey
+	text    string    // the key strings, one after another
+	first   []termEnt // first-token lists
+	ents    []int32   // joined lists
+	filter  keyFilter // over every key: lookup's first test
+}
+
+// slot returns the home slot and the tag bits of hash h.
+func (tt *termTable) slot(h termHash) (uint64, uint32) {
+	m := uint64(h) * 0x9E3779B97F4A7C15
+	return m >> tt.shift, uint32(m) &^ tt.idxMask
+}
+
+// find returns the key s with hash h (h == hashTerm(s)), or nil.
+func (tt *termTable) find(h termHash, s string) *termKey {
+	i, tag := tt.slot(h)
+	mask := uint64(len(tt.slots) - 1)
+	for {
+		sl := tt.slots[i&mask]
+		if sl == 0 {
+			return nil
+		}
+		if sl&^tt.idxMask == tag {
+			k := &tt.keys[sl&tt.idxMask-1]
+			if int(k.n) == len(s) && tt.text[k.off:k.off+k.n] == s {
+				return k
+			}
+		}
+		i++
+	}
+}
+
+// findBytes is find for a key held in a byte slice.
+func (tt *termTable) findBytes(b []byte) *termKey {
+	if len(b) == 0 {
+		return tt.find(hashTerm(""), "")
+	}
+	s := unsafe.String(&b[0], len(b))
+	if !tt.filter.mayHave(s) {
+		return nil
+	}
+	return tt.find(hashTerm(s), s)
+}
+
+// lookup returns the key s (nil if none) and whether s contains "ph":
+// a key filter first (most words are rejected there), then lookupHashed.
+// findMatchesInto writes it out so that a rejected word costs no call.
+func (tt *termTable) lookup(s string) (*termKey, bool) {
+	if !tt.filter.mayHave(s) {
+		return nil, hasPH(s) // most words: no hash, no probe
+	}
+	return tt.lookupHashed(s)
+}
+
+// lookupHashed is scanWord and find in one call, with the common case of a
+// word of at most eight bytes written out: one load, one mix, one probe,
+// and the key compared as a word.
+func (tt *termTable) lookupHashed(s string) (*termKey, bool) {
+	n := len(s)
+	if n > 8 {
+		h, ph := scanWord(s)
+		return tt.find(h, s), ph
+	}
+	w := loadShort(s)
+	i, tag := tt.slot(termHash(hashMix(uint64(n)*hashK0, w)))
+	mask := uint64(len(tt.slots) - 1)
+	for {
+		sl := tt.slots[i&mask]
+		if sl == 0 {
+			return nil, wordHasPH(w)
+		}
+		if sl&^tt.idxMask == tag {
+			if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && k.word == w {
+				return k, wordHasPH(w)
+			}
+		}
+		i++
+	}
+}
+
+// str returns k's string.
+func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
+
+// firstOf returns the entries whose first token is k's string.
+func (tt *termTable) firstOf(k *termKey) []termEnt { return tt.first[k.first.lo:k.first.hi] }
+
+// joinedOf returns the entries whose joined form is k's string.
+func (tt *termTable) joinedOf(k *termKey) []int32 { return tt.ents[k.joined.lo:k.joined.hi] }
+
+// newTermTable builds the table over the keys of first, joined and
+// prefixes. Keys are inserted in sorted order so the layout does not depend
+// on map order (lookups would not either, but layouts are easier to reason
+// about when they are reproducible).
+func newTermTable(entries []entry, first, joined map[string][]int32, prefixes map[string]struct{}) *termTable {
+	all := map[string]bool{}
+	for k := range first {
+		all[k] = true
+	}
+	for k := range joined {
+		all[k] = true
+	}
+	for k := range prefixes {
+		all[k] = true
+	}
+	names := make([]string, 0, len(all))
+	for k := range all {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	n := 16
+	for n < 2*len(names) {
+		n *= 2
+	}
+	tt := &termTable{slots: make([]uint32, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	tt.idxMask = 1<<bits.Len32(uint32(len(names))) - 1
+	var text strings.Builder
+	for _, s := range names {
+		text.WriteString(s)
+	}
+	tt.text = text.String()
+	off := 0
+	seconds := map[string]string{}
+	for ki, s := range names {
+		k := termKey{off: uint32(off), n: uint32(len(s))}
+		if len(s) <= 8 {
+			k.word = loadShort(s)
+		}
+		off += len(s)
+		_, k.prefix = prefixes[s]
+		lo := uint32(len(tt.first))
+		for _, ei := range first[s] {
+			e := &entries[ei]
+			rest := e.toks[1:]
+			if len(rest) > 0 {
+				// one string per distinct second token: matchFirst
+				// recognises a group by its string data
+				sec, ok := seconds[rest[0]]
+				if !ok {
+					sec = rest[0]
+					seconds[sec] = sec
+				}
+				rest = append([]string{sec}, rest[1:]...)
+			}
+			tt.first = append(tt.first, termEnt{e: ei, sub: e.kind == kSub, rest: rest})
+		}
+		// single-token entries first, then by second token (the order of
+		// a list does not matter: resolve sorts the matches)
+		slices.SortStableFunc(tt.first[lo:], func(a, b termEnt) int {
+			if la, lb := min(len(a.rest), 1), min(len(b.rest), 1); la != lb {
+				return la - lb
+			}
+			if len(a.rest) == 0 {
+				return 0
+			}
+			return strings.Compare(a.rest[0], b.rest[0])
+		})
+		k.first = span{lo, uint32(len(tt.first))}
+		lo = uint32(len(tt.ents))
+		tt.ents = append(tt.ents, joined[s]...)
+		k.joined = span{lo, uint32(len(tt.ents))}
+		tt.keys = append(tt.keys, k)
+		tt.filter.add(s)
+		i, tag := tt.slot(hashTerm(s))
+		for tt.slots[i] != 0 {
+			i = (i + 1) & uint64(n-1)
+		}
+		tt.slots[i] = tag | uint32(ki+1)
+	}
+	return tt
+}
+
+// fuzzyBucket holds, for the fuzzy entries that share a first byte (the
+// list Detector.fuzzyBy[b], indexed 0..n-1 in that order), bitsets of the
+// entries a word can reach: byK1[c] the entries passing the gate of
+// fuzzyMatches through the word's second byte c (key byte 1 or 2 is c),
+// byK2[c] through its third byte c (key byte 1 is c), byLen[l] the entries
+// whose key length is within their edit bound of l. Each set is nw words.
+type fuzzyBucket struct {
+	nw    int
+	byK1  []uint64 // 256 sets
+	byK2  []uint64 // 256 sets
+	byLen []uint64 // fuzzyMaxLen+1 sets
+}
+
+// fuzzyMaxLen is the longest word fuzzy matching looks at.
+const fuzzyMaxLen = 40
+
+// newFuzzyBucket builds the bitsets of the fuzzy entries idx (indices into
+// fz, in order).
+func newFuzzyBucket(fz []fuzzyEntry, idx []int) *fuzzyBucket {
+	nw := (len(idx) + 63) / 64
+	b := &fuzzyBucket{nw: nw, byK1: make([]uint64, 256*nw), byK2: make([]uint64, 256*nw), byLen: make([]uint64, (fuzzyMaxLen+1)*nw)}
+	for ci, fi := range idx {
+		f := &fz[fi]
+		w, bit := ci/64, uint64(1)<<(ci%64)
+		b.byK1[int(f.key[1])*nw+w] |= bit
+		b.byK1[int(f.key[2])*nw+w] |= bit
+		b.byK2[int(f.key[1])*nw+w] |= bit
+		for l := 0; l <= fuzzyMaxLen; l++ {
+			if d := len(f.key) - l; d <= f.k && -d <= f.k {
+				b.byLen[l*nw+w] |= bit
+			}
+		}
+	}
+	return b
+}
+
+// candidates returns word w of the set of entries that word v (6 to
+// fuzzyMaxLen bytes) may be within edit distance of: the gate of
+// fuzzyMatches and the length bound, nothing else.
+func (b *fuzzyBucket) candidates(v string, w int) uint64 {
+	return (b.byK1[int(v[1])*b.nw+w] | b.byK2[int(v[2])*b.nw+w]) & b.byLen[len(v)*b.nw+w]
+}
