@@ -103,11 +103,8 @@ type Detector struct {
 	zoneW    [numZones]float64
 	entries  []entry
 	first    map[string][]int32
-	firstF   *keyFilter // filter over first's keys
 	joined   map[string][]int32
-	joinedF  *keyFilter // filter over joined's keys
 	prefixes map[string]struct{}
-	prefixF  *keyFilter // filter over prefixes' keys
 	// terms holds the keys of first, joined and prefixes: the matcher
 	// looks words up there (the maps are kept as the reference).
 	terms   *termTable
@@ -220,9 +217,6 @@ func New(rs *rules.Set) (*Detector, error) {
 			}
 		}
 	}
-	d.firstF = newKeyFilter(d.first)
-	d.joinedF = newKeyFilter(d.joined)
-	d.prefixF = newKeyFilter(d.prefixes)
 	d.terms = newTermTable(d.entries, d.first, d.joined, d.prefixes)
 	for i, f := range d.fuzzy {
 		d.fuzzyBy[f.key[0]] = append(d.fuzzyBy[f.key[0]], i)

@@ -8,16 +8,12 @@ import (
 // TestKeyFilterNoFalseNegatives: every key of every filtered map passes its
 // filter (a miss would silently drop a term).
 func TestKeyFilterNoFalseNegatives(t *testing.T) {
-	d := defaultDetector(t)
 	for name, c := range map[string]struct {
 		f    *keyFilter
 		keys []string
 	}{
-		"first":    {d.firstF, keysOf(d.first)},
-		"joined":   {d.joinedF, keysOf(d.joined)},
-		"prefixes": {d.prefixF, keysOf(d.prefixes)},
-		"labels":   {labelFirstF, keysOf(labelFirst)},
-		"stop":     {stopF, keysOf(stopwords)},
+		"labels": {labelFirstF, keysOf(labelFirst)},
+		"stop":   {stopF, keysOf(stopwords)},
 	} {
 		if len(c.keys) == 0 {
 			t.Errorf("%s: no keys", name)
@@ -32,12 +28,12 @@ func TestKeyFilterNoFalseNegatives(t *testing.T) {
 	rejected := 0
 	words := []string{"zzqx", "hello", "tomorrow", "window", "qqqqqq", "kitten", "garden", "bicycle", "yellow", "mountain"}
 	for _, w := range words {
-		if _, ok := d.first[w]; !ok && !d.firstF.mayHave(w) {
+		if !labelFirst[w] && !labelFirstF.mayHave(w) {
 			rejected++
 		}
 	}
 	if rejected < len(words)/2 {
-		t.Errorf("first filter rejected only %d of %d non-terms", rejected, len(words))
+		t.Errorf("label filter rejected only %d of %d non-labels", rejected, len(words))
 	}
 }
 
