@@ -769,7 +769,9 @@ func leetFold(s string) (string, bool) {
 		}
 		return s, false
 	}
-	out := string(b)
+	// b is this call's own copy and is not written again: share its bytes
+	// (one allocation per folded word instead of two).
+	out := unsafe.String(unsafe.SliceData(b), len(b))
 	if strings.ContainsAny(out, "€£¢") {
 		out = currencyLeet.Replace(out)
 	}
