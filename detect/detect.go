@@ -52,6 +52,7 @@ type scratch struct {
 	termW       []float64
 	termTouched []int32
 	ev, subEv   []fentinel.Evidence
+	names       []string
 	evKeys      []evKey
 	strs        []string
 }
@@ -454,8 +455,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		Substances:   []string{},
 		Classes:      []string{},
 	}
-	classes := scr.strs[:0]
-	defer func() { scr.strs = classes[:0] }()
+	classes, names := scr.strs[:0], scr.names[:0]
+	defer func() { scr.strs, scr.names = classes[:0], names[:0] }()
 	for _, si := range touched {
 		val := aggs[si].score
 		info := &d.subs[si]
@@ -465,7 +466,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		if info.secondary && E < 0.2 {
 			continue
 		}
-		v.Substances = append(v.Substances, info.name)
+		names = append(names, info.name)
 		if !slices.Contains(classes, info.class) {
 			classes = append(classes, info.class)
 		}
@@ -476,7 +477,10 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	if flagged && v.Severity == fentinel.SeverityNone {
 		v.Severity = fentinel.SeverityHigh
 	}
-	sort.Strings(v.Substances)
+	if len(names) > 0 {
+		v.Substances = slices.Clone(names)
+		sort.Strings(v.Substances)
+	}
 	if len(classes) > 0 {
 		v.Classes = slices.Clone(classes)
 		sort.Strings(v.Classes)
@@ -511,15 +515,18 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		keys = append(keys, k)
 		rule := d.subs[mn.sub].rule
 		e := d.evidence(doc.text, rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
+		// rule#how?question!neutraliser, built in one concatenation
+		var hash, how, question, bang string
 		if mn.m.how != howExact {
-			e.Rule += "#" + howNames[mn.m.how]
+			hash, how = "#", howNames[mn.m.how]
 		}
 		if toks[mn.m.i].question {
-			e.Rule += "?question"
+			question = "?question"
 		}
 		if mn.neutralised != "" {
-			e.Rule += "!" + mn.neutralised
+			bang = "!"
 		}
+		e.Rule = rule + hash + how + question + bang + mn.neutralised
 		subEv = append(subEv, e)
 	}
 	n := min(len(subEv)+len(ev), maxEvidence)
