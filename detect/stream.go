@@ -42,8 +42,13 @@ func isVoid(a atom.Atom) bool {
 
 // parseStream zones a page's text with the HTML tokenizer alone (no tree):
 // the fast path for pages no market profile describes.
+//
+// The single-pass reader (parseFast) reads almost every page; a page it
+// bails on is read with x/net/html's tokenizer. parseStreamWith(s, true),
+// the byte scanner's path, is kept as the reference the fast reader is
+// tested against (TestFastParserAgrees).
 func parseStream(s string) *document {
-	if d, ok := parseStreamWith(s, true); ok {
+	if d, ok := parseFast(s); ok {
 		return d
 	}
 	d, _ := parseStreamWith(s, false)
