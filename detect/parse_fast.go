@@ -20,7 +20,7 @@ import (
 
 // tagInfo describes one element name the reader treats specially.
 type tagInfo struct {
-	id    uint8  // distinct per name (0: a name not in tagTable)
+	id    uint8  // distinct per name (0: a name not in tagNames)
 	flags uint16 // tf* bits
 }
 
@@ -116,15 +116,50 @@ var tagNames = []struct {
 // maxTagName is the longest name in tagNames.
 const maxTagName = 10
 
-// tagEntry is a tagNames entry as stored in tagTable.
-type tagEntry struct {
-	name string
-	info tagInfo
+// lowerByte lower-cases ASCII capitals and keeps every other byte.
+var lowerByte = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// tagKey packs the first 8 bytes of name, ASCII capitals lower-cased, into
+// a word (first byte lowest). Two names of at most 8 bytes are the same
+// element name exactly when their lengths and keys are equal.
+func tagKey(name string) uint64 {
+	n := len(name)
+	if n > 8 {
+		n = 8
+	}
+	var k uint64
+	for i := 0; i < n; i++ {
+		k |= uint64(lowerByte[name[i]]) << (8 * i)
+	}
+	return k
 }
 
-// tagTable holds tagNames by length and first letter.
-var tagTable = func() (t [maxTagName + 1][26][]tagEntry) {
+// tagSlot is one slot of tagHash.
+type tagSlot struct {
+	key  uint64
+	n    uint8 // name length; 0 for an empty slot
+	info tagInfo
+	name string
+}
+
+// tagHashBits sizes tagHash (1<<tagHashBits slots).
+const tagHashBits = 12
+
+// tagHash holds tagNames in a collision-free table indexed by
+// (key*tagHashMul)>>(64-tagHashBits); tagHashMul is found when the
+// package loads (the first odd multiplier, from a fixed sequence, that
+// leaves no two names in one slot).
+var tagHash, tagHashMul = func() (*[1 << tagHashBits]tagSlot, uint64) {
 	next := tagFirstGeneric
+	slots := make([]tagSlot, 0, len(tagNames))
 	for _, n := range tagNames {
 		id := n.id
 		if id == 0 {
@@ -134,29 +169,51 @@ var tagTable = func() (t [maxTagName + 1][26][]tagEntry) {
 		if len(n.name) > maxTagName {
 			panic("detect: tag name longer than maxTagName: " + n.name)
 		}
-		l := &t[len(n.name)][n.name[0]-'a']
-		*l = append(*l, tagEntry{n.name, tagInfo{id, n.flags}})
+		slots = append(slots, tagSlot{tagKey(n.name), uint8(len(n.name)), tagInfo{id, n.flags}, n.name})
 	}
-	return t
+	mul := uint64(0x9E3779B97F4A7C15)
+	for try := 0; try < 1<<16; try++ {
+		t := new([1 << tagHashBits]tagSlot)
+		ok := true
+		for _, e := range slots {
+			h := (e.key * mul) >> (64 - tagHashBits)
+			if t[h].n != 0 {
+				ok = false
+				break
+			}
+			t[h] = e
+		}
+		if ok {
+			return t, mul
+		}
+		mul = mul*6364136223846793005 + 1442695040888963407 | 1
+	}
+	panic("detect: no collision-free multiplier for tagHash")
 }()
 
+// noTag is lookupTag's answer for names not in tagNames: id 0, no flags.
+var noTag tagSlot
+
 // lookupTag classifies an element name as it appears in the page (any
-// ASCII case). Names not in tagNames get id 0 and no flags.
-func lookupTag(name string) tagInfo {
-	n := len(name)
-	if n == 0 || n > maxTagName {
-		return tagInfo{}
+// ASCII case); key is tagKey(name). It returns the name's slot (with its
+// lower-case name), or noTag.
+func lookupTag(name string, key uint64) *tagSlot {
+	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
+	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[8:], e.name[8:]) {
+		return &noTag
 	}
-	c := name[0] | 0x20
-	if c < 'a' || c > 'z' {
-		return tagInfo{}
-	}
-	for _, e := range tagTable[n][c-'a'] {
-		if asciiEqualFold(name, e.name) {
-			return e.info
+	return e
+}
+
+// lookupTagSlow is lookupTag by a scan of tagNames (the reference for
+// TestTagTable).
+func lookupTagSlow(name string) (string, bool) {
+	for _, n := range tagNames {
+		if asciiEqualFold(name, n.name) {
+			return n.name, true
 		}
 	}
-	return tagInfo{}
+	return "", false
 }
 
 // asciiEqualFold reports whether s equals lower (all lower case) when
@@ -166,11 +223,7 @@ func asciiEqualFold(s, lower string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
+		if lowerByte[s[i]] != lower[i] {
 			return false
 		}
 	}
@@ -202,7 +255,8 @@ func sameTagName(a, b string) bool {
 
 // fastElem is an open element on the fast reader's stack.
 type fastElem struct {
-	name  string // raw name, for elements without an id
+	name  string // raw name as in the page
+	key   uint64 // tagKey(name)
 	id    uint8
 	flags uint16
 	zone  uint8
@@ -525,17 +579,18 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), unsafe.String(unsafe.SliceData(at.val), len(at.val)))
 		}
 	}
-	info := lookupTag(name)
+	key := tagKey(name)
+	slot := lookupTag(name, key)
+	info := slot.info
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(name, info, selfClosing, &a)
+	p.element(name, key, info, selfClosing, &a)
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
 	// raw text or RCDATA up to the matching end tag
-	raw := lowerTagName(name)
-	rend, ok := rawTextEnd(s, end, raw)
+	rend, ok := rawTextEnd(s, end, slot.name)
 	if !ok {
 		return 0, false
 	}
@@ -548,24 +603,13 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 	return rend, true
 }
 
-// lowerTagName returns the lower-case form of a raw-text element's name
-// from tagNames (no allocation).
-func lowerTagName(name string) string {
-	for _, e := range tagTable[len(name)][(name[0]|0x20)-'a'] {
-		if asciiEqualFold(name, e.name) {
-			return e.name
-		}
-	}
-	return strings.ToLower(name) // not reached: callers pass names in tagTable
-}
-
 // element zones a start tag, as parseStreamWith does.
-func (p *fastParser) element(name string, info tagInfo, selfClosing bool, a *tagAttrs) {
+func (p *fastParser) element(name string, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
 	tb := &p.tb
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
-			p.stack = append(p.stack, fastElem{name: name, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+			p.stack = append(p.stack, fastElem{name: name, key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
 		}
 		return
 	}
@@ -603,7 +647,7 @@ func (p *fastParser) element(name string, info tagInfo, selfClosing bool, a *tag
 	if info.flags&tfVoid != 0 || selfClosing {
 		return
 	}
-	e := fastElem{name: name, id: info.id, flags: info.flags, zone: parentZone}
+	e := fastElem{name: name, key: key, id: info.id, flags: info.flags, zone: parentZone}
 	e.skip = info.flags&tfSkip != 0
 	if info.id == tagTitle {
 		e.zone = zoneTitle
@@ -670,11 +714,11 @@ func attrTextString(v string) string {
 // endTag closes the most recent open element named name, if any, and every
 // element opened inside it.
 func (p *fastParser) endTag(name string) {
-	info := lookupTag(name)
+	key := tagKey(name)
 	k := len(p.stack) - 1
 	for ; k >= 0; k-- {
 		e := &p.stack[k]
-		if e.id == info.id && (info.id != 0 || sameTagName(e.name, name)) {
+		if e.key == key && len(e.name) == len(name) && (len(name) <= 8 || sameTagName(e.name[8:], name[8:])) {
 			break
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 
 	"golang.org/x/net/html/atom"
 )
@@ -164,7 +165,12 @@ func TestTagTable(t *testing.T) {
 			t.Errorf("%s listed twice", n.name)
 		}
 		seen[n.name] = true
-		info := lookupTag(strings.ToUpper(n.name))
+		up := strings.ToUpper(n.name)
+		slot := lookupTag(up, tagKey(up))
+		info := slot.info
+		if slot.name != n.name {
+			t.Errorf("lookupTag(%q) = %q", up, slot.name)
+		}
 		if info.id == 0 {
 			t.Errorf("%s: no id", n.name)
 		}
@@ -184,8 +190,14 @@ func TestTagTable(t *testing.T) {
 			checkTagFlags(t, a, name)
 		}
 	}
-	for _, s := range []string{"", "x", "divv", "abcdefghijkl", "h7", "@", "[p"} {
-		if info := lookupTag(s); info.id != 0 {
+	for _, s := range []string{"", "x", "divv", "abcdefghijkl", "h7", "@", "[p", "blockquotx", "blockquote2", "h\x11", "plaintexT", "DIV\x00"} {
+		if want, ok := lookupTagSlow(s); ok {
+			if got := lookupTag(s, tagKey(s)); got.name != want {
+				t.Errorf("lookupTag(%q) = %q, want %q", s, got.name, want)
+			}
+			continue
+		}
+		if info := lookupTag(s, tagKey(s)).info; info.id != 0 {
 			t.Errorf("lookupTag(%q) = %v, want none", s, info)
 		}
 	}
@@ -196,7 +208,11 @@ func TestTagTable(t *testing.T) {
 func checkTagFlags(t *testing.T, a atom.Atom, name string) {
 	t.Helper()
 	{
-		info := lookupTag(name)
+		slot := lookupTag(name, tagKey(name))
+		info := slot.info
+		if want, ok := lookupTagSlow(name); ok != (info.id != 0) || ok && slot.name != want {
+			t.Errorf("lookupTag(%q) = %q, %v; lookupTagSlow says %q, %v", name, slot.name, info.id != 0, want, ok)
+		}
 		if got, want := info.flags&tfVoid != 0, isVoid(a); got != want {
 			t.Errorf("%s: void %v, isVoid %v", name, got, want)
 		}
@@ -221,4 +237,24 @@ func FuzzFastParser(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		checkSameParse(t, "fuzz", s)
 	})
+}
+
+// TestSpaceLeadBytes: every non-ASCII rune unicode.IsSpace accepts starts
+// with a lead byte collapse decodes (0xC2, 0xE1, 0xE2, 0xE3).
+func TestSpaceLeadBytes(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if !unicode.IsSpace(r) {
+			continue
+		}
+		switch b := string(r)[0]; b {
+		case 0xC2, 0xE1, 0xE2, 0xE3:
+		default:
+			t.Errorf("space %U starts with %#x", r, b)
+		}
+	}
+	for _, s := range []string{"\xe5\xe2\x80\x80x", "a\xc2\xa0b", "a\xc2b", "\xe3\x80\x80a\u3000", "汉 字\u2003x\u205f", "\xe2\x80", "a\u1680b"} {
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

@@ -412,8 +412,15 @@ func attrMask(v []byte) attrMasks {
 	var buf [128]byte
 	v = lowerAttr(v, &buf)
 	var m attrMasks
-	for i, c := range v {
-		for _, w := range maskWords[c] {
+	// Every word is at least maskWordMin bytes long, so only positions
+	// with that many bytes left can start one, and only where the two
+	// bytes there begin some word (maskPairs).
+	for i := 0; i+maskWordMin <= len(v); i++ {
+		pair := uint16(v[i])<<8 | uint16(v[i+1])
+		if maskPairs[pair>>6]&(1<<(pair&63)) == 0 {
+			continue
+		}
+		for _, w := range maskWords[v[i]] {
 			if len(v)-i >= len(w.w) && string(v[i:i+len(w.w)]) == w.w {
 				m |= w.m
 			}
@@ -421,6 +428,24 @@ func attrMask(v []byte) attrMasks {
 	}
 	return m
 }
+
+// maskWordMin is the length of the shortest word in maskWords.
+const maskWordMin = 3
+
+// maskPairs is the set of two-byte beginnings of the words in maskWords,
+// one bit per pair (first byte << 8 | second byte).
+var maskPairs = func() (t [1 << 16 / 64]uint64) {
+	for _, ws := range maskWords {
+		for _, w := range ws {
+			if len(w.w) < maskWordMin {
+				panic("detect: attribute word shorter than maskWordMin: " + w.w)
+			}
+			pair := uint16(w.w[0])<<8 | uint16(w.w[1])
+			t[pair>>6] |= 1 << (pair & 63)
+		}
+	}
+	return t
+}()
 
 // lowerAttr lower-cases v as attrWord does: unchanged unless it has an
 // ASCII capital, then bytes.ToLower, done in buf when v is short ASCII.

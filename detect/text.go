@@ -468,20 +468,31 @@ func collapse(s string) string {
 	n := 0
 	pending := false
 	for i := 0; i < len(s); {
-		c := s[i]
-		size := 1
-		var sp bool
-		if c < utf8.RuneSelf {
-			sp = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			sp = unicode.IsSpace(r)
+		// j: the end of the run of bytes from i that are no part of a
+		// space (collapseClass 0), or of the one non-space rune at i
+		j := i
+		for j < len(s) && collapseClass[s[j]] == 0 {
+			j++
 		}
-		if sp {
-			pending = out != nil && len(out) > 0 || out == nil && n > 0
-			i += size
-			continue
+		if j == i {
+			c := s[i]
+			size := 1
+			var sp bool
+			if c < utf8.RuneSelf {
+				sp = true // collapseClass 1: ASCII white space
+			} else {
+				// a lead byte of some non-ASCII spaces (U+0085, U+00A0,
+				// U+1680, U+2000–U+205F, U+3000)
+				var r rune
+				r, size = utf8.DecodeRuneInString(s[i:])
+				sp = unicode.IsSpace(r)
+			}
+			if sp {
+				pending = out != nil && len(out) > 0 || out == nil && n > 0
+				i += size
+				continue
+			}
+			j = i + size
 		}
 		if pending {
 			pending = false
@@ -495,17 +506,30 @@ func collapse(s string) string {
 			}
 		}
 		if out == nil && i == n {
-			n += size
+			n = j
 		} else {
 			if out == nil {
 				out = append(make([]byte, 0, len(s)), s[:n]...)
 			}
-			out = append(out, s[i:i+size]...)
+			out = append(out, s[i:j]...)
 		}
-		i += size
+		i = j
 	}
 	if out == nil {
 		return s[:n]
 	}
 	return string(out)
 }
+
+// collapseClass sorts bytes for collapse: 1 for ASCII white space, 2 for
+// the lead bytes of non-ASCII white space (0xC2, 0xE1, 0xE2, 0xE3), 0 for
+// every other byte, which is no part of any white-space rune's encoding.
+var collapseClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\n\v\f\r") {
+		t[c] = 1
+	}
+	for _, c := range []byte{0xC2, 0xE1, 0xE2, 0xE3} {
+		t[c] = 2
+	}
+	return t
+}()
