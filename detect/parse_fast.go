@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"golang.org/x/net/html"
 )
 
 // This file holds the single-pass page reader behind parseStream. It reads
@@ -320,10 +322,12 @@ func (a *tagAttrs) set(k, v string) {
 
 // fastParser is the pooled state of one page read.
 type fastParser struct {
-	tb     textBuf
-	stack  []fastElem
-	fields []fieldSpan
-	attrs  []rawAttr
+	tb      textBuf
+	stack   []fastElem
+	fields  []fieldSpan
+	attrs   []rawAttr
+	scratch []byte    // unescaped text tokens
+	segs    []segment // the segments under construction
 }
 
 var fastParserPool = sync.Pool{New: func() any {
@@ -340,33 +344,44 @@ func parseFast(s string) (doc *document, ok bool) {
 		return nil, false // NUL handling differs between raw text and text
 	}
 	p := fastParserPool.Get().(*fastParser)
-	defer func() {
-		if cap(p.tb.b) > maxPooledText {
-			p.tb.b = nil
-		}
-		p.tb.segs = nil
-		fastParserPool.Put(p)
-	}()
-	sb, _ := segPool.Get().(*[]segment)
-	if sb == nil {
-		sb = new([]segment)
-		*sb = make([]segment, 0, 32)
-	}
-	p.tb.reset((*sb)[:0])
+	p.tb.reset(p.segs[:0])
 	p.stack = p.stack[:0]
 	p.fields = p.fields[:0]
-	if !p.run(s) {
-		*sb = p.tb.segs[:0]
-		segPool.Put(sb)
-		return nil, false
+	ok = p.run(s)
+	if ok {
+		p.tb.closeSeg()
+		doc = &document{text: string(p.tb.b)}
+		doc.segs, doc.segBuf = pooledSegs(p.tb.segs)
+		for _, f := range p.fields {
+			doc.setField(f.field, doc.text[f.start:f.end])
+		}
 	}
-	d := &document{segBuf: sb}
-	p.tb.closeSeg()
-	d.text, d.segs = string(p.tb.b), p.tb.segs
-	for _, f := range p.fields {
-		d.setField(f.field, d.text[f.start:f.end])
+	p.segs = p.tb.segs[:0]
+	p.tb.segs = nil
+	if cap(p.tb.b) > maxPooledText {
+		p.tb.b = nil
 	}
-	return d, true
+	if cap(p.scratch) > maxPooledText {
+		p.scratch = nil
+	}
+	fastParserPool.Put(p)
+	return doc, ok
+}
+
+// pooledSegs copies segs into a list from segPool (document.release hands
+// it back), or into a new one of the right size when the pool has none
+// large enough.
+func pooledSegs(segs []segment) ([]segment, *[]segment) {
+	sb, _ := segPool.Get().(*[]segment)
+	if sb == nil || cap(*sb) < len(segs) {
+		if sb != nil {
+			segPool.Put(sb)
+		}
+		sb = new([]segment)
+		*sb = make([]segment, 0, len(segs))
+	}
+	*sb = append((*sb)[:0], segs...)
+	return *sb, sb
 }
 
 // cur returns the zone and skip state of the innermost open element.
@@ -470,10 +485,79 @@ func (p *fastParser) textToken(raw string) {
 		return
 	}
 	if strings.IndexByte(raw, '&') >= 0 || strings.IndexByte(raw, '\r') >= 0 {
-		raw = unescapeText(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+		if u, ok := unescapeCommon(p.scratch[:0], raw); ok {
+			p.scratch = u
+			raw = unsafe.String(unsafe.SliceData(u), len(u))
+		} else {
+			raw = unescapeText(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+		}
 	}
 	p.tb.text(zone, raw)
 }
+
+// commonEntities maps the names of the character references most pages
+// use (without "&" and ";") to their text, taken from html.UnescapeString
+// itself.
+var commonEntities = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range []string{"amp", "lt", "gt", "quot", "apos", "nbsp", "middot", "copy", "reg", "trade",
+		"hellip", "mdash", "ndash", "laquo", "raquo", "euro", "pound", "yen", "times", "bull", "rsquo", "lsquo",
+		"rdquo", "ldquo", "deg", "micro", "plusmn", "rarr", "larr", "check", "star", "hearts", "shy", "zwj", "zwnj"} {
+		m[name] = html.UnescapeString("&" + name + ";")
+	}
+	return m
+}()
+
+// unescapeCommon appends to dst what unescapeText makes of raw (CR LF and
+// lone CR as LF, character references decoded) when every "&" in raw
+// either starts no reference (followed by neither a letter, a digit nor
+// "#") or starts a reference in commonEntities closed by ";". ok is false
+// for any other reference; the caller then uses unescapeText.
+func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
+	for i := 0; i < len(raw); {
+		switch raw[i] {
+		case '\r':
+			dst = append(dst, '\n')
+			i++
+			if i < len(raw) && raw[i] == '\n' {
+				i++
+			}
+		case '&':
+			j := i + 1
+			for j < len(raw) && isASCIIAlnum(raw[j]) {
+				j++
+			}
+			if j == i+1 {
+				if j < len(raw) && raw[j] == '#' {
+					return dst, false
+				}
+				dst = append(dst, '&') // "&" that starts no reference
+				i++
+				continue
+			}
+			if j >= len(raw) || raw[j] != ';' {
+				return dst, false
+			}
+			rep, known := commonEntities[raw[i+1:j]]
+			if !known {
+				return dst, false
+			}
+			dst = append(dst, rep...)
+			i = j + 1
+		default:
+			j := i + 1
+			for j < len(raw) && raw[j] != '&' && raw[j] != '\r' {
+				j++
+			}
+			dst = append(dst, raw[i:j]...)
+			i = j
+		}
+	}
+	return dst, true
+}
+
+// isASCIIAlnum reports whether c is an ASCII letter or digit.
+func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9' }
 
 // readAttrs reads the attributes of the start tag whose name ends at i,
 // as tagEnd and scanTag together would, for the common shapes: it returns

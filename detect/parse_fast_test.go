@@ -258,3 +258,40 @@ func TestSpaceLeadBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestUnescapeCommon: whenever unescapeCommon decodes a text token it
+// agrees with unescapeText, over edge cases, every common entity in
+// several contexts, and every corpus text token holding "&" or CR.
+func TestUnescapeCommon(t *testing.T) {
+	cases := []string{"a &amp; b", "&amp", "&ampx;", "&AMP;", "&#65;", "&#x66;", "& b", "&", "x&", "&;", "&&amp;",
+		"&nbsp;&nbsp;x", "\r\n&lt;\r", "\r\r\n\n\r", "&notin;", "&not;", "&notit;", "&zwj;&shy;", "a&b", "a&1;", "&amp;amp;",
+		"é&middot;ü", "&unknown;", "&gt", "&gt;&gt;;", "&#;", "&x;"}
+	for name := range commonEntities {
+		cases = append(cases, "&"+name+";", "x&"+name+";y", "&"+name, "&"+name+"x;", "&"+strings.ToUpper(name)+";")
+	}
+	decoded := 0
+	check := func(raw string) {
+		got, ok := unescapeCommon(nil, raw)
+		if !ok {
+			return
+		}
+		decoded++
+		if want := unescapeText([]byte(raw)); string(got) != want {
+			t.Errorf("unescapeCommon(%q) = %q, unescapeText says %q", raw, got, want)
+		}
+	}
+	for _, c := range cases {
+		check(c)
+	}
+	for _, smp := range loadCorpus(t) {
+		s := decodeBody(smp.Page.Body, "text/html")
+		for _, part := range strings.Split(s, "<") {
+			if k := strings.IndexByte(part, '>'); k >= 0 && strings.ContainsAny(part[k:], "&\r") {
+				check(part[k+1:])
+			}
+		}
+	}
+	if decoded < 100 {
+		t.Errorf("unescapeCommon decoded only %d tokens", decoded)
+	}
+}

@@ -461,11 +461,11 @@ func nodeText(n *html.Node) string {
 }
 
 // collapse trims and collapses whitespace (as strings.Fields and a join
-// with single spaces would), returning s itself when it is already
-// collapsed.
+// with single spaces would), returning a substring of s when the result is
+// one (s already collapsed apart from leading and trailing white space).
 func collapse(s string) string {
-	var out []byte // nil while the output is s[:n]
-	n := 0
+	var out []byte // nil while the output is s[st:n]
+	st, n := 0, 0
 	pending := false
 	for i := 0; i < len(s); {
 		// j: the end of the run of bytes from i that are no part of a
@@ -488,11 +488,14 @@ func collapse(s string) string {
 				sp = unicode.IsSpace(r)
 			}
 			if sp {
-				pending = out != nil && len(out) > 0 || out == nil && n > 0
+				pending = out != nil && len(out) > 0 || out == nil && n > st
 				i += size
 				continue
 			}
 			j = i + size
+		}
+		if out == nil && n == st {
+			st, n = i, i // leading space: the output starts here
 		}
 		if pending {
 			pending = false
@@ -500,7 +503,7 @@ func collapse(s string) string {
 				n++
 			} else {
 				if out == nil {
-					out = append(make([]byte, 0, len(s)), s[:n]...)
+					out = append(make([]byte, 0, len(s)), s[st:n]...)
 				}
 				out = append(out, ' ')
 			}
@@ -509,14 +512,14 @@ func collapse(s string) string {
 			n = j
 		} else {
 			if out == nil {
-				out = append(make([]byte, 0, len(s)), s[:n]...)
+				out = append(make([]byte, 0, len(s)), s[st:n]...)
 			}
 			out = append(out, s[i:j]...)
 		}
 		i = j
 	}
 	if out == nil {
-		return s[:n]
+		return s[st:n]
 	}
 	return string(out)
 }
