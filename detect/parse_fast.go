@@ -401,12 +401,14 @@ func (p *fastParser) run(s string) bool {
 		// text up to the next "<" that opens markup
 		i := pos
 		for {
-			k := strings.IndexByte(s[i:], '<')
-			if k < 0 {
-				i = n
-				break
+			if s[i] != '<' { // markup often follows markup at once
+				k := strings.IndexByte(s[i:], '<')
+				if k < 0 {
+					i = n
+					break
+				}
+				i += k
 			}
-			i += k
 			if i+1 >= n {
 				return false // "<" at the very end
 			}
@@ -443,8 +445,14 @@ func (p *fastParser) run(s string) bool {
 			}
 			ns := i + 2
 			j := ns
-			for j < n && byteClass[s[j]]&bNameEnd == 0 {
-				j++
+			l, key, ok := nameWord(s, ns)
+			if ok {
+				j += l
+			} else {
+				for j < n && byteClass[s[j]]&bNameEnd == 0 {
+					j++
+				}
+				key = tagKey(s[ns:j])
 			}
 			name := s[ns:j]
 			if j < n && s[j] == '>' {
@@ -456,7 +464,7 @@ func (p *fastParser) run(s string) bool {
 				}
 				pos = end
 			}
-			p.endTag(name)
+			p.endTag(name, key)
 		case c == '!' && strings.HasPrefix(s[i:], "<!--"):
 			// The first "-->" after "<!" also ends "<!-->" and "<!--->".
 			k := strings.Index(s[i+2:], "-->")
@@ -646,8 +654,14 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 	ns := i + 1
 	j := ns
 	n := len(s)
-	for j < n && byteClass[s[j]]&bNameEnd == 0 {
-		j++
+	l, key, ok := nameWord(s, ns)
+	if ok {
+		j += l
+	} else {
+		for j < n && byteClass[s[j]]&bNameEnd == 0 {
+			j++
+		}
+		key = tagKey(s[ns:j])
 	}
 	name := s[ns:j]
 	var a tagAttrs
@@ -663,7 +677,6 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), unsafe.String(unsafe.SliceData(at.val), len(at.val)))
 		}
 	}
-	key := tagKey(name)
 	slot := lookupTag(name, key)
 	info := slot.info
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
@@ -795,10 +808,9 @@ func attrTextString(v string) string {
 	return attrText(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
-// endTag closes the most recent open element named name, if any, and every
-// element opened inside it.
-func (p *fastParser) endTag(name string) {
-	key := tagKey(name)
+// endTag closes the most recent open element named name (key is its
+// tagKey), if any, and every element opened inside it.
+func (p *fastParser) endTag(name string, key uint64) {
 	k := len(p.stack) - 1
 	for ; k >= 0; k-- {
 		e := &p.stack[k]
@@ -894,7 +906,7 @@ func (tb *textBuf) text(z uint8, s string) {
 			tb.pendingSpace = false
 		}
 		// a run of words already separated by single spaces is written at once
-		j := i + 1
+		j := plainRun(s, i+1)
 		for j < len(s) {
 			c := s[j]
 			if byteClass[c]&bSpace == 0 {
