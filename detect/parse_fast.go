@@ -257,14 +257,16 @@ func sameTagName(a, b string) bool {
 
 // fastElem is an open element on the fast reader's stack.
 type fastElem struct {
-	name  string // raw name as in the page
-	key   uint64 // tagKey(name)
-	id    uint8
-	flags uint16
-	zone  uint8
-	skip  bool
-	field uint8
-	start int // text offset where a captured field began
+	// nameOff and nameLen place the element's name in the page; the
+	// element holds no pointer, so pushing it needs no write barrier.
+	nameOff, nameLen int
+	key              uint64 // tagKey(name)
+	id               uint8
+	flags            uint16
+	zone             uint8
+	skip             bool
+	field            uint8
+	start            int // text offset where a captured field began
 }
 
 // fieldSpan is a field element's text, recorded when the element closes
@@ -322,6 +324,7 @@ func (a *tagAttrs) set(k, v string) {
 
 // fastParser is the pooled state of one page read.
 type fastParser struct {
+	s       string // the page being read
 	tb      textBuf
 	stack   []fastElem
 	fields  []fieldSpan
@@ -351,7 +354,12 @@ func parseFast(s string) (doc *document, ok bool) {
 	if ok {
 		p.tb.closeSeg()
 		doc = &document{text: string(p.tb.b)}
-		doc.segs, doc.segBuf = pooledSegs(p.tb.segs)
+		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
+			doc.segs = doc.segArr[:len(segs):len(segs)]
+			copy(doc.segs, segs)
+		} else {
+			doc.segs, doc.segBuf = pooledSegs(segs)
+		}
 		for _, f := range p.fields {
 			doc.setField(f.field, doc.text[f.start:f.end])
 		}
@@ -395,6 +403,8 @@ func (p *fastParser) cur() (uint8, bool) {
 
 // run reads s to the end; false when it bails.
 func (p *fastParser) run(s string) bool {
+	p.s = s
+	defer func() { p.s = "" }()
 	pos := 0
 	n := len(s)
 	for pos < n {
@@ -590,15 +600,20 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 			return 0, false, false // tagEnd and scanTag read this differently
 		}
 		ks := i
-		for i < n {
-			c := s[i]
-			if c == '=' || byteClass[c]&bNameEnd != 0 {
-				break
+		kn, kkey, short := attrKeyWord(s, i)
+		if short {
+			i += kn
+		} else {
+			for i < n {
+				c := s[i]
+				if c == '=' || byteClass[c]&bNameEnd != 0 {
+					break
+				}
+				i++
 			}
-			i++
-		}
-		if i >= n {
-			return 0, false, false
+			if i >= n {
+				return 0, false, false
+			}
 		}
 		if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
 			return 0, false, false // scanTag keeps "/" inside the name
@@ -611,38 +626,43 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 		if j >= n {
 			return 0, false, false
 		}
+		var v string
 		if s[j] != '=' {
-			a.set(key, "")
 			i = j
-			continue
-		}
-		j++
-		for j < n && byteClass[s[j]]&bSpace != 0 {
+		} else {
 			j++
-		}
-		if j >= n {
-			return 0, false, false
-		}
-		switch q := s[j]; q {
-		case '>':
-			return 0, false, false
-		case '"', '\'':
-			k := strings.IndexByte(s[j+1:], q)
-			if k < 0 {
-				return 0, false, false
-			}
-			a.set(key, s[j+1:j+1+k])
-			i = j + 1 + k + 1
-		default:
-			vs := j
-			for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
+			for j < n && byteClass[s[j]]&bSpace != 0 {
 				j++
 			}
-			if j >= n || s[j] == '>' && s[j-1] == '/' {
-				return 0, false, false // "<a href=x/>": tagEnd decides
+			if j >= n {
+				return 0, false, false
 			}
-			a.set(key, s[vs:j])
-			i = j
+			switch q := s[j]; q {
+			case '>':
+				return 0, false, false
+			case '"', '\'':
+				k := strings.IndexByte(s[j+1:], q)
+				if k < 0 {
+					return 0, false, false
+				}
+				v = s[j+1 : j+1+k]
+				i = j + 1 + k + 1
+			default:
+				vs := j
+				for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
+					j++
+				}
+				if j >= n || s[j] == '>' && s[j-1] == '/' {
+					return 0, false, false // "<a href=x/>": tagEnd decides
+				}
+				v = s[vs:j]
+				i = j
+			}
+		}
+		if short {
+			a.setKey(kkey, v)
+		} else {
+			a.set(key, v)
 		}
 	}
 }
@@ -682,7 +702,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(name, key, info, selfClosing, &a)
+	p.element(ns, len(name), key, info, selfClosing, &a)
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
@@ -701,12 +721,12 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 }
 
 // element zones a start tag, as parseStreamWith does.
-func (p *fastParser) element(name string, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
+func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
 	tb := &p.tb
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
-			p.stack = append(p.stack, fastElem{name: name, key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+			p.stack = append(p.stack, fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
 		}
 		return
 	}
@@ -744,7 +764,7 @@ func (p *fastParser) element(name string, key uint64, info tagInfo, selfClosing 
 	if info.flags&tfVoid != 0 || selfClosing {
 		return
 	}
-	e := fastElem{name: name, key: key, id: info.id, flags: info.flags, zone: parentZone}
+	e := fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone}
 	e.skip = info.flags&tfSkip != 0
 	if info.id == tagTitle {
 		e.zone = zoneTitle
@@ -814,7 +834,7 @@ func (p *fastParser) endTag(name string, key uint64) {
 	k := len(p.stack) - 1
 	for ; k >= 0; k-- {
 		e := &p.stack[k]
-		if e.key == key && len(e.name) == len(name) && (len(name) <= 8 || sameTagName(e.name[8:], name[8:])) {
+		if e.key == key && e.nameLen == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff+8:e.nameOff+e.nameLen], name[8:])) {
 			break
 		}
 	}

@@ -85,3 +85,60 @@ func plainRun(s string, i int) int {
 	}
 	return i
 }
+
+// attrKeyWord reads the attribute name starting at s[i] when it ends
+// within the next eight bytes (at "=", white space, "/" or ">"): its
+// length and tagKey. ok is false otherwise (the caller scans byte by byte).
+func attrKeyWord(s string, i int) (n int, key uint64, ok bool) {
+	if i+8 > len(s) {
+		return 0, 0, false
+	}
+	w := load8(s, i)
+	m := bytesBelow(w, 0x21) | bytesEqual(w, '/') | bytesEqual(w, '>') | bytesEqual(w, '=')
+	if m == 0 {
+		return 0, 0, false
+	}
+	n = bits.TrailingZeros64(m) / 8
+	if c := s[i+n]; n == 0 || c != '=' && byteClass[c]&bNameEnd == 0 {
+		return 0, 0, false
+	}
+	return n, foldUpper(w) & (1<<(8*uint(n)) - 1), true
+}
+
+// tagKey values of the attribute names tagAttrs keeps (all shorter than
+// eight bytes but itemprop, which goes through tagAttrs.set).
+const (
+	attrKeyID      = 0x6469           // "id"
+	attrKeyAlt     = 0x746c61         // "alt"
+	attrKeyRole    = 0x656c6f72       // "role"
+	attrKeyType    = 0x65707974       // "type"
+	attrKeyName    = 0x656d616e       // "name"
+	attrKeyClass   = 0x7373616c63     // "class"
+	attrKeyTitle   = 0x656c746974     // "title"
+	attrKeyValue   = 0x65756c6176     // "value"
+	attrKeyContent = 0x746e65746e6f63 // "content"
+)
+
+// setKey is set for a name shorter than eight bytes given by its tagKey.
+func (a *tagAttrs) setKey(k uint64, v string) {
+	switch k {
+	case attrKeyID:
+		a.id = v
+	case attrKeyAlt:
+		a.alt = v
+	case attrKeyRole:
+		a.role = v
+	case attrKeyType:
+		a.typ = v
+	case attrKeyName:
+		a.metaName = v
+	case attrKeyClass:
+		a.cls = v
+	case attrKeyTitle:
+		a.title = v
+	case attrKeyValue:
+		a.value = v
+	case attrKeyContent:
+		a.content = v
+	}
+}

@@ -97,3 +97,36 @@ func TestPlainRun(t *testing.T) {
 		}
 	}
 }
+
+// TestSetKey: setKey by tagKey keeps the same attributes as set by name,
+// and attrKeyWord agrees with the byte loop of readAttrs.
+func TestSetKey(t *testing.T) {
+	names := []string{"id", "ID", "alt", "aLt", "role", "type", "name", "NAME", "class", "Class", "title", "value",
+		"content", "CONTENT", "itemprop", "href", "src", "lang", "charset", "i", "d", "idd", "classes", "contents"}
+	for _, name := range names {
+		if len(name) >= 8 {
+			continue
+		}
+		var bySet, byKey tagAttrs
+		bySet.set(name, "v")
+		byKey.setKey(tagKey(name), "v")
+		if bySet != byKey {
+			t.Errorf("%q: set %+v, setKey %+v", name, bySet, byKey)
+		}
+	}
+	for _, s := range swarSamples(t) {
+		for i := 0; i < len(s) && i < 4000; i++ {
+			n, key, ok := attrKeyWord(s, i)
+			if !ok {
+				continue
+			}
+			j := i
+			for j < len(s) && s[j] != '=' && byteClass[s[j]]&bNameEnd == 0 {
+				j++
+			}
+			if n != j-i || key != tagKey(s[i:j]) {
+				t.Fatalf("attrKeyWord(%q, %d) = %d, %#x; want %d, %#x", s, i, n, key, j-i, tagKey(s[i:j]))
+			}
+		}
+	}
+}

@@ -51,6 +51,9 @@ type document struct {
 	// segBuf, when set, is the pooled slice segs was built in; release
 	// hands it back once nothing reads segs any more.
 	segBuf *[]segment
+	// segArr holds segs when they are few (most streamed pages), so that
+	// they need no allocation of their own.
+	segArr [8]segment
 }
 
 // release returns the document's pooled segment list; d.segs must not be
