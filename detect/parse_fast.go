@@ -276,14 +276,18 @@ type fieldSpan struct {
 	start, end int
 }
 
+// attrSpan places an attribute value in the page: s[start:end].
+type attrSpan struct{ start, end int }
+
 // tagAttrs holds the attributes parseStreamWith reads (the last of each
-// name wins, as there).
+// name wins, as there), as places in the page: it holds no pointer, so
+// filling it needs no write barriers.
 type tagAttrs struct {
-	cls, id, role, alt, title, typ, value, itemprop, metaName, content string
+	cls, id, role, alt, title, typ, value, itemprop, metaName, content attrSpan
 }
 
 // set records attribute k=v when it is one of the attributes read.
-func (a *tagAttrs) set(k, v string) {
+func (a *tagAttrs) set(k string, v attrSpan) {
 	switch len(k) {
 	case 2:
 		if asciiEqualFold(k, "id") {
@@ -626,7 +630,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 		if j >= n {
 			return 0, false, false
 		}
-		var v string
+		var v attrSpan
 		if s[j] != '=' {
 			i = j
 		} else {
@@ -645,7 +649,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 				if k < 0 {
 					return 0, false, false
 				}
-				v = s[j+1 : j+1+k]
+				v = attrSpan{j + 1, j + 1 + k}
 				i = j + 1 + k + 1
 			default:
 				vs := j
@@ -655,7 +659,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 				if j >= n || s[j] == '>' && s[j-1] == '/' {
 					return 0, false, false // "<a href=x/>": tagEnd decides
 				}
-				v = s[vs:j]
+				v = attrSpan{vs, j}
 				i = j
 			}
 		}
@@ -694,7 +698,12 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 		a = tagAttrs{}
 		_, p.attrs = scanTag(unsafe.Slice(unsafe.StringData(s[i:end]), end-i), nil, p.attrs)
 		for _, at := range p.attrs {
-			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), unsafe.String(unsafe.SliceData(at.val), len(at.val)))
+			var v attrSpan
+			if len(at.val) > 0 { // a slice of s[i:end]: place it in s
+				v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+				v.end = v.start + len(at.val)
+			}
+			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
 		}
 	}
 	slot := lookupTag(name, key)
@@ -723,6 +732,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 // element zones a start tag, as parseStreamWith does.
 func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
 	tb := &p.tb
+	val := func(v attrSpan) string { return p.s[v.start:v.end] }
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
@@ -732,9 +742,9 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	}
 	switch {
 	case info.id == tagMeta:
-		if asciiEqualFold(a.metaName, "description") {
+		if asciiEqualFold(val(a.metaName), "description") {
 			tb.newline()
-			tb.text(zoneBody, attrTextString(a.content))
+			tb.text(zoneBody, attrTextString(val(a.content)))
 			tb.newline()
 		}
 		return
@@ -743,18 +753,18 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 		if parentZone == zoneNav {
 			az = zoneNav
 		}
-		if len(a.alt) > 0 {
+		if a.alt.end > a.alt.start {
 			tb.newline()
-			tb.text(az, attrTextString(a.alt))
-			tb.newline()
-		}
-		if len(a.title) > 0 {
-			tb.newline()
-			tb.text(az, attrTextString(a.title))
+			tb.text(az, attrTextString(val(a.alt)))
 			tb.newline()
 		}
-		if info.id == tagInput && (a.typ == "submit" || a.typ == "button") {
-			tb.text(parentZone, attrTextString(a.value))
+		if a.title.end > a.title.start {
+			tb.newline()
+			tb.text(az, attrTextString(val(a.title)))
+			tb.newline()
+		}
+		if info.id == tagInput && (val(a.typ) == "submit" || val(a.typ) == "button") {
+			tb.text(parentZone, attrTextString(val(a.value)))
 		}
 		return
 	case info.flags&tfBreak != 0:
@@ -772,11 +782,11 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	}
 	var cm, im attrMasks
 	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
-		cm, im = attrMaskString(a.cls), attrMaskString(a.id)
+		cm, im = attrMaskString(val(a.cls)), attrMaskString(val(a.id))
 		switch {
-		case info.flags&tfNav != 0 || isNavRole(a.role) || (cm|im)&maskNav != 0:
+		case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
 			e.zone = zoneNav
-		case parentZone == zoneBody && (info.flags&tfMain != 0 || a.role == "main" || (cm|im)&maskMain != 0):
+		case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
 			e.zone = zoneMain
 		}
 		switch {
@@ -792,10 +802,10 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 		}
 	}
 	if e.field == fieldNone && e.zone != zoneNav {
-		if len(a.cls) > 0 && cm == 0 {
-			cm = attrMaskString(a.cls)
+		if a.cls.end > a.cls.start && cm == 0 {
+			cm = attrMaskString(val(a.cls))
 		}
-		e.field = fieldFromMasks(cm, attrMaskString(a.itemprop))
+		e.field = fieldFromMasks(cm, attrMaskString(val(a.itemprop)))
 	}
 	if info.flags&tfBlock != 0 || info.id == tagTitle {
 		tb.newline()
@@ -904,9 +914,12 @@ func (tb *textBuf) newline() {
 	tb.pendingSpace = false
 }
 
-// text is textBuilder.text: s appended with whitespace collapsed.
+// text is textBuilder.text: s appended with whitespace collapsed. The
+// buffer is grown in a local slice and stored back once (one pointer write
+// per call, not one per run).
 func (tb *textBuf) text(z uint8, s string) {
 	started := false
+	b := tb.b
 	for i := 0; i < len(s); {
 		if byteClass[s[i]]&bSpace != 0 {
 			tb.pendingSpace = true
@@ -914,13 +927,13 @@ func (tb *textBuf) text(z uint8, s string) {
 			continue
 		}
 		if !started {
-			tb.startZone(z)
+			tb.startZone(z) // reads len(tb.b), which is still len(b)
 			started = true
 		}
 		if tb.pendingSpace {
-			if n := len(tb.b); n > 0 {
-				if last := tb.b[n-1]; last != '\n' && last != ' ' {
-					tb.b = append(tb.b, ' ')
+			if n := len(b); n > 0 {
+				if last := b[n-1]; last != '\n' && last != ' ' {
+					b = append(b, ' ')
 				}
 			}
 			tb.pendingSpace = false
@@ -939,7 +952,10 @@ func (tb *textBuf) text(z uint8, s string) {
 			}
 			break
 		}
-		tb.b = append(tb.b, s[i:j]...)
+		b = append(b, s[i:j]...)
 		i = j
+	}
+	if started {
+		tb.b = b
 	}
 }

@@ -122,7 +122,7 @@ const (
 )
 
 // setKey is set for a name shorter than eight bytes given by its tagKey.
-func (a *tagAttrs) setKey(k uint64, v string) {
+func (a *tagAttrs) setKey(k uint64, v attrSpan) {
 	switch k {
 	case attrKeyID:
 		a.id = v

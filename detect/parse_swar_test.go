@@ -108,8 +108,8 @@ func TestSetKey(t *testing.T) {
 			continue
 		}
 		var bySet, byKey tagAttrs
-		bySet.set(name, "v")
-		byKey.setKey(tagKey(name), "v")
+		bySet.set(name, attrSpan{1, 2})
+		byKey.setKey(tagKey(name), attrSpan{1, 2})
 		if bySet != byKey {
 			t.Errorf("%q: set %+v, setKey %+v", name, bySet, byKey)
 		}
