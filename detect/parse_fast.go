@@ -329,6 +329,7 @@ func (a *tagAttrs) set(k string, v attrSpan) {
 // fastParser is the pooled state of one page read.
 type fastParser struct {
 	s       string // the page being read
+	hasCR   bool   // s holds a CR (else text tokens need no CR search)
 	tb      textBuf
 	stack   []fastElem
 	fields  []fieldSpan
@@ -408,6 +409,7 @@ func (p *fastParser) cur() (uint8, bool) {
 // run reads s to the end; false when it bails.
 func (p *fastParser) run(s string) bool {
 	p.s = s
+	p.hasCR = strings.IndexByte(s, '\r') >= 0
 	defer func() { p.s = "" }()
 	pos := 0
 	n := len(s)
@@ -506,7 +508,7 @@ func (p *fastParser) textToken(raw string) {
 	if skip {
 		return
 	}
-	if strings.IndexByte(raw, '&') >= 0 || strings.IndexByte(raw, '\r') >= 0 {
+	if strings.IndexByte(raw, '&') >= 0 || p.hasCR && strings.IndexByte(raw, '\r') >= 0 {
 		if u, ok := unescapeCommon(p.scratch[:0], raw); ok {
 			p.scratch = u
 			raw = unsafe.String(unsafe.SliceData(u), len(u))
