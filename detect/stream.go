@@ -409,13 +409,31 @@ func attrMask(v []byte) attrMasks {
 	if len(v) == 0 {
 		return 0
 	}
+	// Values without an ASCII capital are matched as they are (lowerAttr
+	// would return them unchanged); the first capital sends v through
+	// lowerAttr and a fresh scan.
+	if m, ok := attrMaskLower(v); ok {
+		return m
+	}
 	var buf [128]byte
 	v = lowerAttr(v, &buf)
-	var m attrMasks
+	m, _ := attrMaskLower(v)
+	return m
+}
+
+// attrMaskLower is attrMask for a value without ASCII capitals; ok is
+// false (and the mask incomplete) when v has one.
+func attrMaskLower(v []byte) (m attrMasks, ok bool) {
 	// Every word is at least maskWordMin bytes long, so only positions
 	// with that many bytes left can start one, and only where the two
 	// bytes there begin some word (maskPairs).
-	for i := 0; i+maskWordMin <= len(v); i++ {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; 'A' <= c && c <= 'Z' {
+			return m, false
+		}
+		if i+maskWordMin > len(v) {
+			continue // too close to the end to start a word
+		}
 		pair := uint16(v[i])<<8 | uint16(v[i+1])
 		if maskPairs[pair>>6]&(1<<(pair&63)) == 0 {
 			continue
@@ -426,7 +444,7 @@ func attrMask(v []byte) attrMasks {
 			}
 		}
 	}
-	return m
+	return m, true
 }
 
 // maskWordMin is the length of the shortest word in maskWords.
