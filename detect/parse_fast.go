@@ -342,8 +342,13 @@ var fastParserPool = sync.Pool{New: func() any {
 	return &fastParser{stack: make([]fastElem, 0, 32), fields: make([]fieldSpan, 0, 16), attrs: make([]rawAttr, 0, 8)}
 }}
 
-// maxPooledText bounds the text buffer a pooled parser keeps.
-const maxPooledText = 1 << 20
+// maxPooledText bounds the text buffer a pooled parser keeps, and
+// maxPooledItems its element, field and segment lists (a hostile page of
+// nested tags must not leave a huge stack in the pool).
+const (
+	maxPooledText  = 1 << 20
+	maxPooledItems = 1 << 12
+)
 
 // parseFast zones page s in one pass; ok is false when it meets a construct
 // byteScanner would bail on (the caller then reads s with x/net/html).
@@ -376,6 +381,15 @@ func parseFast(s string) (doc *document, ok bool) {
 	}
 	if cap(p.scratch) > maxPooledText {
 		p.scratch = nil
+	}
+	if cap(p.stack) > maxPooledItems {
+		p.stack = nil
+	}
+	if cap(p.fields) > maxPooledItems {
+		p.fields = nil
+	}
+	if cap(p.segs) > maxPooledItems {
+		p.segs = nil
 	}
 	fastParserPool.Put(p)
 	return doc, ok

@@ -295,3 +295,16 @@ func TestUnescapeCommon(t *testing.T) {
 		t.Errorf("unescapeCommon decoded only %d tokens", decoded)
 	}
 }
+
+// TestFastParserDeepPage: a page of many nested and unclosed elements reads
+// like the byte scanner path, and the pooled parser does not keep the
+// large stack it needed.
+func TestFastParserDeepPage(t *testing.T) {
+	s := strings.Repeat("<div class=vendor><span>", 5000) + "x" + strings.Repeat("</span></div>", 4000)
+	checkSameParse(t, "deep", s)
+	p := fastParserPool.Get().(*fastParser)
+	if cap(p.stack) > maxPooledItems || cap(p.fields) > maxPooledItems {
+		t.Errorf("pooled parser kept stack cap %d, fields cap %d", cap(p.stack), cap(p.fields))
+	}
+	fastParserPool.Put(p)
+}
