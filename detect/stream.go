@@ -42,8 +42,13 @@ func isVoid(a atom.Atom) bool {
 
 // parseStream zones a page's text with the HTML tokenizer alone (no tree):
 // the fast path for pages no market profile describes.
+//
+// The single-pass reader (parseFast) reads almost every page; a page it
+// bails on is read with x/net/html's tokenizer. parseStreamWith(s, true),
+// the byte scanner's path, is kept as the reference the fast reader is
+// tested against (TestFastParserAgrees).
 func parseStream(s string) *document {
-	if d, ok := parseStreamWith(s, true); ok {
+	if d, ok := parseFast(s); ok {
 		return d
 	}
 	d, _ := parseStreamWith(s, false)
@@ -404,18 +409,61 @@ func attrMask(v []byte) attrMasks {
 	if len(v) == 0 {
 		return 0
 	}
+	// Values without an ASCII capital are matched as they are (lowerAttr
+	// would return them unchanged); the first capital sends v through
+	// lowerAttr and a fresh scan.
+	if m, ok := attrMaskLower(v); ok {
+		return m
+	}
 	var buf [128]byte
 	v = lowerAttr(v, &buf)
-	var m attrMasks
-	for i, c := range v {
-		for _, w := range maskWords[c] {
+	m, _ := attrMaskLower(v)
+	return m
+}
+
+// attrMaskLower is attrMask for a value without ASCII capitals; ok is
+// false (and the mask incomplete) when v has one.
+func attrMaskLower(v []byte) (m attrMasks, ok bool) {
+	// Every word is at least maskWordMin bytes long, so only positions
+	// with that many bytes left can start one, and only where the two
+	// bytes there begin some word (maskPairs).
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; 'A' <= c && c <= 'Z' {
+			return m, false
+		}
+		if i+maskWordMin > len(v) {
+			continue // too close to the end to start a word
+		}
+		pair := uint16(v[i])<<8 | uint16(v[i+1])
+		if maskPairs[pair>>6]&(1<<(pair&63)) == 0 {
+			continue
+		}
+		for _, w := range maskWords[v[i]] {
 			if len(v)-i >= len(w.w) && string(v[i:i+len(w.w)]) == w.w {
 				m |= w.m
 			}
 		}
 	}
-	return m
+	return m, true
 }
+
+// maskWordMin is the length of the shortest word in maskWords.
+const maskWordMin = 3
+
+// maskPairs is the set of two-byte beginnings of the words in maskWords,
+// one bit per pair (first byte << 8 | second byte).
+var maskPairs = func() (t [1 << 16 / 64]uint64) {
+	for _, ws := range maskWords {
+		for _, w := range ws {
+			if len(w.w) < maskWordMin {
+				panic("detect: attribute word shorter than maskWordMin: " + w.w)
+			}
+			pair := uint16(w.w[0])<<8 | uint16(w.w[1])
+			t[pair>>6] |= 1 << (pair & 63)
+		}
+	}
+	return t
+}()
 
 // lowerAttr lower-cases v as attrWord does: unchanged unless it has an
 // ASCII capital, then bytes.ToLower, done in buf when v is short ASCII.

@@ -51,6 +51,9 @@ type document struct {
 	// segBuf, when set, is the pooled slice segs was built in; release
 	// hands it back once nothing reads segs any more.
 	segBuf *[]segment
+	// segArr holds segs when they are few (most streamed pages), so that
+	// they need no allocation of their own.
+	segArr [8]segment
 }
 
 // release returns the document's pooled segment list; d.segs must not be
@@ -461,27 +464,41 @@ func nodeText(n *html.Node) string {
 }
 
 // collapse trims and collapses whitespace (as strings.Fields and a join
-// with single spaces would), returning s itself when it is already
-// collapsed.
+// with single spaces would), returning a substring of s when the result is
+// one (s already collapsed apart from leading and trailing white space).
 func collapse(s string) string {
-	var out []byte // nil while the output is s[:n]
-	n := 0
+	var out []byte // nil while the output is s[st:n]
+	st, n := 0, 0
 	pending := false
 	for i := 0; i < len(s); {
-		c := s[i]
-		size := 1
-		var sp bool
-		if c < utf8.RuneSelf {
-			sp = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			sp = unicode.IsSpace(r)
+		// j: the end of the run of bytes from i that are no part of a
+		// space (collapseClass 0), or of the one non-space rune at i
+		j := i
+		for j < len(s) && collapseClass[s[j]] == 0 {
+			j++
 		}
-		if sp {
-			pending = out != nil && len(out) > 0 || out == nil && n > 0
-			i += size
-			continue
+		if j == i {
+			c := s[i]
+			size := 1
+			var sp bool
+			if c < utf8.RuneSelf {
+				sp = true // collapseClass 1: ASCII white space
+			} else {
+				// a lead byte of some non-ASCII spaces (U+0085, U+00A0,
+				// U+1680, U+2000–U+205F, U+3000)
+				var r rune
+				r, size = utf8.DecodeRuneInString(s[i:])
+				sp = unicode.IsSpace(r)
+			}
+			if sp {
+				pending = out != nil && len(out) > 0 || out == nil && n > st
+				i += size
+				continue
+			}
+			j = i + size
+		}
+		if out == nil && n == st {
+			st, n = i, i // leading space: the output starts here
 		}
 		if pending {
 			pending = false
@@ -489,23 +506,36 @@ func collapse(s string) string {
 				n++
 			} else {
 				if out == nil {
-					out = append(make([]byte, 0, len(s)), s[:n]...)
+					out = append(make([]byte, 0, len(s)), s[st:n]...)
 				}
 				out = append(out, ' ')
 			}
 		}
 		if out == nil && i == n {
-			n += size
+			n = j
 		} else {
 			if out == nil {
-				out = append(make([]byte, 0, len(s)), s[:n]...)
+				out = append(make([]byte, 0, len(s)), s[st:n]...)
 			}
-			out = append(out, s[i:i+size]...)
+			out = append(out, s[i:j]...)
 		}
-		i += size
+		i = j
 	}
 	if out == nil {
-		return s[:n]
+		return s[st:n]
 	}
 	return string(out)
 }
+
+// collapseClass sorts bytes for collapse: 1 for ASCII white space, 2 for
+// the lead bytes of non-ASCII white space (0xC2, 0xE1, 0xE2, 0xE3), 0 for
+// every other byte, which is no part of any white-space rune's encoding.
+var collapseClass = func() (t [256]uint8) {
+	for _, c := range []byte(" \t\n\v\f\r") {
+		t[c] = 1
+	}
+	for _, c := range []byte{0xC2, 0xE1, 0xE2, 0xE3} {
+		t[c] = 2
+	}
+	return t
+}()

@@ -1,0 +1,977 @@
+package detect
+
+import (
+	"strings"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/net/html"
+)
+
+// This file holds the single-pass page reader behind parseStream. It reads
+// the same tokens as byteScanner (scan.go) and zones them exactly as
+// parseStreamWith (stream.go) does, but in one forward pass: a tag's
+// bounds, name and the few attributes that matter are read together, tag
+// names are classified by a small table instead of atom.Lookup, the text is
+// built in a pooled byte buffer and converted to a string once, and all
+// per-page scratch space is pooled. Whenever a tag has a shape the fused
+// reader does not model, it falls back on tagEnd and scanTag for that tag
+// alone, so the two readers agree by construction; whenever byteScanner
+// would bail, so does this reader, and parseStream re-reads the page with
+// x/net/html. TestFastParserAgrees compares it with parseStreamWith.
+
+// tagInfo describes one element name the reader treats specially.
+type tagInfo struct {
+	id    uint8  // distinct per name (0: a name not in tagNames)
+	flags uint16 // tf* bits
+}
+
+// Element properties (tagInfo.flags), mirroring isVoid, isBlock and the
+// element switches of parseStreamWith.
+const (
+	tfVoid    uint16 = 1 << iota // no end tag (isVoid)
+	tfBlock                      // isBlock
+	tfSkip                       // script, style, noscript, template, svg, iframe, object: text dropped
+	tfNav                        // nav, footer, aside, header (isNavAttr by name)
+	tfMain                       // main, article (isMainAttr by name)
+	tfRaw                        // raw text or RCDATA follows the start tag (rawTextTag)
+	tfRawBail                    // raw-text element byteScanner does not model
+	tfCell                       // td, th: a space before the next text
+	tfAltText                    // img, area, input: alt and title attributes are text
+	tfBreak                      // br, hr: a line break
+)
+
+// Names of the elements with their own behaviour, by tag id.
+const (
+	tagOther uint8 = iota
+	tagMeta
+	tagImg
+	tagArea
+	tagInput
+	tagBr
+	tagHr
+	tagHead
+	tagTitle
+	tagH1
+	tagH2
+	tagH3
+	tagH4
+	tagH5
+	tagH6
+	tagScript
+	tagFirstGeneric // ids from here on only need to be distinct
+)
+
+// tagNames lists every element name with an id, with its flags.
+var tagNames = []struct {
+	name  string
+	id    uint8
+	flags uint16
+}{
+	{"meta", tagMeta, tfVoid},
+	{"img", tagImg, tfVoid | tfAltText},
+	{"area", tagArea, tfVoid | tfAltText},
+	{"input", tagInput, tfVoid | tfAltText},
+	{"br", tagBr, tfVoid | tfBreak},
+	{"hr", tagHr, tfVoid | tfBreak},
+	{"head", tagHead, 0},
+	{"title", tagTitle, tfRaw},
+	{"h1", tagH1, tfBlock},
+	{"h2", tagH2, tfBlock},
+	{"h3", tagH3, tfBlock},
+	{"h4", tagH4, tfBlock},
+	{"h5", tagH5, tfBlock},
+	{"h6", tagH6, tfBlock},
+	{"script", tagScript, tfSkip | tfRaw},
+	// void elements
+	{"base", 0, tfVoid}, {"col", 0, tfVoid}, {"embed", 0, tfVoid}, {"link", 0, tfVoid},
+	{"source", 0, tfVoid}, {"track", 0, tfVoid}, {"wbr", 0, tfVoid}, {"param", 0, tfVoid},
+	// skipped and raw-text elements
+	{"style", 0, tfSkip | tfRaw}, {"noscript", 0, tfSkip | tfRaw}, {"iframe", 0, tfSkip | tfRaw},
+	{"template", 0, tfSkip}, {"svg", 0, tfSkip}, {"object", 0, tfSkip},
+	{"textarea", 0, tfRaw}, {"noembed", 0, tfRaw | tfRawBail}, {"noframes", 0, tfRaw | tfRawBail},
+	{"plaintext", 0, tfRaw | tfRawBail}, {"xmp", 0, tfRaw | tfRawBail},
+	// navigation and main blocks
+	{"nav", 0, tfBlock | tfNav}, {"footer", 0, tfBlock | tfNav}, {"aside", 0, tfBlock | tfNav},
+	{"header", 0, tfBlock | tfNav}, {"main", 0, tfBlock | tfMain}, {"article", 0, tfBlock | tfMain},
+	// table cells
+	{"td", 0, tfCell}, {"th", 0, tfCell},
+	// other block elements
+	{"p", 0, tfBlock}, {"div", 0, tfBlock}, {"li", 0, tfBlock}, {"ul", 0, tfBlock}, {"ol", 0, tfBlock},
+	{"tr", 0, tfBlock}, {"table", 0, tfBlock}, {"section", 0, tfBlock}, {"blockquote", 0, tfBlock},
+	{"pre", 0, tfBlock}, {"form", 0, tfBlock}, {"dl", 0, tfBlock}, {"dt", 0, tfBlock}, {"dd", 0, tfBlock},
+	{"button", 0, tfBlock}, {"option", 0, tfBlock}, {"select", 0, tfBlock}, {"label", 0, tfBlock},
+	{"figcaption", 0, tfBlock}, {"caption", 0, tfBlock}, {"fieldset", 0, tfBlock}, {"legend", 0, tfBlock},
+	{"address", 0, tfBlock}, {"details", 0, tfBlock}, {"summary", 0, tfBlock}, {"tbody", 0, tfBlock},
+	{"thead", 0, tfBlock}, {"tfoot", 0, tfBlock}, {"body", 0, tfBlock}, {"html", 0, tfBlock},
+	// common inline elements (an id makes end-tag matching an integer compare)
+	{"a", 0, 0}, {"span", 0, 0}, {"b", 0, 0}, {"i", 0, 0}, {"em", 0, 0}, {"strong", 0, 0},
+	{"small", 0, 0}, {"u", 0, 0}, {"s", 0, 0}, {"code", 0, 0}, {"sup", 0, 0}, {"sub", 0, 0},
+	{"abbr", 0, 0}, {"cite", 0, 0}, {"mark", 0, 0}, {"time", 0, 0}, {"font", 0, 0}, {"center", 0, 0},
+	{"figure", 0, 0}, {"picture", 0, 0}, {"tt", 0, 0}, {"big", 0, 0}, {"del", 0, 0}, {"ins", 0, 0},
+	{"q", 0, 0}, {"kbd", 0, 0}, {"var", 0, 0}, {"samp", 0, 0}, {"dfn", 0, 0}, {"bdi", 0, 0}, {"bdo", 0, 0},
+	{"data", 0, 0}, {"output", 0, 0}, {"progress", 0, 0}, {"meter", 0, 0}, {"optgroup", 0, 0},
+	{"colgroup", 0, 0}, {"canvas", 0, 0}, {"video", 0, 0}, {"audio", 0, 0}, {"map", 0, 0}, {"dialog", 0, 0},
+	{"menu", 0, 0}, {"hgroup", 0, 0}, {"ruby", 0, 0}, {"rt", 0, 0}, {"rp", 0, 0}, {"slot", 0, 0},
+}
+
+// maxTagName is the longest name in tagNames.
+const maxTagName = 10
+
+// lowerByte lower-cases ASCII capitals and keeps every other byte.
+var lowerByte = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// tagKey packs the first 8 bytes of name, ASCII capitals lower-cased, into
+// a word (first byte lowest). Two names of at most 8 bytes are the same
+// element name exactly when their lengths and keys are equal.
+func tagKey(name string) uint64 {
+	n := len(name)
+	if n > 8 {
+		n = 8
+	}
+	var k uint64
+	for i := 0; i < n; i++ {
+		k |= uint64(lowerByte[name[i]]) << (8 * i)
+	}
+	return k
+}
+
+// tagSlot is one slot of tagHash.
+type tagSlot struct {
+	key  uint64
+	n    uint8 // name length; 0 for an empty slot
+	info tagInfo
+	name string
+}
+
+// tagHashBits sizes tagHash (1<<tagHashBits slots).
+const tagHashBits = 12
+
+// tagHash holds tagNames in a collision-free table indexed by
+// (key*tagHashMul)>>(64-tagHashBits); tagHashMul is found when the
+// package loads (the first odd multiplier, from a fixed sequence, that
+// leaves no two names in one slot).
+var tagHash, tagHashMul = func() (*[1 << tagHashBits]tagSlot, uint64) {
+	next := tagFirstGeneric
+	slots := make([]tagSlot, 0, len(tagNames))
+	for _, n := range tagNames {
+		id := n.id
+		if id == 0 {
+			id = next
+			next++
+		}
+		if len(n.name) > maxTagName {
+			panic("detect: tag name longer than maxTagName: " + n.name)
+		}
+		slots = append(slots, tagSlot{tagKey(n.name), uint8(len(n.name)), tagInfo{id, n.flags}, n.name})
+	}
+	mul := uint64(0x9E3779B97F4A7C15)
+	for try := 0; try < 1<<16; try++ {
+		t := new([1 << tagHashBits]tagSlot)
+		ok := true
+		for _, e := range slots {
+			h := (e.key * mul) >> (64 - tagHashBits)
+			if t[h].n != 0 {
+				ok = false
+				break
+			}
+			t[h] = e
+		}
+		if ok {
+			return t, mul
+		}
+		mul = mul*6364136223846793005 + 1442695040888963407 | 1
+	}
+	panic("detect: no collision-free multiplier for tagHash")
+}()
+
+// noTag is lookupTag's answer for names not in tagNames: id 0, no flags.
+var noTag tagSlot
+
+// lookupTag classifies an element name as it appears in the page (any
+// ASCII case); key is tagKey(name). It returns the name's slot (with its
+// lower-case name), or noTag.
+func lookupTag(name string, key uint64) *tagSlot {
+	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
+	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[8:], e.name[8:]) {
+		return &noTag
+	}
+	return e
+}
+
+// lookupTagSlow is lookupTag by a scan of tagNames (the reference for
+// TestTagTable).
+func lookupTagSlow(name string) (string, bool) {
+	for _, n := range tagNames {
+		if asciiEqualFold(name, n.name) {
+			return n.name, true
+		}
+	}
+	return "", false
+}
+
+// asciiEqualFold reports whether s equals lower (all lower case) when
+// ASCII capitals in s are lower-cased, as scanTag lower-cases names.
+func asciiEqualFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lowerByte[s[i]] != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameTagName reports whether two raw names are the same element name
+// once ASCII capitals are lower-cased.
+func sameTagName(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		c, d := a[i], b[i]
+		if c != d {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if 'A' <= d && d <= 'Z' {
+				d += 'a' - 'A'
+			}
+			if c != d {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fastElem is an open element on the fast reader's stack.
+type fastElem struct {
+	// nameOff and nameLen place the element's name in the page; the
+	// element holds no pointer, so pushing it needs no write barrier.
+	nameOff, nameLen int
+	key              uint64 // tagKey(name)
+	id               uint8
+	flags            uint16
+	zone             uint8
+	skip             bool
+	field            uint8
+	start            int // text offset where a captured field began
+}
+
+// fieldSpan is a field element's text, recorded when the element closes
+// and turned into document fields once the text is a string.
+type fieldSpan struct {
+	field      uint8
+	start, end int
+}
+
+// attrSpan places an attribute value in the page: s[start:end].
+type attrSpan struct{ start, end int }
+
+// tagAttrs holds the attributes parseStreamWith reads (the last of each
+// name wins, as there), as places in the page: it holds no pointer, so
+// filling it needs no write barriers.
+type tagAttrs struct {
+	cls, id, role, alt, title, typ, value, itemprop, metaName, content attrSpan
+}
+
+// set records attribute k=v when it is one of the attributes read.
+func (a *tagAttrs) set(k string, v attrSpan) {
+	switch len(k) {
+	case 2:
+		if asciiEqualFold(k, "id") {
+			a.id = v
+		}
+	case 3:
+		if asciiEqualFold(k, "alt") {
+			a.alt = v
+		}
+	case 4:
+		switch {
+		case asciiEqualFold(k, "role"):
+			a.role = v
+		case asciiEqualFold(k, "type"):
+			a.typ = v
+		case asciiEqualFold(k, "name"):
+			a.metaName = v
+		}
+	case 5:
+		switch {
+		case asciiEqualFold(k, "class"):
+			a.cls = v
+		case asciiEqualFold(k, "title"):
+			a.title = v
+		case asciiEqualFold(k, "value"):
+			a.value = v
+		}
+	case 7:
+		if asciiEqualFold(k, "content") {
+			a.content = v
+		}
+	case 8:
+		if asciiEqualFold(k, "itemprop") {
+			a.itemprop = v
+		}
+	}
+}
+
+// fastParser is the pooled state of one page read.
+type fastParser struct {
+	s       string // the page being read
+	hasCR   bool   // s holds a CR (else text tokens need no CR search)
+	tb      textBuf
+	stack   []fastElem
+	fields  []fieldSpan
+	attrs   []rawAttr
+	scratch []byte    // unescaped text tokens
+	segs    []segment // the segments under construction
+}
+
+var fastParserPool = sync.Pool{New: func() any {
+	return &fastParser{stack: make([]fastElem, 0, 32), fields: make([]fieldSpan, 0, 16), attrs: make([]rawAttr, 0, 8)}
+}}
+
+// maxPooledText bounds the text buffer a pooled parser keeps, and
+// maxPooledItems its element, field and segment lists (a hostile page of
+// nested tags must not leave a huge stack in the pool).
+const (
+	maxPooledText  = 1 << 20
+	maxPooledItems = 1 << 12
+)
+
+// parseFast zones page s in one pass; ok is false when it meets a construct
+// byteScanner would bail on (the caller then reads s with x/net/html).
+func parseFast(s string) (doc *document, ok bool) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, false // NUL handling differs between raw text and text
+	}
+	p := fastParserPool.Get().(*fastParser)
+	p.tb.reset(p.segs[:0])
+	p.stack = p.stack[:0]
+	p.fields = p.fields[:0]
+	ok = p.run(s)
+	if ok {
+		p.tb.closeSeg()
+		doc = &document{text: string(p.tb.b)}
+		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
+			doc.segs = doc.segArr[:len(segs):len(segs)]
+			copy(doc.segs, segs)
+		} else {
+			doc.segs, doc.segBuf = pooledSegs(segs)
+		}
+		for _, f := range p.fields {
+			doc.setField(f.field, doc.text[f.start:f.end])
+		}
+	}
+	p.segs = p.tb.segs[:0]
+	p.tb.segs = nil
+	if cap(p.tb.b) > maxPooledText {
+		p.tb.b = nil
+	}
+	if cap(p.scratch) > maxPooledText {
+		p.scratch = nil
+	}
+	if cap(p.stack) > maxPooledItems {
+		p.stack = nil
+	}
+	if cap(p.fields) > maxPooledItems {
+		p.fields = nil
+	}
+	if cap(p.segs) > maxPooledItems {
+		p.segs = nil
+	}
+	fastParserPool.Put(p)
+	return doc, ok
+}
+
+// pooledSegs copies segs into a list from segPool (document.release hands
+// it back), or into a new one of the right size when the pool has none
+// large enough.
+func pooledSegs(segs []segment) ([]segment, *[]segment) {
+	sb, _ := segPool.Get().(*[]segment)
+	if sb == nil || cap(*sb) < len(segs) {
+		if sb != nil {
+			segPool.Put(sb)
+		}
+		sb = new([]segment)
+		*sb = make([]segment, 0, len(segs))
+	}
+	*sb = append((*sb)[:0], segs...)
+	return *sb, sb
+}
+
+// cur returns the zone and skip state of the innermost open element.
+func (p *fastParser) cur() (uint8, bool) {
+	if len(p.stack) == 0 {
+		return zoneBody, false
+	}
+	t := &p.stack[len(p.stack)-1]
+	return t.zone, t.skip
+}
+
+// run reads s to the end; false when it bails.
+func (p *fastParser) run(s string) bool {
+	p.s = s
+	p.hasCR = strings.IndexByte(s, '\r') >= 0
+	defer func() { p.s = "" }()
+	pos := 0
+	n := len(s)
+	for pos < n {
+		// text up to the next "<" that opens markup
+		i := pos
+		for {
+			if s[i] != '<' { // markup often follows markup at once
+				k := strings.IndexByte(s[i:], '<')
+				if k < 0 {
+					i = n
+					break
+				}
+				i += k
+			}
+			if i+1 >= n {
+				return false // "<" at the very end
+			}
+			c := s[i+1]
+			if isASCIILetter(c) || c == '/' || c == '!' || c == '?' {
+				break
+			}
+			i++ // a "<" that opens nothing is text
+		}
+		if i > pos {
+			p.textToken(s[pos:i])
+			pos = i
+		}
+		if i >= n {
+			break
+		}
+		c := s[i+1]
+		switch {
+		case isASCIILetter(c):
+			end, ok := p.startTag(s, i)
+			if !ok {
+				return false
+			}
+			pos = end
+		case c == '/':
+			if i+2 >= n || !isASCIILetter(s[i+2]) {
+				// "</>" and "</ bogus>": comments (nothing to read)
+				k := strings.IndexByte(s[i+2:], '>')
+				if k < 0 {
+					return false
+				}
+				pos = i + 2 + k + 1
+				continue
+			}
+			ns := i + 2
+			j := ns
+			l, key, ok := nameWord(s, ns)
+			if ok {
+				j += l
+			} else {
+				for j < n && byteClass[s[j]]&bNameEnd == 0 {
+					j++
+				}
+				key = tagKey(s[ns:j])
+			}
+			name := s[ns:j]
+			if j < n && s[j] == '>' {
+				pos = j + 1
+			} else {
+				end, _, ok := tagEnd(s, ns)
+				if !ok {
+					return false
+				}
+				pos = end
+			}
+			p.endTag(name, key)
+		case c == '!' && strings.HasPrefix(s[i:], "<!--"):
+			// The first "-->" after "<!" also ends "<!-->" and "<!--->".
+			k := strings.Index(s[i+2:], "-->")
+			if k < 0 || strings.Contains(s[i+2:i+2+k], "--!") {
+				return false
+			}
+			pos = i + 2 + k + 3
+		default: // "<!DOCTYPE …>", "<!bogus>", "<?xml …?>"
+			if i+3 >= n {
+				return false
+			}
+			k := strings.IndexByte(s[i+2:], '>')
+			if k < 0 {
+				return false
+			}
+			pos = i + 2 + k + 1
+		}
+	}
+	return true
+}
+
+// textToken handles one text token's raw bytes.
+func (p *fastParser) textToken(raw string) {
+	zone, skip := p.cur()
+	if skip {
+		return
+	}
+	if strings.IndexByte(raw, '&') >= 0 || p.hasCR && strings.IndexByte(raw, '\r') >= 0 {
+		if u, ok := unescapeCommon(p.scratch[:0], raw); ok {
+			p.scratch = u
+			raw = unsafe.String(unsafe.SliceData(u), len(u))
+		} else {
+			raw = unescapeText(unsafe.Slice(unsafe.StringData(raw), len(raw)))
+		}
+	}
+	p.tb.text(zone, raw)
+}
+
+// commonEntities maps the names of the character references most pages
+// use (without "&" and ";") to their text, taken from html.UnescapeString
+// itself.
+var commonEntities = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range []string{"amp", "lt", "gt", "quot", "apos", "nbsp", "middot", "copy", "reg", "trade",
+		"hellip", "mdash", "ndash", "laquo", "raquo", "euro", "pound", "yen", "times", "bull", "rsquo", "lsquo",
+		"rdquo", "ldquo", "deg", "micro", "plusmn", "rarr", "larr", "check", "star", "hearts", "shy", "zwj", "zwnj"} {
+		m[name] = html.UnescapeString("&" + name + ";")
+	}
+	return m
+}()
+
+// unescapeCommon appends to dst what unescapeText makes of raw (CR LF and
+// lone CR as LF, character references decoded) when every "&" in raw
+// either starts no reference (followed by neither a letter, a digit nor
+// "#") or starts a reference in commonEntities closed by ";". ok is false
+// for any other reference; the caller then uses unescapeText.
+func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
+	for i := 0; i < len(raw); {
+		switch raw[i] {
+		case '\r':
+			dst = append(dst, '\n')
+			i++
+			if i < len(raw) && raw[i] == '\n' {
+				i++
+			}
+		case '&':
+			j := i + 1
+			for j < len(raw) && isASCIIAlnum(raw[j]) {
+				j++
+			}
+			if j == i+1 {
+				if j < len(raw) && raw[j] == '#' {
+					return dst, false
+				}
+				dst = append(dst, '&') // "&" that starts no reference
+				i++
+				continue
+			}
+			if j >= len(raw) || raw[j] != ';' {
+				return dst, false
+			}
+			rep, known := commonEntities[raw[i+1:j]]
+			if !known {
+				return dst, false
+			}
+			dst = append(dst, rep...)
+			i = j + 1
+		default:
+			j := i + 1
+			for j < len(raw) && raw[j] != '&' && raw[j] != '\r' {
+				j++
+			}
+			dst = append(dst, raw[i:j]...)
+			i = j
+		}
+	}
+	return dst, true
+}
+
+// isASCIIAlnum reports whether c is an ASCII letter or digit.
+func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9' }
+
+// readAttrs reads the attributes of the start tag whose name ends at i,
+// as tagEnd and scanTag together would, for the common shapes: it returns
+// the index after ">", whether the tag closes itself, and ok=false when
+// the tag has a shape it leaves to them (or the input ends inside it).
+func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
+	n := len(s)
+	for {
+		for i < n && byteClass[s[i]]&bSpace != 0 {
+			i++
+		}
+		if i >= n {
+			return 0, false, false
+		}
+		switch s[i] {
+		case '>':
+			return i + 1, s[i-1] == '/', true
+		case '/':
+			i++
+			continue
+		case '=':
+			return 0, false, false // tagEnd and scanTag read this differently
+		}
+		ks := i
+		kn, kkey, short := attrKeyWord(s, i)
+		if short {
+			i += kn
+		} else {
+			for i < n {
+				c := s[i]
+				if c == '=' || byteClass[c]&bNameEnd != 0 {
+					break
+				}
+				i++
+			}
+			if i >= n {
+				return 0, false, false
+			}
+		}
+		if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
+			return 0, false, false // scanTag keeps "/" inside the name
+		}
+		key := s[ks:i]
+		j := i
+		for j < n && byteClass[s[j]]&bSpace != 0 {
+			j++
+		}
+		if j >= n {
+			return 0, false, false
+		}
+		var v attrSpan
+		if s[j] != '=' {
+			i = j
+		} else {
+			j++
+			for j < n && byteClass[s[j]]&bSpace != 0 {
+				j++
+			}
+			if j >= n {
+				return 0, false, false
+			}
+			switch q := s[j]; q {
+			case '>':
+				return 0, false, false
+			case '"', '\'':
+				k := strings.IndexByte(s[j+1:], q)
+				if k < 0 {
+					return 0, false, false
+				}
+				v = attrSpan{j + 1, j + 1 + k}
+				i = j + 1 + k + 1
+			default:
+				vs := j
+				for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
+					j++
+				}
+				if j >= n || s[j] == '>' && s[j-1] == '/' {
+					return 0, false, false // "<a href=x/>": tagEnd decides
+				}
+				v = attrSpan{vs, j}
+				i = j
+			}
+		}
+		if short {
+			a.setKey(kkey, v)
+		} else {
+			a.set(key, v)
+		}
+	}
+}
+
+// startTag reads the start tag at s[i] ("<" followed by a letter) and
+// handles it; it returns the index after the tag (after the raw text of
+// raw-text elements) and ok=false when the reader must bail.
+func (p *fastParser) startTag(s string, i int) (int, bool) {
+	ns := i + 1
+	j := ns
+	n := len(s)
+	l, key, ok := nameWord(s, ns)
+	if ok {
+		j += l
+	} else {
+		for j < n && byteClass[s[j]]&bNameEnd == 0 {
+			j++
+		}
+		key = tagKey(s[ns:j])
+	}
+	name := s[ns:j]
+	var a tagAttrs
+	end, selfClosing, ok := readAttrs(s, j, &a)
+	if !ok {
+		end, selfClosing, ok = tagEnd(s, ns)
+		if !ok {
+			return 0, false
+		}
+		a = tagAttrs{}
+		_, p.attrs = scanTag(unsafe.Slice(unsafe.StringData(s[i:end]), end-i), nil, p.attrs)
+		for _, at := range p.attrs {
+			var v attrSpan
+			if len(at.val) > 0 { // a slice of s[i:end]: place it in s
+				v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+				v.end = v.start + len(at.val)
+			}
+			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
+		}
+	}
+	slot := lookupTag(name, key)
+	info := slot.info
+	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
+		return 0, false
+	}
+	p.element(ns, len(name), key, info, selfClosing, &a)
+	if info.flags&tfRaw == 0 {
+		return end, true
+	}
+	// raw text or RCDATA up to the matching end tag
+	rend, ok := rawTextEnd(s, end, slot.name)
+	if !ok {
+		return 0, false
+	}
+	if info.id == tagScript && strings.Contains(s[end:rend], "<!--") {
+		return 0, false // script data escape states
+	}
+	if rend > end {
+		p.textToken(s[end:rend])
+	}
+	return rend, true
+}
+
+// element zones a start tag, as parseStreamWith does.
+func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
+	tb := &p.tb
+	val := func(v attrSpan) string { return p.s[v.start:v.end] }
+	parentZone, parentSkip := p.cur()
+	if parentSkip {
+		if info.flags&tfVoid == 0 && !selfClosing {
+			p.stack = append(p.stack, fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+		}
+		return
+	}
+	switch {
+	case info.id == tagMeta:
+		if asciiEqualFold(val(a.metaName), "description") {
+			tb.newline()
+			tb.text(zoneBody, attrTextString(val(a.content)))
+			tb.newline()
+		}
+		return
+	case info.flags&tfAltText != 0:
+		az := zoneAlt
+		if parentZone == zoneNav {
+			az = zoneNav
+		}
+		if a.alt.end > a.alt.start {
+			tb.newline()
+			tb.text(az, attrTextString(val(a.alt)))
+			tb.newline()
+		}
+		if a.title.end > a.title.start {
+			tb.newline()
+			tb.text(az, attrTextString(val(a.title)))
+			tb.newline()
+		}
+		if info.id == tagInput && (val(a.typ) == "submit" || val(a.typ) == "button") {
+			tb.text(parentZone, attrTextString(val(a.value)))
+		}
+		return
+	case info.flags&tfBreak != 0:
+		tb.newline()
+		return
+	}
+	if info.flags&tfVoid != 0 || selfClosing {
+		return
+	}
+	e := fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone}
+	e.skip = info.flags&tfSkip != 0
+	if info.id == tagTitle {
+		e.zone = zoneTitle
+		e.field = fieldTitle
+	}
+	var cm, im attrMasks
+	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
+		cm, im = attrMaskString(val(a.cls)), attrMaskString(val(a.id))
+		switch {
+		case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
+			e.zone = zoneNav
+		case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
+			e.zone = zoneMain
+		}
+		switch {
+		case info.id == tagH1:
+			if e.zone != zoneNav {
+				e.zone = zoneTitle
+				e.field = fieldH1
+			}
+		case info.id >= tagH2 && info.id <= tagH6:
+			if e.zone != zoneNav {
+				e.zone = zoneHeading
+			}
+		}
+	}
+	if e.field == fieldNone && e.zone != zoneNav {
+		if a.cls.end > a.cls.start && cm == 0 {
+			cm = attrMaskString(val(a.cls))
+		}
+		e.field = fieldFromMasks(cm, attrMaskString(val(a.itemprop)))
+	}
+	if info.flags&tfBlock != 0 || info.id == tagTitle {
+		tb.newline()
+	} else if info.flags&tfCell != 0 {
+		tb.pendingSpace = true
+	}
+	e.start = len(tb.b)
+	p.stack = append(p.stack, e)
+}
+
+// isNavRole: role values that make an element navigation (isNavAttr).
+func isNavRole(role string) bool {
+	switch role {
+	case "navigation", "banner", "contentinfo", "complementary":
+		return true
+	}
+	return false
+}
+
+// attrMaskString is attrMask for a string.
+func attrMaskString(v string) attrMasks {
+	if v == "" {
+		return 0
+	}
+	return attrMask(unsafe.Slice(unsafe.StringData(v), len(v)))
+}
+
+// attrTextString is attrText for a string.
+func attrTextString(v string) string {
+	return attrText(unsafe.Slice(unsafe.StringData(v), len(v)))
+}
+
+// endTag closes the most recent open element named name (key is its
+// tagKey), if any, and every element opened inside it.
+func (p *fastParser) endTag(name string, key uint64) {
+	k := len(p.stack) - 1
+	for ; k >= 0; k-- {
+		e := &p.stack[k]
+		if e.key == key && e.nameLen == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff+8:e.nameOff+e.nameLen], name[8:])) {
+			break
+		}
+	}
+	if k < 0 {
+		return
+	}
+	for j := len(p.stack) - 1; j >= k; j-- {
+		e := &p.stack[j]
+		if e.field != fieldNone {
+			p.fields = append(p.fields, fieldSpan{e.field, e.start, len(p.tb.b)})
+		}
+		if e.flags&tfBlock != 0 || e.id == tagTitle {
+			p.tb.newline()
+		}
+	}
+	p.stack = p.stack[:k]
+}
+
+// textBuf is textBuilder over a reusable byte slice: the same text and
+// segments, built without a strings.Builder so the buffer can be pooled.
+type textBuf struct {
+	b    []byte
+	segs []segment
+	cur  uint8
+	open bool
+	// pendingSpace: a space is due before the next text.
+	pendingSpace bool
+}
+
+// reset empties the buffer for a new page, keeping its memory.
+func (tb *textBuf) reset(segs []segment) {
+	tb.b = tb.b[:0]
+	tb.segs = segs
+	tb.cur, tb.open, tb.pendingSpace = 0, false, false
+}
+
+// startZone is textBuilder.startZone.
+func (tb *textBuf) startZone(z uint8) {
+	if tb.open && tb.cur == z {
+		return
+	}
+	tb.closeSeg()
+	tb.cur = z
+	tb.open = true
+	tb.segs = append(tb.segs, segment{zone: z, start: len(tb.b)})
+}
+
+// closeSeg is textBuilder.closeSeg.
+func (tb *textBuf) closeSeg() {
+	if tb.open {
+		last := &tb.segs[len(tb.segs)-1]
+		last.end = len(tb.b)
+		if last.end == last.start {
+			tb.segs = tb.segs[:len(tb.segs)-1]
+		}
+		tb.open = false
+	}
+}
+
+// newline is textBuilder.newline.
+func (tb *textBuf) newline() {
+	n := len(tb.b)
+	if n == 0 || tb.b[n-1] == '\n' {
+		return
+	}
+	tb.b = append(tb.b, '\n')
+	tb.pendingSpace = false
+}
+
+// text is textBuilder.text: s appended with whitespace collapsed. The
+// buffer is grown in a local slice and stored back once (one pointer write
+// per call, not one per run).
+func (tb *textBuf) text(z uint8, s string) {
+	started := false
+	b := tb.b
+	for i := 0; i < len(s); {
+		if byteClass[s[i]]&bSpace != 0 {
+			tb.pendingSpace = true
+			i++
+			continue
+		}
+		if !started {
+			tb.startZone(z) // reads len(tb.b), which is still len(b)
+			started = true
+		}
+		if tb.pendingSpace {
+			if n := len(b); n > 0 {
+				if last := b[n-1]; last != '\n' && last != ' ' {
+					b = append(b, ' ')
+				}
+			}
+			tb.pendingSpace = false
+		}
+		// a run of words already separated by single spaces is written at once
+		j := plainRun(s, i+1)
+		for j < len(s) {
+			c := s[j]
+			if byteClass[c]&bSpace == 0 {
+				j++
+				continue
+			}
+			if c == ' ' && j+1 < len(s) && byteClass[s[j+1]]&bSpace == 0 {
+				j += 2
+				continue
+			}
+			break
+		}
+		b = append(b, s[i:j]...)
+		i = j
+	}
+	if started {
+		tb.b = b
+	}
+}

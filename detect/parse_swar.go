@@ -1,0 +1,146 @@
+package detect
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"unsafe"
+)
+
+// Word-at-a-time byte tests for the fast page reader: eight bytes of the
+// page are loaded into one uint64 (first byte lowest) and tested at once.
+// Every mask below is exact per byte (no carry crosses a byte), so a set
+// high bit in byte k means byte k passes the test.
+
+const (
+	lo7  = 0x7f7f7f7f7f7f7f7f // each byte 0x7f
+	hi1  = 0x8080808080808080 // each byte's high bit
+	ones = 0x0101010101010101 // each byte 0x01
+)
+
+// load8 reads s[i:i+8] as a little-endian word. The caller guarantees
+// i+8 <= len(s), so no bounds are checked here (the eight-byte view is
+// built with unsafe and read as one load).
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i)), 8))
+}
+
+// bytesBelow marks the bytes of w below n (n <= 0x80).
+func bytesBelow(w uint64, n byte) uint64 {
+	return ^((w & lo7) + ones*uint64(0x80-n) | w) & hi1
+}
+
+// bytesEqual marks the bytes of w equal to c.
+func bytesEqual(w uint64, c byte) uint64 {
+	t := w ^ ones*uint64(c)
+	return ^((t & lo7) + lo7 | t) & hi1
+}
+
+// foldUpper lower-cases the ASCII capitals in w (as lowerByte does).
+func foldUpper(w uint64) uint64 {
+	ge := (w&lo7 + ones*uint64(0x80-'A')) & hi1   // byte >= 'A' (ignoring the high bit)
+	gt := (w&lo7 + ones*uint64(0x80-'Z'-1)) & hi1 // byte > 'Z'
+	return w | (ge&^gt&^w&hi1)>>2
+}
+
+// nameWord reads the tag name starting at s[i] when it ends within the next
+// eight bytes: its length and tagKey. ok is false when the name is longer,
+// the page ends within eight bytes, or a control byte comes first (the
+// caller then scans byte by byte).
+func nameWord(s string, i int) (n int, key uint64, ok bool) {
+	if i+8 > len(s) {
+		return 0, 0, false
+	}
+	w := load8(s, i)
+	m := bytesBelow(w, 0x21) | bytesEqual(w, '/') | bytesEqual(w, '>')
+	if m == 0 {
+		return 0, 0, false
+	}
+	n = bits.TrailingZeros64(m) / 8
+	if byteClass[s[i+n]]&bNameEnd == 0 {
+		return 0, 0, false // a control byte below 0x21 that ends no name
+	}
+	if n == 0 {
+		return 0, 0, true
+	}
+	return n, foldUpper(w) & (1<<(8*uint(n)) - 1), true
+}
+
+// plainRun returns how far from i the bytes of s can be copied as they
+// are by textBuf.text: eight bytes at a time while no byte is below 0x20,
+// no two spaces touch, and a space that ends the eight bytes is followed
+// by a byte that is not white space. It stops early (the caller goes on
+// byte by byte), never late.
+func plainRun(s string, i int) int {
+	for i+9 <= len(s) {
+		w := load8(s, i)
+		if bytesBelow(w, 0x20) != 0 {
+			break
+		}
+		sp := bytesEqual(w, ' ')
+		if sp&(sp<<8) != 0 {
+			break
+		}
+		if sp>>63 != 0 && byteClass[s[i+8]]&bSpace != 0 {
+			break
+		}
+		i += 8
+	}
+	return i
+}
+
+// attrKeyWord reads the attribute name starting at s[i] when it ends
+// within the next eight bytes (at "=", white space, "/" or ">"): its
+// length and tagKey. ok is false otherwise (the caller scans byte by byte).
+func attrKeyWord(s string, i int) (n int, key uint64, ok bool) {
+	if i+8 > len(s) {
+		return 0, 0, false
+	}
+	w := load8(s, i)
+	m := bytesBelow(w, 0x21) | bytesEqual(w, '/') | bytesEqual(w, '>') | bytesEqual(w, '=')
+	if m == 0 {
+		return 0, 0, false
+	}
+	n = bits.TrailingZeros64(m) / 8
+	if c := s[i+n]; n == 0 || c != '=' && byteClass[c]&bNameEnd == 0 {
+		return 0, 0, false
+	}
+	return n, foldUpper(w) & (1<<(8*uint(n)) - 1), true
+}
+
+// tagKey values of the attribute names tagAttrs keeps (all shorter than
+// eight bytes but itemprop, which goes through tagAttrs.set).
+const (
+	attrKeyID      = 0x6469           // "id"
+	attrKeyAlt     = 0x746c61         // "alt"
+	attrKeyRole    = 0x656c6f72       // "role"
+	attrKeyType    = 0x65707974       // "type"
+	attrKeyName    = 0x656d616e       // "name"
+	attrKeyClass   = 0x7373616c63     // "class"
+	attrKeyTitle   = 0x656c746974     // "title"
+	attrKeyValue   = 0x65756c6176     // "value"
+	attrKeyContent = 0x746e65746e6f63 // "content"
+)
+
+// setKey is set for a name shorter than eight bytes given by its tagKey.
+func (a *tagAttrs) setKey(k uint64, v attrSpan) {
+	switch k {
+	case attrKeyID:
+		a.id = v
+	case attrKeyAlt:
+		a.alt = v
+	case attrKeyRole:
+		a.role = v
+	case attrKeyType:
+		a.typ = v
+	case attrKeyName:
+		a.metaName = v
+	case attrKeyClass:
+		a.cls = v
+	case attrKeyTitle:
+		a.title = v
+	case attrKeyValue:
+		a.value = v
+	case attrKeyContent:
+		a.content = v
+	}
+}

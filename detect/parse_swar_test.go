@@ -1,0 +1,132 @@
+package detect
+
+import (
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// TestWordMasks compares the word-at-a-time byte tests with byte-by-byte
+// definitions on every byte value in every position.
+func TestWordMasks(t *testing.T) {
+	for pos := 0; pos < 8; pos++ {
+		for b := 0; b < 256; b++ {
+			var buf [8]byte
+			for k := range buf {
+				buf[k] = 'x'
+			}
+			buf[pos] = byte(b)
+			w := load8(string(buf[:]), 0)
+			bit := uint64(0x80) << (8 * pos)
+			if got, want := bytesBelow(w, 0x21)&bit != 0, b < 0x21; got != want {
+				t.Errorf("bytesBelow(%#x, 0x21) at %d = %v", b, pos, got)
+			}
+			if got, want := bytesBelow(w, 0x20)&bit != 0, b < 0x20; got != want {
+				t.Errorf("bytesBelow(%#x, 0x20) at %d = %v", b, pos, got)
+			}
+			if got, want := bytesEqual(w, '/')&bit != 0, b == '/'; got != want {
+				t.Errorf("bytesEqual(%#x, '/') at %d = %v", b, pos, got)
+			}
+			if got, want := byte(foldUpper(w)>>(8*pos)), lowerByte[b]; got != want {
+				t.Errorf("foldUpper(%#x) at %d = %#x, want %#x", b, pos, got, want)
+			}
+		}
+	}
+}
+
+// swarSamples are strings for the word-at-a-time readers: corpus pages,
+// edge cases and random bytes from an alphabet rich in the bytes they test.
+func swarSamples(t *testing.T) []string {
+	out := []string{"", "a", "div>", "DIV class", "h1/>", "abcdefgh>", "abcdefghi", "ab\x01cd>", "a\tb", "a\fb",
+		"word word  two", "ends with space ", "x  ", "a\x00b c", "é ü  ", strings.Repeat("ab ", 20), "abcdefg \t"}
+	out = append(out, parseEdgeCases...)
+	for _, smp := range loadCorpus(t) {
+		out = append(out, string(smp.Page.Body))
+	}
+	r := rand.New(rand.NewSource(1))
+	alpha := "aZ /> \t\n\r\f\x01\x0b\x1f\x20\x21=\"'<&\xc3\xa9"
+	for k := 0; k < 3000; k++ {
+		b := make([]byte, r.Intn(24))
+		for i := range b {
+			b[i] = alpha[r.Intn(len(alpha))]
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// TestNameWord: nameWord agrees with the byte loop and tagKey wherever it
+// answers.
+func TestNameWord(t *testing.T) {
+	for _, s := range swarSamples(t) {
+		for i := 0; i < len(s) && i < 4000; i++ {
+			n, key, ok := nameWord(s, i)
+			if !ok {
+				continue
+			}
+			j := i
+			for j < len(s) && byteClass[s[j]]&bNameEnd == 0 {
+				j++
+			}
+			if n != j-i || key != tagKey(s[i:j]) {
+				t.Fatalf("nameWord(%q, %d) = %d, %#x; want %d, %#x", s, i, n, key, j-i, tagKey(s[i:j]))
+			}
+		}
+	}
+}
+
+// TestPlainRun: every byte plainRun skips would be copied as is by the
+// byte-by-byte loop of textBuf.text.
+func TestPlainRun(t *testing.T) {
+	for _, s := range swarSamples(t) {
+		for i := 0; i < len(s) && i < 4000; i++ {
+			end := plainRun(s, i)
+			j := i
+			for j < end {
+				c := s[j]
+				if byteClass[c]&bSpace == 0 {
+					j++
+					continue
+				}
+				if c == ' ' && j+1 < len(s) && byteClass[s[j+1]]&bSpace == 0 {
+					j += 2
+					continue
+				}
+				t.Fatalf("plainRun(%q, %d) = %d, but byte %d (%q) ends the run", s, i, end, j, c)
+			}
+		}
+	}
+}
+
+// TestSetKey: setKey by tagKey keeps the same attributes as set by name,
+// and attrKeyWord agrees with the byte loop of readAttrs.
+func TestSetKey(t *testing.T) {
+	names := []string{"id", "ID", "alt", "aLt", "role", "type", "name", "NAME", "class", "Class", "title", "value",
+		"content", "CONTENT", "itemprop", "href", "src", "lang", "charset", "i", "d", "idd", "classes", "contents"}
+	for _, name := range names {
+		if len(name) >= 8 {
+			continue
+		}
+		var bySet, byKey tagAttrs
+		bySet.set(name, attrSpan{1, 2})
+		byKey.setKey(tagKey(name), attrSpan{1, 2})
+		if bySet != byKey {
+			t.Errorf("%q: set %+v, setKey %+v", name, bySet, byKey)
+		}
+	}
+	for _, s := range swarSamples(t) {
+		for i := 0; i < len(s) && i < 4000; i++ {
+			n, key, ok := attrKeyWord(s, i)
+			if !ok {
+				continue
+			}
+			j := i
+			for j < len(s) && s[j] != '=' && byteClass[s[j]]&bNameEnd == 0 {
+				j++
+			}
+			if n != j-i || key != tagKey(s[i:j]) {
+				t.Fatalf("attrKeyWord(%q, %d) = %d, %#x; want %d, %#x", s, i, n, key, j-i, tagKey(s[i:j]))
+			}
+		}
+	}
+}
