@@ -137,68 +137,101 @@ func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token
 			}
 			continue
 		}
+		// Find what the number is first; parse it only then (most numbers
+		// on a page are neither prices nor quantities).
+		h := numberHit{start: t.start, end: t.end}
+		switch {
+		case rest != "":
+			if c, ok := currencyWords[rest]; ok {
+				h.kind, h.currency, h.crypto = hitPrice, c, cryptoCodes[c]
+			} else if u, ok := unitWords[rest]; ok {
+				h.kind, h.unit = hitQty, u
+			}
+		default:
+			h = numberContext(text, toks, i, h)
+		}
+		if h.kind == hitNone {
+			continue
+		}
 		v, ok := parseNumber(strings.TrimRight(num, ".,"))
 		if !ok {
 			continue
 		}
-		if rest != "" {
-			if c, ok := currencyWords[rest]; ok {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: t.start, end: t.end})
-				continue
-			}
-			if u, ok := unitWords[rest]; ok {
-				qtys = append(qtys, qtyHit{value: v, unit: u, tok: i, start: t.start, end: t.end})
-			}
-			continue
-		}
-		// currency symbol before or after
-		if r, at := runeBefore(text, t.start); r != 0 {
-			if c, ok := currencySymbols[r]; ok {
-				if c == "USD" && at > 0 {
-					// R$ (BRL), US$, C$, A$, MX$
-					p, _ := utf8.DecodeLastRuneInString(text[:at])
-					switch p {
-					case 'R':
-						c = "BRL"
-					case 'C':
-						c = "CAD"
-					case 'A':
-						c = "AUD"
-					}
-				}
-				prices = append(prices, priceHit{value: v, currency: c, crypto: c == "BTC", tok: i, start: at, end: t.end})
-				continue
-			}
-		}
-		if r, end := runeAfter(text, t.end); r != 0 {
-			if c, ok := currencySymbols[r]; ok {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: c == "BTC", tok: i, start: t.start, end: end})
-				continue
-			}
-		}
-		if i+1 < len(toks) && toks[i].gap <= gapSpace {
-			n := &toks[i+1]
-			if c, ok := currencyWords[n.norm]; ok {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: t.start, end: n.end})
-				continue
-			}
-			if u, ok := unitWords[n.norm]; ok {
-				qtys = append(qtys, qtyHit{value: v, unit: u, tok: i, start: t.start, end: n.end})
-				continue
-			}
-		}
-		if i > 0 && toks[i-1].gap <= gapSpace {
-			p := &toks[i-1]
-			if c, ok := currencyWords[p.norm]; ok && p.norm != "р" {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: p.start, end: t.end})
-				continue
-			}
-			if p.norm == "x" {
-				qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: p.start, end: t.end})
-			}
+		if h.kind == hitPrice {
+			prices = append(prices, priceHit{value: v, currency: h.currency, crypto: h.crypto, tok: i, start: h.start, end: h.end})
+		} else {
+			qtys = append(qtys, qtyHit{value: v, unit: h.unit, tok: i, start: h.start, end: h.end})
 		}
 	}
 	return prices, qtys
+}
+
+// Kinds of numberHit.
+const (
+	hitNone = iota
+	hitPrice
+	hitQty
+)
+
+// numberHit is what the context of a number token makes of it.
+type numberHit struct {
+	kind           int
+	currency, unit string
+	crypto         bool
+	start, end     int
+}
+
+// numberContext reads what surrounds the bare number toks[i]: a currency
+// symbol before or after it, a currency or unit word after it, a currency
+// word or "x" before it. h holds the token's span on entry.
+func numberContext(text string, toks []token, i int, h numberHit) numberHit {
+	t := &toks[i]
+	if r, at := runeBefore(text, t.start); r != 0 {
+		if c, ok := currencySymbols[r]; ok {
+			if c == "USD" && at > 0 {
+				// R$ (BRL), US$, C$, A$, MX$
+				p, _ := utf8.DecodeLastRuneInString(text[:at])
+				switch p {
+				case 'R':
+					c = "BRL"
+				case 'C':
+					c = "CAD"
+				case 'A':
+					c = "AUD"
+				}
+			}
+			h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
+			return h
+		}
+	}
+	if r, end := runeAfter(text, t.end); r != 0 {
+		if c, ok := currencySymbols[r]; ok {
+			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
+			return h
+		}
+	}
+	if i+1 < len(toks) && t.gap <= gapSpace {
+		n := &toks[i+1]
+		if c, ok := currencyWords[n.norm]; ok {
+			h.kind, h.currency, h.crypto, h.end = hitPrice, c, cryptoCodes[c], n.end
+			return h
+		}
+		if u, ok := unitWords[n.norm]; ok {
+			h.kind, h.unit, h.end = hitQty, u, n.end
+			return h
+		}
+	}
+	if i > 0 && toks[i-1].gap <= gapSpace {
+		p := &toks[i-1]
+		if c, ok := currencyWords[p.norm]; ok && p.norm != "р" {
+			h.kind, h.currency, h.crypto, h.start = hitPrice, c, cryptoCodes[c], p.start
+			return h
+		}
+		if p.norm == "x" {
+			h.kind, h.unit, h.start = hitQty, "x", p.start
+		}
+	}
+	return h
 }
 
 // Field labels: the tokens that introduce a vendor name or a shipping place.
