@@ -16,8 +16,9 @@ type Finding struct {
 	Price      float64   `json:"price,omitempty"`
 	Currency   string    `json:"currency,omitempty"`
 	Vendor     string    `json:"vendor,omitempty"`
-	Snippet    string    `json:"snippet,omitempty"` // short evidence snippet
-	Status     string    `json:"status"`            // triage: new, confirmed, dismissed, escalated
+	Snippet    string    `json:"snippet,omitempty"`   // short evidence snippet
+	PageKind   string    `json:"page_kind,omitempty"` // PageListing, PageIndex, …; "" unknown
+	Status     string    `json:"status"`              // triage: new, confirmed, dismissed, escalated
 	FirstSeen  time.Time `json:"first_seen"`
 	LastSeen   time.Time `json:"last_seen"`
 }
@@ -38,6 +39,7 @@ type FindingFilter struct {
 	Site      string // site host
 	Status    string // triage status
 	Severity  Severity
+	PageKind  string // PageListing, PageIndex, …
 	Limit     int
 }
 

@@ -115,13 +115,30 @@ type Extracted struct {
 // Verdict is the detector's judgement of one page. It is deterministic for a
 // given page and rule set.
 type Verdict struct {
-	Flagged      bool       `json:"flagged"`
-	Score        float64    `json:"score"` // in [0,1]
-	Severity     Severity   `json:"severity"`
-	Substances   []string   `json:"substances"` // canonical names, sorted
-	Classes      []string   `json:"classes"`    // substance classes, sorted
-	Evidence     []Evidence `json:"evidence"`
-	Extracted    Extracted  `json:"extracted"`
-	Language     string     `json:"language,omitempty"` // best guess, BCP 47 primary tag
-	RulesVersion string     `json:"rules_version"`
+	Flagged    bool       `json:"flagged"`
+	Score      float64    `json:"score"` // in [0,1]
+	Severity   Severity   `json:"severity"`
+	Substances []string   `json:"substances"` // canonical names, sorted
+	Classes    []string   `json:"classes"`    // substance classes, sorted
+	Evidence   []Evidence `json:"evidence"`
+	Extracted  Extracted  `json:"extracted"`
+	Language   string     `json:"language,omitempty"` // best guess, BCP 47 primary tag
+	// PageKind is what sort of page this is (PageListing, PageIndex, …), a
+	// hint from the URL path and the page's structure; "" when unknown.
+	PageKind     string `json:"page_kind,omitempty"`
+	RulesVersion string `json:"rules_version"`
 }
+
+// Page kinds: what sort of page a verdict judged. Index and vendor pages
+// that list offers are findings too, but analysts and alert routes may
+// want listings first.
+const (
+	PageListing = "listing" // one product offer
+	PageIndex   = "index"   // several offers: home, category, search results, shop front
+	PageVendor  = "vendor"  // a vendor's profile or storefront
+	PageForum   = "forum"   // a forum thread or post
+	PageArticle = "article" // news, blog, rules, guides, help
+)
+
+// PageKinds lists the page kinds, in the order above.
+var PageKinds = []string{PageListing, PageIndex, PageVendor, PageForum, PageArticle}

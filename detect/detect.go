@@ -101,6 +101,11 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	}
 	doc := d.parse(s, looksLikeHTML(s, ct), prof)
 	v := d.judge(doc, s, prof)
+	u := p.FinalURL
+	if u == "" {
+		u = p.URL
+	}
+	v.PageKind = pageKind(u, doc)
 	doc.release()
 	return v
 }

@@ -1,0 +1,101 @@
+package detect
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/fentinel/fentinel"
+)
+
+// pathKinds maps a URL path segment (lower case, extension dropped) to the
+// page kind it suggests. Words from the market software families seen on
+// onion markets, in the seven corpus languages where markets translate
+// their paths.
+var pathKinds = func() map[string]string {
+	m := map[string]string{}
+	add := func(kind string, words ...string) {
+		for _, w := range words {
+			m[w] = kind
+		}
+	}
+	add(fentinel.PageListing, "listing", "item", "product", "offer", "oferta", "angebot", "artikel", "produto",
+		"producto", "produit", "p", "detail", "details", "товар", "商品")
+	add(fentinel.PageIndex, "index", "home", "category", "categories", "cat", "c", "browse", "search", "shop",
+		"market", "marketplace", "catalog", "catalogue", "catalogo", "katalog", "kategorie", "kategorien", "categoria",
+		"categorias", "categorie", "tag", "tags", "listings", "products", "items", "results", "vendors", "sellers",
+		"каталог", "категория", "поиск", "分类", "搜索")
+	add(fentinel.PageVendor, "vendor", "v", "seller", "user", "u", "profile", "member", "store", "vendedor",
+		"verkaufer", "verkaeufer", "vendeur", "fornecedor", "proveedor", "продавец", "卖家")
+	add(fentinel.PageForum, "forum", "forums", "thread", "threads", "topic", "topics", "t", "post", "posts",
+		"viewtopic", "board", "boards", "discussion", "форум")
+	add(fentinel.PageArticle, "news", "blog", "article", "articles", "wiki", "rules", "terms", "faq", "guide",
+		"guides", "help", "about", "support", "noticias", "nachrichten", "actualites", "новости", "правила", "新闻")
+	return m
+}()
+
+// kindRank orders kinds from the most to the least specific: a listing
+// under a shop path ("/shop/item/12") is a listing, a thread in a news
+// board ("/forum/news/thread/5") a forum post.
+var kindRank = map[string]int{
+	fentinel.PageListing: 5, fentinel.PageForum: 4, fentinel.PageArticle: 3, fentinel.PageVendor: 2, fentinel.PageIndex: 1,
+}
+
+// pageKind guesses what sort of page doc is, from its URL path and, when
+// the path says nothing, from its structure (elements naming several
+// vendors make an index). "" when neither tells.
+func pageKind(rawURL string, doc *document) string {
+	kind := urlKind(rawURL)
+	if kind == "" && doc != nil && doc.vendorMulti {
+		kind = fentinel.PageIndex
+	}
+	return kind
+}
+
+// urlKind reads the page kind from the path (and search query) of rawURL,
+// without a full URL parse.
+func urlKind(rawURL string) string {
+	i := strings.Index(rawURL, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := rawURL[i+3:]
+	j := strings.IndexByte(rest, '/')
+	if j < 0 {
+		return fentinel.PageIndex // "http://host": the home page
+	}
+	path, query := rest[j:], ""
+	if k := strings.IndexAny(path, "?#"); k >= 0 {
+		if path[k] == '?' {
+			query = path[k+1:]
+			if h := strings.IndexByte(query, '#'); h >= 0 {
+				query = query[:h]
+			}
+		}
+		path = path[:k]
+	}
+	if strings.IndexByte(path, '%') >= 0 {
+		if p, err := url.PathUnescape(path); err == nil {
+			path = p
+		}
+	}
+	best := ""
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
+			seg = seg[:dot] // "news.html", "viewtopic.php"
+		}
+		if k, ok := pathKinds[strings.ToLower(seg)]; ok && kindRank[k] > kindRank[best] {
+			best = k
+		}
+	}
+	if best == "" && strings.Trim(path, "/") == "" {
+		best = fentinel.PageIndex // the home page, or "/?q=…" search
+	}
+	if best == "" || best == fentinel.PageIndex {
+		for _, kv := range strings.Split(query, "&") {
+			if k, _, _ := strings.Cut(kv, "="); k == "q" || k == "search" || k == "query" {
+				return fentinel.PageIndex
+			}
+		}
+	}
+	return best
+}
