@@ -111,7 +111,7 @@ func rfc3339(t time.Time) string {
 // FindingCSVHeader names a finding's own CSV columns: the first columns of
 // CSVHeader, and all of "fentinel findings --format csv".
 var FindingCSVHeader = []string{"id", "url", "site", "score", "severity", "substances", "title", "first_seen", "last_seen", "status",
-	"price", "currency", "vendor", "classes", "snippet"}
+	"price", "currency", "vendor", "classes", "snippet", "page_kind"}
 
 // CSVHeader is the header row of the CSV export: FindingCSVHeader, then the
 // extracted identifiers.
@@ -124,7 +124,7 @@ var CSVHeader = append(append([]string{}, FindingCSVHeader...),
 func FindingCSVRecord(f fentinel.Finding) []string {
 	return []string{strconv.FormatInt(f.ID, 10), f.URL, f.Site, strconv.FormatFloat(f.Score, 'f', -1, 64), f.Severity.String(),
 		strings.Join(f.Substances, ";"), f.Title, rfc3339(f.FirstSeen), rfc3339(f.LastSeen), f.Status,
-		strconv.FormatFloat(f.Price, 'f', -1, 64), f.Currency, f.Vendor, strings.Join(f.Classes, ";"), f.Snippet}
+		strconv.FormatFloat(f.Price, 'f', -1, 64), f.Currency, f.Vendor, strings.Join(f.Classes, ";"), f.Snippet, f.PageKind}
 }
 
 // CSV writes one row per finding, multi-valued fields joined with ";".

@@ -11,7 +11,7 @@ import (
 )
 
 const findingCols = `f.id, f.url, f.site, f.title, f.score, f.severity, f.substances, f.classes, f.price, f.currency,
-	f.vendor, f.snippet, f.status, f.first_seen, f.last_seen`
+	f.vendor, f.snippet, f.status, f.first_seen, f.last_seen, f.page_kind`
 
 // findingWhere turns a filter into a WHERE clause over findings aliased f.
 func findingWhere(f fentinel.FindingFilter) (string, []any) {
@@ -58,6 +58,10 @@ func findingConds(f fentinel.FindingFilter) ([]string, []any) {
 	if f.Severity > fentinel.SeverityNone {
 		conds = append(conds, "f.severity >= ?")
 		args = append(args, int(f.Severity))
+	}
+	if f.PageKind != "" {
+		conds = append(conds, "f.page_kind = ?")
+		args = append(args, strings.ToLower(f.PageKind))
 	}
 	return conds, args
 }
@@ -123,7 +127,7 @@ func scanFindings(rows rowScanner, extra ...func() []any) ([]fentinel.Finding, e
 		var sev int
 		var subs, classes, first, last string
 		dest := []any{&f.ID, &f.URL, &f.Site, &f.Title, &f.Score, &sev, &subs, &classes, &f.Price, &f.Currency,
-			&f.Vendor, &f.Snippet, &f.Status, &first, &last}
+			&f.Vendor, &f.Snippet, &f.Status, &first, &last, &f.PageKind}
 		for _, e := range extra {
 			dest = append(dest, e()...)
 		}

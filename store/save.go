@@ -285,10 +285,11 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 	subsJSON, _ := json.Marshal(subs)
 	classesJSON, _ := json.Marshal(classes)
 	if _, err := s.exec(ctx, `UPDATE findings SET title=?, score=?, severity=?, substances=?, classes=?, price=?, currency=?,
-		vendor=?, snippet=?, in_stock=?, status=?, first_seen=?, last_seen=?, last_page_id=?, event_seq=?, base_price=?, base_currency=?
+		vendor=?, snippet=?, in_stock=?, status=?, first_seen=?, last_seen=?, last_page_id=?, event_seq=?, base_price=?, base_currency=?,
+		page_kind=?
 		WHERE id=?`,
 		title, v.Score, int(v.Severity), string(subsJSON), string(classesJSON), price, currency, vendor, snippetOf(v),
-		inStock, status, firstSeen, lastSeen, pageID, seq, basePrice, baseCurrency, old.id); err != nil {
+		inStock, status, firstSeen, lastSeen, pageID, seq, basePrice, baseCurrency, v.PageKind, old.id); err != nil {
 		return out, fmt.Errorf("update finding %d: %w", old.id, err)
 	}
 	for _, sub := range v.Substances {
@@ -353,10 +354,10 @@ func (s *saver) insertFinding(ctx context.Context, p fentinel.Page, v fentinel.V
 	}
 	cur := strings.ToUpper(ex.Currency)
 	res, err := s.exec(ctx, `INSERT INTO findings(site, url, title, score, severity, substances, classes, price, currency,
-		vendor, snippet, in_stock, status, first_seen, last_seen, last_page_id, event_seq, base_price, base_currency)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, 1, ?, ?)`,
+		vendor, snippet, in_stock, status, first_seen, last_seen, last_page_id, event_seq, base_price, base_currency, page_kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, 1, ?, ?, ?)`,
 		p.Site, p.URL, ex.Title, v.Score, int(v.Severity), string(subsJSON), string(classesJSON), ex.Price, cur,
-		ex.Vendor, snippetOf(v), inStock, ts(seen), ts(seen), pageID, ex.Price, cur)
+		ex.Vendor, snippetOf(v), inStock, ts(seen), ts(seen), pageID, ex.Price, cur, v.PageKind)
 	if err != nil {
 		return 0, fmt.Errorf("insert finding: %w", err)
 	}

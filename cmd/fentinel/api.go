@@ -110,10 +110,10 @@ func (a *findingsAPI) one(w http.ResponseWriter, r *http.Request) {
 
 // apiFilter turns query parameters into a filter; errors name the parameter.
 func apiFilter(q url.Values, now time.Time) (fentinel.FindingFilter, error) {
-	known := map[string]bool{"since": true, "min_score": true, "substance": true, "site": true, "status": true, "severity": true, "limit": true}
+	known := map[string]bool{"since": true, "min_score": true, "substance": true, "site": true, "status": true, "severity": true, "kind": true, "limit": true}
 	for k := range q {
 		if !known[k] {
-			return fentinel.FindingFilter{}, fmt.Errorf("%s: unknown parameter (want since, min_score, substance, site, status, severity, limit)", k)
+			return fentinel.FindingFilter{}, fmt.Errorf("%s: unknown parameter (want since, min_score, substance, site, status, severity, kind, limit)", k)
 		}
 	}
 	f := fentinel.FindingFilter{
@@ -121,6 +121,13 @@ func apiFilter(q url.Values, now time.Time) (fentinel.FindingFilter, error) {
 		Site:      strings.TrimSpace(q.Get("site")),
 		Status:    strings.TrimSpace(q.Get("status")),
 		Limit:     apiDefaultLimit,
+	}
+	if v := q.Get("kind"); v != "" {
+		k, err := parsePageKind(v)
+		if err != nil {
+			return f, fmt.Errorf("kind: %w", err)
+		}
+		f.PageKind = k
 	}
 	if v := q.Get("since"); v != "" {
 		t, err := parseSince(v, now) // the CLI's --since: 24h, 7d, 2w, 2026-11-01, RFC 3339

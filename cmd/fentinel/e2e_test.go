@@ -174,6 +174,36 @@ func TestEndToEndCrawl(t *testing.T) {
 		t.Errorf("re-crawl: %d findings, want %d", len(again), len(findings))
 	}
 
+	// Page kinds: the listings among the findings are exactly the
+	// simulator's positive listings; the rest are index and vendor pages.
+	stdout, stderr, code = runBin(t, ctx, "findings", "--db", db, "--kind", "listing", "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("findings --kind listing: exit %d: %s", code, stderr)
+	}
+	listed := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var f fentinel.Finding
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("findings line %q: %v", line, err)
+		}
+		if f.PageKind != fentinel.PageListing {
+			t.Errorf("--kind listing returned a %q finding: %s", f.PageKind, f.URL)
+		}
+		listed[f.URL] = true
+	}
+	for _, l := range sim.Truth() {
+		if l.Gate == "" && l.Positive != listed[l.URL] {
+			t.Errorf("%s (positive %v): in --kind listing %v", l.URL, l.Positive, listed[l.URL])
+		}
+	}
+	for _, f := range findings {
+		if !listed[f.URL] {
+			if k := byURL[f.URL].PageKind; k != fentinel.PageIndex && k != fentinel.PageVendor {
+				t.Errorf("non-listing finding %s has kind %q, want index or vendor", f.URL, k)
+			}
+		}
+	}
+
 	// The simulator runs one operator under two handles on the two markets
 	// (same PGP key and wallets): the vendor pivot links them.
 	stdout, stderr, code = runBin(t, ctx, "vendors", "--db", db, "--linked", "--format", "jsonl")

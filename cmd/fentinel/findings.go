@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -28,6 +29,7 @@ type filterFlags struct {
 	site      string
 	status    string
 	severity  string
+	kind      string
 	limit     int
 }
 
@@ -39,6 +41,7 @@ func addFilterFlags(fs *flag.FlagSet) *filterFlags {
 	fs.StringVar(&f.site, "site", "", "site `HOST` (onion)")
 	fs.StringVar(&f.status, "status", "", "triage `STATUS`: new, confirmed, dismissed, escalated")
 	fs.StringVar(&f.severity, "severity", "", "minimum `SEVERITY`: low, medium, high, critical")
+	fs.StringVar(&f.kind, "kind", "", "page `KIND`: listing, index, vendor, forum, article")
 	fs.IntVar(&f.limit, "limit", 0, "at most `N` findings (0 = all)")
 	return f
 }
@@ -82,10 +85,26 @@ func (f *filterFlags) build(now time.Time) (fentinel.FindingFilter, error) {
 		}
 		out.Severity = sev
 	}
+	if f.kind != "" {
+		k, err := parsePageKind(f.kind)
+		if err != nil {
+			return out, fmt.Errorf("--kind %w", err)
+		}
+		out.PageKind = k
+	}
 	if f.limit < 0 {
 		return out, fmt.Errorf("--limit %d: want 0 or more", f.limit)
 	}
 	return out, nil
+}
+
+// parsePageKind checks a page kind name (case-insensitive).
+func parsePageKind(s string) (string, error) {
+	k := strings.ToLower(strings.TrimSpace(s))
+	if slices.Contains(fentinel.PageKinds, k) {
+		return k, nil
+	}
+	return "", fmt.Errorf("%q: want one of %s", s, strings.Join(fentinel.PageKinds, ", "))
 }
 
 // parseSince reads a duration back from now (Go durations plus d and w
@@ -201,7 +220,7 @@ func writeFindings(w io.Writer, format string, list []fentinel.Finding, matches 
 		return nil
 	default:
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		header := "ID\tSEVERITY\tSCORE\tSTATUS\tSUBSTANCES\tTITLE\tPRICE\tSITE\tFIRST SEEN\tLAST SEEN\tURL"
+		header := "ID\tSEVERITY\tSCORE\tSTATUS\tKIND\tSUBSTANCES\tTITLE\tPRICE\tSITE\tFIRST SEEN\tLAST SEEN\tURL"
 		if matches != nil {
 			header += "\tMATCH"
 		}
@@ -211,7 +230,11 @@ func writeFindings(w io.Writer, format string, list []fentinel.Finding, matches 
 			if f.Price > 0 {
 				price = strconv.FormatFloat(f.Price, 'f', -1, 64) + " " + f.Currency
 			}
-			line := fmt.Sprintf("%d\t%s\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", f.ID, f.Severity, f.Score, f.Status,
+			kind := f.PageKind
+			if kind == "" {
+				kind = "-"
+			}
+			line := fmt.Sprintf("%d\t%s\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", f.ID, f.Severity, f.Score, f.Status, kind,
 				strings.Join(f.Substances, ","), cell(f.Title, 48), price, f.Site, fmtTime(f.FirstSeen), fmtTime(f.LastSeen), f.URL)
 			if matches != nil {
 				line += "\t" + cell(matches[f.ID], 60)

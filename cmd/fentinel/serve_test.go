@@ -413,6 +413,22 @@ func testFindingsAPI(t *testing.T, p *serveProc, findings []fentinel.Finding) {
 	if list.Count != 1 || list.Limit != 1 {
 		t.Errorf("limit=1: count %d limit %d", list.Count, list.Limit)
 	}
+	decode("/api/v1/findings?kind=listing&limit=10000", 200, &list)
+	listings := 0
+	for _, f := range findings {
+		if f.PageKind == fentinel.PageListing {
+			listings++
+		}
+	}
+	if list.Count != listings || listings == 0 {
+		t.Errorf("kind=listing: %d findings, the store has %d listings", list.Count, listings)
+	}
+	for _, f := range list.Findings {
+		if f.PageKind != fentinel.PageListing {
+			t.Errorf("kind=listing returned finding %d of kind %q", f.ID, f.PageKind)
+		}
+	}
+	decode("/api/v1/findings?kind=shop", 400, &struct{}{})
 	decode("/api/v1/findings?since=2000-01-01&status=dismissed", 200, &list)
 	if list.Count != 0 {
 		t.Errorf("status=dismissed: %d findings, none were dismissed", list.Count)
