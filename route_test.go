@@ -9,19 +9,23 @@ func TestRouteMatches(t *testing.T) {
 		sev     Severity
 		classes []string
 		site    string
+		kind    string
 		want    bool
 	}{
-		{"default takes all", DefaultRoute("hook"), SeverityMedium, []string{ClassPrecursor}, "a.onion", true},
-		{"below min severity", Route{MinSeverity: SeverityHigh}, SeverityMedium, nil, "a.onion", false},
-		{"at min severity", Route{MinSeverity: SeverityHigh}, SeverityHigh, nil, "a.onion", true},
-		{"class filter hit", Route{Classes: []string{ClassNitazene}}, SeverityCritical, []string{ClassFentanyl, ClassNitazene}, "a.onion", true},
-		{"class filter miss", Route{Classes: []string{ClassNitazene}}, SeverityCritical, []string{ClassFentanyl}, "a.onion", false},
-		{"site filter miss", Route{Sites: []string{"b.onion"}}, SeverityHigh, nil, "a.onion", false},
-		{"site filter hit", Route{Sites: []string{"b.onion"}}, SeverityHigh, nil, "b.onion", true},
+		{"default takes all", DefaultRoute("hook"), SeverityMedium, []string{ClassPrecursor}, "a.onion", PageIndex, true},
+		{"below min severity", Route{MinSeverity: SeverityHigh}, SeverityMedium, nil, "a.onion", "", false},
+		{"at min severity", Route{MinSeverity: SeverityHigh}, SeverityHigh, nil, "a.onion", "", true},
+		{"class filter hit", Route{Classes: []string{ClassNitazene}}, SeverityCritical, []string{ClassFentanyl, ClassNitazene}, "a.onion", "", true},
+		{"class filter miss", Route{Classes: []string{ClassNitazene}}, SeverityCritical, []string{ClassFentanyl}, "a.onion", "", false},
+		{"site filter miss", Route{Sites: []string{"b.onion"}}, SeverityHigh, nil, "a.onion", "", false},
+		{"site filter hit", Route{Sites: []string{"b.onion"}}, SeverityHigh, nil, "b.onion", "", true},
+		{"kind filter hit", Route{PageKinds: []string{PageListing}}, SeverityHigh, nil, "a.onion", PageListing, true},
+		{"kind filter miss", Route{PageKinds: []string{PageListing}}, SeverityHigh, nil, "a.onion", PageIndex, false},
+		{"unknown kind passes a kind filter", Route{PageKinds: []string{PageListing}}, SeverityHigh, nil, "a.onion", "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.route.Matches(tt.sev, tt.classes, tt.site); got != tt.want {
+			if got := tt.route.Matches(tt.sev, tt.classes, tt.site, tt.kind); got != tt.want {
 				t.Errorf("Matches = %v, want %v", got, tt.want)
 			}
 		})

@@ -60,10 +60,11 @@ type SinkConfig struct {
 
 	// Routing, applied by the store when it queues alerts.
 	MinSeverity fentinel.Severity        `yaml:"min_severity"`
-	Classes     []string                 `yaml:"classes"`   // substance classes; empty: all
-	Sites       []string                 `yaml:"sites"`     // onion hosts; empty: all
-	OnNew       *bool                    `yaml:"on_new"`    // default true
-	OnChange    *fentinel.ChangeTriggers `yaml:"on_change"` // default fentinel.DefaultRoute's triggers
+	Classes     []string                 `yaml:"classes"`    // substance classes; empty: all
+	Sites       []string                 `yaml:"sites"`      // onion hosts; empty: all
+	PageKinds   []string                 `yaml:"page_kinds"` // listing, index, vendor, forum, article; empty: all
+	OnNew       *bool                    `yaml:"on_new"`     // default true
+	OnChange    *fentinel.ChangeTriggers `yaml:"on_change"`  // default fentinel.DefaultRoute's triggers
 
 	Email EmailConfig `yaml:"email"`
 }
@@ -168,6 +169,11 @@ func (s SinkConfig) validate(key string) error {
 			return bad("sites", "%q is not a host name", site)
 		}
 	}
+	for _, k := range s.PageKinds {
+		if !slices.Contains(fentinel.PageKinds, k) {
+			return bad("page_kinds", "unknown page kind %q (want one of %s)", k, strings.Join(fentinel.PageKinds, ", "))
+		}
+	}
 	hasSecretSource := s.SecretEnv != "" || s.SecretFile != "" || s.Secret != ""
 	switch s.typ() {
 	case TypeWebhook:
@@ -240,6 +246,7 @@ func (s SinkConfig) Route() fentinel.Route {
 	r.MinSeverity = s.MinSeverity
 	r.Classes = slices.Clone(s.Classes)
 	r.Sites = slices.Clone(s.Sites)
+	r.PageKinds = slices.Clone(s.PageKinds)
 	if s.OnNew != nil {
 		r.OnNew = *s.OnNew
 	}

@@ -30,7 +30,7 @@ func TestLoadConfigRoutesAndSinks(t *testing.T) {
 	def := fentinel.DefaultRoute("x").OnChange
 	want := []fentinel.Route{
 		{Sink: "soc-webhook", OnNew: true, OnChange: def},
-		{Sink: "duty-slack", MinSeverity: fentinel.SeverityHigh, Classes: []string{"fentanyl", "analogue", "nitazene"}, OnNew: true, OnChange: def},
+		{Sink: "duty-slack", MinSeverity: fentinel.SeverityHigh, Classes: []string{"fentanyl", "analogue", "nitazene"}, PageKinds: []string{fentinel.PageListing}, OnNew: true, OnChange: def},
 		{Sink: "teams-intel", OnNew: true, OnChange: fentinel.ChangeTriggers{NewSubstance: true, PriceChangePct: 50}},
 		{Sink: "pager", MinSeverity: fentinel.SeverityCritical, OnNew: true, OnChange: def},
 		{Sink: "mail", Sites: []string{"adifuhi6ujits3kvpl55iwelhrwztw7ls4x62efdevroujw43t5kanad.onion"}, OnChange: fentinel.ChangeTriggers{NewVendor: true}},
@@ -55,16 +55,22 @@ func TestLoadConfigRoutesAndSinks(t *testing.T) {
 	}
 	// Routing decisions through the root package's matcher.
 	slack := got[1]
-	if slack.Matches(fentinel.SeverityMedium, []string{"fentanyl"}, "a.onion") {
+	if slack.Matches(fentinel.SeverityMedium, []string{"fentanyl"}, "a.onion", fentinel.PageListing) {
 		t.Error("duty-slack matched a medium finding")
 	}
-	if slack.Matches(fentinel.SeverityHigh, []string{"precursor"}, "a.onion") {
+	if slack.Matches(fentinel.SeverityHigh, []string{"precursor"}, "a.onion", fentinel.PageListing) {
 		t.Error("duty-slack matched a precursor-only finding")
 	}
-	if !slack.Matches(fentinel.SeverityCritical, []string{"precursor", "nitazene"}, "a.onion") {
-		t.Error("duty-slack missed a critical nitazene finding")
+	if !slack.Matches(fentinel.SeverityCritical, []string{"precursor", "nitazene"}, "a.onion", fentinel.PageListing) {
+		t.Error("duty-slack missed a critical nitazene listing")
 	}
-	if got[4].Matches(fentinel.SeverityCritical, nil, "other.onion") {
+	if slack.Matches(fentinel.SeverityCritical, []string{"nitazene"}, "a.onion", fentinel.PageIndex) {
+		t.Error("duty-slack matched a category page")
+	}
+	if !slack.Matches(fentinel.SeverityCritical, []string{"nitazene"}, "a.onion", "") {
+		t.Error("duty-slack dropped a page of unknown kind")
+	}
+	if got[4].Matches(fentinel.SeverityCritical, nil, "other.onion", "") {
 		t.Error("mail matched another site")
 	}
 
@@ -95,6 +101,7 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown type", "alerts:\n  sinks:\n    - {name: a, type: fax}\n", "alerts.sinks[0].type: unknown sink type"},
 		{"bad severity", "alerts:\n  sinks:\n    - {name: a, type: slack, url: 'https://x.invalid/', min_severity: urgent}\n", "unknown severity"},
 		{"bad class", "alerts:\n  sinks:\n    - {name: a, type: slack, url: 'https://x.invalid/', classes: [heroin]}\n", "alerts.sinks[0].classes: unknown class"},
+		{"bad page kind", "alerts:\n  sinks:\n    - {name: a, type: slack, url: 'https://x.invalid/', page_kinds: [category]}\n", "alerts.sinks[0].page_kinds: unknown page kind \"category\""},
 		{"webhook without secret", "alerts:\n  sinks:\n    - {name: a, url: 'https://x.invalid/'}\n", "alerts.sinks[0].secret_env"},
 		{"slack url twice", "alerts:\n  sinks:\n    - {name: a, type: slack, url: 'https://x.invalid/', secret_env: S}\n", "alerts.sinks[0].url: give url or"},
 		{"pagerduty without key", "alerts:\n  sinks:\n    - {name: a, type: pagerduty}\n", "routing key"},

@@ -54,3 +54,34 @@ func TestFindingPageKind(t *testing.T) {
 		t.Errorf("v_findings listing rows: %d, %v", n, err)
 	}
 }
+
+// TestRoutePageKinds: a route limited to listings queues alerts for
+// listings and for pages of unknown kind, not for index pages; a route
+// without the limit queues for all three.
+func TestRoutePageKinds(t *testing.T) {
+	ctx := context.Background()
+	db := newTestDB(t)
+	site := onion("routes")
+	duty := fentinel.DefaultRoute("duty")
+	duty.PageKinds = []string{fentinel.PageListing}
+	routes := []fentinel.Route{duty, fentinel.DefaultRoute("all")}
+	for _, c := range []struct {
+		path, kind string
+		want       int
+	}{
+		{"/listing/1", fentinel.PageListing, 2},
+		{"/category/opioids", fentinel.PageIndex, 1},
+		{"/wallet", "", 2},
+	} {
+		l := fentListing(site, c.path)
+		v := l.verdict()
+		v.PageKind = c.kind
+		r, err := db.SavePage(ctx, l.page(), v, routes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.AlertsQueued != c.want {
+			t.Errorf("%s (%q): %d alerts queued, want %d", c.path, c.kind, r.AlertsQueued, c.want)
+		}
+	}
+}

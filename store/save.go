@@ -232,7 +232,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		}
 		out.FindingID, out.New = id, true
 		ev := s.event(fentinel.EventNewFinding, id, p, v, seen, seen, nil)
-		n, err := s.queue(ctx, id, 1, ev, v.Severity, v.Classes, p.Site, func(r fentinel.Route) bool { return r.OnNew })
+		n, err := s.queue(ctx, id, 1, ev, v.Severity, v.Classes, p.Site, v.PageKind, func(r fentinel.Route) bool { return r.OnNew })
 		if err != nil {
 			return out, err
 		}
@@ -307,7 +307,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		merged.Substances, merged.Classes = subs, classes
 		merged.Extracted.Title, merged.Extracted.Price, merged.Extracted.Currency, merged.Extracted.Vendor = title, price, currency, vendor
 		ev := s.event(fentinel.EventChangedFinding, old.id, p, merged, parseTS(firstSeen), seen, out.Changes)
-		n, err := s.queue(ctx, old.id, seq, ev, v.Severity, classes, p.Site, func(r fentinel.Route) bool { return routeWants(r, changes) })
+		n, err := s.queue(ctx, old.id, seq, ev, v.Severity, classes, p.Site, v.PageKind, func(r fentinel.Route) bool { return routeWants(r, changes) })
 		if err != nil {
 			return out, err
 		}
@@ -467,7 +467,7 @@ func AlertID(findingID, seq int64, sink string) string {
 }
 
 // queue writes one outbox row per route that matches and wants the event.
-func (s *saver) queue(ctx context.Context, findingID, seq int64, ev fentinel.AlertEvent, sev fentinel.Severity, classes []string, site string, wants func(fentinel.Route) bool) (int, error) {
+func (s *saver) queue(ctx context.Context, findingID, seq int64, ev fentinel.AlertEvent, sev fentinel.Severity, classes []string, site, pageKind string, wants func(fentinel.Route) bool) (int, error) {
 	if len(s.routes) == 0 {
 		return 0, nil
 	}
@@ -478,7 +478,7 @@ func (s *saver) queue(ctx context.Context, findingID, seq int64, ev fentinel.Ale
 	n := 0
 	done := map[string]bool{}
 	for _, r := range s.routes {
-		if done[r.Sink] || !r.Matches(sev, classes, site) || !wants(r) {
+		if done[r.Sink] || !r.Matches(sev, classes, site, pageKind) || !wants(r) {
 			continue
 		}
 		done[r.Sink] = true
