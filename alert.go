@@ -24,7 +24,8 @@ type AlertEvent struct {
 	Currency   string    `json:"currency,omitempty"`
 	Vendor     string    `json:"vendor,omitempty"`
 	Snippet    string    `json:"snippet,omitempty"`
-	Changes    []string  `json:"changes,omitempty"` // for EventChangedFinding: what changed
+	PageKind   string    `json:"page_kind,omitempty"` // PageListing, PageIndex, …; "" unknown
+	Changes    []string  `json:"changes,omitempty"`   // for EventChangedFinding: what changed
 	FirstSeen  time.Time `json:"first_seen"`
 	OccurredAt time.Time `json:"occurred_at"`
 }

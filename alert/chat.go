@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,11 @@ func (v view) facts() []fact {
 		{"Vendor", v.Vendor},
 		{"First seen", v.firstSeenText()},
 		{"Finding", fmt.Sprintf("#%d", v.FindingID)},
+	}
+	if v.PageKind != "" {
+		// after the market: "index" tells the officer it is a category
+		// or search page listing offers, not one listing
+		f = slices.Insert(f, 3, fact{"Page", v.PageKind})
 	}
 	if c := v.changesText(); c != "" {
 		f = append(f, fact{"Changed", c})

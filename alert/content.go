@@ -173,6 +173,7 @@ type view struct {
 	Currency   string
 	Vendor     string
 	Snippet    string
+	PageKind   string
 	Changes    []string
 	FirstSeen  time.Time
 	OccurredAt time.Time
@@ -195,6 +196,7 @@ func newView(a fentinel.Alert) view {
 		Currency:   strings.ToUpper(cleanText(ev.Currency, 8)),
 		Vendor:     defangText(cleanText(ev.Vendor, maxVendor)),
 		Snippet:    defangText(cleanText(ev.Snippet, maxSnippet)),
+		PageKind:   cleanText(ev.PageKind, 16),
 		FirstSeen:  ev.FirstSeen.UTC(),
 		OccurredAt: ev.OccurredAt.UTC(),
 	}

@@ -1,11 +1,14 @@
 package alert
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fentinel/fentinel"
 )
 
 func TestCleanText(t *testing.T) {
@@ -86,4 +89,35 @@ func FuzzHumanText(f *testing.F) {
 			t.Fatal("line break in header value")
 		}
 	})
+}
+
+// TestPageKindInAlerts: an alert for an index page says so in every format
+// (the webhook JSON, the chat and email facts, PagerDuty's details); an
+// alert of unknown kind leaves it out (the golden payloads).
+func TestPageKindInAlerts(t *testing.T) {
+	a := testAlert("msg_kind", 42)
+	a.Event.PageKind = fentinel.PageIndex
+	body, err := json.Marshal(NewPayload(a))
+	mustNoErr(t, err)
+	if !strings.Contains(string(body), `"page_kind":"index"`) {
+		t.Errorf("webhook payload lacks the page kind: %s", body)
+	}
+	slack, err := SlackMessage(a)
+	mustNoErr(t, err)
+	if !strings.Contains(string(slack), "Page") || !strings.Contains(string(slack), "index") {
+		t.Errorf("slack message lacks the page kind: %s", slack)
+	}
+	mail := string((&Email{}).EmailMessage(a))
+	if !regexp.MustCompile(`(?m)^Page: +index\r?$`).MatchString(mail) {
+		t.Errorf("email lacks the page kind:\n%s", mail)
+	}
+	pd := (&PagerDuty{}).event(a)
+	if got := pd.Payload.CustomDetails["page_kind"]; got != fentinel.PageIndex {
+		t.Errorf("pagerduty page_kind = %v", got)
+	}
+	plain, err := json.Marshal(NewPayload(testAlert("msg_plain", 43)))
+	mustNoErr(t, err)
+	if strings.Contains(string(plain), "page_kind") {
+		t.Errorf("unknown kind written: %s", plain)
+	}
 }

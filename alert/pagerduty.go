@@ -102,6 +102,9 @@ func (p *PagerDuty) event(a fentinel.Alert) pdEvent {
 	if c := v.changesText(); c != "" {
 		details["changed"] = c
 	}
+	if v.PageKind != "" {
+		details["page_kind"] = v.PageKind
+	}
 	ev := pdEvent{
 		RoutingKey:  p.routingKey,
 		EventAction: "trigger",

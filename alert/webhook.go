@@ -35,6 +35,7 @@ type Payload struct {
 	Currency   string    `json:"currency"`
 	Vendor     string    `json:"vendor"`
 	Snippet    string    `json:"snippet"` // short evidence snippet
+	PageKind   string    `json:"page_kind,omitempty"`
 	Changes    []string  `json:"changes,omitempty"`
 	FirstSeen  time.Time `json:"first_seen"`
 }
@@ -66,6 +67,7 @@ func NewPayload(a fentinel.Alert) Payload {
 		Currency:   v.Currency,
 		Vendor:     cleanText(a.Event.Vendor, maxVendor),
 		Snippet:    cleanText(a.Event.Snippet, maxSnippet),
+		PageKind:   v.PageKind,
 		Changes:    v.Changes,
 		FirstSeen:  v.FirstSeen,
 	}
