@@ -50,7 +50,7 @@ func (l wbListing) save(t *testing.T, db *store.DB) store.SaveResult {
 	p := fentinel.Page{URL: "http://" + l.site + l.path, FinalURL: "http://" + l.site + l.path, Site: l.site, Status: 200,
 		FetchedAt: l.at, Header: http.Header{"Content-Type": {"text/html"}, "Set-Cookie": {"session=SECRET"}}, Body: []byte(body), Depth: 2}
 	v := fentinel.Verdict{Flagged: true, Score: l.score, Severity: l.severity, Substances: l.substances, Classes: l.classes,
-		RulesVersion: "default@test",
+		RulesVersion: "default@test", PageKind: fentinel.PageListing,
 		Extracted: fentinel.Extracted{Title: l.title, Price: l.price, Currency: l.currency, Vendor: l.vendor,
 			Quantity: 5, Unit: "g", ShipsFrom: "NL", Entities: l.entities}}
 	for _, s := range l.substances {

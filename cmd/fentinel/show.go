@@ -140,6 +140,9 @@ func writeDetail(w io.Writer, d store.Detail, ansi bool) error {
 		p("  Mirrors:     %s\n", strings.Join(d.Mirrors, ", "))
 	}
 	p("  URL:         %s\n", f.URL)
+	if f.PageKind != "" {
+		p("  Page:        %s\n", f.PageKind)
+	}
 	p("  Substances:  %s", strings.Join(f.Substances, ", "))
 	if len(f.Classes) > 0 {
 		p("  (classes: %s)", strings.Join(f.Classes, ", "))

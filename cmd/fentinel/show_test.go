@@ -23,6 +23,7 @@ func TestShowText(t *testing.T) {
 	for _, want := range []string{
 		"Finding " + strconv.FormatInt(ids[0], 10) + "  CRITICAL  score 0.97  status new",
 		"Title:       Carfentanil 100mcg, lab tested",
+		"Page:        listing",
 		"Contains »carfentanil«.", // evidence snippet with the term highlighted
 		"price       250 USD",     // extracted fields
 		"ships from  NL",
