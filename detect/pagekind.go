@@ -79,7 +79,10 @@ func urlKind(rawURL string) string {
 		}
 	}
 	best := ""
-	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+	trimmed := strings.Trim(path, "/")
+	for rest := trimmed; rest != ""; {
+		seg, tail, _ := strings.Cut(rest, "/")
+		rest = tail
 		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
 			seg = seg[:dot] // "news.html", "viewtopic.php"
 		}
@@ -87,11 +90,13 @@ func urlKind(rawURL string) string {
 			best = k
 		}
 	}
-	if best == "" && strings.Trim(path, "/") == "" {
+	if best == "" && trimmed == "" {
 		best = fentinel.PageIndex // the home page, or "/?q=…" search
 	}
 	if best == "" || best == fentinel.PageIndex {
-		for _, kv := range strings.Split(query, "&") {
+		for rest := query; rest != ""; {
+			kv, tail, _ := strings.Cut(rest, "&")
+			rest = tail
 			if k, _, _ := strings.Cut(kv, "="); k == "q" || k == "search" || k == "query" {
 				return fentinel.PageIndex
 			}
