@@ -94,14 +94,18 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 // naming markets instead of printing their onion addresses.
 func writeDemoTable(w io.Writer, findings []fentinel.Finding, markets map[string]string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tSCORE\tMARKET\tSUBSTANCES\tTITLE")
+	fmt.Fprintln(tw, "ID\tSEVERITY\tSCORE\tKIND\tMARKET\tSUBSTANCES\tTITLE")
 	for _, f := range findings {
 		market := markets[f.Site]
 		if market == "" {
 			market = cell(f.Site, 16)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\n", f.ID, f.Severity, f.Score, market,
-			cell(strings.Join(f.Substances, ","), 34), cell(f.Title, 40))
+		kind := f.PageKind
+		if kind == "" {
+			kind = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%.2f\t%s\t%s\t%s\t%s\n", f.ID, f.Severity, f.Score, kind, market,
+			cell(strings.Join(f.Substances, ","), 30), cell(f.Title, 36))
 	}
 	tw.Flush()
 }
