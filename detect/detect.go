@@ -101,11 +101,7 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	}
 	doc := d.parse(s, looksLikeHTML(s, ct), prof)
 	v := d.judge(doc, s, prof)
-	u := p.FinalURL
-	if u == "" {
-		u = p.URL
-	}
-	v.PageKind = pageKind(u, doc)
+	v.PageKind = pageKind(pageURL(p), doc)
 	doc.release()
 	return v
 }
@@ -128,11 +124,17 @@ func (d *Detector) parse(s string, isHTML bool, prof *profile) *document {
 	return parseTree(s, prof.main)
 }
 
-func pageHost(p fentinel.Page) string {
-	u := p.FinalURL
-	if u == "" {
-		u = p.URL
+// pageURL is the address the page was read from: after redirects when the
+// crawler recorded them.
+func pageURL(p fentinel.Page) string {
+	if p.FinalURL != "" {
+		return p.FinalURL
 	}
+	return p.URL
+}
+
+func pageHost(p fentinel.Page) string {
+	u := pageURL(p)
 	if u == "" {
 		return ""
 	}

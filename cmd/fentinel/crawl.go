@@ -281,7 +281,6 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 		return sum, err
 	}
 	ctx, stopCrawl := context.WithCancelCause(ctx)
-	defer stopCrawl(nil)
 	leaseDone := make(chan struct{})
 	go func() {
 		defer close(leaseDone)
