@@ -51,10 +51,51 @@ type scratch struct {
 	// entries to reset.
 	termW       []float64
 	termTouched []int32
-	ev, subEv   []fentinel.Evidence
+	ev, subEv   []evRec
+	ctxPresent  []bool
 	names       []string
 	evKeys      []evKey
 	strs        []string
+}
+
+// evRec is evidence not yet quoted: the snippet is cut, and the rule id
+// composed, only for the records the verdict keeps (at most maxEvidence).
+type evRec struct {
+	rule, kind  string
+	start, end  int
+	zone        uint8
+	w           float64 // rounded as Evidence.Weight is
+	how         uint8   // substance evidence: how the term matched
+	question    bool    // substance evidence: the sentence asks
+	neutralised string  // substance evidence: the decoy frame that damped it
+}
+
+// quote turns r into Evidence over text.
+func (r *evRec) quote(text string) fentinel.Evidence {
+	rule := r.rule
+	if r.kind == fentinel.EvidenceSubstance {
+		// rule#how?question!neutraliser, built in one concatenation
+		var hash, how, question, bang string
+		if r.how != howExact {
+			hash, how = "#", howNames[r.how]
+		}
+		if r.question {
+			question = "?question"
+		}
+		if r.neutralised != "" {
+			bang = "!"
+		}
+		rule = rule + hash + how + question + bang + r.neutralised
+	}
+	return fentinel.Evidence{
+		Rule:    rule,
+		Kind:    r.kind,
+		Term:    text[r.start:r.end],
+		Snippet: snippet(text, r.start, r.end),
+		Zone:    zoneNames[r.zone],
+		Weight:  r.w,
+		Offset:  r.start,
+	}
 }
 
 // evKey marks a substance mention already quoted as evidence (substance
@@ -207,26 +248,28 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			saleFirst[e.idx] = ci
 		}
 	}
-	builtinHit := func(name string, zone uint8, start, end int) {
-		idx, ok := d.builtins[name]
+	priceIdx, okPrice := d.builtins["price"]
+	cryptoIdx, okCrypto := d.builtins["crypto-price"]
+	qtyIdx, okQty := d.builtins["quantity"]
+	builtinHit := func(idx int, ok bool, zone uint8, start, end int) {
 		if !ok {
 			return
 		}
 		w := d.sale[idx].weight * d.zoneW[zone]
 		if w > saleStrength[idx] {
 			saleStrength[idx] = w
-			ev = appendEvidence(ev, d.evidence(doc.text, d.sale[idx].id, fentinel.EvidenceSale, start, end, zone, w))
+			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, start, end, zone, w))
 		}
 	}
 	for _, ph := range prices {
-		name := "price"
 		if ph.crypto {
-			name = "crypto-price"
+			builtinHit(cryptoIdx, okCrypto, toks[ph.tok].zone, ph.start, ph.end)
+		} else {
+			builtinHit(priceIdx, okPrice, toks[ph.tok].zone, ph.start, ph.end)
 		}
-		builtinHit(name, toks[ph.tok].zone, ph.start, ph.end)
 	}
 	for _, q := range qtys {
-		builtinHit("quantity", toks[q.tok].zone, q.start, q.end)
+		builtinHit(qtyIdx, okQty, toks[q.tok].zone, q.start, q.end)
 	}
 	if ex.Vendor != "" {
 		if idx, ok := d.builtins["vendor"]; ok {
@@ -244,13 +287,17 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for idx, ci := range saleFirst {
 		if ci >= 0 {
 			m := cues[ci]
-			ev = appendEvidence(ev, d.evidence(doc.text, d.sale[idx].id, fentinel.EvidenceSale,
+			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale,
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
 		}
 	}
 
 	// Context cues (for ambiguous terms), ignoring negated ones.
-	ctxPresent := make([]bool, len(d.ctxs))
+	if cap(scr.ctxPresent) < len(d.ctxs) {
+		scr.ctxPresent = make([]bool, len(d.ctxs))
+	}
+	ctxPresent := scr.ctxPresent[:len(d.ctxs)]
+	clear(ctxPresent)
 	for _, m := range cues {
 		e := &d.entries[m.e]
 		if e.kind == kCtx && toks[m.i].zone != zoneNav {
@@ -324,7 +371,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		if ci := decoyFirst[i]; ci >= 0 {
 			m := cues[ci]
-			ev = appendEvidence(ev, d.evidence(doc.text, f.id, fentinel.EvidenceDecoy,
+			ev = appendEvidence(ev, evidenceAt(f.id, fentinel.EvidenceDecoy,
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
 		}
 	}
@@ -354,9 +401,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			// a question is not an offer: "where can I find fent?"
 			v *= questionDamp
 		}
-		if id, ok := d.neutraliser(toks, windows, mn.m, si.class); ok {
-			v *= d.decoys[d.frameIndex(id)].damp
-			mn.neutralised = id
+		if fi, ok := d.neutraliser(toks, windows, mn.m, si.class); ok {
+			v *= d.decoys[fi].damp
+			mn.neutralised = d.decoys[fi].id
 		}
 		{
 			if fi, ok := lookupClassDecoy(classDecoy, si.class); ok {
@@ -520,26 +567,21 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			continue
 		}
 		keys = append(keys, k)
-		rule := d.subs[mn.sub].rule
-		e := d.evidence(doc.text, rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
-		// rule#how?question!neutraliser, built in one concatenation
-		var hash, how, question, bang string
-		if mn.m.how != howExact {
-			hash, how = "#", howNames[mn.m.how]
-		}
-		if toks[mn.m.i].question {
-			question = "?question"
-		}
-		if mn.neutralised != "" {
-			bang = "!"
-		}
-		e.Rule = rule + hash + how + question + bang + mn.neutralised
-		subEv = append(subEv, e)
+		r := evidenceAt(d.subs[mn.sub].rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
+		r.how, r.question, r.neutralised = mn.m.how, toks[mn.m.i].question, mn.neutralised
+		subEv = append(subEv, r)
 	}
 	n := min(len(subEv)+len(ev), maxEvidence)
-	v.Evidence = make([]fentinel.Evidence, 0, n)
-	v.Evidence = append(v.Evidence, subEv[:min(len(subEv), n)]...)
-	v.Evidence = append(v.Evidence, ev[:n-len(v.Evidence)]...)
+	v.Evidence = make([]fentinel.Evidence, n)
+	k := 0
+	for i := range subEv[:min(len(subEv), n)] {
+		v.Evidence[k] = subEv[i].quote(doc.text)
+		k++
+	}
+	for i := range ev[:n-k] {
+		v.Evidence[k] = ev[i].quote(doc.text)
+		k++
+	}
 	return v
 }
 
@@ -568,10 +610,12 @@ func lookupClassDecoy(hs []classDecoyHit, class string) (int, bool) {
 	return 0, false
 }
 
-func appendEvidence(ev []fentinel.Evidence, e fentinel.Evidence) []fentinel.Evidence {
+// appendEvidence adds e, or replaces the record of the same rule if e
+// weighs more.
+func appendEvidence(ev []evRec, e evRec) []evRec {
 	for i := range ev {
-		if ev[i].Rule == e.Rule {
-			if math.Abs(e.Weight) > math.Abs(ev[i].Weight) {
+		if ev[i].rule == e.rule {
+			if math.Abs(e.w) > math.Abs(ev[i].w) {
 				ev[i] = e
 			}
 			return ev
@@ -580,26 +624,18 @@ func appendEvidence(ev []fentinel.Evidence, e fentinel.Evidence) []fentinel.Evid
 	return append(ev, e)
 }
 
-func (d *Detector) frameIndex(id string) int {
-	for i := range d.decoys {
-		if d.decoys[i].id == id {
-			return i
-		}
-	}
-	return 0
-}
-
-// neutraliser reports the decoy frame whose window covers m (same sentence,
+// neutraliser reports the index of the decoy frame whose window covers m (same sentence,
 // within the frame's before/after word counts), if any. class limits frames
 // that only apply to some classes; "" means m is a cue, not a substance.
-func (d *Detector) neutraliser(toks []token, windows []match, m match, class string) (string, bool) {
-	best := ""
+func (d *Detector) neutraliser(toks []token, windows []match, m match, class string) (int, bool) {
+	best := -1
 	bestDamp := 2.0
 	for _, w := range windows {
 		if w.i == m.i && w.j == m.j {
 			continue
 		}
-		f := &d.decoys[d.entries[w.e].idx]
+		fi := d.entries[w.e].idx
+		f := &d.decoys[fi]
 		if f.classes != nil && (class == "" || !f.classes[class]) {
 			continue
 		}
@@ -621,10 +657,10 @@ func (d *Detector) neutraliser(toks []token, windows []match, m match, class str
 			hit = true
 		}
 		if hit && f.damp < bestDamp {
-			best, bestDamp = f.id, f.damp
+			best, bestDamp = fi, f.damp
 		}
 	}
-	return best, best != ""
+	return best, best >= 0
 }
 
 func absDiff(a, b int32) int32 {
@@ -640,16 +676,10 @@ func isNegation(f *frameInfo) bool {
 	return f.weight <= 0.1 && !f.product && f.classes == nil && (f.before > 0 || f.after > 0) && f.damp < 0.1
 }
 
-func (d *Detector) evidence(text, rule, kind string, start, end int, zone uint8, w float64) fentinel.Evidence {
-	return fentinel.Evidence{
-		Rule:    rule,
-		Kind:    kind,
-		Term:    text[start:end],
-		Snippet: snippet(text, start, end),
-		Zone:    zoneNames[zone],
-		Weight:  math.Round(w*1000) / 1000,
-		Offset:  start,
-	}
+// evidenceAt records evidence for text[start:end], weight rounded to
+// three decimals.
+func evidenceAt(rule, kind string, start, end int, zone uint8, w float64) evRec {
+	return evRec{rule: rule, kind: kind, start: start, end: end, zone: zone, w: math.Round(w*1000) / 1000}
 }
 
 // snippet returns the original text around [start,end) on one line,
@@ -678,13 +708,14 @@ func snippet(text string, start, end int) string {
 	s := text[a:b]
 	s = strings.ReplaceAll(s, "\n", " ")
 	s = strings.TrimSpace(s)
+	var pre, post string
 	if a > 0 && text[a-1] != '\n' {
-		s = "…" + s
+		pre = "…"
 	}
 	if b < len(text) && text[b] != '\n' {
-		s += "…"
+		post = "…"
 	}
-	return s
+	return pre + s + post // one allocation at most
 }
 
 // extract fills the structured fields.
