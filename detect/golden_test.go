@@ -96,3 +96,45 @@ func TestVerdictsGolden(t *testing.T) {
 		t.Error("verdict dump differs")
 	}
 }
+
+// TestVerdictsOutliveLaterPages: a verdict shares no memory with the
+// detector's pooled buffers. Every verdict is kept while the rest of the
+// pages (and a second pass over them) are judged, and only then compared
+// with the golden file, so a string left pointing into reused scratch
+// memory shows up as a changed line.
+func TestVerdictsOutliveLaterPages(t *testing.T) {
+	d := defaultDetector(t)
+	pages := goldenPages(t)
+	kept := make([]fentinel.Verdict, len(pages))
+	for i, p := range pages {
+		kept[i] = d.Detect(p)
+	}
+	for _, p := range pages {
+		_ = d.Detect(p) // overwrite every pooled buffer again
+	}
+	var b bytes.Buffer
+	for i, p := range pages {
+		line, err := json.Marshal(struct {
+			URL     string           `json:"url"`
+			Verdict fentinel.Verdict `json:"verdict"`
+		}{p.URL, kept[i]})
+		if err != nil {
+			t.Fatalf("marshal verdict for %s: %v", p.URL, err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	want, err := os.ReadFile(goldenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		gl, wl := strings.Split(b.String(), "\n"), strings.Split(string(want), "\n")
+		for i := 0; i < len(gl) && i < len(wl); i++ {
+			if gl[i] != wl[i] {
+				t.Fatalf("verdict %d changed after later pages were judged:\n got: %s\nwant: %s", i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("verdict dump changed after later pages were judged (%d vs %d lines)", len(gl), len(wl))
+	}
+}
