@@ -1,0 +1,145 @@
+package detect
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// extractEdgeTexts are hostile and edge-case inputs for the extraction
+// equivalence tests: case-changing runes (Kelvin sign, dotted capital I),
+// invalid UTF-8, labels at the very end of the text, addresses with typos.
+var extractEdgeTexts = []string{
+	"", " ", "@", "a@b", "@@@@", "x@y.z", "me", "wickr", "WICKR: bob", "wickr:", "session id: 05" + strings.Repeat("ab", 32),
+	"Session ID 05" + strings.Repeat("AB", 32) + " threema: ABCD1234", "threema:abcd1234.", "signal: +1555", "telegram @SimPlug",
+	"Telegram: @Sim_Plug", "ТЕЛЕГРАМ: @SimPlug Wickr: ABC", "微信 Telegram @abc", "\u212Aelvin WIC\u212AR wickr: kelvin",
+	"\u0130STANBUL signal SIGNAL: who", "bad \xff utf8 SESSION", "ΣΊΓΜΑ Σ threema", "U+FFFD \uFFFD JABBER: a@b.cc",
+	"ǅemal ǈ ǋ T.ME/abcd", "ẞ STRASSE Telegram", "TgTG: tg: TG tg ", "t.me/", "t.me/abc", "T.ME/abcdefg t.me/t.me/efgh",
+	"jabber: bob@jabber.ccc xmpp bob@x.org", "mail me: Bob.Smith+x@Example.COM.", "wire: @abcdef", "element @matrixuser",
+	"vendor: NitroSynth", "Vendor:NitroSynth | ships from: Netherlands; ships to: Worldwide", "sold by the vendor NitroSynth",
+	"sold by", "vendor", "vendor: by", "продавец: Иван", "卖家：张三 发货地：中国 配送：全国", "供应商 老王", "shop shop store: Xy",
+	"Ships From: Germany (DE)", "ships to", "envio desde: España, envío a: todo", "versand aus: DE", "отправка из: РФ",
+	"vendor：ＡＢＣ", "vendor:\u212A", "seller: İSTANBUL", "seller: \xffbad", "store - Name. x", "origin: " + strings.Repeat("x", 80),
+	synthBTC, flip(synthBTC, 10), "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4",
+	"bC1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", synthXMR, flip(synthXMR, 40), synthETH, strings.ToLower(synthETH),
+	"0x26471b47be6163baBaa416e4CC244C23622f2931", synthOnion + ".onion", synthOnion + " onion", flip(synthOnion, 5) + ".onion",
+	"3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "1111111111111111111114oLvT2", "11111111111111111111111111111111111",
+	"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "4" + strings.Repeat("z", 94), "8" + strings.Repeat("1", 105), "0x" + strings.Repeat("g", 40),
+	"the and with el los der die das le les o os y para com 中文 Русский язык и", "$1,250.00", "1.250,00 €", "0.0117 BTC",
+	"R$ 600", "US$ 5", "C$7 A$8", "5000 руб", "x100", "30mg 1e309 usd 12.. usd .5 usd ,5 eur 1,2,3 g 1.2.3 g 007 g",
+	"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxx\n-----END PGP PUBLIC KEY BLOCK-----",
+}
+
+// extractPieces build random texts for the equivalence tests and fuzzing.
+var extractPieces = []string{
+	" ", " ", "\n", ":", ": ", "@", ".", "-", "/", "|", ",", "：", "\xff", "\u212A", "\u0130", "ẞ", "é", "Σ",
+	"wickr", "Wickr", "WIC", "KR", "session", "Session id", "threema", "signal", "telegram", "Telegram", "tg", "jabber", "xmpp",
+	"t.me/", "T.ME/", "me", "id", "element", "matrix", "whatsapp", "wire", "vendor", "Vendor", "seller", "sold", "by", "the",
+	"ships", "from", "to", "ship", "origin", "destination", "shop", "store", "продавец", "卖", "家", "发货地", "配送", "envio",
+	"desde", "a", "bob", "Nitro", "abcd1234", "05", "ab", "AB", "example.com", "x", "$", "€", "₿", "R$", "12", "1,250.00",
+	"0.5", "usd", "btc", "mg", "g", "руб", "р", "el", "der", "и", "язык", "中", synthBTC, synthXMR[:50], synthXMR[50:], synthETH,
+	synthOnion, ".onion", "bc1q", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+}
+
+// randomExtractText joins n random pieces.
+func randomExtractText(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for k := 0; k < n; k++ {
+		b.WriteString(extractPieces[r.Intn(len(extractPieces))])
+	}
+	return b.String()
+}
+
+// compareExtractWithPrev checks every reworked extraction function against
+// its reference copy on one text.
+func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks []token) {
+	t.Helper()
+	if got, want := findEntities(text, text, toks), prevFindEntities(text, text, toks); !slices.Equal(got, want) {
+		t.Fatalf("%s: entities\n%+v\nwant\n%+v", name, got, want)
+	}
+	starts, wantStarts := labelStarts(toks, nil), prevLabelStarts(toks, nil)
+	if !slices.Equal(starts, wantStarts) {
+		t.Fatalf("%s: label starts %v, want %v", name, starts, wantStarts)
+	}
+	if got, want := vendorByLabel(text, toks, starts), prevVendorByLabel(text, toks, starts); got != want {
+		t.Fatalf("%s: vendor %q, want %q", name, got, want)
+	}
+	for _, ls := range [][][]string{shipsFromLabels, shipsToLabels, vendorLabels} {
+		for _, one := range []bool{false, true} {
+			if got, want := labelValueAt(text, toks, starts, ls, 40, one), prevLabelValueAt(text, toks, starts, ls, 40, one); got != want {
+				t.Fatalf("%s: label value %q, want %q", name, got, want)
+			}
+		}
+	}
+	if got, want := cleanVendor(text), prevCleanVendor(text); got != want {
+		t.Fatalf("%s: cleanVendor %q, want %q", name, got, want)
+	}
+	if d != nil {
+		ms := d.findMatchesInto(nil, text, toks)
+		if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+			t.Fatalf("%s: language %q, want %q", name, got, want)
+		}
+	}
+	for i := range toks {
+		w := toks[i].norm
+		for _, s := range []string{w, strings.TrimRight(w, ".,abcdefghijklmnopqrstuvwxyz")} {
+			gv, gok := parseNumber(s)
+			wv, wok := prevParseNumber(s)
+			if gok != wok || gv != wv && !(gv != gv && wv != wv) {
+				t.Fatalf("%s: parseNumber(%q) = %v, %v; want %v, %v", name, s, gv, gok, wv, wok)
+			}
+		}
+		if got, want := cleanVendor(text[toks[i].start:]), prevCleanVendor(text[toks[i].start:]); got != want {
+			t.Fatalf("%s: cleanVendor %q, want %q", name, got, want)
+		}
+	}
+	gp, gq := scanNumbersInto(nil, nil, text, toks)
+	wp, wq := refScanNumbersInto(nil, nil, text, toks)
+	if !slices.Equal(gp, wp) || !slices.Equal(gq, wq) {
+		t.Fatalf("%s: numbers %+v %+v, want %+v %+v", name, gp, gq, wp, wq)
+	}
+}
+
+// TestExtractEqualsPrev compares the extraction stage with the reference
+// copies on the corpus pages (as Detect zones them), edge cases and random
+// texts.
+func TestExtractEqualsPrev(t *testing.T) {
+	d := defaultDetectorOnce(t)
+	for _, s := range loadCorpus(t) {
+		ct := s.Page.ContentType()
+		raw := decodeBody(s.Page.Body, ct)
+		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
+		toks := tokenize(doc.text, doc.segs)
+		compareExtractWithPrev(t, d, s.Name, doc.text, toks)
+		if got, want := findEntities(doc.text, raw, toks), prevFindEntities(doc.text, raw, toks); !slices.Equal(got, want) {
+			t.Fatalf("%s: entities with raw body differ", s.Name)
+		}
+	}
+	texts := slices.Clone(extractEdgeTexts)
+	r := rand.New(rand.NewSource(1))
+	for k := 0; k < 3000; k++ {
+		texts = append(texts, randomExtractText(r, 1+r.Intn(40)))
+	}
+	for i, text := range texts {
+		// Detect's texts are valid UTF-8 (decodeBody); the reference
+		// contact scan can panic on invalid bytes.
+		text = strings.ToValidUTF8(text, "\uFFFD")
+		toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+		compareExtractWithPrev(t, d, fmt.Sprintf("text %d %.60q", i, text), text, toks)
+	}
+}
+
+// FuzzExtractEqualsPrev: on any text the extraction stage gives what the
+// reference copies give.
+func FuzzExtractEqualsPrev(f *testing.F) {
+	for _, s := range extractEdgeTexts {
+		f.Add(s)
+	}
+	d := defaultDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := plainDocument(strings.ToValidUTF8(s, "\uFFFD"))
+		compareExtractWithPrev(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
+	})
+}
