@@ -475,20 +475,22 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 	// Only pages that name a contact network (or have an @) need the scan.
 	need := strings.IndexByte(text, '@') >= 0
 	for i := 0; i < len(toks) && !need; i++ {
-		switch toks[i].norm {
-		case "wickr", "session", "threema", "signal", "telegram", "jabber", "me":
-			need = true
-		}
+		need = contactToken(toks[i].norm)
 	}
 	if !need {
 		return
 	}
-	// only ASCII words are searched in lower, and only offsets are read
-	lower := newASCIIFolded(text)
-	// One pass finds every contact label and "t.me/" link; they are then
-	// read label by label, in text order, as separate searches would.
+	// Only ASCII words are searched in lower, and only offsets are read.
+	// One pass finds every contact label and "t.me/" link (they are then
+	// read label by label, in text order, as separate searches would) and
+	// checks that the text can be searched in place (newASCIIFolded).
 	var hitBuf [32]labelHit
-	hits := findLabels(lower, hitBuf[:0])
+	lower := asciiFolded{s: text, fold: true}
+	hits, ok := scanContactWords(lower, true, hitBuf[:0])
+	if !ok {
+		lower = newASCIIFolded(text)
+		hits = findLabels(lower, hitBuf[:0])
+	}
 	// @ handles and e-mail addresses
 	for i := 0; ; i++ {
 		k := strings.IndexByte(text[i:], '@')
@@ -642,36 +644,10 @@ type labelHit struct {
 	at    int32
 }
 
-// contactWordFirst maps an ASCII byte (either case) to a bit set of the
-// contactWords starting with it (at most 8 words).
-var contactWordFirst = func() (t [256]uint8) {
-	for i, w := range contactWords {
-		t[w[0]] |= 1 << i
-		t[w[0]-('a'-'A')] |= 1 << i
-	}
-	return t
-}()
-
 // findLabels appends every occurrence of each contact word in lower,
 // matched with ASCII case folding. Occurrences of one word do not overlap:
 // the result per word equals repeated lower.index(end of previous hit, word).
 func findLabels(lower asciiFolded, out []labelHit) []labelHit {
-	var next [8]int // per word: first offset a new hit may start at
-	s := lower.s
-	for i := 0; i < len(s); i++ {
-		set := contactWordFirst[s[i]]
-		if set == 0 {
-			continue
-		}
-		for li, l := range contactWords {
-			if set&(1<<li) == 0 || i < next[li] {
-				continue
-			}
-			if lower.at(i, l) {
-				out = append(out, labelHit{uint8(li), int32(i)})
-				next[li] = i + len(l)
-			}
-		}
-	}
+	out, _ = scanContactWords(lower, false, out)
 	return out
 }

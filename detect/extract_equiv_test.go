@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // extractEdgeTexts are hostile and edge-case inputs for the extraction
@@ -142,4 +143,42 @@ func FuzzExtractEqualsPrev(f *testing.F) {
 		doc := plainDocument(strings.ToValidUTF8(s, "\uFFFD"))
 		compareExtractWithPrev(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
 	})
+}
+
+// TestStartsCyrillic compares startsCyrillic with decoding the first rune,
+// on every one- to three-byte prefix shape.
+func TestStartsCyrillic(t *testing.T) {
+	for a := 0; a < 256; a++ {
+		for b := -1; b < 256; b++ {
+			w := string([]byte{byte(a)})
+			if b >= 0 {
+				w += string([]byte{byte(b), 'x'})
+			}
+			r, _ := utf8.DecodeRuneInString(w)
+			if got, want := startsCyrillic(w), r >= 0x400 && r < 0x530; got != want {
+				t.Fatalf("startsCyrillic(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+}
+
+// TestWordIndex: every indexed word is found at its index; other words,
+// including near misses, are not.
+func TestWordIndex(t *testing.T) {
+	for _, m := range []map[string]string{stopwords, currencyWords, unitWords} {
+		x, vals := wordIndexOf(m)
+		for i, w := range x.words {
+			if x.find(w) != i || vals[i] != m[w] {
+				t.Fatalf("%q: index %d, want %d", w, x.find(w), i)
+			}
+			for _, miss := range []string{w + "s", w[:len(w)-1], "x" + w, strings.ToUpper(w)} {
+				if _, in := m[miss]; !in && x.find(miss) >= 0 {
+					t.Fatalf("%q found", miss)
+				}
+			}
+		}
+		if x.find("") >= 0 {
+			t.Fatal("empty word found")
+		}
+	}
 }

@@ -666,3 +666,13 @@ var prevStopIdx = func() map[string]int {
 	}
 	return m
 }()
+
+// contactWordFirst maps an ASCII byte (either case) to a bit set of the
+// contactWords starting with it (at most 8 words).
+var contactWordFirst = func() (t [256]uint8) {
+	for i, w := range contactWords {
+		t[w[0]] |= 1 << i
+		t[w[0]-('a'-'A')] |= 1 << i
+	}
+	return t
+}()

@@ -1,0 +1,84 @@
+package detect
+
+// wordIndex finds a token word among a small fixed set of words faster than
+// a map. Most words are rejected by their shape alone (first byte and
+// length); the others probe a table whose slot is chosen from the length
+// and the first and last bytes (linearly on collisions), and one string
+// comparison confirms a hit. The table is kept at most a quarter full, so a
+// word outside the set mostly lands on an empty slot.
+type wordIndex struct {
+	shape [256]uint32 // per first byte, bit n-1 for each length n (≤ 32) of the words
+	words []string
+	slots []int16 // 1 + index into words; 0 marks an empty slot
+	shift uint32
+}
+
+// newWordIndex indexes words (no duplicates, none empty).
+func newWordIndex(words []string) *wordIndex {
+	bits := uint32(4)
+	for 1<<bits < 4*len(words) {
+		bits++
+	}
+	x := &wordIndex{words: words, slots: make([]int16, 1<<bits), shift: 32 - bits}
+	mask := len(x.slots) - 1
+	for i, w := range words {
+		if w == "" || len(w) > 32 || x.find(w) >= 0 {
+			panic("detect: wordIndex word empty, too long or repeated: " + w)
+		}
+		x.shape[w[0]] |= 1 << (len(w) - 1)
+		h := x.hash(w)
+		for x.slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		x.slots[h] = int16(i + 1)
+	}
+	return x
+}
+
+// hash picks the first slot to probe for the non-empty w.
+func (x *wordIndex) hash(w string) int {
+	h := uint32(len(w))*0x9E3779B1 ^ uint32(w[0])*0x85EBCA77 ^ uint32(w[len(w)-1])*0xC2B2AE3D
+	return int(h >> x.shift)
+}
+
+// find returns the index of w in the indexed words, or -1.
+func (x *wordIndex) find(w string) int {
+	if !x.mayHave(w) {
+		return -1
+	}
+	return x.probe(w)
+}
+
+// mayHave reports whether w has the shape (first byte and length) of an
+// indexed word; false is certain. It is small enough to be inlined, so
+// callers reject most words without a call.
+func (x *wordIndex) mayHave(w string) bool {
+	n := uint(len(w)) - 1 // words of length 0 wrap around
+	return n < 32 && x.shape[w[0]]&(1<<(n&31)) != 0
+}
+
+// probe is find without the shape test.
+func (x *wordIndex) probe(w string) int {
+	mask := len(x.slots) - 1
+	for h := x.hash(w); ; h = (h + 1) & mask {
+		s := int(x.slots[h])
+		if s == 0 {
+			return -1
+		}
+		if x.words[s-1] == w {
+			return s - 1
+		}
+	}
+}
+
+// wordIndexOf indexes the keys of m and returns the index with the value of
+// each word in the same order.
+func wordIndexOf[V any](m map[string]V) (*wordIndex, []V) {
+	words := make([]string, 0, len(m))
+	vals := make([]V, 0, len(m))
+	for w, v := range m {
+		words = append(words, w)
+		vals = append(vals, v)
+	}
+	return newWordIndex(words), vals
+}
