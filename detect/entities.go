@@ -32,11 +32,11 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 		}
 		out = append(out, fentinel.Entity{Kind: kind, Value: value, Network: network})
 	}
-	for i := range toks {
-		t := &toks[i]
-		if t.han || !t.letters || !t.digits && len(t.norm) != 56 {
-			continue
+	for i := 0; i < len(toks); i++ {
+		if i = nextEntityToken(toks, i); i == len(toks) {
+			break
 		}
+		t := &toks[i]
 		orig := text[t.start:t.end]
 		n := len(orig)
 		switch {
@@ -475,7 +475,9 @@ func findContacts(text string, toks []token, add func(kind, value, network strin
 	// Only pages that name a contact network (or have an @) need the scan.
 	need := strings.IndexByte(text, '@') >= 0
 	for i := 0; i < len(toks) && !need; i++ {
-		need = contactToken(toks[i].norm)
+		if i = nextShape16(toks, i, &contactTokShape); i < len(toks) {
+			need = contactToken(toks[i].norm)
+		}
 	}
 	if !need {
 		return

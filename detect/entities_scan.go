@@ -119,3 +119,28 @@ func contactToken(w string) bool {
 	}
 	return false
 }
+
+// nextEntityToken returns the index of the first token at or after i that
+// may be an address (letters and digits, or 56 bytes for an onion label;
+// not a CJK character), or len(toks); a call-free loop.
+func nextEntityToken(toks []token, i int) int {
+	for ; i < len(toks); i++ {
+		t := &toks[i]
+		if (t.digits || len(t.norm) == 56) && t.letters && !t.han {
+			return i
+		}
+	}
+	return len(toks)
+}
+
+// nextShape16 is nextShape for a table of words shorter than 16 bytes
+// (bit n for length n).
+func nextShape16(toks []token, i int, shape *[256]uint16) int {
+	for ; i < len(toks); i++ {
+		w := toks[i].norm
+		if n := uint(len(w)); n-1 < 15 && shape[w[0]]&(1<<(n&15)) != 0 {
+			return i
+		}
+	}
+	return len(toks)
+}

@@ -182,3 +182,48 @@ func TestWordIndex(t *testing.T) {
 		}
 	}
 }
+
+// compareTrimHelpers checks the byte-level trims against the strings
+// functions they replace, on any string (valid UTF-8 or not).
+func compareTrimHelpers(t *testing.T, s string) {
+	t.Helper()
+	if got, want := indexSpace(s), strings.IndexAny(s, " \t\n"); got != want {
+		t.Fatalf("indexSpace(%q) = %d, want %d", s, got, want)
+	}
+	if got, want := indexColon(s), strings.IndexAny(s, ":："); got != want {
+		t.Fatalf("indexColon(%q) = %d, want %d", s, got, want)
+	}
+	if got, want := trimVendorLeft(s), strings.TrimLeft(s, " \t\n:-–—|·="); got != want {
+		t.Fatalf("trimVendorLeft(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := trimColonsRight(s), strings.TrimRight(s, ":："); got != want {
+		t.Fatalf("trimColonsRight(%q) = %q, want %q", s, got, want)
+	}
+	if got, want := trimVendorRight(s), strings.TrimRight(s, ".,;:：!?)"); got != want {
+		t.Fatalf("trimVendorRight(%q) = %q, want %q", s, got, want)
+	}
+}
+
+// TestTrimHelpers compares the byte-level trims with the strings functions
+// on random strings of their cut sets' runes, their encodings' bytes and
+// invalid UTF-8.
+func TestTrimHelpers(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", ":", "：", "-", "–", "—", "|", "·", "=", ".", ",", ";", "!", "?", ")", "a", "é",
+		"\xef", "\xbc", "\x9a", "\xe2", "\x80", "\x93", "\x94", "\xc2", "\xb7", "\xff", "\uFFFD", "Ｚ"}
+	r := rand.New(rand.NewSource(2))
+	for k := 0; k < 200000; k++ {
+		var b strings.Builder
+		for n := r.Intn(8); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		compareTrimHelpers(t, b.String())
+	}
+}
+
+// FuzzTrimHelpers: the byte-level trims equal the strings functions.
+func FuzzTrimHelpers(f *testing.F) {
+	for _, s := range []string{"", "a: b", "：x：", "–—·", "\xef\xbc", "x\xe2\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(compareTrimHelpers)
+}

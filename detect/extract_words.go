@@ -82,3 +82,16 @@ func wordIndexOf[V any](m map[string]V) (*wordIndex, []V) {
 	}
 	return newWordIndex(words), vals
 }
+
+// nextShape returns the index of the first token at or after i whose word
+// has a shape in shape (see wordIndex.mayHave), or len(toks). The loop
+// makes no call, so nothing is spilled per token.
+func nextShape(toks []token, i int, shape *[256]uint32) int {
+	for ; i < len(toks); i++ {
+		w := toks[i].norm
+		if n := uint(len(w)) - 1; n < 32 && shape[w[0]]&(1<<(n&31)) != 0 {
+			return i
+		}
+	}
+	return len(toks)
+}
