@@ -32,8 +32,11 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 		}
 		out = append(out, fentinel.Entity{Kind: kind, Value: value, Network: network})
 	}
+	// Only pages that name a contact network (or have an @) need the
+	// contact scan; the address loop notes the network names it passes.
+	named := strings.IndexByte(text, '@') >= 0
 	for i := 0; i < len(toks); i++ {
-		if i = nextEntityToken(toks, i); i == len(toks) {
+		if i = nextEntityToken(toks, i, &named); i == len(toks) {
 			break
 		}
 		t := &toks[i]
@@ -68,7 +71,9 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 	for _, fp := range pgpFingerprints(raw) {
 		add(fentinel.EntityPGP, fp, "")
 	}
-	findContacts(text, toks, add)
+	if named {
+		findContacts(text, add)
+	}
 	return out
 }
 
@@ -339,7 +344,7 @@ func pgpFingerprints(raw string) []string {
 	const end = "-----END PGP PUBLIC KEY BLOCK-----"
 	var out []string
 	for len(out) < 5 {
-		i := strings.Index(raw, begin)
+		i := indexPGPBegin(raw)
 		if i < 0 {
 			break
 		}
@@ -470,18 +475,9 @@ func isHandleByte(c byte) bool {
 }
 
 // findContacts finds e-mail addresses, @handles, t.me links, Session IDs
-// and "wickr: name" style handles.
-func findContacts(text string, toks []token, add func(kind, value, network string)) {
-	// Only pages that name a contact network (or have an @) need the scan.
-	need := strings.IndexByte(text, '@') >= 0
-	for i := 0; i < len(toks) && !need; i++ {
-		if i = nextShape16(toks, i, &contactTokShape); i < len(toks) {
-			need = contactToken(toks[i].norm)
-		}
-	}
-	if !need {
-		return
-	}
+// and "wickr: name" style handles. findEntities calls it only for a text
+// with an @ or a token naming a contact network (contactToken).
+func findContacts(text string, add func(kind, value, network string)) {
 	// Only ASCII words are searched in lower, and only offsets are read.
 	// One pass finds every contact label and "t.me/" link (they are then
 	// read label by label, in text order, as separate searches would) and

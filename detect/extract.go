@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,11 +46,9 @@ var unitWords = map[string]string{
 	"x": "x", "caps": "pills", "capsules": "pills", "blotters": "pcs", "strips": "pcs",
 }
 
-// parseNumber reads "1,250.00", "1.250,00", "0.0117", "80".
-func parseNumber(s string) (float64, bool) {
-	if s == "" {
-		return 0, false
-	}
+// normalizeSeparators rewrites a number's thousands and decimal separators
+// for strconv.ParseFloat.
+func normalizeSeparators(s string) string {
 	lastDot := strings.LastIndexByte(s, '.')
 	lastComma := strings.LastIndexByte(s, ',')
 	switch {
@@ -72,11 +69,7 @@ func parseNumber(s string) (float64, bool) {
 	case lastDot >= 0 && strings.Count(s, ".") > 1:
 		s = strings.ReplaceAll(s, ".", "")
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, false
-	}
-	return v, true
+	return s
 }
 
 // splitNumUnit splits "30mg" into "30", "mg".
@@ -142,9 +135,9 @@ func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token
 		h := numberHit{start: t.start, end: t.end}
 		switch {
 		case rest != "":
-			if c, ok := currencyWords[rest]; ok {
-				h.kind, h.currency, h.crypto = hitPrice, c, cryptoCodes[c]
-			} else if u, ok := unitWords[rest]; ok {
+			if c, crypto, ok := currencyWord(rest); ok {
+				h.kind, h.currency, h.crypto = hitPrice, c, crypto
+			} else if u, ok := unitWord(rest); ok {
 				h.kind, h.unit = hitQty, u
 			}
 		default:
@@ -198,7 +191,7 @@ type numberHit struct {
 func numberContext(text string, toks []token, i int, h numberHit) numberHit {
 	t := &toks[i]
 	if r, at := runeBefore(text, t.start); r != 0 {
-		if c, ok := currencySymbols[r]; ok {
+		if c, ok := currencySymbol(r); ok {
 			if c == "USD" && at > 0 {
 				// R$ (BRL), US$, C$, A$, MX$
 				p, _ := utf8.DecodeLastRuneInString(text[:at])
@@ -216,26 +209,26 @@ func numberContext(text string, toks []token, i int, h numberHit) numberHit {
 		}
 	}
 	if r, end := runeAfter(text, t.end); r != 0 {
-		if c, ok := currencySymbols[r]; ok {
+		if c, ok := currencySymbol(r); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
 			return h
 		}
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
 		n := &toks[i+1]
-		if c, ok := currencyWords[n.norm]; ok {
-			h.kind, h.currency, h.crypto, h.end = hitPrice, c, cryptoCodes[c], n.end
+		if c, crypto, ok := currencyWord(n.norm); ok {
+			h.kind, h.currency, h.crypto, h.end = hitPrice, c, crypto, n.end
 			return h
 		}
-		if u, ok := unitWords[n.norm]; ok {
+		if u, ok := unitWord(n.norm); ok {
 			h.kind, h.unit, h.end = hitQty, u, n.end
 			return h
 		}
 	}
 	if i > 0 && toks[i-1].gap <= gapSpace {
 		p := &toks[i-1]
-		if c, ok := currencyWords[p.norm]; ok && p.norm != "р" {
-			h.kind, h.currency, h.crypto, h.start = hitPrice, c, cryptoCodes[c], p.start
+		if c, crypto, ok := currencyWord(p.norm); ok && p.norm != "р" {
+			h.kind, h.currency, h.crypto, h.start = hitPrice, c, crypto, p.start
 			return h
 		}
 		if p.norm == "x" {

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"slices"
 	"strings"
@@ -226,4 +227,88 @@ func FuzzTrimHelpers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(compareTrimHelpers)
+}
+
+// TestIndexPGPBegin compares indexPGPBegin with strings.Index on markers
+// cut, repeated and overlapping.
+func TestIndexPGPBegin(t *testing.T) {
+	const m = "-----BEGIN PGP PUBLIC KEY BLOCK-----"
+	texts := []string{"", m, "x" + m, m[1:], m[:len(m)-1], "------BEGIN PGP PUBLIC KEY BLOCK-----", "BEGIN PGP PUBLIC KEY BLOCK-----" + m,
+		"PGP PUBLIC KEY BLOCK-----" + m, m[:20] + m, "-----BEGIN PGP PUBLIC KEY BLOCK----" + m + m}
+	r := rand.New(rand.NewSource(3))
+	for k := 0; k < 20000; k++ {
+		var b strings.Builder
+		for n := r.Intn(6); n > 0; n-- {
+			a := r.Intn(len(m))
+			b.WriteString(m[a : a+r.Intn(len(m)-a+1)])
+			if r.Intn(3) == 0 {
+				b.WriteString("-")
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		if got, want := indexPGPBegin(s), strings.Index(s, m); got != want {
+			t.Fatalf("indexPGPBegin(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestCurrencySymbol: the switch agrees with the currencySymbols map on
+// every rune of the Basic Multilingual Plane and beyond.
+func TestCurrencySymbol(t *testing.T) {
+	for r := rune(0); r < 0x11000; r++ {
+		c, ok := currencySymbol(r)
+		wc, wok := currencySymbols[r]
+		if c != wc || ok != wok {
+			t.Fatalf("currencySymbol(%q) = %q, %v; want %q, %v", r, c, ok, wc, wok)
+		}
+	}
+	for w := range currencyWords {
+		c, crypto, ok := currencyWord(w)
+		if !ok || c != currencyWords[w] || crypto != cryptoCodes[c] {
+			t.Fatalf("currencyWord(%q) = %q, %v, %v", w, c, crypto, ok)
+		}
+	}
+	for w := range unitWords {
+		if u, ok := unitWord(w); !ok || u != unitWords[w] {
+			t.Fatalf("unitWord(%q) = %q, %v", w, u, ok)
+		}
+	}
+}
+
+// compareParseNumber checks parseNumber against the reference copy.
+func compareParseNumber(t *testing.T, s string) {
+	t.Helper()
+	gv, gok := parseNumber(s)
+	wv, wok := prevParseNumber(s)
+	if gok != wok || math.Float64bits(gv) != math.Float64bits(wv) && !(gv != gv && wv != wv) {
+		t.Fatalf("parseNumber(%q) = %v, %v; want %v, %v", s, gv, gok, wv, wok)
+	}
+}
+
+// TestParseNumberEqualsPrev compares parseNumber with the reference on
+// random digit strings with separators, long ones and odd ones.
+func TestParseNumberEqualsPrev(t *testing.T) {
+	for _, s := range []string{"", ".", ",", "..", "0", "00", "0.", ".0", "999999999999999", "9999999999999999", "123456789012345.6",
+		"0.000000000000001", "0.0000000000000001", "9007199254740993", "1e5", "inf", "NaN", "0x10", "1_000", "+1", "-1", " 1"} {
+		compareParseNumber(t, s)
+	}
+	r := rand.New(rand.NewSource(4))
+	const alpha = "0123456789012345678901234567890123456789.,"
+	for k := 0; k < 300000; k++ {
+		b := make([]byte, r.Intn(22))
+		for i := range b {
+			b[i] = alpha[r.Intn(len(alpha))]
+		}
+		compareParseNumber(t, string(b))
+	}
+}
+
+// FuzzParseNumberEqualsPrev: parseNumber equals the reference copy.
+func FuzzParseNumberEqualsPrev(f *testing.F) {
+	for _, s := range []string{"1,250.00", "1.250,00", "0.0117", "80", ".5", "12."} {
+		f.Add(s)
+	}
+	f.Fuzz(compareParseNumber)
 }

@@ -7,7 +7,7 @@ package detect
 // comparison confirms a hit. The table is kept at most a quarter full, so a
 // word outside the set mostly lands on an empty slot.
 type wordIndex struct {
-	shape [256]uint32 // per first byte, bit n-1 for each length n (≤ 32) of the words
+	shape shapeSet // first byte and length of each word
 	words []string
 	slots []int16 // 1 + index into words; 0 marks an empty slot
 	shift uint32
@@ -25,7 +25,7 @@ func newWordIndex(words []string) *wordIndex {
 		if w == "" || len(w) > 32 || x.find(w) >= 0 {
 			panic("detect: wordIndex word empty, too long or repeated: " + w)
 		}
-		x.shape[w[0]] |= 1 << (len(w) - 1)
+		x.shape.add(w)
 		h := x.hash(w)
 		for x.slots[h] != 0 {
 			h = (h + 1) & mask
@@ -53,8 +53,23 @@ func (x *wordIndex) find(w string) int {
 // indexed word; false is certain. It is small enough to be inlined, so
 // callers reject most words without a call.
 func (x *wordIndex) mayHave(w string) bool {
-	n := uint(len(w)) - 1 // words of length 0 wrap around
-	return n < 32 && x.shape[w[0]]&(1<<(n&31)) != 0
+	return x.shape.has(w)
+}
+
+// shapeSet is a set of word shapes: a first byte and a length from 1 to
+// 32, one byte per shape, so a test is a load without a variable shift.
+type shapeSet [256 * 32]bool
+
+// add puts the shape of w (1 to 32 bytes) in the set.
+func (t *shapeSet) add(w string) {
+	t[int(w[0])<<5|(len(w)-1)] = true
+}
+
+// has reports whether the shape of w is in the set (never for "" or a
+// word longer than 32 bytes).
+func (t *shapeSet) has(w string) bool {
+	n := uint(len(w)) - 1 // "" wraps around
+	return n < 32 && t[(uint(w[0])<<5|n)&(256*32-1)]
 }
 
 // probe is find without the shape test.
@@ -84,12 +99,11 @@ func wordIndexOf[V any](m map[string]V) (*wordIndex, []V) {
 }
 
 // nextShape returns the index of the first token at or after i whose word
-// has a shape in shape (see wordIndex.mayHave), or len(toks). The loop
-// makes no call, so nothing is spilled per token.
-func nextShape(toks []token, i int, shape *[256]uint32) int {
+// has a shape in shape, or len(toks). The loop makes no call, so nothing is
+// spilled per token.
+func nextShape(toks []token, i int, shape *shapeSet) int {
 	for ; i < len(toks); i++ {
-		w := toks[i].norm
-		if n := uint(len(w)) - 1; n < 32 && shape[w[0]]&(1<<(n&31)) != 0 {
+		if shape.has(toks[i].norm) {
 			return i
 		}
 	}
