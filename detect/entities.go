@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"html"
-	"math/big"
+	"math/bits"
 	"strings"
 
 	"github.com/fentinel/fentinel"
@@ -90,31 +90,49 @@ var base58Index = func() [256]int8 {
 	return t
 }()
 
-// base58Decode decodes Bitcoin-style base58 (leading '1' = zero byte).
-func base58Decode(s string) ([]byte, bool) {
-	n := new(big.Int)
-	b58 := big.NewInt(58)
+// base58Decode25 decodes Bitcoin-style base58 (a leading '1' is a zero
+// byte) when the result is exactly 25 bytes, the size of an address; ok is
+// false for a bad character or any other length. The number is built in
+// seven 32-bit limbs (224 bits, enough for the 200 of 25 bytes) instead of
+// a math/big integer, so nothing is allocated.
+func base58Decode25(s string) (out [25]byte, ok bool) {
+	var limbs [7]uint32 // little-endian
 	for i := 0; i < len(s); i++ {
 		v := base58Index[s[i]]
 		if v < 0 {
-			return nil, false
+			return out, false
 		}
-		n.Mul(n, b58)
-		n.Add(n, big.NewInt(int64(v)))
+		carry := uint64(v)
+		for k := range limbs {
+			x := uint64(limbs[k])*58 + carry
+			limbs[k], carry = uint32(x), x>>32
+		}
+		if carry != 0 || limbs[6]>>8 != 0 {
+			return out, false // more than 25 bytes
+		}
 	}
-	out := n.Bytes()
+	for k := 0; k < 25; k++ {
+		out[24-k] = byte(limbs[k/4] >> (8 * (k % 4)))
+	}
+	// The decoding is the leading '1's as zero bytes, then the number's
+	// bytes without leading zeros; it is 25 bytes long exactly when the
+	// zero bytes the number leaves at the front of out number the '1's.
 	zeros := 0
 	for zeros < len(s) && s[zeros] == '1' {
 		zeros++
 	}
-	return append(make([]byte, zeros), out...), true
+	lead := 0
+	for lead < 25 && out[lead] == 0 {
+		lead++
+	}
+	return out, lead == zeros
 }
 
 // ValidBase58Check reports whether s is a base58check Bitcoin address
 // (P2PKH or P2SH, mainnet or testnet) with a correct checksum.
 func ValidBase58Check(s string) bool {
-	b, ok := base58Decode(s)
-	if !ok || len(b) != 25 {
+	b, ok := base58Decode25(s)
+	if !ok {
 		return false
 	}
 	switch b[0] {
@@ -259,10 +277,7 @@ func moneroDecodeBlock(s string) ([]byte, bool) {
 }
 
 func mul64(a, b uint64) (hi, lo uint64) {
-	x := new(big.Int).Mul(new(big.Int).SetUint64(a), new(big.Int).SetUint64(b))
-	lo = x.Uint64()
-	hi = new(big.Int).Rsh(x, 64).Uint64()
-	return hi, lo
+	return bits.Mul64(a, b)
 }
 
 // ValidMonero reports whether s is a Monero standard (95 characters) or

@@ -68,7 +68,7 @@ func scanContactWords(lower asciiFolded, checkFold bool, out []labelHit) ([]labe
 		}
 		if set == contactNonASCII {
 			if checkFold {
-				r, size := utf8.DecodeRuneInString(s[i:])
+				r, size := decodeRuneAt(s, i)
 				if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
 					return out, false
 				}

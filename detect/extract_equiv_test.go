@@ -312,3 +312,61 @@ func FuzzParseNumberEqualsPrev(f *testing.F) {
 	}
 	f.Fuzz(compareParseNumber)
 }
+
+// TestBase58EqualsPrev compares the address validators with the math/big
+// reference copies on valid addresses, every one-character change of them,
+// runs of '1' and 'z' and random base58 strings of every candidate length.
+func TestBase58EqualsPrev(t *testing.T) {
+	const alpha = base58Alphabet + "0OIl+"
+	inputs := []string{synthBTC, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "1111111111111111111114oLvT2", "", "1", "z"}
+	for _, a := range []string{synthBTC, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"} {
+		for i := 0; i < len(a); i++ {
+			for k := 0; k < len(alpha); k++ {
+				inputs = append(inputs, a[:i]+alpha[k:k+1]+a[i+1:])
+			}
+		}
+	}
+	for n := 20; n <= 40; n++ {
+		for ones := 0; ones <= n; ones += 3 {
+			inputs = append(inputs, strings.Repeat("1", ones)+strings.Repeat("z", n-ones), strings.Repeat("1", ones)+strings.Repeat("2", n-ones))
+		}
+	}
+	r := rand.New(rand.NewSource(5))
+	for k := 0; k < 100000; k++ {
+		b := make([]byte, 20+r.Intn(20))
+		for i := range b {
+			b[i] = base58Alphabet[r.Intn(len(base58Alphabet))]
+			if i < 3 && r.Intn(2) == 0 {
+				b[i] = '1'
+			}
+		}
+		inputs = append(inputs, string(b))
+	}
+	for _, s := range inputs {
+		if got, want := ValidBase58Check(s), prevValidBase58Check(s); got != want {
+			t.Fatalf("ValidBase58Check(%q) = %v, want %v", s, got, want)
+		}
+		want, wok := prevBase58Decode(s)
+		got, ok := base58Decode25(s)
+		if wok && len(want) == 25 {
+			if !ok || string(got[:]) != string(want) {
+				t.Fatalf("base58Decode25(%q) = %x, %v; want %x", s, got, ok, want)
+			}
+		} else if ok {
+			t.Fatalf("base58Decode25(%q) = %x, want no 25-byte decoding", s, got)
+		}
+	}
+	for _, s := range []string{synthXMR, flip(synthXMR, 40), "4" + strings.Repeat("z", 94), "8" + strings.Repeat("1", 105)} {
+		if got, want := ValidMonero(s), prevValidMonero(s); got != want {
+			t.Fatalf("ValidMonero(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for k := 0; k < 20000; k++ {
+		a, b := r.Uint64(), r.Uint64()>>(r.Intn(64))
+		h, l := mul64(a, b)
+		wh, wl := prevMul64(a, b)
+		if h != wh || l != wl {
+			t.Fatalf("mul64(%d, %d) = %d, %d; want %d, %d", a, b, h, l, wh, wl)
+		}
+	}
+}
