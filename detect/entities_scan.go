@@ -68,7 +68,19 @@ func scanContactWords(lower asciiFolded, checkFold bool, out []labelHit) ([]labe
 		}
 		if set == contactNonASCII {
 			if checkFold {
-				r, size := decodeRuneAt(s, i)
+				// newASCIIFolded's test, with the two- and three-byte
+				// forms (which decode below bmpSize) decoded inline
+				c := s[i]
+				var r rune
+				size := 0
+				switch {
+				case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+					r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
+				case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+					r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+				default:
+					r, size = utf8.DecodeRuneInString(s[i:])
+				}
 				if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
 					return out, false
 				}

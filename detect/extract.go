@@ -146,7 +146,7 @@ func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token
 		if h.kind == hitNone {
 			continue
 		}
-		v, ok := parseNumber(strings.TrimRight(num, ".,"))
+		v, ok := parseNumber(trimSeparatorsRight(num))
 		if !ok {
 			continue
 		}
@@ -168,6 +168,14 @@ func nextNumberToken(toks []token, i int) int {
 		}
 	}
 	return len(toks)
+}
+
+// trimSeparatorsRight is strings.TrimRight(num, ".,").
+func trimSeparatorsRight(num string) string {
+	for len(num) > 0 && (num[len(num)-1] == '.' || num[len(num)-1] == ',') {
+		num = num[:len(num)-1]
+	}
+	return num
 }
 
 // Kinds of numberHit.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fentinel/fentinel"
 )
 
 // extractEdgeTexts are hostile and edge-case inputs for the extraction
@@ -200,6 +202,9 @@ func compareTrimHelpers(t *testing.T, s string) {
 	if got, want := trimColonsRight(s), strings.TrimRight(s, ":："); got != want {
 		t.Fatalf("trimColonsRight(%q) = %q, want %q", s, got, want)
 	}
+	if got, want := trimSeparatorsRight(s), strings.TrimRight(s, ".,"); got != want {
+		t.Fatalf("trimSeparatorsRight(%q) = %q, want %q", s, got, want)
+	}
 	if got, want := trimVendorRight(s), strings.TrimRight(s, ".,;:：!?)"); got != want {
 		t.Fatalf("trimVendorRight(%q) = %q, want %q", s, got, want)
 	}
@@ -369,4 +374,80 @@ func TestBase58EqualsPrev(t *testing.T) {
 			t.Fatalf("mul64(%d, %d) = %d, %d; want %d, %d", a, b, h, l, wh, wl)
 		}
 	}
+}
+
+// TestContactFoldCheck: the fold check of scanContactWords accepts exactly
+// the texts newASCIIFolded searches in place: every rune alone and after
+// ASCII, invalid and truncated sequences, and the corpus texts.
+func TestContactFoldCheck(t *testing.T) {
+	texts := []string{"", "abc", "\xff", "a\xc3", "\xe4\xb8", "\xed\xa0\x80", "\xf0\x9f\x98\x80", "\xef\xbf\xbd", "Kelvin \u212a"}
+	for r := rune(0x80); r < 0x11000; r++ {
+		texts = append(texts, string(r), "ab"+string(r)+"cd")
+	}
+	for _, s := range loadCorpus(t) {
+		texts = append(texts, string(s.Page.Body))
+	}
+	for _, s := range texts {
+		_, ok := scanContactWords(asciiFolded{s: s, fold: true}, true, nil)
+		if want := newASCIIFolded(s).fold; ok != want {
+			t.Fatalf("fold check of %q = %v, want %v", s, ok, want)
+		}
+	}
+}
+
+// urlEdgeCases are odd URL shapes for the page-kind equivalence tests.
+var urlEdgeCases = []string{
+	"", "http://", "http://host", "http://host/", "http://host/?q=x", "http://host/#frag", "http://host?x", "host/listing/1",
+	"http://host/listing/12", "http://h/shop/item/12", "http://h/forum/news/thread/5", "http://h/LISTING.HTML", "http://h/viewtopic.php?t=1",
+	"http://h/%6Cisting/1", "http://h/%zz/listing", "http://h/%D1%82%D0%BE%D0%B2%D0%B0%D1%80/1", "http://h/товар/1", "http://h/商品",
+	"http://h/a/b/c?search=x#q=y", "http://h/x?a=1&query=2", "http://h/x#?q=1", "http://h//listing//", "http://h/.listing", "http://h/listing.",
+	"HTTP://H/Vendor/x", "http://h/a?q", "http://h/a?&q=", "http://h/\xff/listing", "http://h/İtem", "http://h/\u212Aatalog",
+	"mailto:x@y", "ftp://h/news/1", "http://h/p/1", "http://h/u/x", "http://h/c/x?page=2", "http://[::1]:80/listing?x#y",
+}
+
+// TestURLKindEqualsPrev compares urlKind with the reference copy on odd
+// URL shapes, random URLs built from path words and the corpus addresses,
+// and rankOf with kindRank.
+func TestURLKindEqualsPrev(t *testing.T) {
+	urls := slices.Clone(urlEdgeCases)
+	for _, s := range loadCorpus(t) {
+		urls = append(urls, pageURL(s.Page))
+	}
+	var words []string
+	for w := range pathKinds {
+		words = append(words, w, strings.ToUpper(w), w+".php")
+	}
+	words = append(words, "", "x", "?", "#", "&", "=", "q", "search", "%", "%2F", "%41", ".", "..", "/", "//")
+	r := rand.New(rand.NewSource(6))
+	for k := 0; k < 50000; k++ {
+		var b strings.Builder
+		b.WriteString([]string{"http://h", "https://a.onion", "", "x://"}[r.Intn(4)])
+		for n := r.Intn(6); n > 0; n-- {
+			b.WriteString([]string{"/", "/", "?", "&", "=", "#"}[r.Intn(6)])
+			b.WriteString(words[r.Intn(len(words))])
+		}
+		urls = append(urls, b.String())
+	}
+	for _, u := range urls {
+		if got, want := urlKind(u), prevURLKind(u); got != want {
+			t.Fatalf("urlKind(%q) = %q, want %q", u, got, want)
+		}
+	}
+	for _, k := range []string{"", "x", fentinel.PageListing, fentinel.PageForum, fentinel.PageArticle, fentinel.PageVendor, fentinel.PageIndex} {
+		if rankOf(k) != kindRank[k] {
+			t.Fatalf("rankOf(%q) = %d, want %d", k, rankOf(k), kindRank[k])
+		}
+	}
+}
+
+// FuzzURLKindEqualsPrev: urlKind equals the reference copy on any string.
+func FuzzURLKindEqualsPrev(f *testing.F) {
+	for _, u := range urlEdgeCases {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		if got, want := urlKind(u), prevURLKind(u); got != want {
+			t.Fatalf("urlKind(%q) = %q, want %q", u, got, want)
+		}
+	})
 }

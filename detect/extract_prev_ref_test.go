@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math/big"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -676,3 +677,56 @@ var contactWordFirst = func() (t [256]uint8) {
 	}
 	return t
 }()
+
+// prevURLKind is urlKind before the path kinds were found by wordIndex.
+func prevURLKind(rawURL string) string {
+	i := strings.Index(rawURL, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := rawURL[i+3:]
+	j := strings.IndexByte(rest, '/')
+	if j < 0 {
+		return fentinel.PageIndex // "http://host": the home page
+	}
+	path, query := rest[j:], ""
+	if k := strings.IndexAny(path, "?#"); k >= 0 {
+		if path[k] == '?' {
+			query = path[k+1:]
+			if h := strings.IndexByte(query, '#'); h >= 0 {
+				query = query[:h]
+			}
+		}
+		path = path[:k]
+	}
+	if strings.IndexByte(path, '%') >= 0 {
+		if p, err := url.PathUnescape(path); err == nil {
+			path = p
+		}
+	}
+	best := ""
+	trimmed := strings.Trim(path, "/")
+	for rest := trimmed; rest != ""; {
+		seg, tail, _ := strings.Cut(rest, "/")
+		rest = tail
+		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
+			seg = seg[:dot] // "news.html", "viewtopic.php"
+		}
+		if k, ok := pathKinds[strings.ToLower(seg)]; ok && kindRank[k] > kindRank[best] {
+			best = k
+		}
+	}
+	if best == "" && trimmed == "" {
+		best = fentinel.PageIndex // the home page, or "/?q=…" search
+	}
+	if best == "" || best == fentinel.PageIndex {
+		for rest := query; rest != ""; {
+			kv, tail, _ := strings.Cut(rest, "&")
+			rest = tail
+			if k, _, _ := strings.Cut(kv, "="); k == "q" || k == "search" || k == "query" {
+				return fentinel.PageIndex
+			}
+		}
+	}
+	return best
+}

@@ -37,7 +37,7 @@ func newWordIndex(words []string) *wordIndex {
 
 // hash picks the first slot to probe for the non-empty w.
 func (x *wordIndex) hash(w string) int {
-	h := uint32(len(w))*0x9E3779B1 ^ uint32(w[0])*0x85EBCA77 ^ uint32(w[len(w)-1])*0xC2B2AE3D
+	h := (uint32(w[0]) | uint32(w[len(w)-1])<<8 | uint32(len(w))<<16) * 0x9E3779B1
 	return int(h >> x.shift)
 }
 
