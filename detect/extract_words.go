@@ -56,20 +56,21 @@ func (x *wordIndex) mayHave(w string) bool {
 	return x.shape.has(w)
 }
 
-// shapeSet is a set of word shapes: a first byte and a length from 1 to
-// 32, one byte per shape, so a test is a load without a variable shift.
-type shapeSet [256 * 32]bool
+// shapeSet is a set of word shapes: a first byte, a length from 1 to 32
+// and the last byte's low three bits, one bit per shape, so a test is two
+// loads and a bit test.
+type shapeSet [256 * 32]uint8
 
 // add puts the shape of w (1 to 32 bytes) in the set.
 func (t *shapeSet) add(w string) {
-	t[int(w[0])<<5|(len(w)-1)] = true
+	t[int(w[0])<<5|(len(w)-1)] |= 1 << (w[len(w)-1] & 7)
 }
 
 // has reports whether the shape of w is in the set (never for "" or a
 // word longer than 32 bytes).
 func (t *shapeSet) has(w string) bool {
 	n := uint(len(w)) - 1 // "" wraps around
-	return n < 32 && t[(uint(w[0])<<5|n)&(256*32-1)]
+	return n < 32 && t[(uint(w[0])<<5|n)&(256*32-1)]&(1<<(w[n]&7)) != 0
 }
 
 // probe is find without the shape test.
