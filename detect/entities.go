@@ -499,11 +499,10 @@ func findContacts(text string, add func(kind, value, network string)) {
 	// checks that the text can be searched in place (newASCIIFolded).
 	var hitBuf [32]labelHit
 	lower := asciiFolded{s: text, fold: true}
-	hits, ok := scanContactWords(lower, true, hitBuf[:0])
-	if !ok {
+	if !foldableInPlace(text) {
 		lower = newASCIIFolded(text)
-		hits = findLabels(lower, hitBuf[:0])
 	}
+	hits := findLabels(lower, hitBuf[:0])
 	// @ handles and e-mail addresses
 	for i := 0; ; i++ {
 		k := strings.IndexByte(text[i:], '@')
@@ -661,6 +660,5 @@ type labelHit struct {
 // matched with ASCII case folding. Occurrences of one word do not overlap:
 // the result per word equals repeated lower.index(end of previous hit, word).
 func findLabels(lower asciiFolded, out []labelHit) []labelHit {
-	out, _ = scanContactWords(lower, false, out)
-	return out
+	return scanContactWords(lower, out)
 }

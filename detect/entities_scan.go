@@ -44,68 +44,106 @@ var contactPrefix = func() (p [7]uint32) {
 	return p
 }()
 
-// le32 reads s[i:i+4] as a little-endian word.
+// le32 reads s[i:i+4] as a little-endian word (one load: the compiler
+// merges the byte loads of a subslice whose length it knows).
 func le32(s string, i int) uint32 {
-	_ = s[i+3]
-	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+	b := s[i : i+4]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
+}
+
+// le64 reads s[i:i+8] as a little-endian word, in one load as le32.
+func le64(s string, i int) uint64 {
+	b := s[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// foldableInPlace reports whether newASCIIFolded(s) searches s in place:
+// its test, rune by rune, with runs of eight ASCII bytes skipped at once
+// and the two- and three-byte forms (which decode below bmpSize) decoded
+// inline.
+func foldableInPlace(s string) bool {
+	foldOnce.Do(buildFoldTable)
+	for i := 0; i < len(s); {
+		if i+8 <= len(s) && le64(s, i)&0x8080808080808080 == 0 {
+			i += 8
+			continue
+		}
+		c := s[i]
+		if c < 0x80 {
+			i++
+			continue
+		}
+		var r rune
+		size := 0
+		switch {
+		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
+		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+		default:
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// contactPairs marks, for a pair of bytes (each with bit 0x20 set and
+// reduced to seven bits), the offsets k in 0..3 at which some contact word
+// has that pair as its bytes k and k+1 (bit k).
+var contactPairs = func() (t [128 * 128]uint8) {
+	for _, w := range contactWords {
+		for k := 0; k < 4; k++ {
+			t[contactPair(w[k], w[k+1])] |= 1 << k
+		}
+	}
+	return t
+}()
+
+// contactPair is the contactPairs index of the bytes a, b.
+func contactPair(a, b byte) int {
+	return int(a|0x20)&0x7F<<7 | int(b|0x20)&0x7F
 }
 
 // scanContactWords appends every occurrence of each contact word in lower
-// (see findLabels). With checkFold, lower must be an in-place folded text
-// whose fold-ability is not yet known: the runes are checked as
-// newASCIIFolded checks them, and false is returned as soon as one cannot
-// be searched in place (the hits are then meaningless).
-func scanContactWords(lower asciiFolded, checkFold bool, out []labelHit) ([]labelHit, bool) {
-	if checkFold {
-		foldOnce.Do(buildFoldTable)
-	}
+// (see findLabels). Every contact word is at least five bytes long, so an
+// occurrence at p covers exactly one offset q = p+k (k in 0..3) that is a
+// multiple of four, where its bytes k and k+1 sit: the scan reads the byte
+// pair at every fourth offset and tries a word start only at the p that
+// pair allows (ASCII case folding sets bit 0x20, so a matching pair passes
+// the table; the match itself is then checked in full). The starts are
+// tried in increasing order, as a byte-by-byte scan tries them.
+func scanContactWords(lower asciiFolded, out []labelHit) []labelHit {
 	var next [8]int // per word: first offset a new hit may start at
 	s := lower.s
-	for i := 0; i < len(s); i++ {
-		set := contactFirst[s[i]]
-		if set == 0 {
-			continue
-		}
-		if set == contactNonASCII {
-			if checkFold {
-				// newASCIIFolded's test, with the two- and three-byte
-				// forms (which decode below bmpSize) decoded inline
-				c := s[i]
-				var r rune
-				size := 0
-				switch {
-				case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
-					r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
-				case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-					r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
-				default:
-					r, size = utf8.DecodeRuneInString(s[i:])
-				}
-				if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
-					return out, false
-				}
-				i += size - 1
+	for q := 0; q+1 < len(s); q += 4 {
+		ks := contactPairs[contactPair(s[q], s[q+1])]
+		for ; ks != 0; ks &^= 1 << (bits.Len8(ks) - 1) {
+			p := q - (bits.Len8(ks) - 1) // highest k first: increasing p
+			if p < 0 || p+4 > len(s) {
+				continue
 			}
-			continue
-		}
-		if i+4 > len(s) {
-			continue // too short for any word; later bytes still need the rune check
-		}
-		x := le32(s, i) | 0x20202020
-		// Words sharing a first byte differ in their first four bytes, so
-		// at most one word matches here.
-		for ; set != 0; set &= set - 1 {
-			li := bits.TrailingZeros8(set)
-			if x == contactPrefix[li] {
-				if l := contactWords[li]; i >= next[li] && lower.at(i, l) {
-					out = append(out, labelHit{uint8(li), int32(i)})
-					next[li] = i + len(l)
+			set := contactFirst[s[p]] &^ contactNonASCII
+			x := le32(s, p) | 0x20202020
+			// Words sharing a first byte differ in their first four
+			// bytes, so at most one word matches here.
+			for ; set != 0; set &= set - 1 {
+				li := bits.TrailingZeros8(set)
+				if x == contactPrefix[li] {
+					if l := contactWords[li]; p >= next[li] && lower.at(p, l) {
+						out = append(out, labelHit{uint8(li), int32(p)})
+						next[li] = p + len(l)
+					}
+					break
 				}
-				break
 			}
 		}
 	}
-	return out, true
+	return out
 }
 
 // contactTokens are the token words that name a contact network.

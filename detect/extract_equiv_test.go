@@ -63,6 +63,9 @@ func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks [
 	if got, want := findEntities(text, text, toks), prevFindEntities(text, text, toks); !slices.Equal(got, want) {
 		t.Fatalf("%s: entities\n%+v\nwant\n%+v", name, got, want)
 	}
+	if lower := newASCIIFolded(text); !slices.Equal(findLabels(lower, nil), prevFindLabels(lower, nil)) {
+		t.Fatalf("%s: contact labels %v, want %v", name, findLabels(lower, nil), prevFindLabels(lower, nil))
+	}
 	starts, wantStarts := labelStarts(toks, nil), prevLabelStarts(toks, nil)
 	if !slices.Equal(starts, wantStarts) {
 		t.Fatalf("%s: label starts %v, want %v", name, starts, wantStarts)
@@ -388,8 +391,7 @@ func TestContactFoldCheck(t *testing.T) {
 		texts = append(texts, string(s.Page.Body))
 	}
 	for _, s := range texts {
-		_, ok := scanContactWords(asciiFolded{s: s, fold: true}, true, nil)
-		if want := newASCIIFolded(s).fold; ok != want {
+		if ok, want := foldableInPlace(s), newASCIIFolded(s).fold; ok != want {
 			t.Fatalf("fold check of %q = %v, want %v", s, ok, want)
 		}
 	}
@@ -450,4 +452,33 @@ func FuzzURLKindEqualsPrev(f *testing.F) {
 			t.Fatalf("urlKind(%q) = %q, want %q", u, got, want)
 		}
 	})
+}
+
+// TestFindLabelsEqualsPrev compares the strided label scan with the
+// byte-by-byte reference on random runs of contact words and their pieces
+// in random case, at every alignment.
+func TestFindLabelsEqualsPrev(t *testing.T) {
+	pieces := []string{" ", "x", ".", "/", "\x0e", "\x0f", "é", "\u212a"}
+	for _, w := range contactWords {
+		pieces = append(pieces, w, w[:2], w[1:], w[:len(w)-1], w[2:4])
+	}
+	r := rand.New(rand.NewSource(7))
+	for k := 0; k < 200000; k++ {
+		var b strings.Builder
+		for n := r.Intn(10); n > 0; n-- {
+			p := []byte(pieces[r.Intn(len(pieces))])
+			for i := range p {
+				if p[i] >= 'a' && p[i] <= 'z' && r.Intn(3) == 0 {
+					p[i] -= 'a' - 'A'
+				}
+			}
+			b.Write(p)
+		}
+		s := b.String()
+		for _, lower := range []asciiFolded{{s: s, fold: true}, newASCIIFolded(s)} {
+			if got, want := findLabels(lower, nil), prevFindLabels(lower, nil); !slices.Equal(got, want) {
+				t.Fatalf("%q: labels %v, want %v", s, got, want)
+			}
+		}
+	}
 }
