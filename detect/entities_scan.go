@@ -3,6 +3,7 @@ package detect
 import (
 	"math/bits"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -58,12 +59,36 @@ func le64(s string, i int) uint64 {
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
-// foldableInPlace reports whether newASCIIFolded(s) searches s in place:
-// its test, rune by rune, with runs of eight ASCII bytes skipped at once
-// and the two- and three-byte forms (which decode below bmpSize) decoded
-// inline.
-func foldableInPlace(s string) bool {
+// foldBlocks marks the blocks of 64 runes (r>>6, r < bmpSize) in which
+// newASCIIFolded accepts every rune (runeLowerKeeps, not U+FFFD). A two- or
+// three-byte sequence's lead byte (and second byte) name its block, so a
+// rune in such a block is accepted without being decoded.
+var foldBlocks struct {
+	once sync.Once
+	ok   [bmpSize / 64]bool
+}
+
+func buildFoldBlocks() {
 	foldOnce.Do(buildFoldTable)
+	for b := range foldBlocks.ok {
+		ok := true
+		for r := rune(b) << 6; r < rune(b+1)<<6; r++ {
+			if r == utf8.RuneError || runeClass[r]&runeLowerKeeps == 0 {
+				ok = false
+				break
+			}
+		}
+		foldBlocks.ok[b] = ok
+	}
+}
+
+// foldableInPlace reports whether newASCIIFolded(s) searches s in place:
+// its test, rune by rune, with runs of eight ASCII bytes skipped at once,
+// runes of accepted blocks (foldBlocks) skipped undecoded and the other
+// two- and three-byte forms (which decode below bmpSize) decoded inline.
+func foldableInPlace(s string) bool {
+	foldBlocks.once.Do(buildFoldBlocks)
+	ok := &foldBlocks.ok
 	for i := 0; i < len(s); {
 		if i+8 <= len(s) && le64(s, i)&0x8080808080808080 == 0 {
 			i += 8
@@ -78,8 +103,16 @@ func foldableInPlace(s string) bool {
 		size := 0
 		switch {
 		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			if ok[c&0x1F] {
+				i += 2
+				continue
+			}
 			r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
 		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			if ok[int(c&0x0F)<<6|int(s[i+1]&0x3F)] {
+				i += 3
+				continue
+			}
 			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
 		default:
 			r, size = utf8.DecodeRuneInString(s[i:])
