@@ -7,22 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// contactNonASCII flags, in contactFirst, the bytes of multi-byte runes.
-const contactNonASCII = 0x80
-
-// contactFirst maps a byte to a bit set of the contactWords that may start
-// with it (either ASCII case, bits 0–6) and flags bytes ≥ 0x80 with
-// contactNonASCII: one table load classifies every byte of the scan.
+// contactFirst maps a byte to a bit set of the contactWords that start
+// with it (either ASCII case).
 var contactFirst = func() (t [256]uint8) {
-	if len(contactWords) > 7 {
-		panic("detect: contactFirst holds at most 7 words")
+	if len(contactWords) > 8 {
+		panic("detect: contactFirst holds at most 8 words")
 	}
 	for i, w := range contactWords {
 		t[w[0]] |= 1 << i
 		t[w[0]-('a'-'A')] |= 1 << i
-	}
-	for c := 0x80; c < 0x100; c++ {
-		t[c] = contactNonASCII
 	}
 	return t
 }()
@@ -32,7 +25,7 @@ var contactFirst = func() (t [256]uint8) {
 // every byte of these prefixes has bit 0x20 set, so a text word x can only
 // match when x|0x20202020 equals the prefix (ASCII case folding sets that
 // bit; the converse does not hold, so a match is confirmed byte by byte).
-var contactPrefix = func() (p [7]uint32) {
+var contactPrefix = func() (p [8]uint32) {
 	for i, w := range contactWords {
 		if len(w) < 5 {
 			panic("detect: contact word shorter than five bytes")
@@ -160,7 +153,7 @@ func scanContactWords(lower asciiFolded, out []labelHit) []labelHit {
 			if p < 0 || p+4 > len(s) {
 				continue
 			}
-			set := contactFirst[s[p]] &^ contactNonASCII
+			set := contactFirst[s[p]]
 			x := le32(s, p) | 0x20202020
 			// Words sharing a first byte differ in their first four
 			// bytes, so at most one word matches here.
