@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"html"
-	"math/big"
+	"math/bits"
 	"strings"
 
 	"github.com/fentinel/fentinel"
@@ -32,11 +32,14 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 		}
 		out = append(out, fentinel.Entity{Kind: kind, Value: value, Network: network})
 	}
-	for i := range toks {
-		t := &toks[i]
-		if t.han || !t.letters || !t.digits && len(t.norm) != 56 {
-			continue
+	// Only pages that name a contact network (or have an @) need the
+	// contact scan; the address loop notes the network names it passes.
+	named := strings.IndexByte(text, '@') >= 0
+	for i := 0; i < len(toks); i++ {
+		if i = nextEntityToken(toks, i, &named); i == len(toks) {
+			break
 		}
+		t := &toks[i]
 		orig := text[t.start:t.end]
 		n := len(orig)
 		switch {
@@ -68,7 +71,9 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 	for _, fp := range pgpFingerprints(raw) {
 		add(fentinel.EntityPGP, fp, "")
 	}
-	findContacts(text, toks, add)
+	if named {
+		findContacts(text, add)
+	}
 	return out
 }
 
@@ -85,31 +90,49 @@ var base58Index = func() [256]int8 {
 	return t
 }()
 
-// base58Decode decodes Bitcoin-style base58 (leading '1' = zero byte).
-func base58Decode(s string) ([]byte, bool) {
-	n := new(big.Int)
-	b58 := big.NewInt(58)
+// base58Decode25 decodes Bitcoin-style base58 (a leading '1' is a zero
+// byte) when the result is exactly 25 bytes, the size of an address; ok is
+// false for a bad character or any other length. The number is built in
+// seven 32-bit limbs (224 bits, enough for the 200 of 25 bytes) instead of
+// a math/big integer, so nothing is allocated.
+func base58Decode25(s string) (out [25]byte, ok bool) {
+	var limbs [7]uint32 // little-endian
 	for i := 0; i < len(s); i++ {
 		v := base58Index[s[i]]
 		if v < 0 {
-			return nil, false
+			return out, false
 		}
-		n.Mul(n, b58)
-		n.Add(n, big.NewInt(int64(v)))
+		carry := uint64(v)
+		for k := range limbs {
+			x := uint64(limbs[k])*58 + carry
+			limbs[k], carry = uint32(x), x>>32
+		}
+		if carry != 0 || limbs[6]>>8 != 0 {
+			return out, false // more than 25 bytes
+		}
 	}
-	out := n.Bytes()
+	for k := 0; k < 25; k++ {
+		out[24-k] = byte(limbs[k/4] >> (8 * (k % 4)))
+	}
+	// The decoding is the leading '1's as zero bytes, then the number's
+	// bytes without leading zeros; it is 25 bytes long exactly when the
+	// zero bytes the number leaves at the front of out number the '1's.
 	zeros := 0
 	for zeros < len(s) && s[zeros] == '1' {
 		zeros++
 	}
-	return append(make([]byte, zeros), out...), true
+	lead := 0
+	for lead < 25 && out[lead] == 0 {
+		lead++
+	}
+	return out, lead == zeros
 }
 
 // ValidBase58Check reports whether s is a base58check Bitcoin address
 // (P2PKH or P2SH, mainnet or testnet) with a correct checksum.
 func ValidBase58Check(s string) bool {
-	b, ok := base58Decode(s)
-	if !ok || len(b) != 25 {
+	b, ok := base58Decode25(s)
+	if !ok {
 		return false
 	}
 	switch b[0] {
@@ -254,10 +277,7 @@ func moneroDecodeBlock(s string) ([]byte, bool) {
 }
 
 func mul64(a, b uint64) (hi, lo uint64) {
-	x := new(big.Int).Mul(new(big.Int).SetUint64(a), new(big.Int).SetUint64(b))
-	lo = x.Uint64()
-	hi = new(big.Int).Rsh(x, 64).Uint64()
-	return hi, lo
+	return bits.Mul64(a, b)
 }
 
 // ValidMonero reports whether s is a Monero standard (95 characters) or
@@ -339,7 +359,7 @@ func pgpFingerprints(raw string) []string {
 	const end = "-----END PGP PUBLIC KEY BLOCK-----"
 	var out []string
 	for len(out) < 5 {
-		i := strings.Index(raw, begin)
+		i := indexPGPBegin(raw)
 		if i < 0 {
 			break
 		}
@@ -470,24 +490,18 @@ func isHandleByte(c byte) bool {
 }
 
 // findContacts finds e-mail addresses, @handles, t.me links, Session IDs
-// and "wickr: name" style handles.
-func findContacts(text string, toks []token, add func(kind, value, network string)) {
-	// Only pages that name a contact network (or have an @) need the scan.
-	need := strings.IndexByte(text, '@') >= 0
-	for i := 0; i < len(toks) && !need; i++ {
-		switch toks[i].norm {
-		case "wickr", "session", "threema", "signal", "telegram", "jabber", "me":
-			need = true
-		}
-	}
-	if !need {
-		return
-	}
-	// only ASCII words are searched in lower, and only offsets are read
-	lower := newASCIIFolded(text)
-	// One pass finds every contact label and "t.me/" link; they are then
-	// read label by label, in text order, as separate searches would.
+// and "wickr: name" style handles. findEntities calls it only for a text
+// with an @ or a token naming a contact network (contactToken).
+func findContacts(text string, add func(kind, value, network string)) {
+	// Only ASCII words are searched in lower, and only offsets are read.
+	// One pass finds every contact label and "t.me/" link (they are then
+	// read label by label, in text order, as separate searches would) and
+	// checks that the text can be searched in place (newASCIIFolded).
 	var hitBuf [32]labelHit
+	lower := asciiFolded{s: text, fold: true}
+	if !foldableInPlace(text) {
+		lower = newASCIIFolded(text)
+	}
 	hits := findLabels(lower, hitBuf[:0])
 	// @ handles and e-mail addresses
 	for i := 0; ; i++ {
@@ -642,36 +656,9 @@ type labelHit struct {
 	at    int32
 }
 
-// contactWordFirst maps an ASCII byte (either case) to a bit set of the
-// contactWords starting with it (at most 8 words).
-var contactWordFirst = func() (t [256]uint8) {
-	for i, w := range contactWords {
-		t[w[0]] |= 1 << i
-		t[w[0]-('a'-'A')] |= 1 << i
-	}
-	return t
-}()
-
 // findLabels appends every occurrence of each contact word in lower,
 // matched with ASCII case folding. Occurrences of one word do not overlap:
 // the result per word equals repeated lower.index(end of previous hit, word).
 func findLabels(lower asciiFolded, out []labelHit) []labelHit {
-	var next [8]int // per word: first offset a new hit may start at
-	s := lower.s
-	for i := 0; i < len(s); i++ {
-		set := contactWordFirst[s[i]]
-		if set == 0 {
-			continue
-		}
-		for li, l := range contactWords {
-			if set&(1<<li) == 0 || i < next[li] {
-				continue
-			}
-			if lower.at(i, l) {
-				out = append(out, labelHit{uint8(li), int32(i)})
-				next[li] = i + len(l)
-			}
-		}
-	}
-	return out
+	return scanContactWords(lower, out)
 }

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -47,11 +46,9 @@ var unitWords = map[string]string{
 	"x": "x", "caps": "pills", "capsules": "pills", "blotters": "pcs", "strips": "pcs",
 }
 
-// parseNumber reads "1,250.00", "1.250,00", "0.0117", "80".
-func parseNumber(s string) (float64, bool) {
-	if s == "" {
-		return 0, false
-	}
+// normalizeSeparators rewrites a number's thousands and decimal separators
+// for strconv.ParseFloat.
+func normalizeSeparators(s string) string {
 	lastDot := strings.LastIndexByte(s, '.')
 	lastComma := strings.LastIndexByte(s, ',')
 	switch {
@@ -72,11 +69,7 @@ func parseNumber(s string) (float64, bool) {
 	case lastDot >= 0 && strings.Count(s, ".") > 1:
 		s = strings.ReplaceAll(s, ".", "")
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, false
-	}
-	return v, true
+	return s
 }
 
 // splitNumUnit splits "30mg" into "30", "mg".
@@ -122,11 +115,11 @@ func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
 // scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
 func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
 	prices, qtys = prices[:0], qtys[:0]
-	for i := range toks {
-		t := &toks[i]
-		if !t.digits || t.han {
-			continue
+	for i := 0; i < len(toks); i++ {
+		if i = nextNumberToken(toks, i); i == len(toks) {
+			break
 		}
+		t := &toks[i]
 		num, rest := splitNumUnit(t.norm)
 		if num == "" {
 			// "x100", "m30": "x" prefix quantity
@@ -142,9 +135,9 @@ func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token
 		h := numberHit{start: t.start, end: t.end}
 		switch {
 		case rest != "":
-			if c, ok := currencyWords[rest]; ok {
-				h.kind, h.currency, h.crypto = hitPrice, c, cryptoCodes[c]
-			} else if u, ok := unitWords[rest]; ok {
+			if c, crypto, ok := currencyWord(rest); ok {
+				h.kind, h.currency, h.crypto = hitPrice, c, crypto
+			} else if u, ok := unitWord(rest); ok {
 				h.kind, h.unit = hitQty, u
 			}
 		default:
@@ -153,7 +146,7 @@ func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token
 		if h.kind == hitNone {
 			continue
 		}
-		v, ok := parseNumber(strings.TrimRight(num, ".,"))
+		v, ok := parseNumber(trimSeparatorsRight(num))
 		if !ok {
 			continue
 		}
@@ -164,6 +157,25 @@ func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token
 		}
 	}
 	return prices, qtys
+}
+
+// nextNumberToken returns the index of the first token at or after i with
+// a digit that is not a CJK character, or len(toks); a call-free loop.
+func nextNumberToken(toks []token, i int) int {
+	for ; i < len(toks); i++ {
+		if t := &toks[i]; t.digits && !t.han {
+			return i
+		}
+	}
+	return len(toks)
+}
+
+// trimSeparatorsRight is strings.TrimRight(num, ".,").
+func trimSeparatorsRight(num string) string {
+	for len(num) > 0 && (num[len(num)-1] == '.' || num[len(num)-1] == ',') {
+		num = num[:len(num)-1]
+	}
+	return num
 }
 
 // Kinds of numberHit.
@@ -187,7 +199,7 @@ type numberHit struct {
 func numberContext(text string, toks []token, i int, h numberHit) numberHit {
 	t := &toks[i]
 	if r, at := runeBefore(text, t.start); r != 0 {
-		if c, ok := currencySymbols[r]; ok {
+		if c, ok := currencySymbol(r); ok {
 			if c == "USD" && at > 0 {
 				// R$ (BRL), US$, C$, A$, MX$
 				p, _ := utf8.DecodeLastRuneInString(text[:at])
@@ -205,26 +217,26 @@ func numberContext(text string, toks []token, i int, h numberHit) numberHit {
 		}
 	}
 	if r, end := runeAfter(text, t.end); r != 0 {
-		if c, ok := currencySymbols[r]; ok {
+		if c, ok := currencySymbol(r); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
 			return h
 		}
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
 		n := &toks[i+1]
-		if c, ok := currencyWords[n.norm]; ok {
-			h.kind, h.currency, h.crypto, h.end = hitPrice, c, cryptoCodes[c], n.end
+		if c, crypto, ok := currencyWord(n.norm); ok {
+			h.kind, h.currency, h.crypto, h.end = hitPrice, c, crypto, n.end
 			return h
 		}
-		if u, ok := unitWords[n.norm]; ok {
+		if u, ok := unitWord(n.norm); ok {
 			h.kind, h.unit, h.end = hitQty, u, n.end
 			return h
 		}
 	}
 	if i > 0 && toks[i-1].gap <= gapSpace {
 		p := &toks[i-1]
-		if c, ok := currencyWords[p.norm]; ok && p.norm != "р" {
-			h.kind, h.currency, h.crypto, h.start = hitPrice, c, cryptoCodes[c], p.start
+		if c, crypto, ok := currencyWord(p.norm); ok && p.norm != "р" {
+			h.kind, h.currency, h.crypto, h.start = hitPrice, c, crypto, p.start
 			return h
 		}
 		if p.norm == "x" {
@@ -263,22 +275,64 @@ var labelFirst = func() map[string]bool {
 	return m
 }()
 
+// labelFirstF is a hash filter of the label first words (filter_test.go
+// checks it).
 var labelFirstF = newKeyFilter(labelFirst)
 
-// labelFirstShape holds, per first byte, a bit per byte length (< 64) of
-// the label first words: a load and a mask reject most tokens before the
-// hash filter.
-var labelFirstShape = func() (t [256]uint64) {
-	for w := range labelFirst {
-		t[w[0]] |= 1 << len(w)
-	}
-	return t
-}()
+// labelFirstIndex finds the label first words.
+var labelFirstIndex, _ = wordIndexOf(labelFirst)
 
-// mayBeLabelFirst reports whether w can be a label's first word; false is
-// certain.
-func mayBeLabelFirst(w string) bool {
-	return len(w) > 0 && len(w) < 64 && labelFirstShape[w[0]]&(1<<len(w)) != 0
+// Per label first word (by its index in labelFirstIndex), the indexes of
+// the labels of each set that begin with it, in the set's order.
+var (
+	vendorByFirst    = labelsByFirst(vendorLabels)
+	shipsFromByFirst = labelsByFirst(shipsFromLabels)
+	shipsToByFirst   = labelsByFirst(shipsToLabels)
+)
+
+func labelsByFirst(set [][]string) [][]int {
+	lists := make([][]int, len(labelFirstIndex.words))
+	for li, l := range set {
+		fi := labelFirstIndex.find(l[0])
+		lists[fi] = append(lists[fi], li)
+	}
+	return lists
+}
+
+// labelCandidates returns the indexes of the labels in set that begin with
+// the word w (a label start), in the set's order; ok is false when set is
+// not one of the three label sets.
+func labelCandidates(set [][]string, w string) (idx []int, ok bool) {
+	var by [][]int
+	switch {
+	case len(set) == 0:
+		return nil, false
+	case &set[0] == &vendorLabels[0]:
+		by = vendorByFirst
+	case &set[0] == &shipsFromLabels[0]:
+		by = shipsFromByFirst
+	case &set[0] == &shipsToLabels[0]:
+		by = shipsToByFirst
+	default:
+		return nil, false
+	}
+	if fi := labelFirstIndex.find(w); fi >= 0 {
+		return by[fi], true
+	}
+	return nil, true
+}
+
+// labelAt reports whether label l begins at token i.
+func labelAt(toks []token, i int, l []string) bool {
+	if toks[i].norm != l[0] || i+len(l) > len(toks) {
+		return false
+	}
+	for k := 1; k < len(l); k++ {
+		if toks[i+k].norm != l[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // labelValue finds the first label and returns the text after it (up to
@@ -290,8 +344,13 @@ func labelValue(text string, toks []token, labels [][]string, max int, oneWord b
 // labelStarts appends to out the indexes of the tokens that may begin a
 // label (the first word of some vendor or shipping label).
 func labelStarts(toks []token, out []int32) []int32 {
-	for i := range toks {
-		if w := toks[i].norm; mayBeLabelFirst(w) && labelFirstF.mayHave(w) && labelFirst[w] {
+	x := labelFirstIndex
+	for i := 0; i < len(toks); i++ {
+		i = nextShape(toks, i, &x.shape)
+		if i == len(toks) {
+			break
+		}
+		if x.probe(toks[i].norm) >= 0 {
 			out = append(out, int32(i))
 		}
 	}
@@ -302,18 +361,17 @@ func labelStarts(toks []token, out []int32) []int32 {
 func labelValueAt(text string, toks []token, starts []int32, labels [][]string, max int, oneWord bool) string {
 	for _, i32 := range starts {
 		i := int(i32)
-		for _, l := range labels {
-			if toks[i].norm != l[0] || i+len(l) > len(toks) {
-				continue
+		cands, indexed := labelCandidates(labels, toks[i].norm)
+		n := len(cands)
+		if !indexed {
+			n = len(labels)
+		}
+		for c := 0; c < n; c++ {
+			l := labels[c]
+			if indexed {
+				l = labels[cands[c]]
 			}
-			ok := true
-			for k := 1; k < len(l); k++ {
-				if toks[i+k].norm != l[k] {
-					ok = false
-					break
-				}
-			}
-			if !ok {
+			if !labelAt(toks, i, l) {
 				continue
 			}
 			end := toks[i+len(l)-1].end
@@ -382,8 +440,8 @@ var vendorLeadCJK = []string{"卖家", "供应商", "商家", "由"}
 func cleanVendor(s string) string {
 	s = strings.TrimSpace(s)
 	for s != "" {
-		s = strings.TrimLeft(s, " \t\n:-–—|·=")
-		if t := strings.TrimPrefix(s, "："); t != s {
+		s = trimVendorLeft(s)
+		if t := strings.TrimPrefix(s, fullColon); t != s {
 			s = t
 			continue
 		}
@@ -398,12 +456,12 @@ func cleanVendor(s string) string {
 			continue
 		}
 		w := s
-		if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		if i := indexSpace(s); i >= 0 {
 			w = s[:i]
 		}
 		var buf [32]byte
-		lw := strings.TrimRight(w, ":：")
-		if k := strings.IndexAny(lw, ":："); k > 0 && isVendorLead(lw[:k], &buf) {
+		lw := trimColonsRight(w)
+		if k := indexColon(lw); k > 0 && isVendorLead(lw[:k], &buf) {
 			// "vendor:NitroSynth"
 			s = s[k:]
 			continue
@@ -414,10 +472,10 @@ func cleanVendor(s string) string {
 		s = s[len(w):]
 	}
 	w := s
-	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+	if i := indexSpace(s); i >= 0 {
 		w = s[:i]
 	}
-	w = strings.TrimRight(w, ".,;:：!?)")
+	w = trimVendorRight(w)
 	var buf [32]byte
 	if isVendorLead(w, &buf) {
 		return ""
@@ -451,18 +509,10 @@ func vendorByLabel(text string, toks []token, starts []int32) string {
 	name := ""
 	for _, i32 := range starts {
 		i := int(i32)
-		for _, l := range vendorLabels {
-			if toks[i].norm != l[0] || i+len(l) > len(toks) {
-				continue
-			}
-			ok := true
-			for k := 1; k < len(l); k++ {
-				if toks[i+k].norm != l[k] {
-					ok = false
-					break
-				}
-			}
-			if !ok {
+		cands, _ := labelCandidates(vendorLabels, toks[i].norm)
+		for _, li := range cands {
+			l := vendorLabels[li]
+			if !labelAt(toks, i, l) {
 				continue
 			}
 			v := cleanVendor(valueAfter(text, toks[i+len(l)-1].end, 40, true))

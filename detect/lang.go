@@ -1,7 +1,5 @@
 package detect
 
-import "unicode/utf8"
-
 var stopwords = map[string]string{
 	"the": "en", "and": "en", "with": "en", "for": "en", "this": "en", "you": "en", "ships": "en", "from": "en", "our": "en", "is": "en",
 	"el": "es", "los": "es", "las": "es", "y": "es", "con": "es", "para": "es", "envio": "es", "del": "es", "por": "es", "que": "es", "una": "es",
@@ -10,44 +8,56 @@ var stopwords = map[string]string{
 	"der": "de", "die": "de", "das": "de", "und": "de", "mit": "de", "fur": "de", "ist": "de", "nicht": "de", "wir": "de", "ein": "de", "eine": "de", "versand": "de",
 }
 
-// stopIdx maps each stopword to its index in langCodes.
-var stopIdx = func() map[string]int {
-	m := make(map[string]int, len(stopwords))
+// stopIndex finds the stopwords; stopLang holds each one's index in
+// langCodes.
+var stopIndex, stopLang = func() (*wordIndex, []int8) {
+	x, langs := wordIndexOf(stopwords)
 	var c langCounts
-	for w, l := range stopwords {
-		m[w] = c.idx(l)
+	li := make([]int8, len(langs))
+	for i, l := range langs {
+		li[i] = int8(c.idx(l))
 	}
-	return m
+	return x, li
 }()
 
+// stopF is a hash filter of the stopwords (filter_test.go checks it).
 var stopF = newKeyFilter(stopwords)
+
+// Indexes in langCodes of the languages told by script.
+const (
+	langRU = 5
+	langZH = 6
+)
 
 // guessLanguage returns a BCP 47 primary tag from scripts and function words.
 func guessLanguage(toks []token, ms []match, d *Detector) string {
 	var counts langCounts
-	for i := range toks {
-		if i >= 400 {
-			break // enough words to tell
-		}
+	n := min(len(toks), 400) // enough words to tell
+	for i := 0; i < n; i++ {
 		t := &toks[i]
 		if t.zone == zoneNav {
 			continue
 		}
 		if t.han {
-			counts.add("zh", 1)
+			counts[langZH]++
 			continue
 		}
-		if stopF.mayHave(t.norm) {
-			if li, ok := stopIdx[t.norm]; ok {
-				counts[li] += 2
-				continue
-			}
+		// Stopwords are ASCII and Cyrillic words are not: the first byte
+		// tells which test can apply.
+		w := t.norm
+		if len(w) == 0 {
+			continue
 		}
-		if t.letters && !t.mixed {
-			r, _ := utf8.DecodeRuneInString(t.norm)
-			if r >= 0x400 && r < 0x530 {
-				counts.add("ru", 1)
+		if w[0] < 0x80 {
+			if stopIndex.mayHave(w) {
+				if si := stopIndex.probe(w); si >= 0 {
+					counts[stopLang[si]] += 2
+				}
 			}
+			continue
+		}
+		if w[0]-0xD0 <= 0xD4-0xD0 && t.letters && !t.mixed && startsCyrillic(w) {
+			counts[langRU]++
 		}
 	}
 	for _, m := range ms {
@@ -64,10 +74,28 @@ func guessLanguage(toks []token, ms []match, d *Detector) string {
 	return best
 }
 
+// startsCyrillic reports whether w begins with a valid UTF-8 encoding of a
+// rune in U+0400–U+052F (Cyrillic and its supplement): a lead byte
+// 0xD0–0xD4 and a continuation byte, below 0xB0 after 0xD4.
+func startsCyrillic(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
+	c0, c1 := w[0], w[1]
+	return c0 >= 0xD0 && c0 <= 0xD4 && c1 >= 0x80 && c1 <= 0xBF && (c0 != 0xD4 || c1 < 0xB0)
+}
+
 var langCodes = [...]string{"en", "es", "pt", "fr", "de", "ru", "zh"}
 
 // langCounts is a small map from language code to a count.
 type langCounts [len(langCodes)]int
+
+func init() {
+	var c langCounts
+	if c.idx("ru") != langRU || c.idx("zh") != langZH {
+		panic("detect: langRU or langZH out of step with langCodes")
+	}
+}
 
 func (c *langCounts) idx(l string) int {
 	for i, v := range langCodes {

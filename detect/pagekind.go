@@ -64,7 +64,7 @@ func urlKind(rawURL string) string {
 		return fentinel.PageIndex // "http://host": the home page
 	}
 	path, query := rest[j:], ""
-	if k := strings.IndexAny(path, "?#"); k >= 0 {
+	if k := indexQueryOrFragment(path); k >= 0 {
 		if path[k] == '?' {
 			query = path[k+1:]
 			if h := strings.IndexByte(query, '#'); h >= 0 {
@@ -86,7 +86,7 @@ func urlKind(rawURL string) string {
 		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
 			seg = seg[:dot] // "news.html", "viewtopic.php"
 		}
-		if k, ok := pathKinds[strings.ToLower(seg)]; ok && kindRank[k] > kindRank[best] {
+		if k := pathKind(strings.ToLower(seg)); k != "" && rankOf(k) > rankOf(best) {
 			best = k
 		}
 	}
@@ -103,4 +103,46 @@ func urlKind(rawURL string) string {
 		}
 	}
 	return best
+}
+
+// pathKindIndex finds the pathKinds words; pathKindOf holds their kinds.
+var pathKindIndex, pathKindOf = wordIndexOf(pathKinds)
+
+// pathKind is pathKinds[seg], "" when seg is not a kind word.
+func pathKind(seg string) string {
+	if !pathKindIndex.mayHave(seg) {
+		return ""
+	}
+	if i := pathKindIndex.probe(seg); i >= 0 {
+		return pathKindOf[i]
+	}
+	return ""
+}
+
+// rankOf is kindRank[k] (0 for "" and unknown kinds) as a switch.
+func rankOf(k string) int {
+	switch k {
+	case fentinel.PageListing:
+		return 5
+	case fentinel.PageForum:
+		return 4
+	case fentinel.PageArticle:
+		return 3
+	case fentinel.PageVendor:
+		return 2
+	case fentinel.PageIndex:
+		return 1
+	}
+	return 0
+}
+
+// indexQueryOrFragment is strings.IndexAny(path, "?#"): both are ASCII, so
+// a byte scan finds what the rune scan finds.
+func indexQueryOrFragment(path string) int {
+	for i := 0; i < len(path); i++ {
+		if path[i] == '?' || path[i] == '#' {
+			return i
+		}
+	}
+	return -1
 }

@@ -1,0 +1,53 @@
+package detect
+
+import (
+	"testing"
+)
+
+// extractInput is one corpus page prepared up to the extraction stage.
+type extractInput struct {
+	doc  *document
+	raw  string
+	url  string
+	toks []token
+	ms   []match
+}
+
+// extractInputs decodes, parses, tokenises and matches every corpus page
+// once, as Detect does, for the extraction benchmark.
+func extractInputs(b *testing.B, d *Detector) ([]extractInput, int64) {
+	var ins []extractInput
+	var total int64
+	for _, s := range loadCorpus(b) {
+		ct := s.Page.ContentType()
+		raw := decodeBody(s.Page.Body, ct)
+		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
+		toks := tokenize(doc.text, doc.segs)
+		ms := d.findMatchesInto(nil, doc.text, toks)
+		ins = append(ins, extractInput{doc: doc, raw: raw, url: pageURL(s.Page), toks: toks, ms: ms})
+		total += int64(len(s.Page.Body))
+	}
+	return ins, total
+}
+
+// BenchmarkExtract measures the extraction stage as judge runs it: numbers,
+// structured fields and entities, language and page kind, over the corpus
+// pages tokenised and matched once outside the timer.
+func BenchmarkExtract(b *testing.B) {
+	d := defaultDetector(b)
+	ins, total := extractInputs(b, d)
+	b.SetBytes(total)
+	b.ReportAllocs()
+	var prices []priceHit
+	var qtys []qtyHit
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for k := range ins {
+			in := &ins[k]
+			prices, qtys = scanNumbersInto(prices, qtys, in.doc.text, in.toks)
+			_ = d.extract(in.doc, in.raw, in.toks, prices, qtys, nil)
+			_ = guessLanguage(in.toks, in.ms, d)
+			_ = pageKind(in.url, in.doc)
+		}
+	}
+}
