@@ -129,17 +129,15 @@ var lowerByte = func() (t [256]byte) {
 	return t
 }()
 
-// tagKey packs the first 8 bytes of name, ASCII capitals lower-cased, into
-// a word (first byte lowest). Two names of at most 8 bytes are the same
-// element name exactly when their lengths and keys are equal.
+// tagKey packs the last 8 bytes of name, ASCII capitals lower-cased, into
+// a word (last byte lowest: each byte shifts the key left by one byte, so
+// the name's earlier bytes fall off the top). Two names of at most 8 bytes
+// are the same element name exactly when their lengths and keys are equal;
+// longer names also need their first len-8 bytes compared.
 func tagKey(name string) uint64 {
-	n := len(name)
-	if n > 8 {
-		n = 8
-	}
 	var k uint64
-	for i := 0; i < n; i++ {
-		k |= uint64(lowerByte[name[i]]) << (8 * i)
+	for i := 0; i < len(name); i++ {
+		k = k<<8 | uint64(lowerByte[name[i]])
 	}
 	return k
 }
@@ -201,7 +199,7 @@ var noTag tagSlot
 // lower-case name), or noTag.
 func lookupTag(name string, key uint64) *tagSlot {
 	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
-	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[8:], e.name[8:]) {
+	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[:len(name)-8], e.name[:len(name)-8]) {
 		return &noTag
 	}
 	return e
@@ -474,16 +472,7 @@ func (p *fastParser) run(s string) bool {
 				continue
 			}
 			ns := i + 2
-			j := ns
-			l, key, ok := nameWord(s, ns)
-			if ok {
-				j += l
-			} else {
-				for j < n && byteClass[s[j]]&bNameEnd == 0 {
-					j++
-				}
-				key = tagKey(s[ns:j])
-			}
+			j, key := tagName(s, ns)
 			name := s[ns:j]
 			if j < n && s[j] == '>' {
 				pos = j + 1
@@ -620,25 +609,15 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 			return 0, false, false // tagEnd and scanTag read this differently
 		}
 		ks := i
-		kn, kkey, short := attrKeyWord(s, i)
-		if short {
-			i += kn
-		} else {
-			for i < n {
-				c := s[i]
-				if c == '=' || byteClass[c]&bNameEnd != 0 {
-					break
-				}
-				i++
-			}
-			if i >= n {
-				return 0, false, false
-			}
+		var kkey uint64
+		i, kkey = attrName(s, i)
+		if i >= n {
+			return 0, false, false
 		}
 		if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
 			return 0, false, false // scanTag keeps "/" inside the name
 		}
-		key := s[ks:i]
+		short := i-ks <= 8 // every attribute tagAttrs keeps is this short
 		j := i
 		for j < n && byteClass[s[j]]&bSpace != 0 {
 			j++
@@ -681,8 +660,6 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 		}
 		if short {
 			a.setKey(kkey, v)
-		} else {
-			a.set(key, v)
 		}
 	}
 }
@@ -692,17 +669,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 // raw-text elements) and ok=false when the reader must bail.
 func (p *fastParser) startTag(s string, i int) (int, bool) {
 	ns := i + 1
-	j := ns
-	n := len(s)
-	l, key, ok := nameWord(s, ns)
-	if ok {
-		j += l
-	} else {
-		for j < n && byteClass[s[j]]&bNameEnd == 0 {
-			j++
-		}
-		key = tagKey(s[ns:j])
-	}
+	j, key := tagName(s, ns)
 	name := s[ns:j]
 	var a tagAttrs
 	end, selfClosing, ok := readAttrs(s, j, &a)
@@ -860,7 +827,7 @@ func (p *fastParser) endTag(name string, key uint64) {
 	k := len(p.stack) - 1
 	for ; k >= 0; k-- {
 		e := &p.stack[k]
-		if e.key == key && e.nameLen == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff+8:e.nameOff+e.nameLen], name[8:])) {
+		if e.key == key && e.nameLen == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff:e.nameOff+e.nameLen-8], name[:len(name)-8])) {
 			break
 		}
 	}
