@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/rand"
 	"reflect"
 	"regexp"
 	"strings"
@@ -144,4 +145,51 @@ func TestAttrMaskMatchesAttrWord(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAttrMaskFast: attrMaskFast, wherever it answers, agrees with
+// attrMaskLower, on random values made of word pieces, capitals and other
+// bytes, of every length up to past maxFastMask.
+func TestAttrMaskFast(t *testing.T) {
+	var pieces []string
+	for _, ws := range maskWords {
+		for _, w := range ws {
+			pieces = append(pieces, w.w, w.w[:len(w.w)-1], w.w[1:], w.w[:3])
+		}
+	}
+	pieces = append(pieces, "-", "_", " ", "a", "Z", "\x00", "\xff", "é", "nav", "NAV")
+	rng := rand.New(rand.NewSource(3))
+	answered := 0
+	for k := 0; k < 100000; k++ {
+		var v []byte
+		for want := rng.Intn(maxFastMask + 20); len(v) < want; {
+			v = append(v, pieces[rng.Intn(len(pieces))]...)
+		}
+		checkAttrMaskFast(t, v, &answered)
+	}
+	if answered < 10000 {
+		t.Errorf("attrMaskFast answered only %d values", answered)
+	}
+}
+
+// checkAttrMaskFast compares attrMaskFast with attrMaskLower on v.
+func checkAttrMaskFast(t *testing.T, v []byte, answered *int) {
+	t.Helper()
+	got, ok := attrMaskFast(v)
+	if !ok {
+		return
+	}
+	*answered++
+	if want, wok := attrMaskLower(v); !wok || got != want {
+		t.Fatalf("attrMaskFast(%q) = %b, attrMaskLower says %b, %v", v, got, want, wok)
+	}
+}
+
+// FuzzAttrMaskFast: attrMaskFast agrees with attrMaskLower on any input.
+func FuzzAttrMaskFast(f *testing.F) {
+	f.Add([]byte("nav-main product-card ships_from"))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		var n int
+		checkAttrMaskFast(t, v, &n)
+	})
 }

@@ -412,6 +412,9 @@ func attrMask(v []byte) attrMasks {
 	// Values without an ASCII capital are matched as they are (lowerAttr
 	// would return them unchanged); the first capital sends v through
 	// lowerAttr and a fresh scan.
+	if m, ok := attrMaskFast(v); ok {
+		return m
+	}
 	if m, ok := attrMaskLower(v); ok {
 		return m
 	}
