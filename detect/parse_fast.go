@@ -472,6 +472,26 @@ func (p *fastParser) run(s string) bool {
 				continue
 			}
 			ns := i + 2
+			if k := len(p.stack) - 1; k >= 0 {
+				// Most end tags close the innermost element and are
+				// spelt as its start tag was: then the name is
+				// compared as one masked word and the element popped
+				// here (as pop would).
+				e := &p.stack[k]
+				l := e.nameLen
+				if l <= 8 && ns+8 <= n && e.nameOff+8 <= n && ns+l < n && s[ns+l] == '>' &&
+					(load8(s, ns)^load8(s, e.nameOff))&keyMask[l] == 0 {
+					if e.field != fieldNone {
+						p.addField(e)
+					}
+					if e.flags&tfBlock != 0 || e.id == tagTitle {
+						p.tb.newline()
+					}
+					p.stack = p.stack[:k]
+					pos = ns + l + 1
+					continue
+				}
+			}
 			j, key := tagName(s, ns)
 			name := s[ns:j]
 			if j < n && s[j] == '>' {
@@ -715,7 +735,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 // element zones a start tag, as parseStreamWith does.
 func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
 	tb := &p.tb
-	val := func(v attrSpan) string { return p.s[v.start:v.end] }
+	val := p.attr
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
@@ -765,7 +785,12 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	}
 	var cm, im attrMasks
 	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
-		cm, im = attrMaskString(val(a.cls)), attrMaskString(val(a.id))
+		if a.cls.end > a.cls.start {
+			cm = attrMaskString(val(a.cls))
+		}
+		if a.id.end > a.id.start {
+			im = attrMaskString(val(a.id))
+		}
 		switch {
 		case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
 			e.zone = zoneNav
@@ -788,7 +813,11 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 		if a.cls.end > a.cls.start && cm == 0 {
 			cm = attrMaskString(val(a.cls))
 		}
-		e.field = fieldFromMasks(cm, attrMaskString(val(a.itemprop)))
+		var pm attrMasks
+		if a.itemprop.end > a.itemprop.start {
+			pm = attrMaskString(val(a.itemprop))
+		}
+		e.field = fieldFromMasks(cm, pm)
 	}
 	if info.flags&tfBlock != 0 || info.id == tagTitle {
 		tb.newline()
@@ -797,6 +826,13 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	}
 	e.start = len(tb.b)
 	p.stack = append(p.stack, e)
+}
+
+// attr returns the attribute value at v, a place in the page read (the
+// slice is made without bounds checks: readAttrs and startTag only record
+// places inside p.s).
+func (p *fastParser) attr(v attrSpan) string {
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), v.end-v.start)
 }
 
 // isNavRole: role values that make an element navigation (isNavAttr).
@@ -834,6 +870,17 @@ func (p *fastParser) endTag(name string, key uint64) {
 	if k < 0 {
 		return
 	}
+	p.pop(k)
+}
+
+// addField records the text of field element e, which closes now.
+func (p *fastParser) addField(e *fastElem) {
+	p.fields = append(p.fields, fieldSpan{e.field, e.start, len(p.tb.b)})
+}
+
+// pop closes the elements from p.stack[k] up: it records their fields and
+// ends the line after block elements, innermost first.
+func (p *fastParser) pop(k int) {
 	for j := len(p.stack) - 1; j >= k; j-- {
 		e := &p.stack[j]
 		if e.field != fieldNone {
