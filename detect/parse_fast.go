@@ -735,7 +735,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 // element zones a start tag, as parseStreamWith does.
 func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
 	tb := &p.tb
-	val := p.attr
+	val := func(v attrSpan) string { return p.attr(v) }
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
@@ -944,10 +944,11 @@ func (tb *textBuf) newline() {
 	tb.pendingSpace = false
 }
 
-// text is textBuilder.text: s appended with whitespace collapsed. The
+// textSlow is textBuilder.text: s appended with whitespace collapsed. The
 // buffer is grown in a local slice and stored back once (one pointer write
-// per call, not one per run).
-func (tb *textBuf) text(z uint8, s string) {
+// per call, not one per run). text uses it for the text it does not copy
+// whole.
+func (tb *textBuf) textSlow(z uint8, s string) {
 	started := false
 	b := tb.b
 	for i := 0; i < len(s); {
