@@ -97,6 +97,8 @@ func FuzzByteScanner(f *testing.F) {
 var collapseCases = []string{
 	"", " ", "a", " a ", "a b", "a  b", "a\tb", "a\nb", " a b c ", "a \n b", "\u00a0a\u3000b\u2003",
 	"fent anyl", "x\xffy z", "é ü", "a\u0085b", "  ", "a\v\fb\r",
+	"eight ch  x", "eightchr  x", "eightch  x", "abcdefg\u00a0h", "abcdefgh\u3000", "Товар за  деньги", "a\x01b c",
+	" Buy now - best price | market ", "x \t", "abcdefghijklmnop q", "abcdefg hijklmnop", "abcdefg\x7fhijklmno",
 }
 
 // TestCollapseMatchesFields: collapse equals strings.Fields joined by spaces.
@@ -104,6 +106,22 @@ func TestCollapseMatchesFields(t *testing.T) {
 	for _, s := range collapseCases {
 		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestCollapseRandom: collapse equals strings.Fields joined by spaces on
+// random strings of words, single and double spaces and other white space.
+func TestCollapseRandom(t *testing.T) {
+	pieces := []string{" ", " ", "a", "bc", "defghij", "Товар", "\t", "\n", "\v", "\x01", "\u00a0", "\u3000", "\xe2", "\xc2", "\xff"}
+	rng := rand.New(rand.NewSource(9))
+	for k := 0; k < 100000; k++ {
+		var s string
+		for n := rng.Intn(40); len(s) < n; {
+			s += pieces[rng.Intn(len(pieces))]
+		}
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapse(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
