@@ -810,14 +810,16 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 		}
 	}
 	if e.field == fieldNone && e.zone != zoneNav {
-		if a.cls.end > a.cls.start && cm == 0 {
-			cm = attrMaskString(val(a.cls))
+		if e.skip && a.cls.end > a.cls.start {
+			cm = attrMaskString(val(a.cls)) // not read above
 		}
 		var pm attrMasks
 		if a.itemprop.end > a.itemprop.start {
 			pm = attrMaskString(val(a.itemprop))
 		}
-		e.field = fieldFromMasks(cm, pm)
+		if (cm|pm)&fieldMasks != 0 {
+			e.field = fieldFromMasks(cm, pm)
+		}
 	}
 	if info.flags&tfBlock != 0 || info.id == tagTitle {
 		tb.newline()

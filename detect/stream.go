@@ -494,6 +494,10 @@ func lowerAttr(v []byte, buf *[128]byte) []byte {
 	return buf[:len(v)]
 }
 
+// fieldMasks are the masks fieldFromMasks reads: without one of them it
+// returns fieldNone.
+const fieldMasks = maskShipsFrom | maskShipsTo | maskVendorList | maskVendor | maskPrice
+
 // fieldFromMasks recognises elements that hold a listing field by class or
 // microdata (masks from attrMask): .vendor/.seller, .price, .ships-from,
 // .ships-to. A class naming vendors in the plural (.vendors, .top-sellers)
