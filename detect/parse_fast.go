@@ -332,8 +332,11 @@ type fastParser struct {
 	stack   []fastElem
 	fields  []fieldSpan
 	attrs   []rawAttr
-	scratch []byte    // unescaped text tokens
-	segs    []segment // the segments under construction
+	scratch []byte // unescaped text tokens
+	// tagAttrs holds the attributes of the start tag being read (in the
+	// pooled parser, so that a tag without attributes costs no zeroing).
+	tagAttrs tagAttrs
+	segs     []segment // the segments under construction
 }
 
 var fastParserPool = sync.Pool{New: func() any {
@@ -606,11 +609,16 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 // isASCIIAlnum reports whether c is an ASCII letter or digit.
 func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9' }
 
-// readAttrs reads the attributes of the start tag whose name ends at i,
-// as tagEnd and scanTag together would, for the common shapes: it returns
+// noAttrs is the (never written) attribute set of a start tag without
+// attributes.
+var noAttrs tagAttrs
+
+// readAttrs reads into a (from empty) the attributes of the start tag whose
+// name ends at i, as tagEnd and scanTag together would, for the common shapes: it returns
 // the index after ">", whether the tag closes itself, and ok=false when
 // the tag has a shape it leaves to them (or the input ends inside it).
 func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
+	*a = tagAttrs{}
 	n := len(s)
 	for {
 		for i < n && byteClass[s[i]]&bSpace != 0 {
@@ -690,23 +698,33 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 func (p *fastParser) startTag(s string, i int) (int, bool) {
 	ns := i + 1
 	j, key := tagName(s, ns)
+	ok := true
 	name := s[ns:j]
-	var a tagAttrs
-	end, selfClosing, ok := readAttrs(s, j, &a)
-	if !ok {
-		end, selfClosing, ok = tagEnd(s, ns)
+	var end int
+	var selfClosing bool
+	a := &noAttrs
+	if j < len(s) && s[j] == '>' {
+		// no attributes (as readAttrs would find: a name byte before
+		// ">" is no "/", so the tag does not close itself)
+		end = j + 1
+	} else {
+		a = &p.tagAttrs
+		end, selfClosing, ok = readAttrs(s, j, a)
 		if !ok {
-			return 0, false
-		}
-		a = tagAttrs{}
-		_, p.attrs = scanTag(unsafe.Slice(unsafe.StringData(s[i:end]), end-i), nil, p.attrs)
-		for _, at := range p.attrs {
-			var v attrSpan
-			if len(at.val) > 0 { // a slice of s[i:end]: place it in s
-				v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
-				v.end = v.start + len(at.val)
+			end, selfClosing, ok = tagEnd(s, ns)
+			if !ok {
+				return 0, false
 			}
-			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
+			*a = tagAttrs{}
+			_, p.attrs = scanTag(unsafe.Slice(unsafe.StringData(s[i:end]), end-i), nil, p.attrs)
+			for _, at := range p.attrs {
+				var v attrSpan
+				if len(at.val) > 0 { // a slice of s[i:end]: place it in s
+					v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+					v.end = v.start + len(at.val)
+				}
+				a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
+			}
 		}
 	}
 	slot := lookupTag(name, key)
@@ -714,7 +732,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(ns, len(name), key, info, selfClosing, &a)
+	p.element(ns, len(name), key, info, selfClosing, a)
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
