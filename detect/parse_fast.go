@@ -564,6 +564,7 @@ var commonEntities = func() map[string]string {
 // "#") or starts a reference in commonEntities closed by ";". ok is false
 // for any other reference; the caller then uses unescapeText.
 func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
+	cr := strings.IndexByte(raw, '\r') >= 0
 	for i := 0; i < len(raw); {
 		switch raw[i] {
 		case '\r':
@@ -595,9 +596,15 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 			dst = append(dst, rep...)
 			i = j + 1
 		default:
-			j := i + 1
-			for j < len(raw) && raw[j] != '&' && raw[j] != '\r' {
-				j++
+			// up to the next "&" or CR
+			j := len(raw)
+			if k := strings.IndexByte(raw[i+1:], '&'); k >= 0 {
+				j = i + 1 + k
+			}
+			if cr {
+				if k := strings.IndexByte(raw[i+1:j], '\r'); k >= 0 {
+					j = i + 1 + k
+				}
 			}
 			dst = append(dst, raw[i:j]...)
 			i = j
