@@ -364,7 +364,8 @@ func parseFast(s string) (doc *document, ok bool) {
 	ok = p.run(s)
 	if ok {
 		p.tb.closeSeg()
-		doc = &document{text: string(p.tb.b)}
+		doc = docPool.Get().(*document) // zero: new, or zeroed by release
+		doc.text = string(p.tb.b)
 		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
 			doc.segs = doc.segArr[:len(segs):len(segs)]
 			copy(doc.segs, segs)

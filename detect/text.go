@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -56,15 +57,21 @@ type document struct {
 	segArr [8]segment
 }
 
-// release returns the document's pooled segment list; d.segs must not be
-// used afterwards.
+// release returns the document's pooled segment list, and the document
+// itself to docPool; neither d nor d.segs may be used afterwards (the
+// strings read from it stay valid: they live in the page and its text).
 func (d *document) release() {
 	if d.segBuf != nil {
 		*d.segBuf = d.segs[:0]
 		segPool.Put(d.segBuf)
-		d.segBuf, d.segs = nil, nil
 	}
+	*d = document{}
+	docPool.Put(d)
 }
+
+// docPool recycles the documents Detect releases (zeroed), so that the
+// streaming reader does not allocate one per page.
+var docPool = sync.Pool{New: func() any { return new(document) }}
 
 // decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
 // or a <meta charset> tag (windows-1251, GBK and the other WHATWG encodings).
