@@ -422,6 +422,24 @@ func (p *fastParser) cur() (uint8, bool) {
 	return t.zone, t.skip
 }
 
+// Kinds of markup by the byte after "<" (markupOpen).
+const (
+	openText  uint8 = iota // the "<" opens nothing: it is text
+	openTag                // an ASCII letter: a start tag
+	openEnd                // "/": an end tag
+	openBang               // "!": a comment, doctype or bogus comment
+	openQuery              // "?": a bogus comment
+)
+
+// markupOpen classifies the byte after "<".
+var markupOpen = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = openTag, openTag
+	}
+	t['/'], t['!'], t['?'] = openEnd, openBang, openQuery
+	return t
+}()
+
 // run reads s to the end; false when it bails.
 func (p *fastParser) run(s string) bool {
 	p.s = s
@@ -432,6 +450,7 @@ func (p *fastParser) run(s string) bool {
 	for pos < n {
 		// text up to the next "<" that opens markup
 		i := pos
+		var open uint8
 		for {
 			if s[i] != '<' { // markup often follows markup at once
 				k := strings.IndexByte(s[i:], '<')
@@ -444,8 +463,7 @@ func (p *fastParser) run(s string) bool {
 			if i+1 >= n {
 				return false // "<" at the very end
 			}
-			c := s[i+1]
-			if isASCIILetter(c) || c == '/' || c == '!' || c == '?' {
+			if open = markupOpen[s[i+1]]; open != 0 {
 				break
 			}
 			i++ // a "<" that opens nothing is text
@@ -457,16 +475,15 @@ func (p *fastParser) run(s string) bool {
 		if i >= n {
 			break
 		}
-		c := s[i+1]
 		switch {
-		case isASCIILetter(c):
+		case open == openTag:
 			end, ok := p.startTag(s, i)
 			if !ok {
 				return false
 			}
 			pos = end
-		case c == '/':
-			if i+2 >= n || !isASCIILetter(s[i+2]) {
+		case open == openEnd:
+			if i+2 >= n || markupOpen[s[i+2]] != openTag {
 				// "</>" and "</ bogus>": comments (nothing to read)
 				k := strings.IndexByte(s[i+2:], '>')
 				if k < 0 {
@@ -508,7 +525,7 @@ func (p *fastParser) run(s string) bool {
 				pos = end
 			}
 			p.endTag(name, key)
-		case c == '!' && strings.HasPrefix(s[i:], "<!--"):
+		case open == openBang && strings.HasPrefix(s[i:], "<!--"):
 			// The first "-->" after "<!" also ends "<!-->" and "<!--->".
 			k := strings.Index(s[i+2:], "-->")
 			if k < 0 || strings.Contains(s[i+2:i+2+k], "--!") {
