@@ -827,18 +827,30 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 		e.field = fieldTitle
 	}
 	var cm, im attrMasks
+	// zoneAttrs: the tag has a class, id, role or itemprop (an attribute
+	// the tag has ends past 0; one it lacks is {0, 0})
+	zoneAttrs := a.cls.end|a.id.end|a.role.end|a.itemprop.end != 0
 	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
-		if a.cls.end > a.cls.start {
-			cm = attrMaskString(val(a.cls))
-		}
-		if a.id.end > a.id.start {
-			im = attrMaskString(val(a.id))
-		}
-		switch {
-		case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
-			e.zone = zoneNav
-		case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
-			e.zone = zoneMain
+		if zoneAttrs {
+			if a.cls.end > a.cls.start {
+				cm = attrMaskString(val(a.cls))
+			}
+			if a.id.end > a.id.start {
+				im = attrMaskString(val(a.id))
+			}
+			switch {
+			case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
+				e.zone = zoneNav
+			case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
+				e.zone = zoneMain
+			}
+		} else { // the same decisions without class, id or role
+			switch {
+			case info.flags&tfNav != 0:
+				e.zone = zoneNav
+			case parentZone == zoneBody && info.flags&tfMain != 0:
+				e.zone = zoneMain
+			}
 		}
 		switch {
 		case info.id == tagH1:
@@ -852,7 +864,7 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 			}
 		}
 	}
-	if e.field == fieldNone && e.zone != zoneNav {
+	if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
 		if e.skip && a.cls.end > a.cls.start {
 			cm = attrMaskString(val(a.cls)) // not read above
 		}
