@@ -257,15 +257,21 @@ func sameTagName(a, b string) bool {
 type fastElem struct {
 	// nameOff and nameLen place the element's name in the page; the
 	// element holds no pointer, so pushing it needs no write barrier.
-	nameOff, nameLen int
+	// Offsets are int32 (parseFast reads pages of at most maxFastPage
+	// bytes), so that an element fills 32 bytes.
 	key              uint64 // tagKey(name)
-	id               uint8
+	nameOff, nameLen int32
+	start            int32 // text offset where a captured field began
 	flags            uint16
+	id               uint8
 	zone             uint8
 	skip             bool
 	field            uint8
-	start            int // text offset where a captured field began
 }
+
+// maxFastPage is the longest page parseFast reads (x/net/html reads
+// longer ones): its text, at most a few times the page, fits an int32.
+const maxFastPage = 1 << 28
 
 // fieldSpan is a field element's text, recorded when the element closes
 // and turned into document fields once the text is a string.
@@ -354,6 +360,9 @@ const (
 // parseFast zones page s in one pass; ok is false when it meets a construct
 // byteScanner would bail on (the caller then reads s with x/net/html).
 func parseFast(s string) (doc *document, ok bool) {
+	if len(s) > maxFastPage {
+		return nil, false
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return nil, false // NUL handling differs between raw text and text
 	}
@@ -499,9 +508,9 @@ func (p *fastParser) run(s string) bool {
 				// compared as one masked word and the element popped
 				// here (as pop would).
 				e := &p.stack[k]
-				l := e.nameLen
-				if l <= 8 && ns+8 <= n && e.nameOff+8 <= n && ns+l < n && s[ns+l] == '>' &&
-					(load8(s, ns)^load8(s, e.nameOff))&keyMask[l] == 0 {
+				l, off := int(e.nameLen), int(e.nameOff)
+				if l <= 8 && ns+8 <= n && off+8 <= n && ns+l < n && s[ns+l] == '>' &&
+					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
 					}
@@ -782,7 +791,7 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
-			p.stack = append(p.stack, fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+			p.stack = append(p.stack, fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
 		}
 		return
 	}
@@ -820,7 +829,7 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	if info.flags&tfVoid != 0 || selfClosing {
 		return
 	}
-	e := fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone}
+	e := fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone}
 	e.skip = info.flags&tfSkip != 0
 	if info.id == tagTitle {
 		e.zone = zoneTitle
@@ -881,7 +890,7 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	} else if info.flags&tfCell != 0 {
 		tb.pendingSpace = true
 	}
-	e.start = len(tb.b)
+	e.start = int32(len(tb.b))
 	p.stack = append(p.stack, e)
 }
 
@@ -920,7 +929,7 @@ func (p *fastParser) endTag(name string, key uint64) {
 	k := len(p.stack) - 1
 	for ; k >= 0; k-- {
 		e := &p.stack[k]
-		if e.key == key && e.nameLen == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff:e.nameOff+e.nameLen-8], name[:len(name)-8])) {
+		if e.key == key && int(e.nameLen) == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff:int(e.nameOff)+len(name)-8], name[:len(name)-8])) {
 			break
 		}
 	}
@@ -932,7 +941,7 @@ func (p *fastParser) endTag(name string, key uint64) {
 
 // addField records the text of field element e, which closes now.
 func (p *fastParser) addField(e *fastElem) {
-	p.fields = append(p.fields, fieldSpan{e.field, e.start, len(p.tb.b)})
+	p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
 }
 
 // pop closes the elements from p.stack[k] up: it records their fields and
@@ -941,7 +950,7 @@ func (p *fastParser) pop(k int) {
 	for j := len(p.stack) - 1; j >= k; j-- {
 		e := &p.stack[j]
 		if e.field != fieldNone {
-			p.fields = append(p.fields, fieldSpan{e.field, e.start, len(p.tb.b)})
+			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
 		}
 		if e.flags&tfBlock != 0 || e.id == tagTitle {
 			p.tb.newline()
