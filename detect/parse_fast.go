@@ -358,7 +358,8 @@ const (
 )
 
 // parseFast zones page s in one pass; ok is false when it meets a construct
-// byteScanner would bail on (the caller then reads s with x/net/html).
+// byteScanner would bail on, or s is longer than maxFastPage (the caller
+// then reads s with x/net/html).
 func parseFast(s string) (doc *document, ok bool) {
 	if len(s) > maxFastPage {
 		return nil, false
