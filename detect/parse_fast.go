@@ -129,17 +129,15 @@ var lowerByte = func() (t [256]byte) {
 	return t
 }()
 
-// tagKey packs the first 8 bytes of name, ASCII capitals lower-cased, into
-// a word (first byte lowest). Two names of at most 8 bytes are the same
-// element name exactly when their lengths and keys are equal.
+// tagKey packs the last 8 bytes of name, ASCII capitals lower-cased, into
+// a word (last byte lowest: each byte shifts the key left by one byte, so
+// the name's earlier bytes fall off the top). Two names of at most 8 bytes
+// are the same element name exactly when their lengths and keys are equal;
+// longer names also need their first len-8 bytes compared.
 func tagKey(name string) uint64 {
-	n := len(name)
-	if n > 8 {
-		n = 8
-	}
 	var k uint64
-	for i := 0; i < n; i++ {
-		k |= uint64(lowerByte[name[i]]) << (8 * i)
+	for i := 0; i < len(name); i++ {
+		k = k<<8 | uint64(lowerByte[name[i]])
 	}
 	return k
 }
@@ -201,7 +199,7 @@ var noTag tagSlot
 // lower-case name), or noTag.
 func lookupTag(name string, key uint64) *tagSlot {
 	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
-	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[8:], e.name[8:]) {
+	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[:len(name)-8], e.name[:len(name)-8]) {
 		return &noTag
 	}
 	return e
@@ -259,15 +257,21 @@ func sameTagName(a, b string) bool {
 type fastElem struct {
 	// nameOff and nameLen place the element's name in the page; the
 	// element holds no pointer, so pushing it needs no write barrier.
-	nameOff, nameLen int
+	// Offsets are int32 (parseFast reads pages of at most maxFastPage
+	// bytes), so that an element fills 32 bytes.
 	key              uint64 // tagKey(name)
-	id               uint8
+	nameOff, nameLen int32
+	start            int32 // text offset where a captured field began
 	flags            uint16
+	id               uint8
 	zone             uint8
 	skip             bool
 	field            uint8
-	start            int // text offset where a captured field began
 }
+
+// maxFastPage is the longest page parseFast reads (x/net/html reads
+// longer ones): its text, at most a few times the page, fits an int32.
+const maxFastPage = 1 << 28
 
 // fieldSpan is a field element's text, recorded when the element closes
 // and turned into document fields once the text is a string.
@@ -334,8 +338,11 @@ type fastParser struct {
 	stack   []fastElem
 	fields  []fieldSpan
 	attrs   []rawAttr
-	scratch []byte    // unescaped text tokens
-	segs    []segment // the segments under construction
+	scratch []byte // unescaped text tokens
+	// tagAttrs holds the attributes of the start tag being read (in the
+	// pooled parser, so that a tag without attributes costs no zeroing).
+	tagAttrs tagAttrs
+	segs     []segment // the segments under construction
 }
 
 var fastParserPool = sync.Pool{New: func() any {
@@ -351,8 +358,12 @@ const (
 )
 
 // parseFast zones page s in one pass; ok is false when it meets a construct
-// byteScanner would bail on (the caller then reads s with x/net/html).
+// byteScanner would bail on, or s is longer than maxFastPage (the caller
+// then reads s with x/net/html).
 func parseFast(s string) (doc *document, ok bool) {
+	if len(s) > maxFastPage {
+		return nil, false
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return nil, false // NUL handling differs between raw text and text
 	}
@@ -363,7 +374,8 @@ func parseFast(s string) (doc *document, ok bool) {
 	ok = p.run(s)
 	if ok {
 		p.tb.closeSeg()
-		doc = &document{text: string(p.tb.b)}
+		doc = docPool.Get().(*document) // zero: new, or zeroed by release
+		doc.text = string(p.tb.b)
 		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
 			doc.segs = doc.segArr[:len(segs):len(segs)]
 			copy(doc.segs, segs)
@@ -420,6 +432,24 @@ func (p *fastParser) cur() (uint8, bool) {
 	return t.zone, t.skip
 }
 
+// Kinds of markup by the byte after "<" (markupOpen).
+const (
+	openText  uint8 = iota // the "<" opens nothing: it is text
+	openTag                // an ASCII letter: a start tag
+	openEnd                // "/": an end tag
+	openBang               // "!": a comment, doctype or bogus comment
+	openQuery              // "?": a bogus comment
+)
+
+// markupOpen classifies the byte after "<".
+var markupOpen = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = openTag, openTag
+	}
+	t['/'], t['!'], t['?'] = openEnd, openBang, openQuery
+	return t
+}()
+
 // run reads s to the end; false when it bails.
 func (p *fastParser) run(s string) bool {
 	p.s = s
@@ -430,6 +460,7 @@ func (p *fastParser) run(s string) bool {
 	for pos < n {
 		// text up to the next "<" that opens markup
 		i := pos
+		var open uint8
 		for {
 			if s[i] != '<' { // markup often follows markup at once
 				k := strings.IndexByte(s[i:], '<')
@@ -442,8 +473,7 @@ func (p *fastParser) run(s string) bool {
 			if i+1 >= n {
 				return false // "<" at the very end
 			}
-			c := s[i+1]
-			if isASCIILetter(c) || c == '/' || c == '!' || c == '?' {
+			if open = markupOpen[s[i+1]]; open != 0 {
 				break
 			}
 			i++ // a "<" that opens nothing is text
@@ -455,16 +485,15 @@ func (p *fastParser) run(s string) bool {
 		if i >= n {
 			break
 		}
-		c := s[i+1]
 		switch {
-		case isASCIILetter(c):
+		case open == openTag:
 			end, ok := p.startTag(s, i)
 			if !ok {
 				return false
 			}
 			pos = end
-		case c == '/':
-			if i+2 >= n || !isASCIILetter(s[i+2]) {
+		case open == openEnd:
+			if i+2 >= n || markupOpen[s[i+2]] != openTag {
 				// "</>" and "</ bogus>": comments (nothing to read)
 				k := strings.IndexByte(s[i+2:], '>')
 				if k < 0 {
@@ -474,16 +503,27 @@ func (p *fastParser) run(s string) bool {
 				continue
 			}
 			ns := i + 2
-			j := ns
-			l, key, ok := nameWord(s, ns)
-			if ok {
-				j += l
-			} else {
-				for j < n && byteClass[s[j]]&bNameEnd == 0 {
-					j++
+			if k := len(p.stack) - 1; k >= 0 {
+				// Most end tags close the innermost element and are
+				// spelt as its start tag was: then the name is
+				// compared as one masked word and the element popped
+				// here (as pop would).
+				e := &p.stack[k]
+				l, off := int(e.nameLen), int(e.nameOff)
+				if l <= 8 && ns+8 <= n && off+8 <= n && ns+l < n && s[ns+l] == '>' &&
+					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
+					if e.field != fieldNone {
+						p.addField(e)
+					}
+					if e.flags&tfBlock != 0 || e.id == tagTitle {
+						p.tb.newline()
+					}
+					p.stack = p.stack[:k]
+					pos = ns + l + 1
+					continue
 				}
-				key = tagKey(s[ns:j])
 			}
+			j, key := tagName(s, ns)
 			name := s[ns:j]
 			if j < n && s[j] == '>' {
 				pos = j + 1
@@ -495,7 +535,7 @@ func (p *fastParser) run(s string) bool {
 				pos = end
 			}
 			p.endTag(name, key)
-		case c == '!' && strings.HasPrefix(s[i:], "<!--"):
+		case open == openBang && strings.HasPrefix(s[i:], "<!--"):
 			// The first "-->" after "<!" also ends "<!-->" and "<!--->".
 			k := strings.Index(s[i+2:], "-->")
 			if k < 0 || strings.Contains(s[i+2:i+2+k], "--!") {
@@ -552,6 +592,7 @@ var commonEntities = func() map[string]string {
 // "#") or starts a reference in commonEntities closed by ";". ok is false
 // for any other reference; the caller then uses unescapeText.
 func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
+	cr := strings.IndexByte(raw, '\r') >= 0
 	for i := 0; i < len(raw); {
 		switch raw[i] {
 		case '\r':
@@ -583,9 +624,15 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 			dst = append(dst, rep...)
 			i = j + 1
 		default:
-			j := i + 1
-			for j < len(raw) && raw[j] != '&' && raw[j] != '\r' {
-				j++
+			// up to the next "&" or CR
+			j := len(raw)
+			if k := strings.IndexByte(raw[i+1:], '&'); k >= 0 {
+				j = i + 1 + k
+			}
+			if cr {
+				if k := strings.IndexByte(raw[i+1:j], '\r'); k >= 0 {
+					j = i + 1 + k
+				}
 			}
 			dst = append(dst, raw[i:j]...)
 			i = j
@@ -597,11 +644,16 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 // isASCIIAlnum reports whether c is an ASCII letter or digit.
 func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9' }
 
-// readAttrs reads the attributes of the start tag whose name ends at i,
-// as tagEnd and scanTag together would, for the common shapes: it returns
+// noAttrs is the (never written) attribute set of a start tag without
+// attributes.
+var noAttrs tagAttrs
+
+// readAttrs reads into a (from empty) the attributes of the start tag whose
+// name ends at i, as tagEnd and scanTag together would, for the common shapes: it returns
 // the index after ">", whether the tag closes itself, and ok=false when
 // the tag has a shape it leaves to them (or the input ends inside it).
 func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
+	*a = tagAttrs{}
 	n := len(s)
 	for {
 		for i < n && byteClass[s[i]]&bSpace != 0 {
@@ -620,25 +672,15 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 			return 0, false, false // tagEnd and scanTag read this differently
 		}
 		ks := i
-		kn, kkey, short := attrKeyWord(s, i)
-		if short {
-			i += kn
-		} else {
-			for i < n {
-				c := s[i]
-				if c == '=' || byteClass[c]&bNameEnd != 0 {
-					break
-				}
-				i++
-			}
-			if i >= n {
-				return 0, false, false
-			}
+		var kkey uint64
+		i, kkey = attrName(s, i)
+		if i >= n {
+			return 0, false, false
 		}
 		if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
 			return 0, false, false // scanTag keeps "/" inside the name
 		}
-		key := s[ks:i]
+		short := i-ks <= 8 // every attribute tagAttrs keeps is this short
 		j := i
 		for j < n && byteClass[s[j]]&bSpace != 0 {
 			j++
@@ -681,8 +723,6 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 		}
 		if short {
 			a.setKey(kkey, v)
-		} else {
-			a.set(key, v)
 		}
 	}
 }
@@ -692,34 +732,34 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 // raw-text elements) and ok=false when the reader must bail.
 func (p *fastParser) startTag(s string, i int) (int, bool) {
 	ns := i + 1
-	j := ns
-	n := len(s)
-	l, key, ok := nameWord(s, ns)
-	if ok {
-		j += l
-	} else {
-		for j < n && byteClass[s[j]]&bNameEnd == 0 {
-			j++
-		}
-		key = tagKey(s[ns:j])
-	}
+	j, key := tagName(s, ns)
+	ok := true
 	name := s[ns:j]
-	var a tagAttrs
-	end, selfClosing, ok := readAttrs(s, j, &a)
-	if !ok {
-		end, selfClosing, ok = tagEnd(s, ns)
+	var end int
+	var selfClosing bool
+	a := &noAttrs
+	if j < len(s) && s[j] == '>' {
+		// no attributes (as readAttrs would find: a name byte before
+		// ">" is no "/", so the tag does not close itself)
+		end = j + 1
+	} else {
+		a = &p.tagAttrs
+		end, selfClosing, ok = readAttrs(s, j, a)
 		if !ok {
-			return 0, false
-		}
-		a = tagAttrs{}
-		_, p.attrs = scanTag(unsafe.Slice(unsafe.StringData(s[i:end]), end-i), nil, p.attrs)
-		for _, at := range p.attrs {
-			var v attrSpan
-			if len(at.val) > 0 { // a slice of s[i:end]: place it in s
-				v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
-				v.end = v.start + len(at.val)
+			end, selfClosing, ok = tagEnd(s, ns)
+			if !ok {
+				return 0, false
 			}
-			a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
+			*a = tagAttrs{}
+			_, p.attrs = scanTag(unsafe.Slice(unsafe.StringData(s[i:end]), end-i), nil, p.attrs)
+			for _, at := range p.attrs {
+				var v attrSpan
+				if len(at.val) > 0 { // a slice of s[i:end]: place it in s
+					v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+					v.end = v.start + len(at.val)
+				}
+				a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
+			}
 		}
 	}
 	slot := lookupTag(name, key)
@@ -727,7 +767,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(ns, len(name), key, info, selfClosing, &a)
+	p.element(ns, len(name), key, info, selfClosing, a)
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
@@ -748,11 +788,11 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 // element zones a start tag, as parseStreamWith does.
 func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
 	tb := &p.tb
-	val := func(v attrSpan) string { return p.s[v.start:v.end] }
+	val := func(v attrSpan) string { return p.attr(v) }
 	parentZone, parentSkip := p.cur()
 	if parentSkip {
 		if info.flags&tfVoid == 0 && !selfClosing {
-			p.stack = append(p.stack, fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+			p.stack = append(p.stack, fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
 		}
 		return
 	}
@@ -790,20 +830,37 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	if info.flags&tfVoid != 0 || selfClosing {
 		return
 	}
-	e := fastElem{nameOff: nameOff, nameLen: nameLen, key: key, id: info.id, flags: info.flags, zone: parentZone}
+	e := fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone}
 	e.skip = info.flags&tfSkip != 0
 	if info.id == tagTitle {
 		e.zone = zoneTitle
 		e.field = fieldTitle
 	}
 	var cm, im attrMasks
+	// zoneAttrs: the tag has a class, id, role or itemprop (an attribute
+	// the tag has ends past 0; one it lacks is {0, 0})
+	zoneAttrs := a.cls.end|a.id.end|a.role.end|a.itemprop.end != 0
 	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
-		cm, im = attrMaskString(val(a.cls)), attrMaskString(val(a.id))
-		switch {
-		case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
-			e.zone = zoneNav
-		case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
-			e.zone = zoneMain
+		if zoneAttrs {
+			if a.cls.end > a.cls.start {
+				cm = attrMaskString(val(a.cls))
+			}
+			if a.id.end > a.id.start {
+				im = attrMaskString(val(a.id))
+			}
+			switch {
+			case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
+				e.zone = zoneNav
+			case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
+				e.zone = zoneMain
+			}
+		} else { // the same decisions without class, id or role
+			switch {
+			case info.flags&tfNav != 0:
+				e.zone = zoneNav
+			case parentZone == zoneBody && info.flags&tfMain != 0:
+				e.zone = zoneMain
+			}
 		}
 		switch {
 		case info.id == tagH1:
@@ -817,19 +874,32 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 			}
 		}
 	}
-	if e.field == fieldNone && e.zone != zoneNav {
-		if a.cls.end > a.cls.start && cm == 0 {
-			cm = attrMaskString(val(a.cls))
+	if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
+		if e.skip && a.cls.end > a.cls.start {
+			cm = attrMaskString(val(a.cls)) // not read above
 		}
-		e.field = fieldFromMasks(cm, attrMaskString(val(a.itemprop)))
+		var pm attrMasks
+		if a.itemprop.end > a.itemprop.start {
+			pm = attrMaskString(val(a.itemprop))
+		}
+		if (cm|pm)&fieldMasks != 0 {
+			e.field = fieldFromMasks(cm, pm)
+		}
 	}
 	if info.flags&tfBlock != 0 || info.id == tagTitle {
 		tb.newline()
 	} else if info.flags&tfCell != 0 {
 		tb.pendingSpace = true
 	}
-	e.start = len(tb.b)
+	e.start = int32(len(tb.b))
 	p.stack = append(p.stack, e)
+}
+
+// attr returns the attribute value at v, a place in the page read (the
+// slice is made without bounds checks: readAttrs and startTag only record
+// places inside p.s).
+func (p *fastParser) attr(v attrSpan) string {
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), v.end-v.start)
 }
 
 // isNavRole: role values that make an element navigation (isNavAttr).
@@ -860,17 +930,28 @@ func (p *fastParser) endTag(name string, key uint64) {
 	k := len(p.stack) - 1
 	for ; k >= 0; k-- {
 		e := &p.stack[k]
-		if e.key == key && e.nameLen == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff+8:e.nameOff+e.nameLen], name[8:])) {
+		if e.key == key && int(e.nameLen) == len(name) && (len(name) <= 8 || sameTagName(p.s[e.nameOff:int(e.nameOff)+len(name)-8], name[:len(name)-8])) {
 			break
 		}
 	}
 	if k < 0 {
 		return
 	}
+	p.pop(k)
+}
+
+// addField records the text of field element e, which closes now.
+func (p *fastParser) addField(e *fastElem) {
+	p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
+}
+
+// pop closes the elements from p.stack[k] up: it records their fields and
+// ends the line after block elements, innermost first.
+func (p *fastParser) pop(k int) {
 	for j := len(p.stack) - 1; j >= k; j-- {
 		e := &p.stack[j]
 		if e.field != fieldNone {
-			p.fields = append(p.fields, fieldSpan{e.field, e.start, len(p.tb.b)})
+			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
 		}
 		if e.flags&tfBlock != 0 || e.id == tagTitle {
 			p.tb.newline()
@@ -930,10 +1011,11 @@ func (tb *textBuf) newline() {
 	tb.pendingSpace = false
 }
 
-// text is textBuilder.text: s appended with whitespace collapsed. The
+// textSlow is textBuilder.text: s appended with whitespace collapsed. The
 // buffer is grown in a local slice and stored back once (one pointer write
-// per call, not one per run).
-func (tb *textBuf) text(z uint8, s string) {
+// per call, not one per run). text uses it for the text it does not copy
+// whole.
+func (tb *textBuf) textSlow(z uint8, s string) {
 	started := false
 	b := tb.b
 	for i := 0; i < len(s); {

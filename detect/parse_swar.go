@@ -2,7 +2,6 @@ package detect
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"unsafe"
 )
 
@@ -42,29 +41,6 @@ func foldUpper(w uint64) uint64 {
 	return w | (ge&^gt&^w&hi1)>>2
 }
 
-// nameWord reads the tag name starting at s[i] when it ends within the next
-// eight bytes: its length and tagKey. ok is false when the name is longer,
-// the page ends within eight bytes, or a control byte comes first (the
-// caller then scans byte by byte).
-func nameWord(s string, i int) (n int, key uint64, ok bool) {
-	if i+8 > len(s) {
-		return 0, 0, false
-	}
-	w := load8(s, i)
-	m := bytesBelow(w, 0x21) | bytesEqual(w, '/') | bytesEqual(w, '>')
-	if m == 0 {
-		return 0, 0, false
-	}
-	n = bits.TrailingZeros64(m) / 8
-	if byteClass[s[i+n]]&bNameEnd == 0 {
-		return 0, 0, false // a control byte below 0x21 that ends no name
-	}
-	if n == 0 {
-		return 0, 0, true
-	}
-	return n, foldUpper(w) & (1<<(8*uint(n)) - 1), true
-}
-
 // plainRun returns how far from i the bytes of s can be copied as they
 // are by textBuf.text: eight bytes at a time while no byte is below 0x20,
 // no two spaces touch, and a space that ends the eight bytes is followed
@@ -88,40 +64,22 @@ func plainRun(s string, i int) int {
 	return i
 }
 
-// attrKeyWord reads the attribute name starting at s[i] when it ends
-// within the next eight bytes (at "=", white space, "/" or ">"): its
-// length and tagKey. ok is false otherwise (the caller scans byte by byte).
-func attrKeyWord(s string, i int) (n int, key uint64, ok bool) {
-	if i+8 > len(s) {
-		return 0, 0, false
-	}
-	w := load8(s, i)
-	m := bytesBelow(w, 0x21) | bytesEqual(w, '/') | bytesEqual(w, '>') | bytesEqual(w, '=')
-	if m == 0 {
-		return 0, 0, false
-	}
-	n = bits.TrailingZeros64(m) / 8
-	if c := s[i+n]; n == 0 || c != '=' && byteClass[c]&bNameEnd == 0 {
-		return 0, 0, false
-	}
-	return n, foldUpper(w) & (1<<(8*uint(n)) - 1), true
-}
-
-// tagKey values of the attribute names tagAttrs keeps (all shorter than
-// eight bytes but itemprop, which goes through tagAttrs.set).
+// tagKey values of the attribute names tagAttrs keeps (none is longer
+// than eight bytes, so the key is the whole name).
 const (
-	attrKeyID      = 0x6469           // "id"
-	attrKeyAlt     = 0x746c61         // "alt"
-	attrKeyRole    = 0x656c6f72       // "role"
-	attrKeyType    = 0x65707974       // "type"
-	attrKeyName    = 0x656d616e       // "name"
-	attrKeyClass   = 0x7373616c63     // "class"
-	attrKeyTitle   = 0x656c746974     // "title"
-	attrKeyValue   = 0x65756c6176     // "value"
-	attrKeyContent = 0x746e65746e6f63 // "content"
+	attrKeyID       = 0x6964             // "id"
+	attrKeyAlt      = 0x616c74           // "alt"
+	attrKeyRole     = 0x726f6c65         // "role"
+	attrKeyType     = 0x74797065         // "type"
+	attrKeyName     = 0x6e616d65         // "name"
+	attrKeyClass    = 0x636c617373       // "class"
+	attrKeyTitle    = 0x7469746c65       // "title"
+	attrKeyValue    = 0x76616c7565       // "value"
+	attrKeyContent  = 0x636f6e74656e74   // "content"
+	attrKeyItemprop = 0x6974656d70726f70 // "itemprop"
 )
 
-// setKey is set for a name shorter than eight bytes given by its tagKey.
+// setKey is set for a name of at most eight bytes given by its tagKey.
 func (a *tagAttrs) setKey(k uint64, v attrSpan) {
 	switch k {
 	case attrKeyID:
@@ -142,5 +100,7 @@ func (a *tagAttrs) setKey(k uint64, v attrSpan) {
 		a.value = v
 	case attrKeyContent:
 		a.content = v
+	case attrKeyItemprop:
+		a.itemprop = v
 	}
 }

@@ -55,21 +55,26 @@ func swarSamples(t *testing.T) []string {
 	return out
 }
 
-// TestNameWord: nameWord agrees with the byte loop and tagKey wherever it
-// answers.
-func TestNameWord(t *testing.T) {
+// TestTagName: tagName and attrName agree with a byte loop and tagKey at
+// every position of the samples.
+func TestTagName(t *testing.T) {
 	for _, s := range swarSamples(t) {
 		for i := 0; i < len(s) && i < 4000; i++ {
-			n, key, ok := nameWord(s, i)
-			if !ok {
-				continue
-			}
+			end, key := tagName(s, i)
 			j := i
-			for j < len(s) && byteClass[s[j]]&bNameEnd == 0 {
+			for j < len(s) && byteClass[s[j]]&bNameEnd == 0 && s[j] != 0 {
 				j++
 			}
-			if n != j-i || key != tagKey(s[i:j]) {
-				t.Fatalf("nameWord(%q, %d) = %d, %#x; want %d, %#x", s, i, n, key, j-i, tagKey(s[i:j]))
+			if end != j || key != tagKey(s[i:j]) {
+				t.Fatalf("tagName(%q, %d) = %d, %#x; want %d, %#x", s, i, end, key, j, tagKey(s[i:j]))
+			}
+			end, key = attrName(s, i)
+			j = i
+			for j < len(s) && s[j] != '=' && byteClass[s[j]]&bNameEnd == 0 && s[j] != 0 {
+				j++
+			}
+			if end != j || key != tagKey(s[i:j]) {
+				t.Fatalf("attrName(%q, %d) = %d, %#x; want %d, %#x", s, i, end, key, j, tagKey(s[i:j]))
 			}
 		}
 	}
@@ -99,14 +104,12 @@ func TestPlainRun(t *testing.T) {
 }
 
 // TestSetKey: setKey by tagKey keeps the same attributes as set by name,
-// and attrKeyWord agrees with the byte loop of readAttrs.
+// for every name of at most eight bytes (readAttrs passes no longer one).
 func TestSetKey(t *testing.T) {
 	names := []string{"id", "ID", "alt", "aLt", "role", "type", "name", "NAME", "class", "Class", "title", "value",
-		"content", "CONTENT", "itemprop", "href", "src", "lang", "charset", "i", "d", "idd", "classes", "contents"}
+		"content", "CONTENT", "itemprop", "ITEMprop", "itempro", "itemprox", "href", "src", "lang", "charset", "i", "d",
+		"idd", "classes", "contents"}
 	for _, name := range names {
-		if len(name) >= 8 {
-			continue
-		}
 		var bySet, byKey tagAttrs
 		bySet.set(name, attrSpan{1, 2})
 		byKey.setKey(tagKey(name), attrSpan{1, 2})
@@ -114,19 +117,10 @@ func TestSetKey(t *testing.T) {
 			t.Errorf("%q: set %+v, setKey %+v", name, bySet, byKey)
 		}
 	}
-	for _, s := range swarSamples(t) {
-		for i := 0; i < len(s) && i < 4000; i++ {
-			n, key, ok := attrKeyWord(s, i)
-			if !ok {
-				continue
-			}
-			j := i
-			for j < len(s) && s[j] != '=' && byteClass[s[j]]&bNameEnd == 0 {
-				j++
-			}
-			if n != j-i || key != tagKey(s[i:j]) {
-				t.Fatalf("attrKeyWord(%q, %d) = %d, %#x; want %d, %#x", s, i, n, key, j-i, tagKey(s[i:j]))
-			}
+	for _, name := range []string{"itempropx", "contentxx", "classclass"} {
+		var a tagAttrs
+		if a.set(name, attrSpan{1, 2}); a != (tagAttrs{}) {
+			t.Errorf("set(%q) keeps it", name)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/rand"
 	"reflect"
 	"regexp"
 	"strings"
@@ -96,6 +97,8 @@ func FuzzByteScanner(f *testing.F) {
 var collapseCases = []string{
 	"", " ", "a", " a ", "a b", "a  b", "a\tb", "a\nb", " a b c ", "a \n b", "\u00a0a\u3000b\u2003",
 	"fent anyl", "x\xffy z", "é ü", "a\u0085b", "  ", "a\v\fb\r",
+	"eight ch  x", "eightchr  x", "eightch  x", "abcdefg\u00a0h", "abcdefgh\u3000", "Товар за  деньги", "a\x01b c",
+	" Buy now - best price | market ", "x \t", "abcdefghijklmnop q", "abcdefg hijklmnop", "abcdefg\x7fhijklmno",
 }
 
 // TestCollapseMatchesFields: collapse equals strings.Fields joined by spaces.
@@ -103,6 +106,22 @@ func TestCollapseMatchesFields(t *testing.T) {
 	for _, s := range collapseCases {
 		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Errorf("collapse(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestCollapseRandom: collapse equals strings.Fields joined by spaces on
+// random strings of words, single and double spaces and other white space.
+func TestCollapseRandom(t *testing.T) {
+	pieces := []string{" ", " ", "a", "bc", "defghij", "Товар", "\t", "\n", "\v", "\x01", "\u00a0", "\u3000", "\xe2", "\xc2", "\xff"}
+	rng := rand.New(rand.NewSource(9))
+	for k := 0; k < 100000; k++ {
+		var s string
+		for n := rng.Intn(40); len(s) < n; {
+			s += pieces[rng.Intn(len(pieces))]
+		}
+		if got, want := collapse(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapse(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -144,4 +163,51 @@ func TestAttrMaskMatchesAttrWord(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAttrMaskFast: attrMaskFast, wherever it answers, agrees with
+// attrMaskLower, on random values made of word pieces, capitals and other
+// bytes, of every length up to past maxFastMask.
+func TestAttrMaskFast(t *testing.T) {
+	var pieces []string
+	for _, ws := range maskWords {
+		for _, w := range ws {
+			pieces = append(pieces, w.w, w.w[:len(w.w)-1], w.w[1:], w.w[:3])
+		}
+	}
+	pieces = append(pieces, "-", "_", " ", "a", "Z", "\x00", "\xff", "é", "nav", "NAV")
+	rng := rand.New(rand.NewSource(3))
+	answered := 0
+	for k := 0; k < 100000; k++ {
+		var v []byte
+		for want := rng.Intn(maxFastMask + 20); len(v) < want; {
+			v = append(v, pieces[rng.Intn(len(pieces))]...)
+		}
+		checkAttrMaskFast(t, v, &answered)
+	}
+	if answered < 10000 {
+		t.Errorf("attrMaskFast answered only %d values", answered)
+	}
+}
+
+// checkAttrMaskFast compares attrMaskFast with attrMaskLower on v.
+func checkAttrMaskFast(t *testing.T, v []byte, answered *int) {
+	t.Helper()
+	got, ok := attrMaskFast(v)
+	if !ok {
+		return
+	}
+	*answered++
+	if want, wok := attrMaskLower(v); !wok || got != want {
+		t.Fatalf("attrMaskFast(%q) = %b, attrMaskLower says %b, %v", v, got, want, wok)
+	}
+}
+
+// FuzzAttrMaskFast: attrMaskFast agrees with attrMaskLower on any input.
+func FuzzAttrMaskFast(f *testing.F) {
+	f.Add([]byte("nav-main product-card ships_from"))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		var n int
+		checkAttrMaskFast(t, v, &n)
+	})
 }

@@ -412,6 +412,9 @@ func attrMask(v []byte) attrMasks {
 	// Values without an ASCII capital are matched as they are (lowerAttr
 	// would return them unchanged); the first capital sends v through
 	// lowerAttr and a fresh scan.
+	if m, ok := attrMaskFast(v); ok {
+		return m
+	}
 	if m, ok := attrMaskLower(v); ok {
 		return m
 	}
@@ -490,6 +493,10 @@ func lowerAttr(v []byte, buf *[128]byte) []byte {
 	}
 	return buf[:len(v)]
 }
+
+// fieldMasks are the masks fieldFromMasks reads: without one of them it
+// returns fieldNone.
+const fieldMasks = maskShipsFrom | maskShipsTo | maskVendorList | maskVendor | maskPrice
 
 // fieldFromMasks recognises elements that hold a listing field by class or
 // microdata (masks from attrMask): .vendor/.seller, .price, .ships-from,

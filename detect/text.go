@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -56,15 +57,21 @@ type document struct {
 	segArr [8]segment
 }
 
-// release returns the document's pooled segment list; d.segs must not be
-// used afterwards.
+// release returns the document's pooled segment list, and the document
+// itself to docPool; neither d nor d.segs may be used afterwards (the
+// strings read from it stay valid: they live in the page and its text).
 func (d *document) release() {
 	if d.segBuf != nil {
 		*d.segBuf = d.segs[:0]
 		segPool.Put(d.segBuf)
-		d.segBuf, d.segs = nil, nil
 	}
+	*d = document{}
+	docPool.Put(d)
 }
+
+// docPool recycles the documents Detect releases (zeroed), so that the
+// streaming reader does not allocate one per page.
+var docPool = sync.Pool{New: func() any { return new(document) }}
 
 // decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
 // or a <meta charset> tag (windows-1251, GBK and the other WHATWG encodings).
@@ -467,6 +474,9 @@ func nodeText(n *html.Node) string {
 // with single spaces would), returning a substring of s when the result is
 // one (s already collapsed apart from leading and trailing white space).
 func collapse(s string) string {
+	if t, ok := collapsePlain(s); ok {
+		return t
+	}
 	var out []byte // nil while the output is s[st:n]
 	st, n := 0, 0
 	pending := false
@@ -525,6 +535,52 @@ func collapse(s string) string {
 		return s[st:n]
 	}
 	return string(out)
+}
+
+// collapsePlain returns collapse(s) for the common s: trimmed of ASCII
+// white space, it holds no white space but single spaces between words
+// (most field text, which textBuf has already collapsed). ok is false for
+// any other s, or when in doubt (a control byte, a lead byte of non-ASCII
+// white space). It reads eight bytes at a time while it can.
+func collapsePlain(s string) (t string, ok bool) {
+	i, j := 0, len(s)
+	for i < j && collapseClass[s[i]] == 1 {
+		i++
+	}
+	for j > i && collapseClass[s[j-1]] == 1 {
+		j--
+	}
+	t = s[i:j]
+	prev := uint64(0) // the high bit of byte 0 when the word before ended with a space
+	k := 0
+	for ; k+8 <= len(t); k += 8 {
+		w := load8(t, k)
+		if w&hi1 != 0 {
+			for x := k; x < k+8; x++ {
+				if collapseClass[t[x]] == 2 {
+					return "", false
+				}
+			}
+		}
+		sp := bytesEqual(w, ' ')
+		if bytesBelow(w, 0x20)|sp&(sp<<8|prev) != 0 {
+			return "", false
+		}
+		prev = sp >> 56
+	}
+	prevSpace := prev != 0
+	for ; k < len(t); k++ {
+		c := t[k]
+		if collapseClass[c] == 0 {
+			prevSpace = false
+			continue
+		}
+		if c != ' ' || prevSpace {
+			return "", false
+		}
+		prevSpace = true
+	}
+	return t, true
 }
 
 // collapseClass sorts bytes for collapse: 1 for ASCII white space, 2 for
