@@ -28,17 +28,18 @@ type match struct {
 // variants returns the forms a token may take when looked up: as written,
 // leet-folded, with "ph" read as "f", and without an inflection suffix.
 // ph tells whether t.norm contains "ph" (hasPH).
-func (d *Detector) variants(t *token, ph bool, vs *[8]string, hs *[8]uint8) int {
+func (d *Detector) variants(toks []token, i int, lc *leetCache, ph bool, vs *[8]string, hs *[8]uint8) int {
+	t := &toks[i]
 	vs[0], hs[0] = t.norm, howExact
 	n := 1
 	if t.han {
 		return n
 	}
 	if t.leet && !isAmount(t.norm) {
-		if v, ok := t.leetFolded(); ok {
+		if v, ok := lc.folded(toks, i); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
-			if l := t.leetFoldedL(); l != v {
+			if l := lc.foldedL(toks, i); l != v {
 				vs[n], hs[n] = l, howLeet
 				n++
 			}
@@ -92,9 +93,10 @@ func isAmount(s string) bool {
 	return true
 }
 
-// tokEq compares a page token with a term token, allowing the same
+// tokEq compares page token j with a term token, allowing the same
 // variants as the first token.
-func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
+func (d *Detector) tokEq(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
+	t := &toks[j]
 	if t.norm == want {
 		return true, howExact
 	}
@@ -102,7 +104,7 @@ func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
 		return false, 0
 	}
 	if t.leet {
-		if v, ok := t.leetFolded(); ok && (v == want || t.leetFoldedL() == want) {
+		if v, ok := lc.folded(toks, j); ok && (v == want || lc.foldedL(toks, j) == want) {
 			return true, howLeet
 		}
 	}
@@ -136,6 +138,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 	var vsArr [8]string
 	var hsArr [8]uint8
 	var peq [256]uint64 // fuzzyMatches' scratch, all zero between calls
+	var lc leetCache
 	for i := range toks {
 		t := &toks[i]
 		norm := t.norm
@@ -149,14 +152,14 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		}
 		subFound := false
 		if k != nil && k.first.hi > k.first.lo {
-			out, subFound = d.matchFirst(toks, i, tt.firstOf(k), howExact, out)
+			out, subFound = d.matchFirst(toks, i, &lc, tt.firstOf(k), howExact, out)
 		}
 		if t.han {
 			continue // CJK characters match as written, one at a time
 		}
 		nv := 1 // variants in vsArr; vsArr[0] is set when fuzzy matching needs it
 		if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
-			nv = d.variants(t, ph, &vsArr, &hsArr)
+			nv = d.variants(toks, i, &lc, ph, &vsArr, &hsArr)
 			for vi := 1; vi < nv; vi++ {
 				v := vsArr[vi]
 				if !tt.filter.mayHave(v) {
@@ -167,17 +170,17 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 					continue
 				}
 				var found bool
-				out, found = d.matchFirst(toks, i, tt.firstOf(kv), hsArr[vi], out)
+				out, found = d.matchFirst(toks, i, &lc, tt.firstOf(kv), hsArr[vi], out)
 				subFound = subFound || found
 			}
 		}
 		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
 		if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
-			out = d.splitMatches(toks, i, k, out)
+			out = d.splitMatches(toks, i, &lc, k, out)
 		}
 		// Masked letters: "f*nt*nyl", "FENT___NYL".
 		if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
-			out = d.maskedMatches(text, toks, i, out)
+			out = d.maskedMatches(text, toks, i, &lc, out)
 		}
 		if !subFound && len(norm) >= 5 {
 			vsArr[0] = norm
@@ -198,7 +201,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 // entries first, then the longer ones grouped by their second token (one
 // shared string per group), so the second token is compared with token
 // i+1 once per group.
-func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, out []match) ([]match, bool) {
+func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, ents []termEnt, how0 uint8, out []match) ([]match, bool) {
 	subFound := false
 	x := 0
 	for ; x < len(ents) && len(ents[x].rest) == 0; x++ {
@@ -213,7 +216,6 @@ func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, o
 		return out, subFound // no longer term can follow
 	}
 	var (
-		next      = &toks[i+1]
 		second    string // the current group's second token
 		grouped   bool   // second is set
 		secondEq  bool   // tokEq(next, second)
@@ -223,7 +225,7 @@ func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, o
 		e := &ents[x]
 		if w := e.rest[0]; !grouped || unsafe.StringData(w) != unsafe.StringData(second) || len(w) != len(second) {
 			second, grouped = w, true
-			secondEq, secondHow = d.tokEq(next, w)
+			secondEq, secondHow = d.tokEq(toks, i+1, lc, w)
 		}
 		if !secondEq {
 			continue
@@ -236,7 +238,7 @@ func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, o
 				ok = false
 				break
 			}
-			eq, h := d.tokEq(&toks[j], want)
+			eq, h := d.tokEq(toks, j, lc, want)
 			if !eq {
 				ok = false
 				break
@@ -262,7 +264,7 @@ func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, o
 // ... ("f.e.n.t.a.n.y.l"): the pieces are joined while the joined string is
 // a prefix of some term's joined form. kNorm is token i's term-table key
 // (nil if none).
-func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match) []match {
+func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termKey, out []match) []match {
 	t := &toks[i]
 	tt := d.terms
 	var sbuf [64]byte
@@ -273,7 +275,7 @@ func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match
 			if !t.leet {
 				break
 			}
-			v, ok := t.leetFolded()
+			v, ok := lc.folded(toks, i)
 			if !ok {
 				break
 			}
@@ -299,7 +301,7 @@ func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match
 			}
 			piece := nt.norm
 			if nt.leet {
-				if v, ok := nt.leetFolded(); ok {
+				if v, ok := lc.folded(toks, j); ok {
 					piece = v
 				}
 			}
@@ -678,7 +680,7 @@ var maskBytes = [256]bool{'*': true, '_': true, '#': true, '?': true}
 
 // maskedMatches reads runs of mask characters between word pieces as
 // missing letters and compares the pattern with the fuzzy-matchable names.
-func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) []match {
+func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache, out []match) []match {
 	var patBuf [64]byte
 	pat := patBuf[:0]
 	masked := false
@@ -689,7 +691,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) 
 		}
 		piece := t.norm
 		if t.leet {
-			if v, ok := t.leetFolded(); ok {
+			if v, ok := lc.folded(toks, j); ok {
 				piece = v
 			}
 		}
@@ -743,4 +745,58 @@ func maskMatch(pat, key string) bool {
 		}
 	}
 	return false
+}
+
+// leetCache keeps leetFold and leetFoldL of the norms of the tokens one
+// findMatchesInto call reads, computed on first use: matching asks for them
+// several times per token (variants, tokEq, split and masked words). It is
+// direct-mapped by token index: the matcher reads tokens at most a few
+// dozen places after the current one (split words span at most 24), and a
+// token whose slot was taken is simply folded again (the folds are pure).
+// Kept here rather than in the token so tokens hold a single pointer.
+type leetCache struct {
+	slot [leetSlots]leetSlot
+}
+
+// leetSlots is the size of leetCache (a power of two above 24).
+const leetSlots = 32
+
+// leetSlot is one token's folds.
+type leetSlot struct {
+	tok   int32 // token index + 1; 0 for an empty slot
+	state uint8 // 0 not computed, 1 folded, 2 nothing to fold
+	lDone bool
+	lf    string
+	lfl   string
+}
+
+// at returns token i's slot, emptied if it held another token.
+func (c *leetCache) at(i int) *leetSlot {
+	sl := &c.slot[i&(leetSlots-1)]
+	if sl.tok != int32(i+1) {
+		*sl = leetSlot{tok: int32(i + 1)}
+	}
+	return sl
+}
+
+// folded is leetFold(toks[i].norm).
+func (c *leetCache) folded(toks []token, i int) (string, bool) {
+	sl := c.at(i)
+	if sl.state == 0 {
+		v, ok := leetFold(toks[i].norm)
+		sl.lf, sl.state = v, 2
+		if ok {
+			sl.state = 1
+		}
+	}
+	return sl.lf, sl.state == 1
+}
+
+// foldedL is leetFoldL(toks[i].norm).
+func (c *leetCache) foldedL(toks []token, i int) string {
+	sl := c.at(i)
+	if !sl.lDone {
+		sl.lfl, sl.lDone = leetFoldL(toks[i].norm), true
+	}
+	return sl.lfl
 }

@@ -72,10 +72,10 @@ func (d *Detector) refVariants(t *token, vs *[8]string, hs *[8]uint8) int {
 		return n
 	}
 	if t.leet && !isAmount(t.norm) {
-		if v, ok := t.leetFolded(); ok {
+		if v, ok := leetFold(t.norm); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
-			if l := t.leetFoldedL(); l != v {
+			if l := leetFoldL(t.norm); l != v {
 				vs[n], hs[n] = l, howLeet
 				n++
 			}
@@ -110,7 +110,7 @@ func (d *Detector) refTokEq(t *token, want string) (bool, uint8) {
 		return false, 0
 	}
 	if t.leet {
-		if v, ok := t.leetFolded(); ok && (v == want || t.leetFoldedL() == want) {
+		if v, ok := leetFold(t.norm); ok && (v == want || leetFoldL(t.norm) == want) {
 			return true, howLeet
 		}
 	}
@@ -130,7 +130,7 @@ func (d *Detector) refSplitMatches(toks []token, i int, out []match) []match {
 	t := &toks[i]
 	cand := []string{t.norm}
 	if t.leet {
-		if v, ok := t.leetFolded(); ok {
+		if v, ok := leetFold(t.norm); ok {
 			cand = append(cand, v)
 		}
 	}
@@ -155,7 +155,7 @@ func (d *Detector) refSplitMatches(toks []token, i int, out []match) []match {
 			}
 			piece := nt.norm
 			if nt.leet {
-				if v, ok := nt.leetFolded(); ok {
+				if v, ok := leetFold(nt.norm); ok {
 					piece = v
 				}
 			}
@@ -220,7 +220,7 @@ func (d *Detector) refMaskedMatches(text string, toks []token, i int, out []matc
 		}
 		piece := t.norm
 		if t.leet {
-			if v, ok := t.leetFolded(); ok {
+			if v, ok := leetFold(t.norm); ok {
 				piece = v
 			}
 		}

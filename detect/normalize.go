@@ -21,7 +21,10 @@ const (
 // token is one normalised word of the document text, with its span in the
 // original (extracted) text so evidence can quote the page as written.
 //
-// The small fields sit together so that a token takes 80 bytes, not 88.
+// A token holds one pointer (norm) and takes 48 bytes: the pooled token
+// slices are scanned by the garbage collector and every token written while
+// it marks pays a write barrier per pointer, so what the matcher derives
+// from a token (its leetspeak folds) is kept by the matcher, not here.
 type token struct {
 	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
 	start, end int    // byte span in document.text
@@ -34,31 +37,6 @@ type token struct {
 	leet       bool  // contains a leetspeak symbol or digit among letters
 	mixed      bool  // mixed-script word folded to one script
 	question   bool  // the token's sentence ends with a question mark
-	// leetFold and leetFoldL of norm, computed on first use (matching asks
-	// for them several times per token)
-	lfState uint8 // 0 not computed, 1 folded, 2 nothing to fold
-	lflDone bool
-	lf, lfl string
-}
-
-// leetFolded is leetFold(t.norm), cached in the token.
-func (t *token) leetFolded() (string, bool) {
-	if t.lfState == 0 {
-		v, ok := leetFold(t.norm)
-		t.lf, t.lfState = v, 2
-		if ok {
-			t.lfState = 1
-		}
-	}
-	return t.lf, t.lfState == 1
-}
-
-// leetFoldedL is leetFoldL(t.norm), cached in the token.
-func (t *token) leetFoldedL() string {
-	if !t.lflDone {
-		t.lfl, t.lflDone = leetFoldL(t.norm), true
-	}
-	return t.lfl
 }
 
 // markQuestion flags every token of sentence sent (the last ones in toks).
