@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -94,15 +95,25 @@ func isAmount(s string) bool {
 }
 
 // tokEq compares page token j with a term token, allowing the same
-// variants as the first token.
+// variants as the first token. The tests that settle most comparisons
+// (equal, or a first byte or length that rules out every variant but the
+// leet folds) are here; tokEqSlow does the rest.
 func (d *Detector) tokEq(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
 	t := &toks[j]
 	if t.norm == want {
 		return true, howExact
 	}
-	if t.han {
+	if t.han || !t.leet && (len(t.norm) <= len(want) || len(want) > 0 && t.norm[0] != want[0]) {
+		// neither a leet fold nor want plus a suffix
 		return false, 0
 	}
+	return d.tokEqSlow(toks, j, lc, want)
+}
+
+// tokEqSlow is tokEq after the exact comparison, for a token that is not
+// Han and is leet or longer than want.
+func (d *Detector) tokEqSlow(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
+	t := &toks[j]
 	if t.leet {
 		if v, ok := lc.folded(toks, j); ok && (v == want || lc.foldedL(toks, j) == want) {
 			return true, howLeet
@@ -132,67 +143,114 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 // other variants of a word (leet folds, "ph" as "f", inflection suffixes)
 // are built and looked up only when the word has them, and fuzzy matching
 // runs only when an entry of the word's first byte can be near it.
+//
+// The loop here is the path of a word the key filter rejects (most
+// words): a few tests decide whether anything but an exact key can start
+// there; every other word goes to matchWord.
 func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
-	out = out[:0]
+	ms := matchStatePool.Get().(*matchState)
+	ms.text, ms.toks, ms.out = text, toks, out[:0]
 	tt := d.terms
-	var vsArr [8]string
-	var hsArr [8]uint8
-	var peq [256]uint64 // fuzzyMatches' scratch, all zero between calls
-	var lc leetCache
 	for i := range toks {
 		t := &toks[i]
 		norm := t.norm
-		// tt.lookup, with the key filter's rejection (most words) inline
-		var k *termKey
-		var ph bool
 		if tt.filter.mayHave(norm) {
-			k, ph = tt.lookupHashed(norm)
-		} else {
-			ph = hasPH(norm)
+			k, ph := tt.lookupHashed(norm)
+			d.matchWord(ms, i, k, ph)
+			continue
 		}
-		subFound := false
-		if k != nil && k.first.hi > k.first.lo {
-			out, subFound = d.matchFirst(toks, i, &lc, tt.firstOf(k), howExact, out)
-		}
+		// Not a key: only its variants (leet folds, inflection
+		// suffixes, "ph"), a split word starting with a leet fold,
+		// masked letters or a misspelling can start here.
 		if t.han {
-			continue // CJK characters match as written, one at a time
+			continue
 		}
-		nv := 1 // variants in vsArr; vsArr[0] is set when fuzzy matching needs it
-		if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
-			nv = d.variants(toks, i, &lc, ph, &vsArr, &hsArr)
-			for vi := 1; vi < nv; vi++ {
-				v := vsArr[vi]
-				if !tt.filter.mayHave(v) {
-					continue
-				}
-				kv := tt.find(hashTerm(v), v)
-				if kv == nil || kv.first.hi == kv.first.lo {
-					continue
-				}
-				var found bool
-				out, found = d.matchFirst(toks, i, &lc, tt.firstOf(kv), hsArr[vi], out)
-				subFound = subFound || found
+		n := len(norm)
+		if t.leet || n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) ||
+			t.end < len(text) && isMask(text[t.end]) {
+			d.matchWord(ms, i, nil, hasPH(norm))
+		} else if hasPH(norm) {
+			d.matchWord(ms, i, nil, true)
+		}
+	}
+	out = resolve(ms.out)
+	ms.release()
+	return out
+}
+
+// matchState is the working state of one findMatchesInto call, pooled:
+// it is a few kilobytes that would otherwise be zeroed on every call.
+type matchState struct {
+	text string
+	toks []token
+	out  []match
+	lc   leetCache
+	vs   [8]string
+	hs   [8]uint8
+	peq  [256]uint64 // fuzzyMatches' scratch, all zero between calls
+}
+
+var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
+
+// release empties ms (the leet cache, and every reference to the call's
+// text and tokens) and returns it to the pool. peq is already all zero.
+func (ms *matchState) release() {
+	ms.text, ms.toks, ms.out = "", nil, nil
+	ms.lc.reset()
+	ms.vs = [8]string{}
+	matchStatePool.Put(ms)
+}
+
+// matchWord appends the matches that start at token i, whose term-table
+// key is k (nil if none) and which contains "ph" when ph is set.
+func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
+	tt := d.terms
+	toks, text, out := ms.toks, ms.text, ms.out
+	t := &toks[i]
+	norm := t.norm
+	subFound := false
+	if k != nil && k.first.hi > k.first.lo {
+		out, subFound = d.matchFirst(toks, i, &ms.lc, tt.firstOf(k), howExact, out)
+	}
+	if t.han {
+		ms.out = out
+		return // CJK characters match as written, one at a time
+	}
+	nv := 1 // variants in ms.vs; ms.vs[0] is set when fuzzy matching needs it
+	if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
+		nv = d.variants(toks, i, &ms.lc, ph, &ms.vs, &ms.hs)
+		for vi := 1; vi < nv; vi++ {
+			v := ms.vs[vi]
+			if !tt.filter.mayHave(v) {
+				continue
 			}
+			kv := tt.find(hashTerm(v), v)
+			if kv == nil || kv.first.hi == kv.first.lo {
+				continue
+			}
+			var found bool
+			out, found = d.matchFirst(toks, i, &ms.lc, tt.firstOf(kv), ms.hs[vi], out)
+			subFound = subFound || found
 		}
-		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
-		if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
-			out = d.splitMatches(toks, i, &lc, k, out)
-		}
-		// Masked letters: "f*nt*nyl", "FENT___NYL".
-		if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
-			out = d.maskedMatches(text, toks, i, &lc, out)
-		}
-		if !subFound && len(norm) >= 5 {
-			vsArr[0] = norm
-			for vi := 0; vi < nv; vi++ {
-				if d.fuzzyMay(vsArr[vi]) {
-					out = d.fuzzyMatches(t, i, vsArr[:nv], &peq, out)
-					break
-				}
+	}
+	// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
+	if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
+		out = d.splitMatches(toks, i, &ms.lc, k, out)
+	}
+	// Masked letters: "f*nt*nyl", "FENT___NYL".
+	if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
+		out = d.maskedMatches(text, toks, i, &ms.lc, out)
+	}
+	if !subFound && len(norm) >= 5 {
+		ms.vs[0] = norm
+		for vi := 0; vi < nv; vi++ {
+			if d.fuzzyMay(ms.vs[vi]) {
+				out = d.fuzzyMatches(t, i, ms.vs[:nv], &ms.peq, out)
+				break
 			}
 		}
 	}
-	return resolve(out)
+	ms.out = out
 }
 
 // matchFirst appends the terms of ents (entries whose first token matched
@@ -769,6 +827,9 @@ type leetSlot struct {
 	lf    string
 	lfl   string
 }
+
+// reset empties every slot.
+func (c *leetCache) reset() { c.slot = [leetSlots]leetSlot{} }
 
 // at returns token i's slot, emptied if it held another token.
 func (c *leetCache) at(i int) *leetSlot {
