@@ -353,26 +353,23 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 			}
 			i = j
 		case cl&tbSep != 0:
-			if z.open && z.digits && !z.letters && z.decimalPoint(i, tbDigit) {
-				// decimal point inside a number
-				if !z.verbatim {
-					z.arena = append(z.arena, c)
-				}
-				i++
-				continue
-			}
 			if z.open {
+				if z.digits && !z.letters && z.decimalPoint(i, tbDigit) {
+					// decimal point inside a number
+					if !z.verbatim {
+						z.arena = append(z.arena, c)
+					}
+					i++
+					continue
+				}
 				toks = z.closeTok(toks, i)
 			}
 			z.sepRun++
 			if cl&tbJoin == 0 {
 				z.sepJoin = false
 			}
-			if c == '?' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
-				markQuestion(toks, z.sent)
-			}
-			if cl&tbStop != 0 || c == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n') {
-				z.sent++
+			if cl&(tbStop|tbDot) != 0 {
+				toks = z.stop(toks, i, cl)
 			}
 			i++
 		default:
@@ -383,6 +380,20 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 		toks = z.closeTok(toks, len(s))
 	}
 	z.sent++
+	return toks
+}
+
+// stop handles s[i], a separator that may end a sentence (class bits cl):
+// '?' marks the sentence as a question, and a newline, ';', '?' or a '.'
+// before a space, a newline or the end ends it.
+func (z *tokenizer) stop(toks []token, i int, cl uint8) []token {
+	s := z.s
+	if s[i] == '?' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+		markQuestion(toks, z.sent)
+	}
+	if cl&tbStop != 0 || i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' {
+		z.sent++
+	}
 	return toks
 }
 
@@ -407,8 +418,10 @@ func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
 		norm = unsafe.String(&z.arena[z.mark], j-i)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
-	toks = append(toks, token{norm: norm, start: z.base + i, end: z.base + j, sent: z.sent, zone: z.zone,
-		digits: digits, letters: letters, leet: letters && digits})
+	toks, t := newToken(toks)
+	t.norm, t.start, t.end, t.sent = norm, z.base+i, z.base+j, z.sent
+	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, false, false
+	t.digits, t.letters, t.leet = digits, letters, letters && digits
 	z.sepRun, z.sepJoin = 0, true
 	return toks
 }
@@ -432,7 +445,11 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 			toks = z.closeTok(toks, i)
 		}
 		z.setGap(toks)
-		toks = append(toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, sent: z.sent, zone: z.zone, han: true, letters: true})
+		var t *token
+		toks, t = newToken(toks)
+		t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
+		t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
+		t.digits, t.letters, t.leet = false, true, false
 		// Han tokens are closed immediately; the next token is adjacent.
 		z.sepRun, z.sepJoin = 0, true
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
@@ -599,6 +616,21 @@ func (z *tokenizer) setGap(toks []token) {
 	}
 }
 
+// newToken appends a token to toks and returns it. Its fields hold
+// whatever the slot held before (the slices are reused): the caller sets
+// every one. Tokens are written field by field rather than as a composite
+// literal, which the compiler builds on the stack and then copies with a
+// typed (write-barrier checked) move.
+func newToken(toks []token) ([]token, *token) {
+	n := len(toks)
+	if n < cap(toks) {
+		toks = toks[:n+1]
+	} else {
+		toks = append(toks, token{})
+	}
+	return toks, &toks[n]
+}
+
 // closeTok appends the open token, which ends at s[end].
 func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
@@ -612,8 +644,10 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
-	toks = append(toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,
-		digits: z.digits, letters: z.letters, leet: z.leet || z.letters && z.digits, mixed: mixed})
+	toks, t := newToken(toks)
+	t.norm, t.start, t.end, t.sent = n, z.base+z.tokStart, z.base+end, z.sent
+	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, mixed, false
+	t.digits, t.letters, t.leet = z.digits, z.letters, z.leet || z.letters && z.digits
 	z.open = false
 	z.sepRun = 0
 	z.sepJoin = true

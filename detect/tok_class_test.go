@@ -31,6 +31,9 @@ func TestTokByteClass(t *testing.T) {
 			if c == '\n' || c == ';' || c == '?' {
 				want |= tbStop
 			}
+			if c == '.' {
+				want |= tbDot
+			}
 		}
 		if cl != want {
 			t.Errorf("tokByteClass[%#x] = %08b, want %08b", b, cl, want)
