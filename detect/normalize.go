@@ -332,7 +332,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 				acc |= cj
 				j++
 			}
-			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && !z.decimalPoint(j, acc)) {
+			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && (acc&(tbLower|tbUpper) != 0 || !z.decimalPoint(j, acc))) {
 				// a whole word: emit it at once
 				toks = z.emitASCII(toks, i, j, acc)
 				i = j
@@ -462,12 +462,25 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 			} else {
 				z.leet = true
 			}
-			z.appendRune(i, r, size, info)
+			if size == 2 && info&trSame != 0 {
+				// a two-byte rune that folds to itself (most Cyrillic,
+				// Greek and accented Latin letters): appendRune inline
+				z.noteScripts(s[i])
+				if !z.verbatim {
+					z.arena = append(z.arena, s[i], s[i+1])
+				}
+			} else {
+				z.appendRune(i, r, size, info)
+			}
 			i += size
 			if i >= len(s) || s[i] < utf8.RuneSelf {
 				return toks, i
 			}
-			r, size = decodeRuneAt(s, i)
+			if c := s[i]; c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+				r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2 // decodeRuneAt's two-byte case
+			} else {
+				r, size = decodeRuneAt(s, i)
+			}
 			if info = tokRune(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
 				return toks, i // the main loop reads it
 			}
