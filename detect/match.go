@@ -621,83 +621,111 @@ func compareMatch(a, b match) int {
 
 // resolve drops duplicate matches and matches strictly inside a longer one
 // ("fentanyl" inside "despropionyl fentanyl", "free" inside "free shipping").
+//
+// The order compares every field, so any correct sort gives the same
+// slice. findMatches emits matches by start token: then only the runs that
+// share a start need sorting, and dropCoveredRuns sorts each run as it
+// reaches it, in the same pass that drops.
 func resolve(ms []match) []match {
 	if len(ms) < 2 {
 		return ms
 	}
-	// The order compares every field, so any correct sort gives the same
-	// slice. findMatches emits matches by start token: then only the runs
-	// that share a start need sorting.
-	byStart := true
-	for k := 1; k < len(ms); k++ {
-		if ms[k].i < ms[k-1].i {
+	byStart, long := true, false
+	prev := ms[0].i
+	for k := range ms {
+		m := &ms[k]
+		if m.i < prev {
 			byStart = false
-			break
+		}
+		prev = m.i
+		if m.j-m.i > resolveWindow {
+			long = true
 		}
 	}
 	if !byStart {
 		slices.SortFunc(ms, compareMatch)
-	} else {
-		for a := 0; a < len(ms); {
-			b := a + 1
-			for b < len(ms) && ms[b].i == ms[a].i {
-				b++
-			}
-			switch {
-			case b-a == 2: // the common case: two matches share a start
-				if compareMatch(ms[a], ms[a+1]) > 0 {
-					ms[a], ms[a+1] = ms[a+1], ms[a]
-				}
-			case b-a > 2:
-				slices.SortFunc(ms[a:b], compareMatch)
-			}
-			a = b
-		}
 	}
-	for _, m := range ms {
-		if m.j-m.i > resolveWindow {
-			return dropCoveredWindowed(ms)
+	if long {
+		if byStart {
+			for a := 0; a < len(ms); {
+				b := runEnd(ms, a)
+				sortRun(ms[a:b])
+				a = b
+			}
 		}
+		return dropCoveredWindowed(ms)
 	}
-	return dropCovered(ms)
+	return dropCoveredRuns(ms, byStart)
 }
 
 // resolveWindow is how far back (in start tokens) resolve looks for a
 // match that covers another.
 const resolveWindow = 32
 
-// dropCovered drops, from matches sorted by compareMatch, the duplicates
-// and the matches inside a longer kept match, in one pass: a match is
-// inside a longer one when a kept match with an earlier start ends at or
-// after it (prevMax), or a kept match with the same start ends after it
-// (runMax); duplicates are next to each other in the sorted order. When no
-// match spans more than resolveWindow tokens this is what
-// dropCoveredWindowed does (a match whose start is further back cannot
-// reach), without its look-back.
-func dropCovered(ms []match) []match {
+// runEnd returns the end of the run of matches that share ms[a]'s start.
+func runEnd(ms []match, a int) int {
+	b := a + 1
+	for b < len(ms) && ms[b].i == ms[a].i {
+		b++
+	}
+	return b
+}
+
+// sortRun sorts a run of matches that share a start by compareMatch.
+func sortRun(run []match) {
+	switch {
+	case len(run) == 2: // the common case: two matches share a start
+		if compareMatch(run[0], run[1]) > 0 {
+			run[0], run[1] = run[1], run[0]
+		}
+	case len(run) > 2:
+		slices.SortFunc(run, compareMatch)
+	}
+}
+
+// dropCoveredRuns drops, from matches ordered by start (each run of equal
+// starts sorted by compareMatch first when sortRuns is set, else already
+// sorted), the duplicates and the matches inside a longer kept match, in
+// one pass: a match is inside a longer one when a kept match with an
+// earlier start ends at or after it (prevMax), or a kept match with the
+// same start ends after it (runMax); duplicates are next to each other in
+// the sorted order. When no match spans more than resolveWindow tokens this
+// is what dropCoveredWindowed does (a match whose start is further back
+// cannot reach), without its look-back. The kept matches are written over
+// ms, never past the run being read.
+func dropCoveredRuns(ms []match, sortRuns bool) []match {
 	out := ms[:0]
 	const none = -1 << 31
-	prevMax, runMax := int32(none), int32(none)
-	cur := int32(none)
-	for _, m := range ms {
-		if m.i != cur {
-			if runMax > prevMax {
-				prevMax = runMax
+	prevMax := int32(none)
+	for a := 0; a < len(ms); {
+		start := ms[a].i
+		b := a + 1
+		for b < len(ms) && ms[b].i == start {
+			b++
+		}
+		if sortRuns && b-a > 1 {
+			sortRun(ms[a:b])
+		}
+		runMax := int32(none)
+		for k := a; k < b; k++ {
+			m := ms[k]
+			if prevMax >= m.j || runMax > m.j {
+				continue // strictly inside a longer kept match
 			}
-			runMax, cur = none, m.i
-		}
-		if prevMax >= m.j || runMax > m.j {
-			continue // strictly inside a longer kept match
-		}
-		if n := len(out); n > 0 {
-			if o := out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
-				continue // duplicate; the first kept has the better "how"
+			if n := len(out); n > 0 {
+				if o := &out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
+					continue // duplicate; the first kept has the better "how"
+				}
+			}
+			out = append(out, m)
+			if m.j > runMax {
+				runMax = m.j
 			}
 		}
-		out = append(out, m)
-		if m.j > runMax {
-			runMax = m.j
+		if runMax > prevMax {
+			prevMax = runMax
 		}
+		a = b
 	}
 	return out
 }
