@@ -210,7 +210,7 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 	norm := t.norm
 	subFound := false
 	if k != nil && k.first.hi > k.first.lo {
-		out, subFound = d.matchFirst(toks, i, &ms.lc, tt.firstOf(k), howExact, out)
+		out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
 	}
 	if t.han {
 		ms.out = out
@@ -229,7 +229,7 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 				continue
 			}
 			var found bool
-			out, found = d.matchFirst(toks, i, &ms.lc, tt.firstOf(kv), ms.hs[vi], out)
+			out, found = d.matchFirst(toks, i, &ms.lc, kv, ms.hs[vi], out)
 			subFound = subFound || found
 		}
 	}
@@ -253,67 +253,64 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 	ms.out = out
 }
 
-// matchFirst appends the terms of ents (entries whose first token matched
-// token i, found as how) whose remaining tokens follow token i, and reports
-// whether one of them is a substance. The term table lists single-token
-// entries first, then the longer ones grouped by their second token (one
-// shared string per group), so the second token is compared with token
-// i+1 once per group.
-func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, ents []termEnt, how0 uint8, out []match) ([]match, bool) {
+// matchFirst appends the terms whose first token is k (token i, found
+// as how0) and whose remaining tokens follow token i, and reports whether
+// one of them is a substance. The term table lists k's single-token
+// entries first (up to k.multi), then the longer ones grouped by their
+// second token (one shared string per group, its size on its first entry),
+// so the second token is compared with token i+1 once per group and a group
+// whose second token differs is skipped whole.
+func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
+	tt := d.terms
 	subFound := false
-	x := 0
-	for ; x < len(ents) && len(ents[x].rest) == 0; x++ {
-		e := &ents[x]
+	for x := k.first.lo; x < k.multi; x++ {
+		e := &tt.first[x]
 		if !e.sub && how0 != howExact {
 			continue // cues are matched as written (modulo inflection)
 		}
 		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
 		subFound = subFound || e.sub
 	}
-	if x == len(ents) || i+1 >= len(toks) || toks[i].gap == gapBreak {
+	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak {
 		return out, subFound // no longer term can follow
 	}
-	var (
-		second    string // the current group's second token
-		grouped   bool   // second is set
-		secondEq  bool   // tokEq(next, second)
-		secondHow uint8
-	)
-	for ; x < len(ents); x++ {
-		e := &ents[x]
-		if w := e.rest[0]; !grouped || unsafe.StringData(w) != unsafe.StringData(second) || len(w) != len(second) {
-			second, grouped = w, true
-			secondEq, secondHow = d.tokEq(toks, i+1, lc, w)
-		}
+	ents := tt.first[k.multi:k.first.hi]
+	for x := 0; x < len(ents); {
+		end := x + int(ents[x].group)
+		secondEq, secondHow := d.tokEq(toks, i+1, lc, ents[x].rest[0])
 		if !secondEq {
+			x = end
 			continue
 		}
-		how := max(how0, secondHow)
-		j := i + 2
-		ok := true
-		for _, want := range e.rest[1:] {
-			if j >= len(toks) || toks[j-1].gap == gapBreak {
-				ok = false
-				break
+		for ; x < end; x++ {
+			e := &ents[x]
+			how := max(how0, secondHow)
+			j := i + 2
+			ok := true
+			for _, want := range e.rest[1:] {
+				if j >= len(toks) || toks[j-1].gap == gapBreak {
+					ok = false
+					break
+				}
+				eq, h := d.tokEq(toks, j, lc, want)
+				if !eq {
+					ok = false
+					break
+				}
+				if h > how {
+					how = h
+				}
+				j++
 			}
-			eq, h := d.tokEq(toks, j, lc, want)
-			if !eq {
-				ok = false
-				break
+			if !ok {
+				continue
 			}
-			if h > how {
-				how = h
+			if !e.sub && how != howExact {
+				continue // cues are matched as written (modulo inflection)
 			}
-			j++
+			out = append(out, match{e: e.e, i: int32(i), j: int32(j), how: how})
+			subFound = subFound || e.sub
 		}
-		if !ok {
-			continue
-		}
-		if !e.sub && how != howExact {
-			continue // cues are matched as written (modulo inflection)
-		}
-		out = append(out, match{e: e.e, i: int32(i), j: int32(j), how: how})
-		subFound = subFound || e.sub
 	}
 	return out, subFound
 }

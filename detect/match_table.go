@@ -94,9 +94,10 @@ type span struct{ lo, hi uint32 }
 // of it kept together: its index in Detector.entries, whether it is a
 // substance, and its tokens after the first.
 type termEnt struct {
-	e    int32
-	sub  bool
-	rest []string
+	e     int32
+	sub   bool
+	group uint16 // on the first entry of a group sharing rest[0]: the group's size
+	rest  []string
 }
 
 // termKey is one string of the termTable and what the matcher needs to
@@ -104,9 +105,10 @@ type termEnt struct {
 type termKey struct {
 	word   uint64 // loadShort of the key when it is at most 8 bytes
 	off, n uint32
-	first  span // entries whose first token is the key (Detector.first, same order)
-	joined span // substance entries whose joined form is the key (Detector.joined, same order)
-	prefix bool // the key is a proper prefix of a joined form (in Detector.prefixes)
+	first  span   // entries whose first token is the key (Detector.first, same order)
+	multi  uint32 // first.lo + the number of single-token entries: the longer ones are first[multi:first.hi]
+	joined span   // substance entries whose joined form is the key (Detector.joined, same order)
+	prefix bool   // the key is a proper prefix of a joined form (in Detector.prefixes)
 }
 
 // termTable answers, with one hash and one probe sequence, the three
@@ -280,6 +282,22 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 			return strings.Compare(a.rest[0], b.rest[0])
 		})
 		k.first = span{lo, uint32(len(tt.first))}
+		k.multi = lo
+		for k.multi < k.first.hi && len(tt.first[k.multi].rest) == 0 {
+			k.multi++
+		}
+		// mark the groups of entries that share a second token
+		for x := int(k.multi); x < len(tt.first); {
+			end := x + 1
+			for end < len(tt.first) && tt.first[end].rest[0] == tt.first[x].rest[0] {
+				end++
+			}
+			if end-x > 0xFFFF {
+				panic("detect: term group too large")
+			}
+			tt.first[x].group = uint16(end - x)
+			x = end
+		}
 		lo = uint32(len(tt.ents))
 		tt.ents = append(tt.ents, joined[s]...)
 		k.joined = span{lo, uint32(len(tt.ents))}

@@ -157,6 +157,27 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 				}
 			}
 		}
+		// single-token entries end at multi; the longer ones form groups
+		// of a shared second token, each group's size on its first entry
+		ents := tt.first[k.first.lo:k.first.hi]
+		ms := int(k.multi - k.first.lo)
+		for x, te := range ents {
+			if (len(te.rest) == 0) != (x < ms) {
+				t.Errorf("%q: multi %d, entry %d has %d more tokens", s, ms, x, len(te.rest))
+			}
+		}
+		for x := ms; x < len(ents); {
+			g := int(ents[x].group)
+			if g == 0 || x+g > len(ents) || x+g < len(ents) && ents[x+g].rest[0] == ents[x].rest[0] {
+				t.Fatalf("%q: group at %d of size %d", s, x, g)
+			}
+			for y := x + 1; y < x+g; y++ {
+				if ents[y].rest[0] != ents[x].rest[0] || ents[y].group != 0 {
+					t.Errorf("%q: entry %d in the group at %d: second %q, group %d", s, y, x, ents[y].rest[0], ents[y].group)
+				}
+			}
+			x += g
+		}
 		slices.Sort(firstOf) // the list order is free
 		first = slices.Sorted(slices.Values(first))
 		if !slices.Equal(firstOf, first) || !slices.Equal(tt.joinedOf(k), joined) || k.prefix != isPfx {
