@@ -411,11 +411,12 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 				if !letters {
 					break
 				}
-				fi := cands[w*64+bits.TrailingZeros64(set)]
-				f := &d.fuzzy[fi]
-				if maskDiff(m, f.mask) > 2*f.k {
-					continue
+				ci := w*64 + bits.TrailingZeros64(set)
+				if bits.OnesCount32(m^b.mask[ci]) > int(b.k2[ci]) {
+					continue // maskDiff(m, f.mask) > 2*f.k
 				}
+				fi := cands[ci]
+				f := &d.fuzzy[fi]
 				var dist int
 				if ascii && f.ascii {
 					if !peqSet {

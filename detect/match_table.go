@@ -323,6 +323,11 @@ type fuzzyBucket struct {
 	byK1  []uint64 // 256 sets
 	byK2  []uint64 // 256 sets
 	byLen []uint64 // fuzzyMaxLen+1 sets
+	// mask and k2 of each entry, in bucket order: the letter-set mask
+	// and twice the edit bound, the first test of every candidate, read
+	// without going through the entry
+	mask []uint32
+	k2   []int32
 }
 
 // fuzzyMaxLen is the longest word fuzzy matching looks at.
@@ -332,9 +337,11 @@ const fuzzyMaxLen = 40
 // fz, in order).
 func newFuzzyBucket(fz []fuzzyEntry, idx []int) *fuzzyBucket {
 	nw := (len(idx) + 63) / 64
-	b := &fuzzyBucket{nw: nw, byK1: make([]uint64, 256*nw), byK2: make([]uint64, 256*nw), byLen: make([]uint64, (fuzzyMaxLen+1)*nw)}
+	b := &fuzzyBucket{nw: nw, byK1: make([]uint64, 256*nw), byK2: make([]uint64, 256*nw), byLen: make([]uint64, (fuzzyMaxLen+1)*nw),
+		mask: make([]uint32, len(idx)), k2: make([]int32, len(idx))}
 	for ci, fi := range idx {
 		f := &fz[fi]
+		b.mask[ci], b.k2[ci] = f.mask, int32(2*f.k)
 		w, bit := ci/64, uint64(1)<<(ci%64)
 		b.byK1[int(f.key[1])*nw+w] |= bit
 		b.byK1[int(f.key[2])*nw+w] |= bit

@@ -426,12 +426,16 @@ func TestOSABitsEqualsFullMatrix(t *testing.T) {
 // TestLettersMask: lettersMask agrees with letterMask, isLetters and
 // isASCII (and those with their rune-decoding forms).
 func TestLettersMask(t *testing.T) {
-	words := []string{"", "fentanyl", "Fentanyl", "fent4nyl", "фентанил", "fentanylа", "ﬀ", "é", "straße", "a\xffb", "\xd0", "fentanyl-", "zzz"}
+	words := []string{"", "fentanyl", "Fentanyl", "fent4nyl", "фентанил", "fentanylа", "ﬀ", "é", "straße", "a\xffb", "\xd0", "fentanyl-", "zzz",
+		"\xd0a", "é\xc3", "\u00df", "\u00e0\u024f\u0250\u0400\u052f\u0530", "ФЕНТ", "фент1", "фент-", "фент\u200b"}
 	rng := rand.New(rand.NewSource(23))
 	for n := 0; n < 5000; n++ {
 		words = append(words, mangledText(rng, defaultDetectorOnce(t)))
 	}
 	for _, w := range words {
+		if rm, ok := lettersMaskRunes(w); ok != isLettersRunes(w) || ok && rm != letterMaskRunes(w) {
+			t.Errorf("lettersMaskRunes(%q) = %x %v, letterMaskRunes %x isLettersRunes %v", w, rm, ok, letterMaskRunes(w), isLettersRunes(w))
+		}
 		m, letters, ascii := lettersMask(w)
 		if letters != isLetters(w) || letters != isLettersRunes(w) {
 			t.Errorf("lettersMask(%q): letters %v, isLetters %v", w, letters, isLetters(w))
