@@ -6,18 +6,19 @@ package detect
 // false positives, never false negatives.
 type keyFilter [1024]uint64
 
+// filterHash is the 16-bit hash (below 1<<16) of s a keyFilter sets: the
+// length and the first, second and last bytes packed into one word, then
+// one multiplication whose high bits mix them all.
 func filterHash(s string) uint32 {
-	h := uint32(len(s)) * 0x9E3779B1
-	if len(s) > 0 {
-		h ^= uint32(s[0]) * 0x85EBCA77
-		h ^= uint32(s[len(s)-1]) * 0xC2B2AE3D
+	n := len(s)
+	if n == 0 {
+		return 0
 	}
-	if len(s) > 1 {
-		h ^= uint32(s[1]) * 0x27D4EB2F
+	x := uint32(n)<<24 | uint32(s[n-1])<<16 | uint32(s[0])
+	if n > 1 {
+		x |= uint32(s[1]) << 8
 	}
-	h ^= h >> 15
-	h *= 0x2C1B3C6D
-	return h >> 16
+	return (x * 0x9E3779B1) >> 16
 }
 
 func (f *keyFilter) add(s string) {
