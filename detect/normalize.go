@@ -758,38 +758,22 @@ func foldMixedScript(s string) (string, bool) {
 // leetFold maps leetspeak digits and symbols to letters; ok is false when
 // nothing changed.
 func leetFold(s string) (string, bool) {
-	changed := false
-	b := []byte(nil)
+	var b []byte
+	hi := false // s has a byte >= 0x80: it may hold € £ ¢
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		var m byte
-		switch c {
-		case '0':
-			m = 'o'
-		case '1', '!', '|':
-			m = 'i'
-		case '3':
-			m = 'e'
-		case '4', '@':
-			m = 'a'
-		case '5', '$':
-			m = 's'
-		case '7':
-			m = 't'
-		case '8':
-			m = 'b'
-		}
-		if m != 0 {
+		if m := leetByte[c]; m != 0 {
 			if b == nil {
 				b = []byte(s)
 			}
 			b[i] = m
-			changed = true
+		} else if c >= 0x80 {
+			hi = true
 		}
 	}
-	if !changed {
+	if b == nil {
 		// € (3 bytes) → e, £ → l, ¢ → c
-		if strings.ContainsAny(s, "€£¢") {
+		if hi && strings.ContainsAny(s, "€£¢") {
 			return currencyLeet.Replace(s), true
 		}
 		return s, false
@@ -797,11 +781,15 @@ func leetFold(s string) (string, bool) {
 	// b is this call's own copy and is not written again: share its bytes
 	// (one allocation per folded word instead of two).
 	out := unsafe.String(unsafe.SliceData(b), len(b))
-	if strings.ContainsAny(out, "€£¢") {
+	if hi && strings.ContainsAny(out, "€£¢") {
 		out = currencyLeet.Replace(out)
 	}
 	return out, true
 }
+
+// leetByte maps the ASCII leetspeak digits and symbols to the letters
+// they stand for (0 for every other byte).
+var leetByte = [256]byte{'0': 'o', '1': 'i', '!': 'i', '|': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '8': 'b'}
 
 var (
 	currencyLeet = strings.NewReplacer("€", "e", "£", "l", "¢", "c")
@@ -810,11 +798,13 @@ var (
 
 // leetFoldL is leetFold with 1 and | read as "l" instead of "i".
 func leetFoldL(s string) string {
-	if !strings.ContainsAny(s, "1|") {
-		r, _ := leetFold(s)
-		return r
+	for i := 0; i < len(s); i++ {
+		if s[i] == '1' || s[i] == '|' {
+			r, _ := leetFold(oneAsL.Replace(s))
+			return r
+		}
 	}
-	r, _ := leetFold(oneAsL.Replace(s))
+	r, _ := leetFold(s)
 	return r
 }
 
