@@ -21,6 +21,30 @@ func filterHash(s string) uint32 {
 	return (x * 0x9E3779B1) >> 16
 }
 
+// filterHashJoin is filterHash(a + b), without building the string.
+func filterHashJoin(a, b string) uint32 {
+	n := len(a) + len(b)
+	switch {
+	case len(a) == 0:
+		return filterHash(b)
+	case len(b) == 0:
+		return filterHash(a)
+	}
+	x := uint32(n)<<24 | uint32(b[len(b)-1])<<16 | uint32(a[0])
+	if len(a) > 1 {
+		x |= uint32(a[1]) << 8
+	} else {
+		x |= uint32(b[0]) << 8
+	}
+	return (x * 0x9E3779B1) >> 16
+}
+
+// mayHaveJoin reports whether a + b may have been added.
+func (f *keyFilter) mayHaveJoin(a, b string) bool {
+	h := filterHashJoin(a, b)
+	return f[h>>6]&(1<<(h&63)) != 0
+}
+
 func (f *keyFilter) add(s string) {
 	h := filterHash(s)
 	f[h>>6] |= 1 << (h & 63)

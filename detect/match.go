@@ -234,7 +234,7 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 		}
 	}
 	// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
-	if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
+	if t.gap != gapBreak && (t.leet || k != nil && k.prefix && d.splitMay(toks, i)) {
 		out = d.splitMatches(toks, i, &ms.lc, k, out)
 	}
 	// Masked letters: "f*nt*nyl", "FENT___NYL".
@@ -379,6 +379,23 @@ func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termK
 		}
 	}
 	return out
+}
+
+// splitMay reports whether splitMatches may find a term starting at
+// token i, which is not leet (so its norm is the only start) and not
+// followed by a break: splitMatches first looks up the norm joined with the
+// next token's piece, and stops when that is not in the table. When the
+// next token is not leet (its piece is its norm) the key filter answers
+// for the joined string without building it.
+func (d *Detector) splitMay(toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	nt := &toks[i+1]
+	if nt.han {
+		return false // splitMatches stops at a Han token
+	}
+	return nt.leet || d.terms.filter.mayHaveJoin(toks[i].norm, nt.norm)
 }
 
 // fuzzyMatches appends the fuzzy-matchable name closest (by edit distance,
