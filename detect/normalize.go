@@ -412,10 +412,14 @@ func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
 	z.setGap(toks)
 	norm := z.s[i:j]
 	if acc&tbUpper != 0 {
-		z.tokStart, z.verbatim = i, true
-		z.materialize(i)
+		// the norm is the word lower-cased, at the end of arena (no
+		// token is open: materialize's bookkeeping is not needed)
+		if z.arena == nil {
+			z.arena = make([]byte, 0, len(z.text)+16)
+		}
+		n := len(z.arena)
 		z.appendLower(i, j)
-		norm = unsafe.String(&z.arena[z.mark], j-i)
+		norm = unsafe.String(&z.arena[n], j-i)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
 	toks, t := newToken(toks)
@@ -444,14 +448,26 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
-		z.setGap(toks)
-		var t *token
-		toks, t = newToken(toks)
-		t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
-		t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
-		t.digits, t.letters, t.leet = false, true, false
-		// Han tokens are closed immediately; the next token is adjacent.
-		z.sepRun, z.sepJoin = 0, true
+		for {
+			z.setGap(toks)
+			var t *token
+			toks, t = newToken(toks)
+			t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
+			t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
+			t.digits, t.letters, t.leet = false, true, false
+			// Han tokens are closed immediately; the next token is adjacent.
+			z.sepRun, z.sepJoin = 0, true
+			i += size
+			// CJK text is runs of Han characters: read the next one
+			// here when it is one too
+			if i >= len(s) || s[i] < utf8.RuneSelf {
+				return toks, i
+			}
+			r, size = decodeRuneAt(s, i)
+			if tokRune(r)&trHan == 0 {
+				return toks, i // the main loop reads it
+			}
+		}
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
 		z.openAt(toks, i)
 		for {
