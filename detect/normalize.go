@@ -336,6 +336,12 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 				// a whole word: emit it at once
 				toks = z.emitASCII(toks, i, j, acc)
 				i = j
+				if i < len(s) && s[i] == ' ' {
+					// the space after a word, the commonest separator:
+					// what the separator case below does for it
+					z.sepRun, z.sepJoin = 1, false
+					i++
+				}
 				continue
 			}
 			z.openAt(toks, i)
