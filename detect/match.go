@@ -210,7 +210,17 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 	norm := t.norm
 	subFound := false
 	if k != nil && k.first.hi > k.first.lo {
-		out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
+		if k.multi == k.first.hi {
+			// single-token entries only (most keys): matchFirst's
+			// first loop, found as written
+			for x := k.first.lo; x < k.first.hi; x++ {
+				e := &tt.first[x]
+				out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
+				subFound = subFound || e.sub
+			}
+		} else {
+			out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
+		}
 	}
 	if t.han {
 		ms.out = out
