@@ -864,9 +864,11 @@ func maskMatch(pat, key string) bool {
 // direct-mapped by token index: the matcher reads tokens at most a few
 // dozen places after the current one (split words span at most 24), and a
 // token whose slot was taken is simply folded again (the folds are pure).
-// Kept here rather than in the token so tokens hold a single pointer.
+// Kept here rather than in the token so tokens hold a single pointer. The
+// folds are views of buf (leetFoldInto), which only grows during a call.
 type leetCache struct {
 	slot [leetSlots]leetSlot
+	buf  []byte
 }
 
 // leetSlots is the size of leetCache (a power of two above 24).
@@ -881,8 +883,11 @@ type leetSlot struct {
 	lfl   string
 }
 
-// reset empties every slot.
-func (c *leetCache) reset() { c.slot = [leetSlots]leetSlot{} }
+// reset empties every slot and buf (no fold of the call is in use).
+func (c *leetCache) reset() {
+	c.slot = [leetSlots]leetSlot{}
+	c.buf = c.buf[:0]
+}
 
 // at returns token i's slot, emptied if it held another token.
 func (c *leetCache) at(i int) *leetSlot {
@@ -897,8 +902,9 @@ func (c *leetCache) at(i int) *leetSlot {
 func (c *leetCache) folded(toks []token, i int) (string, bool) {
 	sl := c.at(i)
 	if sl.state == 0 {
-		v, ok := leetFold(toks[i].norm)
-		sl.lf, sl.state = v, 2
+		var ok bool
+		c.buf, sl.lf, ok = leetFoldInto(c.buf, toks[i].norm, &leetByte)
+		sl.state = 2
 		if ok {
 			sl.state = 1
 		}
@@ -910,7 +916,8 @@ func (c *leetCache) folded(toks []token, i int) (string, bool) {
 func (c *leetCache) foldedL(toks []token, i int) string {
 	sl := c.at(i)
 	if !sl.lDone {
-		sl.lfl, sl.lDone = leetFoldL(toks[i].norm), true
+		c.buf, sl.lfl, _ = leetFoldInto(c.buf, toks[i].norm, &leetByteL)
+		sl.lDone = true
 	}
 	return sl.lfl
 }

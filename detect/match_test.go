@@ -86,6 +86,7 @@ func TestLeetFoldEqualsReference(t *testing.T) {
 		words = append(words, string([]byte{byte(b)}), "a"+string([]byte{byte(b)})+"b")
 	}
 	words = append(words, "f3nt4nyl", "fent@nyl", "$ufentanil", "1|!", "€£¢", "f€nt£¢", "c0d3", "\xe2\x82", "\xc2", "£1")
+	buf := make([]byte, 0, 8) // grown (reallocated) along the way
 	for _, w := range words {
 		got, gok := leetFold(w)
 		want, wok := refLeetFold(w)
@@ -94,6 +95,14 @@ func TestLeetFoldEqualsReference(t *testing.T) {
 		}
 		if got, want := leetFoldL(w), refLeetFoldL(w); got != want {
 			t.Errorf("leetFoldL(%q) = %q, reference %q", w, got, want)
+		}
+		buf = buf[:0]
+		var gi, gl string
+		var iok bool
+		buf, gi, iok = leetFoldInto(buf, w, &leetByte)
+		buf, gl, _ = leetFoldInto(buf, w, &leetByteL)
+		if gi != want || iok != wok || gl != refLeetFoldL(w) {
+			t.Errorf("leetFoldInto(%q) = %q %v / %q, reference %q %v / %q", w, gi, iok, gl, want, wok, refLeetFoldL(w))
 		}
 	}
 }

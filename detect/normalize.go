@@ -810,8 +810,47 @@ func leetFold(s string) (string, bool) {
 }
 
 // leetByte maps the ASCII leetspeak digits and symbols to the letters
-// they stand for (0 for every other byte).
-var leetByte = [256]byte{'0': 'o', '1': 'i', '!': 'i', '|': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '8': 'b'}
+// they stand for (0 for every other byte); leetByteL reads 1 and | as "l"
+// (leetFoldL).
+var (
+	leetByte  = [256]byte{'0': 'o', '1': 'i', '!': 'i', '|': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '8': 'b'}
+	leetByteL = [256]byte{'0': 'o', '1': 'l', '!': 'i', '|': 'l', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '8': 'b'}
+)
+
+// leetFoldInto is leetFold(s) (table &leetByte) or leetFoldL(s) (table
+// &leetByteL; ok is then meaningless) without allocating: a changed fold is
+// appended to buf and returned as a view of those bytes, valid while they
+// are not overwritten (buf is append-only for as long as the folds are in
+// use). A word with a currency sign (rare) takes leetFold's path.
+func leetFoldInto(buf []byte, s string, table *[256]byte) ([]byte, string, bool) {
+	changed, hi := false, false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; table[c] != 0 {
+			changed = true
+		} else if c >= 0x80 {
+			hi = true
+		}
+	}
+	if hi && strings.ContainsAny(s, "€£¢") {
+		if table == &leetByteL {
+			return buf, leetFoldL(s), true
+		}
+		v, ok := leetFold(s)
+		return buf, v, ok
+	}
+	if !changed {
+		return buf, s, false
+	}
+	n := len(buf)
+	buf = append(buf, s...)
+	b := buf[n:]
+	for i, c := range b {
+		if m := table[c]; m != 0 {
+			b[i] = m
+		}
+	}
+	return buf, unsafe.String(&b[0], len(b)), true
+}
 
 var (
 	currencyLeet = strings.NewReplacer("€", "e", "£", "l", "¢", "c")
