@@ -285,8 +285,17 @@ func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, ho
 		return out, subFound // no longer term can follow
 	}
 	ents := tt.first[k.multi:k.first.hi]
+	// tokEq's own first test, written out for token i+1: unless it is
+	// leet, it can only equal a second token w (or w plus a suffix) when
+	// it is at least as long and starts with the same byte
+	next := toks[i+1].norm
+	quick := !toks[i+1].leet
 	for x := 0; x < len(ents); {
 		end := x + int(ents[x].group)
+		if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
+			x = end
+			continue
+		}
 		secondEq, secondHow := d.tokEq(toks, i+1, lc, ents[x].rest[0])
 		if !secondEq {
 			x = end
