@@ -330,15 +330,18 @@ func letterMask(s string) uint32 {
 }
 
 // lettersMask is letterMask(s), isLetters(s) and isASCII(s) in one pass
-// (the mask is only meaningful when s is letters).
+// (the mask is only meaningful when s is letters). ASCII bytes are read
+// without decoding; from the first byte above ASCII on, lettersMaskRunes
+// reads the rest.
 func lettersMask(s string) (mask uint32, letters, ascii bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x80 {
-			if !isLettersRunes(s[i:]) {
+			m, ok := lettersMaskRunes(s[i:])
+			if !ok {
 				return 0, false, false
 			}
-			return mask | letterMaskRunes(s[i:]), true, false
+			return mask | m, true, false
 		}
 		if c < 'a' || c > 'z' {
 			return 0, false, true
@@ -346,6 +349,34 @@ func lettersMask(s string) (mask uint32, letters, ascii bool) {
 		mask |= 1 << (c % 32)
 	}
 	return mask, true, true
+}
+
+// lettersMaskRunes is letterMaskRunes(s) and isLettersRunes(s) in one
+// pass. Every rune isLetters accepts above ASCII (U+00E0 to U+024F, U+0400
+// to U+052F) is two bytes long, so those are decoded inline; any longer or
+// invalid sequence is no letter.
+func lettersMaskRunes(s string) (uint32, bool) {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 {
+			if c < 'a' || c > 'z' {
+				return 0, false
+			}
+			m |= 1 << (c % 32)
+			continue
+		}
+		if c < 0xC2 || c > 0xDF || i+1 >= len(s) || s[i+1]&0xC0 != 0x80 {
+			return 0, false
+		}
+		r := uint32(c&0x1F)<<6 | uint32(s[i+1]&0x3F)
+		if !(r >= 0x400 && r < 0x530) && !(r >= 0xe0 && r < 0x250) {
+			return 0, false
+		}
+		m |= 1 << (r % 32)
+		i++
+	}
+	return m, true
 }
 
 // letterMaskRunes is letterMask decoding every rune.

@@ -6,18 +6,43 @@ package detect
 // false positives, never false negatives.
 type keyFilter [1024]uint64
 
+// filterHash is the 16-bit hash (below 1<<16) of s a keyFilter sets: the
+// length and the first, second and last bytes packed into one word, then
+// one multiplication whose high bits mix them all.
 func filterHash(s string) uint32 {
-	h := uint32(len(s)) * 0x9E3779B1
-	if len(s) > 0 {
-		h ^= uint32(s[0]) * 0x85EBCA77
-		h ^= uint32(s[len(s)-1]) * 0xC2B2AE3D
+	n := len(s)
+	if n == 0 {
+		return 0
 	}
-	if len(s) > 1 {
-		h ^= uint32(s[1]) * 0x27D4EB2F
+	x := uint32(n)<<24 | uint32(s[n-1])<<16 | uint32(s[0])
+	if n > 1 {
+		x |= uint32(s[1]) << 8
 	}
-	h ^= h >> 15
-	h *= 0x2C1B3C6D
-	return h >> 16
+	return (x * 0x9E3779B1) >> 16
+}
+
+// filterHashJoin is filterHash(a + b), without building the string.
+func filterHashJoin(a, b string) uint32 {
+	n := len(a) + len(b)
+	switch {
+	case len(a) == 0:
+		return filterHash(b)
+	case len(b) == 0:
+		return filterHash(a)
+	}
+	x := uint32(n)<<24 | uint32(b[len(b)-1])<<16 | uint32(a[0])
+	if len(a) > 1 {
+		x |= uint32(a[1]) << 8
+	} else {
+		x |= uint32(b[0]) << 8
+	}
+	return (x * 0x9E3779B1) >> 16
+}
+
+// mayHaveJoin reports whether a + b may have been added.
+func (f *keyFilter) mayHaveJoin(a, b string) bool {
+	h := filterHashJoin(a, b)
+	return f[h>>6]&(1<<(h&63)) != 0
 }
 
 func (f *keyFilter) add(s string) {

@@ -57,3 +57,15 @@ func TestNewDeterministic(t *testing.T) {
 		b = defaultDetector(t)
 	}
 }
+
+// TestFilterHashJoin: filterHashJoin(a, b) is filterHash(a + b).
+func TestFilterHashJoin(t *testing.T) {
+	words := append([]string{"", "a", "ab", "abc", "f", "fe", "fentanyl", "ф", "фент", "\xff", "芬"}, randomHostile(300)...)
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := filterHashJoin(a, b), filterHash(a+b); got != want {
+				t.Fatalf("filterHashJoin(%q, %q) = %#x, filterHash %#x", a, b, got, want)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -28,17 +29,18 @@ type match struct {
 // variants returns the forms a token may take when looked up: as written,
 // leet-folded, with "ph" read as "f", and without an inflection suffix.
 // ph tells whether t.norm contains "ph" (hasPH).
-func (d *Detector) variants(t *token, ph bool, vs *[8]string, hs *[8]uint8) int {
+func (d *Detector) variants(toks []token, i int, lc *leetCache, ph bool, vs *[8]string, hs *[8]uint8) int {
+	t := &toks[i]
 	vs[0], hs[0] = t.norm, howExact
 	n := 1
 	if t.han {
 		return n
 	}
 	if t.leet && !isAmount(t.norm) {
-		if v, ok := t.leetFolded(); ok {
+		if v, ok := lc.folded(toks, i); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
-			if l := t.leetFoldedL(); l != v {
+			if l := lc.foldedL(toks, i); l != v {
 				vs[n], hs[n] = l, howLeet
 				n++
 			}
@@ -92,17 +94,28 @@ func isAmount(s string) bool {
 	return true
 }
 
-// tokEq compares a page token with a term token, allowing the same
-// variants as the first token.
-func (d *Detector) tokEq(t *token, want string) (bool, uint8) {
+// tokEq compares page token j with a term token, allowing the same
+// variants as the first token. The tests that settle most comparisons
+// (equal, or a first byte or length that rules out every variant but the
+// leet folds) are here; tokEqSlow does the rest.
+func (d *Detector) tokEq(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
+	t := &toks[j]
 	if t.norm == want {
 		return true, howExact
 	}
-	if t.han {
+	if t.han || !t.leet && (len(t.norm) <= len(want) || len(want) > 0 && t.norm[0] != want[0]) {
+		// neither a leet fold nor want plus a suffix
 		return false, 0
 	}
+	return d.tokEqSlow(toks, j, lc, want)
+}
+
+// tokEqSlow is tokEq after the exact comparison, for a token that is not
+// Han and is leet or longer than want.
+func (d *Detector) tokEqSlow(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
+	t := &toks[j]
 	if t.leet {
-		if v, ok := t.leetFolded(); ok && (v == want || t.leetFoldedL() == want) {
+		if v, ok := lc.folded(toks, j); ok && (v == want || lc.foldedL(toks, j) == want) {
 			return true, howLeet
 		}
 	}
@@ -130,130 +143,193 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 // other variants of a word (leet folds, "ph" as "f", inflection suffixes)
 // are built and looked up only when the word has them, and fuzzy matching
 // runs only when an entry of the word's first byte can be near it.
+//
+// The loop here is the path of a word the key filter rejects (most
+// words): a few tests decide whether anything but an exact key can start
+// there; every other word goes to matchWord.
 func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
-	out = out[:0]
+	ms := matchStatePool.Get().(*matchState)
+	ms.text, ms.toks, ms.out = text, toks, out[:0]
 	tt := d.terms
-	var vsArr [8]string
-	var hsArr [8]uint8
-	var peq [256]uint64 // fuzzyMatches' scratch, all zero between calls
 	for i := range toks {
 		t := &toks[i]
 		norm := t.norm
-		// tt.lookup, with the key filter's rejection (most words) inline
-		var k *termKey
-		var ph bool
 		if tt.filter.mayHave(norm) {
-			k, ph = tt.lookupHashed(norm)
-		} else {
-			ph = hasPH(norm)
+			k, ph := tt.lookupHashed(norm)
+			d.matchWord(ms, i, k, ph)
+			continue
 		}
-		subFound := false
-		if k != nil && k.first.hi > k.first.lo {
-			out, subFound = d.matchFirst(toks, i, tt.firstOf(k), howExact, out)
-		}
+		// Not a key: only its variants (leet folds, inflection
+		// suffixes, "ph"), a split word starting with a leet fold,
+		// masked letters or a misspelling can start here.
 		if t.han {
-			continue // CJK characters match as written, one at a time
+			continue
 		}
-		nv := 1 // variants in vsArr; vsArr[0] is set when fuzzy matching needs it
-		if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
-			nv = d.variants(t, ph, &vsArr, &hsArr)
-			for vi := 1; vi < nv; vi++ {
-				v := vsArr[vi]
-				if !tt.filter.mayHave(v) {
-					continue
-				}
-				kv := tt.find(hashTerm(v), v)
-				if kv == nil || kv.first.hi == kv.first.lo {
-					continue
-				}
-				var found bool
-				out, found = d.matchFirst(toks, i, tt.firstOf(kv), hsArr[vi], out)
-				subFound = subFound || found
+		n := len(norm)
+		if t.leet || n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) ||
+			t.end < len(text) && isMask(text[t.end]) {
+			d.matchWord(ms, i, nil, hasPH(norm))
+		} else if hasPH(norm) {
+			d.matchWord(ms, i, nil, true)
+		}
+	}
+	out = resolve(ms.out)
+	ms.release()
+	return out
+}
+
+// matchState is the working state of one findMatchesInto call, pooled:
+// it is a few kilobytes that would otherwise be zeroed on every call.
+type matchState struct {
+	text string
+	toks []token
+	out  []match
+	lc   leetCache
+	vs   [8]string
+	hs   [8]uint8
+	peq  [256]uint64 // fuzzyMatches' scratch, all zero between calls
+}
+
+var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
+
+// release empties ms (the leet cache, and every reference to the call's
+// text and tokens) and returns it to the pool. peq is already all zero.
+func (ms *matchState) release() {
+	ms.text, ms.toks, ms.out = "", nil, nil
+	ms.lc.reset()
+	ms.vs = [8]string{}
+	matchStatePool.Put(ms)
+}
+
+// matchWord appends the matches that start at token i, whose term-table
+// key is k (nil if none) and which contains "ph" when ph is set.
+func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
+	tt := d.terms
+	toks, text, out := ms.toks, ms.text, ms.out
+	t := &toks[i]
+	norm := t.norm
+	subFound := false
+	if k != nil && k.first.hi > k.first.lo {
+		if k.multi == k.first.hi {
+			// single-token entries only (most keys): matchFirst's
+			// first loop, found as written
+			for x := k.first.lo; x < k.first.hi; x++ {
+				e := &tt.first[x]
+				out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
+				subFound = subFound || e.sub
 			}
+		} else {
+			out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
 		}
-		// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
-		if t.gap != gapBreak && (t.leet || k != nil && k.prefix) {
-			out = d.splitMatches(toks, i, k, out)
+	}
+	if t.han {
+		ms.out = out
+		return // CJK characters match as written, one at a time
+	}
+	nv := 1 // variants in ms.vs; ms.vs[0] is set when fuzzy matching needs it
+	if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
+		nv = d.variants(toks, i, &ms.lc, ph, &ms.vs, &ms.hs)
+		for vi := 1; vi < nv; vi++ {
+			v := ms.vs[vi]
+			if !tt.filter.mayHave(v) {
+				continue
+			}
+			kv := tt.find(hashTerm(v), v)
+			if kv == nil || kv.first.hi == kv.first.lo {
+				continue
+			}
+			var found bool
+			out, found = d.matchFirst(toks, i, &ms.lc, kv, ms.hs[vi], out)
+			subFound = subFound || found
 		}
-		// Masked letters: "f*nt*nyl", "FENT___NYL".
-		if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
-			out = d.maskedMatches(text, toks, i, out)
-		}
-		if !subFound && len(norm) >= 5 {
-			vsArr[0] = norm
-			for vi := 0; vi < nv; vi++ {
-				if d.fuzzyMay(vsArr[vi]) {
-					out = d.fuzzyMatches(t, i, vsArr[:nv], &peq, out)
-					break
-				}
+	}
+	// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
+	if t.gap != gapBreak && (t.leet || k != nil && k.prefix && d.splitMay(toks, i)) {
+		out = d.splitMatches(toks, i, &ms.lc, k, out)
+	}
+	// Masked letters: "f*nt*nyl", "FENT___NYL".
+	if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
+		out = d.maskedMatches(text, toks, i, &ms.lc, out)
+	}
+	if !subFound && len(norm) >= 5 {
+		ms.vs[0] = norm
+		for vi := 0; vi < nv; vi++ {
+			if d.fuzzyMay(ms.vs[vi]) {
+				out = d.fuzzyMatches(t, i, ms.vs[:nv], &ms.peq, out)
+				break
 			}
 		}
 	}
-	return resolve(out)
+	ms.out = out
 }
 
-// matchFirst appends the terms of ents (entries whose first token matched
-// token i, found as how) whose remaining tokens follow token i, and reports
-// whether one of them is a substance. The term table lists single-token
-// entries first, then the longer ones grouped by their second token (one
-// shared string per group), so the second token is compared with token
-// i+1 once per group.
-func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, out []match) ([]match, bool) {
+// matchFirst appends the terms whose first token is k (token i, found
+// as how0) and whose remaining tokens follow token i, and reports whether
+// one of them is a substance. The term table lists k's single-token
+// entries first (up to k.multi), then the longer ones grouped by their
+// second token (one shared string per group, its size on its first entry),
+// so the second token is compared with token i+1 once per group and a group
+// whose second token differs is skipped whole.
+func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
+	tt := d.terms
 	subFound := false
-	x := 0
-	for ; x < len(ents) && len(ents[x].rest) == 0; x++ {
-		e := &ents[x]
+	for x := k.first.lo; x < k.multi; x++ {
+		e := &tt.first[x]
 		if !e.sub && how0 != howExact {
 			continue // cues are matched as written (modulo inflection)
 		}
 		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
 		subFound = subFound || e.sub
 	}
-	if x == len(ents) || i+1 >= len(toks) || toks[i].gap == gapBreak {
+	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak {
 		return out, subFound // no longer term can follow
 	}
-	var (
-		next      = &toks[i+1]
-		second    string // the current group's second token
-		grouped   bool   // second is set
-		secondEq  bool   // tokEq(next, second)
-		secondHow uint8
-	)
-	for ; x < len(ents); x++ {
-		e := &ents[x]
-		if w := e.rest[0]; !grouped || unsafe.StringData(w) != unsafe.StringData(second) || len(w) != len(second) {
-			second, grouped = w, true
-			secondEq, secondHow = d.tokEq(next, w)
+	ents := tt.first[k.multi:k.first.hi]
+	// tokEq's own first test, written out for token i+1: unless it is
+	// leet, it can only equal a second token w (or w plus a suffix) when
+	// it is at least as long and starts with the same byte
+	next := toks[i+1].norm
+	quick := !toks[i+1].leet
+	for x := 0; x < len(ents); {
+		end := x + int(ents[x].group)
+		if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
+			x = end
+			continue
 		}
+		secondEq, secondHow := d.tokEq(toks, i+1, lc, ents[x].rest[0])
 		if !secondEq {
+			x = end
 			continue
 		}
-		how := max(how0, secondHow)
-		j := i + 2
-		ok := true
-		for _, want := range e.rest[1:] {
-			if j >= len(toks) || toks[j-1].gap == gapBreak {
-				ok = false
-				break
+		for ; x < end; x++ {
+			e := &ents[x]
+			how := max(how0, secondHow)
+			j := i + 2
+			ok := true
+			for _, want := range e.rest[1:] {
+				if j >= len(toks) || toks[j-1].gap == gapBreak {
+					ok = false
+					break
+				}
+				eq, h := d.tokEq(toks, j, lc, want)
+				if !eq {
+					ok = false
+					break
+				}
+				if h > how {
+					how = h
+				}
+				j++
 			}
-			eq, h := d.tokEq(&toks[j], want)
-			if !eq {
-				ok = false
-				break
+			if !ok {
+				continue
 			}
-			if h > how {
-				how = h
+			if !e.sub && how != howExact {
+				continue // cues are matched as written (modulo inflection)
 			}
-			j++
+			out = append(out, match{e: e.e, i: int32(i), j: int32(j), how: how})
+			subFound = subFound || e.sub
 		}
-		if !ok {
-			continue
-		}
-		if !e.sub && how != howExact {
-			continue // cues are matched as written (modulo inflection)
-		}
-		out = append(out, match{e: e.e, i: int32(i), j: int32(j), how: how})
-		subFound = subFound || e.sub
 	}
 	return out, subFound
 }
@@ -262,7 +338,7 @@ func (d *Detector) matchFirst(toks []token, i int, ents []termEnt, how0 uint8, o
 // ... ("f.e.n.t.a.n.y.l"): the pieces are joined while the joined string is
 // a prefix of some term's joined form. kNorm is token i's term-table key
 // (nil if none).
-func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match) []match {
+func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termKey, out []match) []match {
 	t := &toks[i]
 	tt := d.terms
 	var sbuf [64]byte
@@ -273,7 +349,7 @@ func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match
 			if !t.leet {
 				break
 			}
-			v, ok := t.leetFolded()
+			v, ok := lc.folded(toks, i)
 			if !ok {
 				break
 			}
@@ -299,7 +375,7 @@ func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match
 			}
 			piece := nt.norm
 			if nt.leet {
-				if v, ok := nt.leetFolded(); ok {
+				if v, ok := lc.folded(toks, j); ok {
 					piece = v
 				}
 			}
@@ -322,6 +398,23 @@ func (d *Detector) splitMatches(toks []token, i int, kNorm *termKey, out []match
 		}
 	}
 	return out
+}
+
+// splitMay reports whether splitMatches may find a term starting at
+// token i, which is not leet (so its norm is the only start) and not
+// followed by a break: splitMatches first looks up the norm joined with the
+// next token's piece, and stops when that is not in the table. When the
+// next token is not leet (its piece is its norm) the key filter answers
+// for the joined string without building it.
+func (d *Detector) splitMay(toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	nt := &toks[i+1]
+	if nt.han {
+		return false // splitMatches stops at a Han token
+	}
+	return nt.leet || d.terms.filter.mayHaveJoin(toks[i].norm, nt.norm)
 }
 
 // fuzzyMatches appends the fuzzy-matchable name closest (by edit distance,
@@ -354,11 +447,12 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 				if !letters {
 					break
 				}
-				fi := cands[w*64+bits.TrailingZeros64(set)]
-				f := &d.fuzzy[fi]
-				if maskDiff(m, f.mask) > 2*f.k {
-					continue
+				ci := w*64 + bits.TrailingZeros64(set)
+				if bits.OnesCount32(m^b.mask[ci]) > int(b.k2[ci]) {
+					continue // maskDiff(m, f.mask) > 2*f.k
 				}
+				fi := cands[ci]
+				f := &d.fuzzy[fi]
 				var dist int
 				if ascii && f.ascii {
 					if !peqSet {
@@ -561,83 +655,111 @@ func compareMatch(a, b match) int {
 
 // resolve drops duplicate matches and matches strictly inside a longer one
 // ("fentanyl" inside "despropionyl fentanyl", "free" inside "free shipping").
+//
+// The order compares every field, so any correct sort gives the same
+// slice. findMatches emits matches by start token: then only the runs that
+// share a start need sorting, and dropCoveredRuns sorts each run as it
+// reaches it, in the same pass that drops.
 func resolve(ms []match) []match {
 	if len(ms) < 2 {
 		return ms
 	}
-	// The order compares every field, so any correct sort gives the same
-	// slice. findMatches emits matches by start token: then only the runs
-	// that share a start need sorting.
-	byStart := true
-	for k := 1; k < len(ms); k++ {
-		if ms[k].i < ms[k-1].i {
+	byStart, long := true, false
+	prev := ms[0].i
+	for k := range ms {
+		m := &ms[k]
+		if m.i < prev {
 			byStart = false
-			break
+		}
+		prev = m.i
+		if m.j-m.i > resolveWindow {
+			long = true
 		}
 	}
 	if !byStart {
 		slices.SortFunc(ms, compareMatch)
-	} else {
-		for a := 0; a < len(ms); {
-			b := a + 1
-			for b < len(ms) && ms[b].i == ms[a].i {
-				b++
-			}
-			switch {
-			case b-a == 2: // the common case: two matches share a start
-				if compareMatch(ms[a], ms[a+1]) > 0 {
-					ms[a], ms[a+1] = ms[a+1], ms[a]
-				}
-			case b-a > 2:
-				slices.SortFunc(ms[a:b], compareMatch)
-			}
-			a = b
-		}
 	}
-	for _, m := range ms {
-		if m.j-m.i > resolveWindow {
-			return dropCoveredWindowed(ms)
+	if long {
+		if byStart {
+			for a := 0; a < len(ms); {
+				b := runEnd(ms, a)
+				sortRun(ms[a:b])
+				a = b
+			}
 		}
+		return dropCoveredWindowed(ms)
 	}
-	return dropCovered(ms)
+	return dropCoveredRuns(ms, byStart)
 }
 
 // resolveWindow is how far back (in start tokens) resolve looks for a
 // match that covers another.
 const resolveWindow = 32
 
-// dropCovered drops, from matches sorted by compareMatch, the duplicates
-// and the matches inside a longer kept match, in one pass: a match is
-// inside a longer one when a kept match with an earlier start ends at or
-// after it (prevMax), or a kept match with the same start ends after it
-// (runMax); duplicates are next to each other in the sorted order. When no
-// match spans more than resolveWindow tokens this is what
-// dropCoveredWindowed does (a match whose start is further back cannot
-// reach), without its look-back.
-func dropCovered(ms []match) []match {
+// runEnd returns the end of the run of matches that share ms[a]'s start.
+func runEnd(ms []match, a int) int {
+	b := a + 1
+	for b < len(ms) && ms[b].i == ms[a].i {
+		b++
+	}
+	return b
+}
+
+// sortRun sorts a run of matches that share a start by compareMatch.
+func sortRun(run []match) {
+	switch {
+	case len(run) == 2: // the common case: two matches share a start
+		if compareMatch(run[0], run[1]) > 0 {
+			run[0], run[1] = run[1], run[0]
+		}
+	case len(run) > 2:
+		slices.SortFunc(run, compareMatch)
+	}
+}
+
+// dropCoveredRuns drops, from matches ordered by start (each run of equal
+// starts sorted by compareMatch first when sortRuns is set, else already
+// sorted), the duplicates and the matches inside a longer kept match, in
+// one pass: a match is inside a longer one when a kept match with an
+// earlier start ends at or after it (prevMax), or a kept match with the
+// same start ends after it (runMax); duplicates are next to each other in
+// the sorted order. When no match spans more than resolveWindow tokens this
+// is what dropCoveredWindowed does (a match whose start is further back
+// cannot reach), without its look-back. The kept matches are written over
+// ms, never past the run being read.
+func dropCoveredRuns(ms []match, sortRuns bool) []match {
 	out := ms[:0]
 	const none = -1 << 31
-	prevMax, runMax := int32(none), int32(none)
-	cur := int32(none)
-	for _, m := range ms {
-		if m.i != cur {
-			if runMax > prevMax {
-				prevMax = runMax
+	prevMax := int32(none)
+	for a := 0; a < len(ms); {
+		start := ms[a].i
+		b := a + 1
+		for b < len(ms) && ms[b].i == start {
+			b++
+		}
+		if sortRuns && b-a > 1 {
+			sortRun(ms[a:b])
+		}
+		runMax := int32(none)
+		for k := a; k < b; k++ {
+			m := ms[k]
+			if prevMax >= m.j || runMax > m.j {
+				continue // strictly inside a longer kept match
 			}
-			runMax, cur = none, m.i
-		}
-		if prevMax >= m.j || runMax > m.j {
-			continue // strictly inside a longer kept match
-		}
-		if n := len(out); n > 0 {
-			if o := out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
-				continue // duplicate; the first kept has the better "how"
+			if n := len(out); n > 0 {
+				if o := &out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
+					continue // duplicate; the first kept has the better "how"
+				}
+			}
+			out = append(out, m)
+			if m.j > runMax {
+				runMax = m.j
 			}
 		}
-		out = append(out, m)
-		if m.j > runMax {
-			runMax = m.j
+		if runMax > prevMax {
+			prevMax = runMax
 		}
+		a = b
 	}
 	return out
 }
@@ -678,7 +800,7 @@ var maskBytes = [256]bool{'*': true, '_': true, '#': true, '?': true}
 
 // maskedMatches reads runs of mask characters between word pieces as
 // missing letters and compares the pattern with the fuzzy-matchable names.
-func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) []match {
+func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache, out []match) []match {
 	var patBuf [64]byte
 	pat := patBuf[:0]
 	masked := false
@@ -689,7 +811,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, out []match) 
 		}
 		piece := t.norm
 		if t.leet {
-			if v, ok := t.leetFolded(); ok {
+			if v, ok := lc.folded(toks, j); ok {
 				piece = v
 			}
 		}
@@ -743,4 +865,68 @@ func maskMatch(pat, key string) bool {
 		}
 	}
 	return false
+}
+
+// leetCache keeps leetFold and leetFoldL of the norms of the tokens one
+// findMatchesInto call reads, computed on first use: matching asks for them
+// several times per token (variants, tokEq, split and masked words). It is
+// direct-mapped by token index: the matcher reads tokens at most a few
+// dozen places after the current one (split words span at most 24), and a
+// token whose slot was taken is simply folded again (the folds are pure).
+// Kept here rather than in the token so tokens hold a single pointer. The
+// folds are views of buf (leetFoldInto), which only grows during a call.
+type leetCache struct {
+	slot [leetSlots]leetSlot
+	buf  []byte
+}
+
+// leetSlots is the size of leetCache (a power of two above 24).
+const leetSlots = 32
+
+// leetSlot is one token's folds.
+type leetSlot struct {
+	tok   int32 // token index + 1; 0 for an empty slot
+	state uint8 // 0 not computed, 1 folded, 2 nothing to fold
+	lDone bool
+	lf    string
+	lfl   string
+}
+
+// reset empties every slot and buf (no fold of the call is in use).
+func (c *leetCache) reset() {
+	c.slot = [leetSlots]leetSlot{}
+	c.buf = c.buf[:0]
+}
+
+// at returns token i's slot, emptied if it held another token.
+func (c *leetCache) at(i int) *leetSlot {
+	sl := &c.slot[i&(leetSlots-1)]
+	if sl.tok != int32(i+1) {
+		*sl = leetSlot{tok: int32(i + 1)}
+	}
+	return sl
+}
+
+// folded is leetFold(toks[i].norm).
+func (c *leetCache) folded(toks []token, i int) (string, bool) {
+	sl := c.at(i)
+	if sl.state == 0 {
+		var ok bool
+		c.buf, sl.lf, ok = leetFoldInto(c.buf, toks[i].norm, &leetByte)
+		sl.state = 2
+		if ok {
+			sl.state = 1
+		}
+	}
+	return sl.lf, sl.state == 1
+}
+
+// foldedL is leetFoldL(toks[i].norm).
+func (c *leetCache) foldedL(toks []token, i int) string {
+	sl := c.at(i)
+	if !sl.lDone {
+		c.buf, sl.lfl, _ = leetFoldInto(c.buf, toks[i].norm, &leetByteL)
+		sl.lDone = true
+	}
+	return sl.lfl
 }

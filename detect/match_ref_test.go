@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 // This file keeps the matcher as it was before the term table and the
 // fuzzy gate bitsets (the previous findMatchesInto, variants, splitMatches,
@@ -72,10 +75,10 @@ func (d *Detector) refVariants(t *token, vs *[8]string, hs *[8]uint8) int {
 		return n
 	}
 	if t.leet && !isAmount(t.norm) {
-		if v, ok := t.leetFolded(); ok {
+		if v, ok := refLeetFold(t.norm); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
-			if l := t.leetFoldedL(); l != v {
+			if l := refLeetFoldL(t.norm); l != v {
 				vs[n], hs[n] = l, howLeet
 				n++
 			}
@@ -110,7 +113,7 @@ func (d *Detector) refTokEq(t *token, want string) (bool, uint8) {
 		return false, 0
 	}
 	if t.leet {
-		if v, ok := t.leetFolded(); ok && (v == want || t.leetFoldedL() == want) {
+		if v, ok := refLeetFold(t.norm); ok && (v == want || refLeetFoldL(t.norm) == want) {
 			return true, howLeet
 		}
 	}
@@ -130,7 +133,7 @@ func (d *Detector) refSplitMatches(toks []token, i int, out []match) []match {
 	t := &toks[i]
 	cand := []string{t.norm}
 	if t.leet {
-		if v, ok := t.leetFolded(); ok {
+		if v, ok := refLeetFold(t.norm); ok {
 			cand = append(cand, v)
 		}
 	}
@@ -155,7 +158,7 @@ func (d *Detector) refSplitMatches(toks []token, i int, out []match) []match {
 			}
 			piece := nt.norm
 			if nt.leet {
-				if v, ok := nt.leetFolded(); ok {
+				if v, ok := refLeetFold(nt.norm); ok {
 					piece = v
 				}
 			}
@@ -220,7 +223,7 @@ func (d *Detector) refMaskedMatches(text string, toks []token, i int, out []matc
 		}
 		piece := t.norm
 		if t.leet {
-			if v, ok := t.leetFolded(); ok {
+			if v, ok := refLeetFold(t.norm); ok {
 				piece = v
 			}
 		}
@@ -251,4 +254,62 @@ func (d *Detector) refMaskedMatches(text string, toks []token, i int, out []matc
 		masked = true
 	}
 	return out
+}
+
+// refLeetFold is the previous leetFold (a switch per byte and
+// strings.ContainsAny for the currency signs).
+func refLeetFold(s string) (string, bool) {
+	changed := false
+	b := []byte(nil)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var m byte
+		switch c {
+		case '0':
+			m = 'o'
+		case '1', '!', '|':
+			m = 'i'
+		case '3':
+			m = 'e'
+		case '4', '@':
+			m = 'a'
+		case '5', '$':
+			m = 's'
+		case '7':
+			m = 't'
+		case '8':
+			m = 'b'
+		}
+		if m != 0 {
+			if b == nil {
+				b = []byte(s)
+			}
+			b[i] = m
+			changed = true
+		}
+	}
+	if !changed {
+		// € (3 bytes) → e, £ → l, ¢ → c
+		if strings.ContainsAny(s, "€£¢") {
+			return currencyLeet.Replace(s), true
+		}
+		return s, false
+	}
+	// b is this call's own copy and is not written again: share its bytes
+	// (one allocation per folded word instead of two).
+	out := unsafe.String(unsafe.SliceData(b), len(b))
+	if strings.ContainsAny(out, "€£¢") {
+		out = currencyLeet.Replace(out)
+	}
+	return out, true
+}
+
+// refLeetFoldL is the previous leetFoldL.
+func refLeetFoldL(s string) string {
+	if !strings.ContainsAny(s, "1|") {
+		r, _ := refLeetFold(s)
+		return r
+	}
+	r, _ := refLeetFold(oneAsL.Replace(s))
+	return r
 }

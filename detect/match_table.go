@@ -94,9 +94,10 @@ type span struct{ lo, hi uint32 }
 // of it kept together: its index in Detector.entries, whether it is a
 // substance, and its tokens after the first.
 type termEnt struct {
-	e    int32
-	sub  bool
-	rest []string
+	e     int32
+	sub   bool
+	group uint16 // on the first entry of a group sharing rest[0]: the group's size
+	rest  []string
 }
 
 // termKey is one string of the termTable and what the matcher needs to
@@ -104,9 +105,10 @@ type termEnt struct {
 type termKey struct {
 	word   uint64 // loadShort of the key when it is at most 8 bytes
 	off, n uint32
-	first  span // entries whose first token is the key (Detector.first, same order)
-	joined span // substance entries whose joined form is the key (Detector.joined, same order)
-	prefix bool // the key is a proper prefix of a joined form (in Detector.prefixes)
+	first  span   // entries whose first token is the key (Detector.first, same order)
+	multi  uint32 // first.lo + the number of single-token entries: the longer ones are first[multi:first.hi]
+	joined span   // substance entries whose joined form is the key (Detector.joined, same order)
+	prefix bool   // the key is a proper prefix of a joined form (in Detector.prefixes)
 }
 
 // termTable answers, with one hash and one probe sequence, the three
@@ -280,6 +282,22 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 			return strings.Compare(a.rest[0], b.rest[0])
 		})
 		k.first = span{lo, uint32(len(tt.first))}
+		k.multi = lo
+		for k.multi < k.first.hi && len(tt.first[k.multi].rest) == 0 {
+			k.multi++
+		}
+		// mark the groups of entries that share a second token
+		for x := int(k.multi); x < len(tt.first); {
+			end := x + 1
+			for end < len(tt.first) && tt.first[end].rest[0] == tt.first[x].rest[0] {
+				end++
+			}
+			if end-x > 0xFFFF {
+				panic("detect: term group too large")
+			}
+			tt.first[x].group = uint16(end - x)
+			x = end
+		}
 		lo = uint32(len(tt.ents))
 		tt.ents = append(tt.ents, joined[s]...)
 		k.joined = span{lo, uint32(len(tt.ents))}
@@ -305,6 +323,11 @@ type fuzzyBucket struct {
 	byK1  []uint64 // 256 sets
 	byK2  []uint64 // 256 sets
 	byLen []uint64 // fuzzyMaxLen+1 sets
+	// mask and k2 of each entry, in bucket order: the letter-set mask
+	// and twice the edit bound, the first test of every candidate, read
+	// without going through the entry
+	mask []uint32
+	k2   []int32
 }
 
 // fuzzyMaxLen is the longest word fuzzy matching looks at.
@@ -314,9 +337,11 @@ const fuzzyMaxLen = 40
 // fz, in order).
 func newFuzzyBucket(fz []fuzzyEntry, idx []int) *fuzzyBucket {
 	nw := (len(idx) + 63) / 64
-	b := &fuzzyBucket{nw: nw, byK1: make([]uint64, 256*nw), byK2: make([]uint64, 256*nw), byLen: make([]uint64, (fuzzyMaxLen+1)*nw)}
+	b := &fuzzyBucket{nw: nw, byK1: make([]uint64, 256*nw), byK2: make([]uint64, 256*nw), byLen: make([]uint64, (fuzzyMaxLen+1)*nw),
+		mask: make([]uint32, len(idx)), k2: make([]int32, len(idx))}
 	for ci, fi := range idx {
 		f := &fz[fi]
+		b.mask[ci], b.k2[ci] = f.mask, int32(2*f.k)
 		w, bit := ci/64, uint64(1)<<(ci%64)
 		b.byK1[int(f.key[1])*nw+w] |= bit
 		b.byK1[int(f.key[2])*nw+w] |= bit

@@ -157,6 +157,27 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 				}
 			}
 		}
+		// single-token entries end at multi; the longer ones form groups
+		// of a shared second token, each group's size on its first entry
+		ents := tt.first[k.first.lo:k.first.hi]
+		ms := int(k.multi - k.first.lo)
+		for x, te := range ents {
+			if (len(te.rest) == 0) != (x < ms) {
+				t.Errorf("%q: multi %d, entry %d has %d more tokens", s, ms, x, len(te.rest))
+			}
+		}
+		for x := ms; x < len(ents); {
+			g := int(ents[x].group)
+			if g == 0 || x+g > len(ents) || x+g < len(ents) && ents[x+g].rest[0] == ents[x].rest[0] {
+				t.Fatalf("%q: group at %d of size %d", s, x, g)
+			}
+			for y := x + 1; y < x+g; y++ {
+				if ents[y].rest[0] != ents[x].rest[0] || ents[y].group != 0 {
+					t.Errorf("%q: entry %d in the group at %d: second %q, group %d", s, y, x, ents[y].rest[0], ents[y].group)
+				}
+			}
+			x += g
+		}
 		slices.Sort(firstOf) // the list order is free
 		first = slices.Sorted(slices.Values(first))
 		if !slices.Equal(firstOf, first) || !slices.Equal(tt.joinedOf(k), joined) || k.prefix != isPfx {
@@ -405,12 +426,16 @@ func TestOSABitsEqualsFullMatrix(t *testing.T) {
 // TestLettersMask: lettersMask agrees with letterMask, isLetters and
 // isASCII (and those with their rune-decoding forms).
 func TestLettersMask(t *testing.T) {
-	words := []string{"", "fentanyl", "Fentanyl", "fent4nyl", "фентанил", "fentanylа", "ﬀ", "é", "straße", "a\xffb", "\xd0", "fentanyl-", "zzz"}
+	words := []string{"", "fentanyl", "Fentanyl", "fent4nyl", "фентанил", "fentanylа", "ﬀ", "é", "straße", "a\xffb", "\xd0", "fentanyl-", "zzz",
+		"\xd0a", "é\xc3", "\u00df", "\u00e0\u024f\u0250\u0400\u052f\u0530", "ФЕНТ", "фент1", "фент-", "фент\u200b"}
 	rng := rand.New(rand.NewSource(23))
 	for n := 0; n < 5000; n++ {
 		words = append(words, mangledText(rng, defaultDetectorOnce(t)))
 	}
 	for _, w := range words {
+		if rm, ok := lettersMaskRunes(w); ok != isLettersRunes(w) || ok && rm != letterMaskRunes(w) {
+			t.Errorf("lettersMaskRunes(%q) = %x %v, letterMaskRunes %x isLettersRunes %v", w, rm, ok, letterMaskRunes(w), isLettersRunes(w))
+		}
 		m, letters, ascii := lettersMask(w)
 		if letters != isLetters(w) || letters != isLettersRunes(w) {
 			t.Errorf("lettersMask(%q): letters %v, isLetters %v", w, letters, isLetters(w))

@@ -76,3 +76,33 @@ func TestOSADistanceBytesEqualsRunes(t *testing.T) {
 		t.Errorf("Cyrillic substitution: distance %d, want 1", d)
 	}
 }
+
+// TestLeetFoldEqualsReference: leetFold and leetFoldL give what the
+// previous implementations (refLeetFold, refLeetFoldL) give on hostile
+// strings, random ones and every single byte.
+func TestLeetFoldEqualsReference(t *testing.T) {
+	words := append(append([]string(nil), hostileTexts...), randomHostile(20000)...)
+	for b := 0; b < 256; b++ {
+		words = append(words, string([]byte{byte(b)}), "a"+string([]byte{byte(b)})+"b")
+	}
+	words = append(words, "f3nt4nyl", "fent@nyl", "$ufentanil", "1|!", "€£¢", "f€nt£¢", "c0d3", "\xe2\x82", "\xc2", "£1")
+	buf := make([]byte, 0, 8) // grown (reallocated) along the way
+	for _, w := range words {
+		got, gok := leetFold(w)
+		want, wok := refLeetFold(w)
+		if got != want || gok != wok {
+			t.Errorf("leetFold(%q) = %q %v, reference %q %v", w, got, gok, want, wok)
+		}
+		if got, want := leetFoldL(w), refLeetFoldL(w); got != want {
+			t.Errorf("leetFoldL(%q) = %q, reference %q", w, got, want)
+		}
+		buf = buf[:0]
+		var gi, gl string
+		var iok bool
+		buf, gi, iok = leetFoldInto(buf, w, &leetByte)
+		buf, gl, _ = leetFoldInto(buf, w, &leetByteL)
+		if gi != want || iok != wok || gl != refLeetFoldL(w) {
+			t.Errorf("leetFoldInto(%q) = %q %v / %q, reference %q %v / %q", w, gi, iok, gl, want, wok, refLeetFoldL(w))
+		}
+	}
+}

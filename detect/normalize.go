@@ -21,7 +21,10 @@ const (
 // token is one normalised word of the document text, with its span in the
 // original (extracted) text so evidence can quote the page as written.
 //
-// The small fields sit together so that a token takes 80 bytes, not 88.
+// A token holds one pointer (norm) and takes 48 bytes: the pooled token
+// slices are scanned by the garbage collector and every token written while
+// it marks pays a write barrier per pointer, so what the matcher derives
+// from a token (its leetspeak folds) is kept by the matcher, not here.
 type token struct {
 	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
 	start, end int    // byte span in document.text
@@ -34,31 +37,6 @@ type token struct {
 	leet       bool  // contains a leetspeak symbol or digit among letters
 	mixed      bool  // mixed-script word folded to one script
 	question   bool  // the token's sentence ends with a question mark
-	// leetFold and leetFoldL of norm, computed on first use (matching asks
-	// for them several times per token)
-	lfState uint8 // 0 not computed, 1 folded, 2 nothing to fold
-	lflDone bool
-	lf, lfl string
-}
-
-// leetFolded is leetFold(t.norm), cached in the token.
-func (t *token) leetFolded() (string, bool) {
-	if t.lfState == 0 {
-		v, ok := leetFold(t.norm)
-		t.lf, t.lfState = v, 2
-		if ok {
-			t.lfState = 1
-		}
-	}
-	return t.lf, t.lfState == 1
-}
-
-// leetFoldedL is leetFoldL(t.norm), cached in the token.
-func (t *token) leetFoldedL() string {
-	if !t.lflDone {
-		t.lfl, t.lflDone = leetFoldL(t.norm), true
-	}
-	return t.lfl
 }
 
 // markQuestion flags every token of sentence sent (the last ones in toks).
@@ -354,10 +332,16 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 				acc |= cj
 				j++
 			}
-			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && !z.decimalPoint(j, acc)) {
+			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && (acc&(tbLower|tbUpper) != 0 || !z.decimalPoint(j, acc))) {
 				// a whole word: emit it at once
 				toks = z.emitASCII(toks, i, j, acc)
 				i = j
+				if i < len(s) && s[i] == ' ' {
+					// the space after a word, the commonest separator:
+					// what the separator case below does for it
+					z.sepRun, z.sepJoin = 1, false
+					i++
+				}
 				continue
 			}
 			z.openAt(toks, i)
@@ -375,26 +359,23 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 			}
 			i = j
 		case cl&tbSep != 0:
-			if z.open && z.digits && !z.letters && z.decimalPoint(i, tbDigit) {
-				// decimal point inside a number
-				if !z.verbatim {
-					z.arena = append(z.arena, c)
-				}
-				i++
-				continue
-			}
 			if z.open {
+				if z.digits && !z.letters && z.decimalPoint(i, tbDigit) {
+					// decimal point inside a number
+					if !z.verbatim {
+						z.arena = append(z.arena, c)
+					}
+					i++
+					continue
+				}
 				toks = z.closeTok(toks, i)
 			}
 			z.sepRun++
 			if cl&tbJoin == 0 {
 				z.sepJoin = false
 			}
-			if c == '?' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
-				markQuestion(toks, z.sent)
-			}
-			if cl&tbStop != 0 || c == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n') {
-				z.sent++
+			if cl&(tbStop|tbDot) != 0 {
+				toks = z.stop(toks, i, cl)
 			}
 			i++
 		default:
@@ -405,6 +386,20 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 		toks = z.closeTok(toks, len(s))
 	}
 	z.sent++
+	return toks
+}
+
+// stop handles s[i], a separator that may end a sentence (class bits cl):
+// '?' marks the sentence as a question, and a newline, ';', '?' or a '.'
+// before a space, a newline or the end ends it.
+func (z *tokenizer) stop(toks []token, i int, cl uint8) []token {
+	s := z.s
+	if s[i] == '?' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+		markQuestion(toks, z.sent)
+	}
+	if cl&tbStop != 0 || i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' {
+		z.sent++
+	}
 	return toks
 }
 
@@ -423,14 +418,20 @@ func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
 	z.setGap(toks)
 	norm := z.s[i:j]
 	if acc&tbUpper != 0 {
-		z.tokStart, z.verbatim = i, true
-		z.materialize(i)
+		// the norm is the word lower-cased, at the end of arena (no
+		// token is open: materialize's bookkeeping is not needed)
+		if z.arena == nil {
+			z.arena = make([]byte, 0, len(z.text)+16)
+		}
+		n := len(z.arena)
 		z.appendLower(i, j)
-		norm = unsafe.String(&z.arena[z.mark], j-i)
+		norm = unsafe.String(&z.arena[n], j-i)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
-	toks = append(toks, token{norm: norm, start: z.base + i, end: z.base + j, sent: z.sent, zone: z.zone,
-		digits: digits, letters: letters, leet: letters && digits})
+	toks, t := newToken(toks)
+	t.norm, t.start, t.end, t.sent = norm, z.base+i, z.base+j, z.sent
+	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, false, false
+	t.digits, t.letters, t.leet = digits, letters, letters && digits
 	z.sepRun, z.sepJoin = 0, true
 	return toks
 }
@@ -453,10 +454,26 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
-		z.setGap(toks)
-		toks = append(toks, token{norm: fold(r), start: z.base + i, end: z.base + i + size, sent: z.sent, zone: z.zone, han: true, letters: true})
-		// Han tokens are closed immediately; the next token is adjacent.
-		z.sepRun, z.sepJoin = 0, true
+		for {
+			z.setGap(toks)
+			var t *token
+			toks, t = newToken(toks)
+			t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
+			t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
+			t.digits, t.letters, t.leet = false, true, false
+			// Han tokens are closed immediately; the next token is adjacent.
+			z.sepRun, z.sepJoin = 0, true
+			i += size
+			// CJK text is runs of Han characters: read the next one
+			// here when it is one too
+			if i >= len(s) || s[i] < utf8.RuneSelf {
+				return toks, i
+			}
+			r, size = decodeRuneAt(s, i)
+			if tokRune(r)&trHan == 0 {
+				return toks, i // the main loop reads it
+			}
+		}
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
 		z.openAt(toks, i)
 		for {
@@ -467,12 +484,25 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 			} else {
 				z.leet = true
 			}
-			z.appendRune(i, r, size, info)
+			if size == 2 && info&trSame != 0 {
+				// a two-byte rune that folds to itself (most Cyrillic,
+				// Greek and accented Latin letters): appendRune inline
+				z.noteScripts(s[i])
+				if !z.verbatim {
+					z.arena = append(z.arena, s[i], s[i+1])
+				}
+			} else {
+				z.appendRune(i, r, size, info)
+			}
 			i += size
 			if i >= len(s) || s[i] < utf8.RuneSelf {
 				return toks, i
 			}
-			r, size = decodeRuneAt(s, i)
+			if c := s[i]; c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+				r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2 // decodeRuneAt's two-byte case
+			} else {
+				r, size = decodeRuneAt(s, i)
+			}
 			if info = tokRune(r); info&(trDigit|trLetter) == 0 || info&(trHan|trEmpty) != 0 {
 				return toks, i // the main loop reads it
 			}
@@ -621,6 +651,21 @@ func (z *tokenizer) setGap(toks []token) {
 	}
 }
 
+// newToken appends a token to toks and returns it. Its fields hold
+// whatever the slot held before (the slices are reused): the caller sets
+// every one. Tokens are written field by field rather than as a composite
+// literal, which the compiler builds on the stack and then copies with a
+// typed (write-barrier checked) move.
+func newToken(toks []token) ([]token, *token) {
+	n := len(toks)
+	if n < cap(toks) {
+		toks = toks[:n+1]
+	} else {
+		toks = append(toks, token{})
+	}
+	return toks, &toks[n]
+}
+
 // closeTok appends the open token, which ends at s[end].
 func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
@@ -634,8 +679,10 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
-	toks = append(toks, token{norm: n, start: z.base + z.tokStart, end: z.base + end, sent: z.sent, zone: z.zone,
-		digits: z.digits, letters: z.letters, leet: z.leet || z.letters && z.digits, mixed: mixed})
+	toks, t := newToken(toks)
+	t.norm, t.start, t.end, t.sent = n, z.base+z.tokStart, z.base+end, z.sent
+	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, mixed, false
+	t.digits, t.letters, t.leet = z.digits, z.letters, z.leet || z.letters && z.digits
 	z.open = false
 	z.sepRun = 0
 	z.sepJoin = true
@@ -733,38 +780,22 @@ func foldMixedScript(s string) (string, bool) {
 // leetFold maps leetspeak digits and symbols to letters; ok is false when
 // nothing changed.
 func leetFold(s string) (string, bool) {
-	changed := false
-	b := []byte(nil)
+	var b []byte
+	hi := false // s has a byte >= 0x80: it may hold € £ ¢
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		var m byte
-		switch c {
-		case '0':
-			m = 'o'
-		case '1', '!', '|':
-			m = 'i'
-		case '3':
-			m = 'e'
-		case '4', '@':
-			m = 'a'
-		case '5', '$':
-			m = 's'
-		case '7':
-			m = 't'
-		case '8':
-			m = 'b'
-		}
-		if m != 0 {
+		if m := leetByte[c]; m != 0 {
 			if b == nil {
 				b = []byte(s)
 			}
 			b[i] = m
-			changed = true
+		} else if c >= 0x80 {
+			hi = true
 		}
 	}
-	if !changed {
+	if b == nil {
 		// € (3 bytes) → e, £ → l, ¢ → c
-		if strings.ContainsAny(s, "€£¢") {
+		if hi && strings.ContainsAny(s, "€£¢") {
 			return currencyLeet.Replace(s), true
 		}
 		return s, false
@@ -772,10 +803,53 @@ func leetFold(s string) (string, bool) {
 	// b is this call's own copy and is not written again: share its bytes
 	// (one allocation per folded word instead of two).
 	out := unsafe.String(unsafe.SliceData(b), len(b))
-	if strings.ContainsAny(out, "€£¢") {
+	if hi && strings.ContainsAny(out, "€£¢") {
 		out = currencyLeet.Replace(out)
 	}
 	return out, true
+}
+
+// leetByte maps the ASCII leetspeak digits and symbols to the letters
+// they stand for (0 for every other byte); leetByteL reads 1 and | as "l"
+// (leetFoldL).
+var (
+	leetByte  = [256]byte{'0': 'o', '1': 'i', '!': 'i', '|': 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '8': 'b'}
+	leetByteL = [256]byte{'0': 'o', '1': 'l', '!': 'i', '|': 'l', '3': 'e', '4': 'a', '@': 'a', '5': 's', '$': 's', '7': 't', '8': 'b'}
+)
+
+// leetFoldInto is leetFold(s) (table &leetByte) or leetFoldL(s) (table
+// &leetByteL; ok is then meaningless) without allocating: a changed fold is
+// appended to buf and returned as a view of those bytes, valid while they
+// are not overwritten (buf is append-only for as long as the folds are in
+// use). A word with a currency sign (rare) takes leetFold's path.
+func leetFoldInto(buf []byte, s string, table *[256]byte) ([]byte, string, bool) {
+	changed, hi := false, false
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; table[c] != 0 {
+			changed = true
+		} else if c >= 0x80 {
+			hi = true
+		}
+	}
+	if hi && strings.ContainsAny(s, "€£¢") {
+		if table == &leetByteL {
+			return buf, leetFoldL(s), true
+		}
+		v, ok := leetFold(s)
+		return buf, v, ok
+	}
+	if !changed {
+		return buf, s, false
+	}
+	n := len(buf)
+	buf = append(buf, s...)
+	b := buf[n:]
+	for i, c := range b {
+		if m := table[c]; m != 0 {
+			b[i] = m
+		}
+	}
+	return buf, unsafe.String(&b[0], len(b)), true
 }
 
 var (
@@ -785,11 +859,13 @@ var (
 
 // leetFoldL is leetFold with 1 and | read as "l" instead of "i".
 func leetFoldL(s string) string {
-	if !strings.ContainsAny(s, "1|") {
-		r, _ := leetFold(s)
-		return r
+	for i := 0; i < len(s); i++ {
+		if s[i] == '1' || s[i] == '|' {
+			r, _ := leetFold(oneAsL.Replace(s))
+			return r
+		}
 	}
-	r, _ := leetFold(oneAsL.Replace(s))
+	r, _ := leetFold(s)
 	return r
 }
 

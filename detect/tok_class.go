@@ -19,6 +19,7 @@ const (
 	tbJoin                    // tbSep that isJoinSep accepts: . - _ * / ' ~ + = : ^ ` #
 	tbStop                    // tbSep that always ends a sentence: newline ; ?
 	tbRune                    // leet symbol @ $ ! | or a byte >= 0x80: decoded as a rune
+	tbDot                     // '.': may end a sentence (tbSep, tbJoin)
 
 	tbWord = tbLower | tbUpper | tbDigit
 )
@@ -48,6 +49,9 @@ func buildTokByteClass() [256]uint8 {
 			}
 			if c == '\n' || c == ';' || c == '?' {
 				t[b] |= tbStop
+			}
+			if c == '.' {
+				t[b] |= tbDot
 			}
 		}
 	}
