@@ -22,6 +22,7 @@ func BenchmarkDetectCorpus(b *testing.B) {
 	b.ResetTimer()
 	cpu0 := processCPU()
 	for i := 0; i < b.N; i++ {
+		d.resetCaches()
 		for _, s := range samples {
 			_ = d.Detect(s.Page)
 		}

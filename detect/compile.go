@@ -123,6 +123,9 @@ type Detector struct {
 	ctxs     []frameInfo
 	builtins map[string]int // builtin name → sale frame index
 	profiles []profile
+	// plain caches words that match nothing on their own (see wordCache);
+	// shared by concurrent Detect calls, bounded in size.
+	plain *wordCache
 }
 
 // New compiles a rule set into a detector.
@@ -137,6 +140,7 @@ func New(rs *rules.Set) (*Detector, error) {
 		joined:   map[string][]int32{},
 		prefixes: map[string]struct{}{},
 		builtins: map[string]int{},
+		plain:    new(wordCache),
 	}
 	for i, z := range zoneNames {
 		w, ok := rs.Scoring.Zones[z]

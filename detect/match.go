@@ -156,7 +156,11 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		norm := t.norm
 		if tt.filter.mayHave(norm) {
 			k, ph := tt.lookupHashed(norm)
-			d.matchWord(ms, i, k, ph)
+			if k == nil && !t.leet && !t.han && !(t.end < len(text) && isMask(text[t.end])) {
+				d.matchPlain(ms, i, ph) // a false positive of the filter
+			} else {
+				d.matchWord(ms, i, k, ph)
+			}
 			continue
 		}
 		// Not a key: only its variants (leet folds, inflection
@@ -165,12 +169,15 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		if t.han {
 			continue
 		}
-		n := len(norm)
-		if t.leet || n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) ||
-			t.end < len(text) && isMask(text[t.end]) {
+		if t.leet || t.end < len(text) && isMask(text[t.end]) {
 			d.matchWord(ms, i, nil, hasPH(norm))
-		} else if hasPH(norm) {
-			d.matchWord(ms, i, nil, true)
+			continue
+		}
+		// A plain word: what it matches depends on norm alone.
+		n := len(norm)
+		ph := hasPH(norm)
+		if ph || n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) {
+			d.matchPlain(ms, i, ph)
 		}
 	}
 	out = resolve(ms.out)
@@ -188,6 +195,9 @@ type matchState struct {
 	vs   [8]string
 	hs   [8]uint8
 	peq  [256]uint64 // fuzzyMatches' scratch, all zero between calls
+	// keyed is set by matchWord when a variant of the word is a key with
+	// terms (whose matches may depend on the following tokens)
+	keyed bool
 }
 
 var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
@@ -199,6 +209,25 @@ func (ms *matchState) release() {
 	ms.lc.reset()
 	ms.vs = [8]string{}
 	matchStatePool.Put(ms)
+}
+
+// matchPlain is matchWord for a plain token i (not leet, not han, not
+// followed by a masking character, no term-table key), which holds "ph"
+// when ph is set. Its matches then come only from variants of its norm
+// that are keys and from fuzzy matching, so a word without such keys and
+// without matches matches nothing wherever it appears: d.plain remembers
+// it and later calls return at once.
+func (d *Detector) matchPlain(ms *matchState, i int, ph bool) {
+	p, ok := pack(ms.toks[i].norm)
+	if ok && d.plain.has(&p) {
+		return
+	}
+	n0 := len(ms.out)
+	ms.keyed = false
+	d.matchWord(ms, i, nil, ph)
+	if ok && !ms.keyed && len(ms.out) == n0 {
+		d.plain.add(&p)
+	}
 }
 
 // matchWord appends the matches that start at token i, whose term-table
@@ -238,6 +267,7 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 			if kv == nil || kv.first.hi == kv.first.lo {
 				continue
 			}
+			ms.keyed = true
 			var found bool
 			out, found = d.matchFirst(toks, i, &ms.lc, kv, ms.hs[vi], out)
 			subFound = subFound || found
