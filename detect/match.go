@@ -453,7 +453,8 @@ func (d *Detector) splitMay(toks []token, i int) bool {
 // fuzzyBk leave only the entries that share the first byte, pass the
 // second/third-byte gate and have a key length within the bound; the
 // letter-set mask and then the edit distance decide. peq is all zero on
-// entry and on return (scratch for osaBits).
+// entry and on return (scratch for osaBits). A variant near no entry is
+// remembered in d.plain and skipped when it comes again.
 func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, out []match) []match {
 	best := -1
 	bestDist := 99
@@ -465,9 +466,17 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 		if b == nil {
 			continue
 		}
+		p, cache := pack(v)
+		if cache {
+			p.fuzzyMiss()
+			if d.plain.has(&p) {
+				continue
+			}
+		}
 		cands := d.fuzzyBy[v[0]]
 		var m uint32
 		read, letters, ascii, peqSet := false, false, false, false
+		near := false // an entry is within its bound of v
 		for w := 0; w < b.nw; w++ {
 			for set := b.candidates(v, w); set != 0; set &= set - 1 {
 				if !read { // the word's letters, once it has a candidate
@@ -493,13 +502,19 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 				} else {
 					dist = osaDistance(v, f.key, f.k)
 				}
-				if dist <= f.k && dist > 0 && dist < bestDist {
-					best, bestDist = fi, dist
+				if dist <= f.k && dist > 0 {
+					near = true
+					if dist < bestDist {
+						best, bestDist = fi, dist
+					}
 				}
 			}
 		}
 		if peqSet {
 			clearPeq(peq, v)
+		}
+		if cache && !near {
+			d.plain.add(&p)
 		}
 	}
 	if best >= 0 {

@@ -9,10 +9,11 @@ import (
 // wordCache remembers words that match nothing on their own: plain words
 // (not leetspeak, not followed by a masking character, no term-table key)
 // whose variants have no term-table key and whose variants no fuzzy entry
-// is near. Whether a plain word matches is a pure function of the word and
-// the rule set, so a cached answer is the answer the matcher would compute;
-// the cache only saves recomputing it for words that every page of a site
-// repeats ("categories", "messages", "support").
+// is near; and, marked apart (packedWord.fuzzyMiss), words no fuzzy entry
+// is near. Both are pure functions of the word and the rule set, so a
+// cached answer is the answer the matcher would compute; the cache only
+// saves recomputing it for words that every page of a site repeats
+// ("categories", "messages", "support").
 //
 // It is a fixed-size, direct-mapped table (a new word evicts the one in
 // its slot), so its memory does not depend on what pages hold, and it is
@@ -70,6 +71,15 @@ func pack(v string) (p packedWord, ok bool) {
 	}
 	p.slot = uint32(h >> (64 - wordCacheBits))
 	return p, true
+}
+
+// fuzzyMiss marks p as the other kind of entry the cache holds: a word
+// (one variant of a token) that fuzzyMatches finds no entry near, whatever
+// the token. Its length field gets the top bit, so it never equals a plain
+// word's, and it moves to another slot.
+func (p *packedWord) fuzzyMiss() {
+	p.n |= 1 << 31
+	p.slot ^= wordCacheSlots / 2
 }
 
 // has reports whether the packed word p is cached (false when c is nil).

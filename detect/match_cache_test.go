@@ -149,6 +149,18 @@ func TestWordCacheExact(t *testing.T) {
 		if !c.has(&p) {
 			t.Fatalf("has(%q) is false right after add", w)
 		}
+		f := p
+		f.fuzzyMiss()
+		if c.has(&f) && bySlot[f.slot] != "fuzzy:"+w {
+			t.Fatalf("the fuzzy-miss entry of %q is cached after adding it as a plain word", w)
+		}
+		if n%5 == 0 { // now as a fuzzy miss
+			c.add(&f)
+			bySlot[f.slot] = "fuzzy:" + w
+			if !c.has(&f) {
+				t.Fatalf("fuzzy-miss has(%q) is false right after add", w)
+			}
+		}
 		if len(w) > 0 { // the same word with its last byte changed
 			q, _ := pack(w[:len(w)-1] + "z")
 			if c.has(&q) && bySlot[q.slot] != w[:len(w)-1]+"z" {
