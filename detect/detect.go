@@ -38,8 +38,7 @@ type scratch struct {
 	arena   []byte
 	ms      []match
 	subs    []mention
-	cues    []match
-	windows []match
+	kinds   cueKinds
 	floats  []float64
 	ints    []int
 	aggs    []subAgg
@@ -197,12 +196,13 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
 	ex := d.extract(doc, raw, toks, prices, qtys, prof)
 
-	var (
-		subs    = scr.subs[:0]
-		cues    = scr.cues[:0]    // sale, decoy and context matches
-		windows = scr.windows[:0] // decoy matches that neutralise nearby mentions
-	)
-	defer func() { scr.subs, scr.cues, scr.windows = subs[:0], cues[:0], windows[:0] }()
+	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds)
+	kc := &scr.kinds
+	defer func() {
+		scr.subs = subs[:0]
+		kc.sales, kc.ctxs, kc.decoys = kc.sales[:0], kc.ctxs[:0], kc.decoys[:0]
+		kc.windows, kc.negs = kc.windows[:0], kc.negs[:0]
+	}()
 	// per-frame working arrays, zeroed
 	nf := 2*len(d.sale) + 2*len(d.decoys)
 	if cap(scr.floats) < nf {
@@ -211,22 +211,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	floats, ints := scr.floats[:nf], scr.ints[:nf]
 	clear(floats)
-	for _, m := range ms {
-		e := &d.entries[m.e]
-		switch e.kind {
-		case kSub:
-			subs = append(subs, mention{m: m, sub: e.idx, ambiguous: e.form == fAmbig})
-		case kDecoy:
-			cues = append(cues, m)
-			if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 || f.title {
-				windows = append(windows, m)
-			}
-		default:
-			cues = append(cues, m)
-		}
-	}
 
-	// Sale frame.
+	// Sale frame. saleFirst holds, per frame, the index in kc.sales of its
+	// strongest cue (the first of equals), -1 for none.
 	ev := scr.ev[:0]
 	defer func() { clear(ev); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
@@ -234,18 +221,15 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for i := range saleFirst {
 		saleFirst[i] = -1
 	}
-	for ci, m := range cues {
-		e := &d.entries[m.e]
-		if e.kind != kSale {
+	for ci, m := range kc.sales {
+		if d.negated(toks, kc.negs, m) {
 			continue
 		}
-		if _, ok := d.neutraliser(toks, windows, m, ""); ok {
-			continue
-		}
-		w := d.sale[e.idx].weight * d.zoneW[toks[m.i].zone]
-		if w > saleStrength[e.idx] {
-			saleStrength[e.idx] = w
-			saleFirst[e.idx] = ci
+		idx := d.entries[m.e].idx
+		w := d.sale[idx].weight * d.zoneW[toks[m.i].zone]
+		if w > saleStrength[idx] {
+			saleStrength[idx] = w
+			saleFirst[idx] = ci
 		}
 	}
 	priceIdx, okPrice := d.builtins["price"]
@@ -286,7 +270,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	for idx, ci := range saleFirst {
 		if ci >= 0 {
-			m := cues[ci]
+			m := kc.sales[ci]
 			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale,
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
 		}
@@ -298,12 +282,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	ctxPresent := scr.ctxPresent[:len(d.ctxs)]
 	clear(ctxPresent)
-	for _, m := range cues {
-		e := &d.entries[m.e]
-		if e.kind == kCtx && toks[m.i].zone != zoneNav {
-			if _, ok := d.neutraliser(toks, windows, m, ""); !ok {
-				ctxPresent[e.idx] = true
-			}
+	for _, m := range kc.ctxs {
+		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
+			ctxPresent[d.entries[m.e].idx] = true
 		}
 	}
 
@@ -326,24 +307,19 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for i := range decoyFirst {
 		decoyFirst[i] = -1
 	}
-	for ci, m := range cues {
+	for ci, m := range kc.decoys {
 		e := &d.entries[m.e]
-		if e.kind != kDecoy {
-			continue
-		}
 		f := &d.decoys[e.idx]
 		z := toks[m.i].zone
 		zw := d.zoneW[z]
 		if f.product && z == zoneTitle {
-			if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
+			if !d.negated(toks, kc.negs, m) {
 				titleDecoy = true
 			}
 		}
-		if f.page {
+		if f.page && len(f.classes) > 0 && !d.negated(toks, kc.negs, m) {
 			for c := range f.classes {
-				if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
-					classDecoy = setClassDecoy(classDecoy, c, e.idx)
-				}
+				classDecoy = setClassDecoy(classDecoy, c, e.idx)
 			}
 		}
 		// Zone weights are positive, so 0 means "not counted yet".
@@ -359,7 +335,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 	}
 	genre, product := 1.0, 1.0
-	for i, f := range d.decoys {
+	for i := range d.decoys {
+		f := &d.decoys[i]
 		if f.weight == 0 || genreSum[i] == 0 {
 			continue
 		}
@@ -370,7 +347,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			genre *= 1 - st
 		}
 		if ci := decoyFirst[i]; ci >= 0 {
-			m := cues[ci]
+			m := kc.decoys[ci]
 			ev = appendEvidence(ev, evidenceAt(f.id, fentinel.EvidenceDecoy,
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
 		}
@@ -401,7 +378,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			// a question is not an offer: "where can I find fent?"
 			v *= questionDamp
 		}
-		if fi, ok := d.neutraliser(toks, windows, mn.m, si.class); ok {
+		if fi, ok := d.neutraliserOf(toks, kc.windows, mn.m, si.class); ok {
 			v *= d.decoys[fi].damp
 			mn.neutralised = d.decoys[fi].id
 		}
@@ -622,45 +599,6 @@ func appendEvidence(ev []evRec, e evRec) []evRec {
 		}
 	}
 	return append(ev, e)
-}
-
-// neutraliser reports the index of the decoy frame whose window covers m (same sentence,
-// within the frame's before/after word counts), if any. class limits frames
-// that only apply to some classes; "" means m is a cue, not a substance.
-func (d *Detector) neutraliser(toks []token, windows []match, m match, class string) (int, bool) {
-	best := -1
-	bestDamp := 2.0
-	for _, w := range windows {
-		if w.i == m.i && w.j == m.j {
-			continue
-		}
-		fi := d.entries[w.e].idx
-		f := &d.decoys[fi]
-		if f.classes != nil && (class == "" || !f.classes[class]) {
-			continue
-		}
-		if class == "" && !isNegation(f) {
-			// Cues are only cancelled by negations ("no fent", "not pressed").
-			continue
-		}
-		hit := false
-		if f.title && class != "" && toks[w.i].zone == zoneTitle && toks[m.i].zone == zoneTitle && absDiff(w.i, m.i) < 40 {
-			hit = true
-		}
-		if !hit && toks[w.i].sent != toks[m.i].sent && toks[w.j-1].sent != toks[m.j-1].sent {
-			continue
-		}
-		if f.before > 0 && w.j <= m.i && int(m.i-w.j) < f.before {
-			hit = true
-		}
-		if f.after > 0 && w.i >= m.j && int(w.i-m.j) < f.after {
-			hit = true
-		}
-		if hit && f.damp < bestDamp {
-			best, bestDamp = fi, f.damp
-		}
-	}
-	return best, best >= 0
 }
 
 func absDiff(a, b int32) int32 {

@@ -1,0 +1,43 @@
+package detect
+
+// The judge's neutraliser before cueKinds, kept as the reference that
+// judge_test.go checks neutraliserOf against.
+
+// neutraliser reports the index of the decoy frame whose window covers m (same sentence,
+// within the frame's before/after word counts), if any. class limits frames
+// that only apply to some classes; "" means m is a cue, not a substance.
+func (d *Detector) neutraliserRef(toks []token, windows []match, m match, class string) (int, bool) {
+	best := -1
+	bestDamp := 2.0
+	for _, w := range windows {
+		if w.i == m.i && w.j == m.j {
+			continue
+		}
+		fi := d.entries[w.e].idx
+		f := &d.decoys[fi]
+		if f.classes != nil && (class == "" || !f.classes[class]) {
+			continue
+		}
+		if class == "" && !isNegation(f) {
+			// Cues are only cancelled by negations ("no fent", "not pressed").
+			continue
+		}
+		hit := false
+		if f.title && class != "" && toks[w.i].zone == zoneTitle && toks[m.i].zone == zoneTitle && absDiff(w.i, m.i) < 40 {
+			hit = true
+		}
+		if !hit && toks[w.i].sent != toks[m.i].sent && toks[w.j-1].sent != toks[m.j-1].sent {
+			continue
+		}
+		if f.before > 0 && w.j <= m.i && int(m.i-w.j) < f.before {
+			hit = true
+		}
+		if f.after > 0 && w.i >= m.j && int(w.i-m.j) < f.after {
+			hit = true
+		}
+		if hit && f.damp < bestDamp {
+			best, bestDamp = fi, f.damp
+		}
+	}
+	return best, best >= 0
+}
