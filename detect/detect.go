@@ -39,6 +39,7 @@ type scratch struct {
 	ms      []match
 	subs    []mention
 	kinds   cueKinds
+	cls     tokClasses
 	floats  []float64
 	ints    []int
 	aggs    []subAgg
@@ -192,11 +193,14 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	scr.toks, scr.arena = toks[:0], arena[:0]
 	ms := d.findMatchesInto(scr.ms, doc.text, toks)
 	scr.ms = ms[:0]
-	prices, qtys := scanNumbersInto(scr.prices, scr.qtys, doc.text, toks)
+	cls := &scr.cls
+	classifyTokens(toks, cls)
+	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
-	ex := d.extract(doc, raw, toks, prices, qtys, prof)
+	ex := d.extract(doc, raw, toks, cls, prices, qtys, prof)
 
-	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds)
+	lang := cls.lang
+	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
 	kc := &scr.kinds
 	defer func() {
 		scr.subs = subs[:0]
@@ -481,7 +485,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		Flagged:      flagged,
 		Score:        score,
 		Extracted:    ex,
-		Language:     guessLanguage(toks, ms, d),
+		Language:     lang.best(),
 		RulesVersion: d.version,
 		Substances:   []string{},
 		Classes:      []string{},
@@ -631,7 +635,7 @@ func snippet(text string, start, end int) string {
 	if b > len(text) {
 		b = len(text)
 	}
-	if nl := strings.LastIndexByte(text[a:start], '\n'); nl >= 0 {
+	if nl := lastNewline(text[a:start]); nl >= 0 {
 		a += nl + 1
 	}
 	if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
@@ -644,7 +648,11 @@ func snippet(text string, start, end int) string {
 		b--
 	}
 	s := text[a:b]
-	s = strings.ReplaceAll(s, "\n", " ")
+	// text[a:start] and text[end:b] hold no newline: only the quoted term
+	// may.
+	if strings.IndexByte(text[start:end], '\n') >= 0 {
+		s = strings.ReplaceAll(s, "\n", " ")
+	}
 	s = strings.TrimSpace(s)
 	var pre, post string
 	if a > 0 && text[a-1] != '\n' {
@@ -657,14 +665,14 @@ func snippet(text string, start, end int) string {
 }
 
 // extract fills the structured fields.
-func (d *Detector) extract(doc *document, raw string, toks []token, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
+func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
 	var ex fentinel.Extracted
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var starts []int32
 	labelAt := func() []int32 {
 		if starts == nil {
-			starts = labelStarts(toks, startBuf[:0])
+			starts = labelStartsAt(toks, cls.labels, startBuf[:0])
 		}
 		return starts
 	}
@@ -740,7 +748,7 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
 	}
-	ex.Entities = findEntities(doc.text, raw, toks)
+	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
 	return ex
 }
 

@@ -16,12 +16,16 @@ type cueKinds struct {
 	negs                []window // the windows of negation frames (isNegation)
 }
 
-// split sorts ms into subs and k by kind. Sale, context and decoy matches
+// split sorts ms into subs and k by kind, and counts the languages of their
+// terms in lang (as guessLanguage does). Sale, context and decoy matches
 // keep their page order within each kind, which is all the judge's loops
 // over one kind depend on.
-func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds) []mention {
+func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, lang *langCounts) []mention {
 	for _, m := range ms {
 		e := &d.entries[m.e]
+		if li := e.langIdx; li >= 0 {
+			lang[li] += 3 // as countLang
+		}
 		switch e.kind {
 		case kSub:
 			subs = append(subs, mention{m: m, sub: e.idx, ambiguous: e.form == fAmbig})

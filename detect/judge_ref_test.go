@@ -41,3 +41,40 @@ func (d *Detector) neutraliserRef(toks []token, windows []match, m match, class 
 	}
 	return best, best >= 0
 }
+
+// The token walks classifyTokens replaced, kept as the references that
+// judge_test.go checks it against.
+
+// nextEntityToken returns the index of the first token at or after i that
+// may be an address (letters and digits, or 56 bytes for an onion label;
+// not a CJK character), or len(toks). On the way it sets *named when it
+// passes a token naming a contact network (contactToken), so one walk over
+// the tokens serves both.
+func nextEntityToken(toks []token, i int, named *bool) int {
+	nm := *named
+	for ; i < len(toks); i++ {
+		t := &toks[i]
+		w := t.norm
+		if !nm && contactTokShape.has(w) {
+			nm = contactToken(w)
+		}
+		if (t.digits || len(w) == 56) && t.letters && !t.han {
+			*named = nm
+			return i
+		}
+	}
+	*named = nm
+	return len(toks)
+}
+
+// nextShape returns the index of the first token at or after i whose word
+// has a shape in shape, or len(toks). The loop makes no call, so nothing is
+// spilled per token.
+func nextShape(toks []token, i int, shape *shapeSet) int {
+	for ; i < len(toks); i++ {
+		if shape.has(toks[i].norm) {
+			return i
+		}
+	}
+	return len(toks)
+}

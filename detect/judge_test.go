@@ -1,6 +1,11 @@
 package detect
 
-import "testing"
+import (
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestNeutraliserOfMatchesRef checks the judge's window lookup against the
 // reference neutraliser for every match of every corpus page, as a cue and
@@ -36,7 +41,7 @@ func TestNeutraliserOfMatchesRef(t *testing.T) {
 			}
 		}
 		var kc cueKinds
-		d.split(toks, ms, nil, &kc)
+		d.split(toks, ms, nil, &kc, new(langCounts))
 		for _, m := range ms {
 			for c := range classes {
 				want, wok := d.neutraliserRef(toks, windows, m, c)
@@ -55,4 +60,104 @@ func TestNeutraliserOfMatchesRef(t *testing.T) {
 		}
 	}
 	t.Logf("%d lookups agree", n)
+}
+
+// refClassify is classifyTokens by the walks it replaced.
+func refClassify(toks []token) (nums, ents, labels []int32, contact bool) {
+	nums = numberTokens(toks, nil)
+	for i := 0; i < len(toks); i++ {
+		if i = nextEntityToken(toks, i, &contact); i == len(toks) {
+			break
+		}
+		ents = append(ents, int32(i))
+	}
+	for i := 0; i < len(toks); i++ {
+		if i = nextShape(toks, i, &labelFirstIndex.shape); i == len(toks) {
+			break
+		}
+		labels = append(labels, int32(i))
+	}
+	return nums, ents, labels, contact
+}
+
+// checkClassify compares classifyTokens with refClassify and, for the
+// language counts, guessLanguage with prevGuessLanguage.
+func checkClassify(t *testing.T, d *Detector, name, text string) {
+	t.Helper()
+	toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+	var c tokClasses
+	classifyTokens(toks, &c)
+	nums, ents, labels, contact := refClassify(toks)
+	if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
+		t.Fatalf("%s: classified %v %v %v %v, want %v %v %v %v", name, c.nums, c.ents, c.labels, c.contact, nums, ents, labels, contact)
+	}
+	ms := d.findMatchesInto(nil, text, toks)
+	if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+		t.Fatalf("%s: language %q, want %q", name, got, want)
+	}
+}
+
+// TestClassifyTokensMatchesRef checks classifyTokens on the corpus pages
+// (as Detect zones them), the extraction edge cases and random texts.
+func TestClassifyTokensMatchesRef(t *testing.T) {
+	d := defaultDetector(t)
+	for _, s := range loadCorpus(t) {
+		ct := s.Page.ContentType()
+		raw := decodeBody(s.Page.Body, ct)
+		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
+		toks := tokenize(doc.text, doc.segs)
+		var c tokClasses
+		classifyTokens(toks, &c)
+		nums, ents, labels, contact := refClassify(toks)
+		if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
+			t.Fatalf("%s: classification differs", s.Name)
+		}
+		ms := d.findMatchesInto(nil, doc.text, toks)
+		if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+			t.Fatalf("%s: language %q, want %q", s.Name, got, want)
+		}
+	}
+	for _, x := range extractEdgeTexts {
+		checkClassify(t, d, x, x)
+	}
+	r := rand.New(rand.NewSource(7))
+	for k := 0; k < 3000; k++ {
+		x := randomExtractText(r, 1+r.Intn(60))
+		checkClassify(t, d, x, x)
+	}
+	// more than langTokens tokens: the language loop stops there
+	long := "Превосходительство высокопревосходительство " + strings.Repeat("der die das ", 200) + strings.Repeat("the and with ", 300)
+	checkClassify(t, d, "long", long)
+}
+
+// FuzzClassifyTokens compares classifyTokens with the walks it replaced.
+func FuzzClassifyTokens(f *testing.F) {
+	for _, x := range extractEdgeTexts {
+		f.Add(x)
+	}
+	d := defaultDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkClassify(t, d, "fuzz", s)
+	})
+}
+
+// TestLastNewline checks lastNewline against strings.LastIndexByte on
+// every placement of newlines and near-newline bytes in short strings.
+func TestLastNewline(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	alphabet := []byte{'\n', '\n' + 1, '\n' - 1, 0, 0x8a, 0xff, 'a', ' ', 0x0b, 0x09}
+	for k := 0; k < 200000; k++ {
+		b := make([]byte, r.Intn(70))
+		for i := range b {
+			if r.Intn(4) == 0 {
+				b[i] = alphabet[r.Intn(len(alphabet))]
+			} else {
+				b[i] = byte(r.Intn(256))
+			}
+		}
+		s := string(b)
+		if got, want := lastNewline(s), strings.LastIndexByte(s, '\n'); got != want {
+			t.Fatalf("lastNewline(%q) = %d, want %d", s, got, want)
+		}
+	}
 }
