@@ -73,7 +73,7 @@ type evRec struct {
 // quote turns r into Evidence over text.
 func (r *evRec) quote(text string) fentinel.Evidence {
 	rule := r.rule
-	if r.kind == fentinel.EvidenceSubstance {
+	if r.kind == fentinel.EvidenceSubstance && (r.how != howExact || r.question || r.neutralised != "") {
 		// rule#how?question!neutraliser, built in one concatenation
 		var hash, how, question, bang string
 		if r.how != howExact {
@@ -653,15 +653,28 @@ func snippet(text string, start, end int) string {
 	if strings.IndexByte(text[start:end], '\n') >= 0 {
 		s = strings.ReplaceAll(s, "\n", " ")
 	}
-	s = strings.TrimSpace(s)
-	var pre, post string
-	if a > 0 && text[a-1] != '\n' {
-		pre = "…"
+	s = trimSpace(s)
+	pre := a > 0 && text[a-1] != '\n'
+	post := b < len(text) && text[b] != '\n'
+	switch {
+	case pre && post:
+		return "…" + s + "…"
+	case pre:
+		return "…" + s
+	case post:
+		return s + "…"
 	}
-	if b < len(text) && text[b] != '\n' {
-		post = "…"
+	return s // no concatenation, no allocation
+}
+
+// trimSpace is strings.TrimSpace, answered without a call when s starts
+// and ends with printable ASCII (every space TrimSpace removes is ASCII
+// white space, at most ' ', or starts with a byte from 0x80 up).
+func trimSpace(s string) string {
+	if n := len(s); n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!' {
+		return s
 	}
-	return pre + s + post // one allocation at most
+	return strings.TrimSpace(s)
 }
 
 // extract fills the structured fields.

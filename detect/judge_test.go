@@ -161,3 +161,22 @@ func TestLastNewline(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimSpace checks trimSpace against strings.TrimSpace on every pair
+// of end bytes and a few runes.
+func TestTrimSpace(t *testing.T) {
+	ends := []string{"", " ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1f", "!", "~", "\x7f", "\u0085", "\u00a0", "\u2000", "\u3000", "é", "\xff", "a"}
+	for c := 0; c < 256; c++ {
+		ends = append(ends, string([]byte{byte(c)}))
+	}
+	for _, x := range ends {
+		for _, y := range ends {
+			for _, mid := range []string{"", "a", " b ", "\u00a0"} {
+				s := x + mid + y
+				if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+					t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}
