@@ -34,18 +34,20 @@ const MaxInput = 4 << 20
 // scratch is per-call working memory reused across Detect calls. Nothing
 // in a Verdict points into it (evidence quotes the document text).
 type scratch struct {
-	toks    []token
-	arena   []byte
-	ms      []match
-	subs    []mention
-	kinds   cueKinds
-	cls     tokClasses
-	floats  []float64
-	ints    []int
-	aggs    []subAgg
-	touched []int
-	prices  []priceHit
-	qtys    []qtyHit
+	toks  []token
+	arena []byte
+	ms    []match
+	subs  []mention
+	kinds cueKinds
+	cls   tokClasses
+	// seenDecoys lists the decoy frames with a match on the page.
+	seenDecoys []int32
+	floats     []float64
+	ints       []int
+	aggs       []subAgg
+	touched    []int
+	prices     []priceHit
+	qtys       []qtyHit
 	// termW holds, per rule entry, the best zone weight a decoy term has
 	// counted with on this page (0 = not yet counted); termTouched lists the
 	// entries to reset.
@@ -70,8 +72,10 @@ type evRec struct {
 	neutralised string  // substance evidence: the decoy frame that damped it
 }
 
-// quote turns r into Evidence over text.
-func (r *evRec) quote(text string) fentinel.Evidence {
+// quote turns r into Evidence over text, written to *e (a fresh, zeroed
+// element of the verdict's slice: filling it in place saves copying the
+// struct).
+func (r *evRec) quote(e *fentinel.Evidence, text string) {
 	rule := r.rule
 	if r.kind == fentinel.EvidenceSubstance && (r.how != howExact || r.question || r.neutralised != "") {
 		// rule#how?question!neutraliser, built in one concatenation
@@ -87,15 +91,13 @@ func (r *evRec) quote(text string) fentinel.Evidence {
 		}
 		rule = rule + hash + how + question + bang + r.neutralised
 	}
-	return fentinel.Evidence{
-		Rule:    rule,
-		Kind:    r.kind,
-		Term:    text[r.start:r.end],
-		Snippet: snippet(text, r.start, r.end),
-		Zone:    zoneNames[r.zone],
-		Weight:  r.w,
-		Offset:  r.start,
-	}
+	e.Rule = rule
+	e.Kind = r.kind
+	e.Term = text[r.start:r.end]
+	e.Snippet = snippet(text, r.start, r.end)
+	e.Zone = zoneNames[r.zone]
+	e.Weight = r.w
+	e.Offset = r.start
 }
 
 // evKey marks a substance mention already quoted as evidence (substance
@@ -311,6 +313,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for i := range decoyFirst {
 		decoyFirst[i] = -1
 	}
+	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
+	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
 		e := &d.entries[m.e]
 		f := &d.decoys[e.idx]
@@ -336,10 +340,15 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		if decoyFirst[e.idx] < 0 {
 			decoyFirst[e.idx] = ci
+			seen = append(seen, int32(e.idx))
 		}
 	}
+	// Only the frames seen on the page can weigh: visit them in frame
+	// order, as the products below and the evidence order depend on it.
+	slices.Sort(seen)
 	genre, product := 1.0, 1.0
-	for i := range d.decoys {
+	for _, i32 := range seen {
+		i := int(i32)
 		f := &d.decoys[i]
 		if f.weight == 0 || genreSum[i] == 0 {
 			continue
@@ -556,11 +565,11 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	v.Evidence = make([]fentinel.Evidence, n)
 	k := 0
 	for i := range subEv[:min(len(subEv), n)] {
-		v.Evidence[k] = subEv[i].quote(doc.text)
+		subEv[i].quote(&v.Evidence[k], doc.text)
 		k++
 	}
 	for i := range ev[:n-k] {
-		v.Evidence[k] = ev[i].quote(doc.text)
+		ev[i].quote(&v.Evidence[k], doc.text)
 		k++
 	}
 	return v
