@@ -124,7 +124,7 @@ type mention struct {
 // Detect judges one page. It never fails: an unparsable page yields an
 // unflagged verdict. Safe for concurrent use.
 func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
-	ct := p.ContentType()
+	ct := contentType(p)
 	body := p.Body
 	if len(body) > MaxInput {
 		body = body[:MaxInput] // listings sit at the top; bound time and memory
@@ -147,6 +147,15 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	v.PageKind = pageKind(pageURL(p), doc)
 	doc.release()
 	return v
+}
+
+// contentType is p.ContentType() without canonicalising its constant,
+// already canonical key on every call.
+func contentType(p fentinel.Page) string {
+	if v := p.Header["Content-Type"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // DetectText judges plain text (or HTML if it starts with "<"), for rule
@@ -238,9 +247,16 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			saleFirst[idx] = ci
 		}
 	}
-	priceIdx, okPrice := d.builtins["price"]
-	cryptoIdx, okCrypto := d.builtins["crypto-price"]
-	qtyIdx, okQty := d.builtins["quantity"]
+	// the builtin frames, looked up only for a page with numbers
+	var priceIdx, cryptoIdx, qtyIdx int
+	var okPrice, okCrypto, okQty bool
+	if len(prices) > 0 {
+		priceIdx, okPrice = d.builtins["price"]
+		cryptoIdx, okCrypto = d.builtins["crypto-price"]
+	}
+	if len(qtys) > 0 {
+		qtyIdx, okQty = d.builtins["quantity"]
+	}
 	builtinHit := func(idx int, ok bool, zone uint8, start, end int) {
 		if !ok {
 			return
