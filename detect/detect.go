@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"cmp"
 	"math"
 	"net/url"
 	"slices"
@@ -547,7 +546,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 
 	// Substance evidence first, strongest first.
-	slices.SortStableFunc(subs, func(a, b mention) int { return cmp.Compare(b.value, a.value) })
+	sortMentions(subs)
 	// At most maxPerRule quotes per substance (one rule id per substance:
 	// names are unique), one per token. A key refused by the cap needs no
 	// record: its substance stays at the cap.

@@ -1,5 +1,10 @@
 package detect
 
+import (
+	"cmp"
+	"slices"
+)
+
 // window is a decoy match whose frame neutralises nearby mentions, with the
 // token facts neutraliser compares read once per page.
 type window struct {
@@ -95,4 +100,23 @@ func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class 
 		}
 	}
 	return best, best >= 0
+}
+
+// byValueDesc orders mentions by value, highest first (NaN last), as the
+// evidence lists them.
+func byValueDesc(a, b mention) int { return cmp.Compare(b.value, a.value) }
+
+// sortMentions sorts subs stably by byValueDesc: by insertion, without a
+// call per comparison, when there are few (a stable sort's result is
+// unique, so both ways agree).
+func sortMentions(subs []mention) {
+	if len(subs) > 24 {
+		slices.SortStableFunc(subs, byValueDesc)
+		return
+	}
+	for i := 1; i < len(subs); i++ {
+		for j := i; j > 0 && cmp.Compare(subs[j-1].value, subs[j].value) < 0; j-- {
+			subs[j], subs[j-1] = subs[j-1], subs[j]
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"math/rand"
 	"net/http"
 	"slices"
@@ -191,6 +192,28 @@ func TestContentType(t *testing.T) {
 		p := fentinel.Page{Header: h}
 		if got, want := contentType(p), p.ContentType(); got != want {
 			t.Fatalf("contentType(%v) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+// TestSortMentions checks sortMentions against slices.SortStableFunc on
+// random values with ties and NaNs.
+func TestSortMentions(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	vals := []float64{0, 0.5, 1, -0.25, 0.5, math.NaN(), math.Inf(1)}
+	for k := 0; k < 20000; k++ {
+		n := r.Intn(40)
+		a := make([]mention, n)
+		for i := range a {
+			a[i] = mention{sub: i, value: vals[r.Intn(len(vals))]}
+		}
+		b := slices.Clone(a)
+		sortMentions(a)
+		slices.SortStableFunc(b, byValueDesc)
+		for i := range a {
+			if a[i].sub != b[i].sub {
+				t.Fatalf("sortMentions differs at %d: %+v vs %+v", i, a, b)
+			}
 		}
 	}
 }
