@@ -662,8 +662,19 @@ func snippet(text string, start, end int) string {
 	if nl := lastNewline(text[a:start]); nl >= 0 {
 		a += nl + 1
 	}
-	if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
-		b = end + nl
+	// One search finds the first newline from the term on: if it is in
+	// the term (which then needs its newlines replaced), a second finds
+	// the first after it.
+	termNL := false
+	if nl := strings.IndexByte(text[start:b], '\n'); nl >= 0 {
+		if start+nl < end {
+			termNL = true
+			if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
+				b = end + nl
+			}
+		} else {
+			b = start + nl
+		}
 	}
 	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
 		a++
@@ -674,7 +685,7 @@ func snippet(text string, start, end int) string {
 	s := text[a:b]
 	// text[a:start] and text[end:b] hold no newline: only the quoted term
 	// may.
-	if strings.IndexByte(text[start:end], '\n') >= 0 {
+	if termNL {
 		s = strings.ReplaceAll(s, "\n", " ")
 	}
 	s = trimSpace(s)

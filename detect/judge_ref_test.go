@@ -1,5 +1,10 @@
 package detect
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // The judge's neutraliser before cueKinds, kept as the reference that
 // judge_test.go checks neutraliserOf against.
 
@@ -77,4 +82,40 @@ func nextShape(toks []token, i int, shape *shapeSet) int {
 		}
 	}
 	return len(toks)
+}
+
+// snippetRef is snippet before its newline searches were reworked, the
+// reference TestSnippetMatchesRef checks it against.
+func snippetRef(text string, start, end int) string {
+	a := start - snippetRadius
+	if a < 0 {
+		a = 0
+	}
+	b := end + snippetRadius
+	if b > len(text) {
+		b = len(text)
+	}
+	if nl := strings.LastIndexByte(text[a:start], '\n'); nl >= 0 {
+		a += nl + 1
+	}
+	if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
+		b = end + nl
+	}
+	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
+		a++
+	}
+	for b < len(text) && !utf8.RuneStart(text[b]) {
+		b--
+	}
+	s := text[a:b]
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.TrimSpace(s)
+	var pre, post string
+	if a > 0 && text[a-1] != '\n' {
+		pre = "…"
+	}
+	if b < len(text) && text[b] != '\n' {
+		post = "…"
+	}
+	return pre + s + post // one allocation at most
 }

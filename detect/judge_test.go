@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/fentinel/fentinel"
 )
@@ -213,6 +214,30 @@ func TestSortMentions(t *testing.T) {
 		for i := range a {
 			if a[i].sub != b[i].sub {
 				t.Fatalf("sortMentions differs at %d: %+v vs %+v", i, a, b)
+			}
+		}
+	}
+}
+
+// TestSnippetMatchesRef checks snippet against snippetRef on every term
+// span of random texts full of newlines, spaces and multi-byte runes.
+func TestSnippetMatchesRef(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	pieces := []string{"\n", "\n\n", " ", "a", "word ", "é", "中", "\xff", "\t", "x\ny", strings.Repeat("z", 70)}
+	for k := 0; k < 3000; k++ {
+		var b strings.Builder
+		for n := r.Intn(30); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		text := b.String()
+		for s := 0; s <= len(text); s++ {
+			if s < len(text) && !utf8.RuneStart(text[s]) {
+				continue
+			}
+			for e := s; e <= len(text) && e <= s+12; e++ {
+				if got, want := snippet(text, s, e), snippetRef(text, s, e); got != want {
+					t.Fatalf("snippet(%q, %d, %d) = %q, want %q", text, s, e, got, want)
+				}
 			}
 		}
 	}
