@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"cmp"
 	"math"
 	"net/url"
 	"slices"
@@ -34,18 +33,20 @@ const MaxInput = 4 << 20
 // scratch is per-call working memory reused across Detect calls. Nothing
 // in a Verdict points into it (evidence quotes the document text).
 type scratch struct {
-	toks    []token
-	arena   []byte
-	ms      []match
-	subs    []mention
-	cues    []match
-	windows []match
-	floats  []float64
-	ints    []int
-	aggs    []subAgg
-	touched []int
-	prices  []priceHit
-	qtys    []qtyHit
+	toks  []token
+	arena []byte
+	ms    []match
+	subs  []mention
+	kinds cueKinds
+	cls   tokClasses
+	// seenDecoys lists the decoy frames with a match on the page.
+	seenDecoys []int32
+	floats     []float64
+	ints       []int
+	aggs       []subAgg
+	touched    []int
+	prices     []priceHit
+	qtys       []qtyHit
 	// termW holds, per rule entry, the best zone weight a decoy term has
 	// counted with on this page (0 = not yet counted); termTouched lists the
 	// entries to reset.
@@ -70,10 +71,12 @@ type evRec struct {
 	neutralised string  // substance evidence: the decoy frame that damped it
 }
 
-// quote turns r into Evidence over text.
-func (r *evRec) quote(text string) fentinel.Evidence {
+// quote turns r into Evidence over text, written to *e (a fresh, zeroed
+// element of the verdict's slice: filling it in place saves copying the
+// struct).
+func (r *evRec) quote(e *fentinel.Evidence, text string) {
 	rule := r.rule
-	if r.kind == fentinel.EvidenceSubstance {
+	if r.kind == fentinel.EvidenceSubstance && (r.how != howExact || r.question || r.neutralised != "") {
 		// rule#how?question!neutraliser, built in one concatenation
 		var hash, how, question, bang string
 		if r.how != howExact {
@@ -87,15 +90,13 @@ func (r *evRec) quote(text string) fentinel.Evidence {
 		}
 		rule = rule + hash + how + question + bang + r.neutralised
 	}
-	return fentinel.Evidence{
-		Rule:    rule,
-		Kind:    r.kind,
-		Term:    text[r.start:r.end],
-		Snippet: snippet(text, r.start, r.end),
-		Zone:    zoneNames[r.zone],
-		Weight:  r.w,
-		Offset:  r.start,
-	}
+	e.Rule = rule
+	e.Kind = r.kind
+	e.Term = text[r.start:r.end]
+	e.Snippet = snippet(text, r.start, r.end)
+	e.Zone = zoneNames[r.zone]
+	e.Weight = r.w
+	e.Offset = r.start
 }
 
 // evKey marks a substance mention already quoted as evidence (substance
@@ -122,7 +123,7 @@ type mention struct {
 // Detect judges one page. It never fails: an unparsable page yields an
 // unflagged verdict. Safe for concurrent use.
 func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
-	ct := p.ContentType()
+	ct := contentType(p)
 	body := p.Body
 	if len(body) > MaxInput {
 		body = body[:MaxInput] // listings sit at the top; bound time and memory
@@ -145,6 +146,15 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	v.PageKind = pageKind(pageURL(p), doc)
 	doc.release()
 	return v
+}
+
+// contentType is p.ContentType() without canonicalising its constant,
+// already canonical key on every call.
+func contentType(p fentinel.Page) string {
+	if v := p.Header["Content-Type"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // DetectText judges plain text (or HTML if it starts with "<"), for rule
@@ -193,16 +203,20 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	scr.toks, scr.arena = toks[:0], arena[:0]
 	ms := d.findMatchesInto(scr.ms, doc.text, toks)
 	scr.ms = ms[:0]
-	prices, qtys := scanNumbersInto(scr.prices, scr.qtys, doc.text, toks)
+	cls := &scr.cls
+	classifyTokens(toks, cls)
+	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
-	ex := d.extract(doc, raw, toks, prices, qtys, prof)
+	ex := d.extract(doc, raw, toks, cls, prices, qtys, prof)
 
-	var (
-		subs    = scr.subs[:0]
-		cues    = scr.cues[:0]    // sale, decoy and context matches
-		windows = scr.windows[:0] // decoy matches that neutralise nearby mentions
-	)
-	defer func() { scr.subs, scr.cues, scr.windows = subs[:0], cues[:0], windows[:0] }()
+	lang := cls.lang
+	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
+	kc := &scr.kinds
+	defer func() {
+		scr.subs = subs[:0]
+		kc.sales, kc.ctxs, kc.decoys = kc.sales[:0], kc.ctxs[:0], kc.decoys[:0]
+		kc.windows, kc.negs = kc.windows[:0], kc.negs[:0]
+	}()
 	// per-frame working arrays, zeroed
 	nf := 2*len(d.sale) + 2*len(d.decoys)
 	if cap(scr.floats) < nf {
@@ -211,22 +225,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	floats, ints := scr.floats[:nf], scr.ints[:nf]
 	clear(floats)
-	for _, m := range ms {
-		e := &d.entries[m.e]
-		switch e.kind {
-		case kSub:
-			subs = append(subs, mention{m: m, sub: e.idx, ambiguous: e.form == fAmbig})
-		case kDecoy:
-			cues = append(cues, m)
-			if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 || f.title {
-				windows = append(windows, m)
-			}
-		default:
-			cues = append(cues, m)
-		}
-	}
 
-	// Sale frame.
+	// Sale frame. saleFirst holds, per frame, the index in kc.sales of its
+	// strongest cue (the first of equals), -1 for none.
 	ev := scr.ev[:0]
 	defer func() { clear(ev); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
@@ -234,23 +235,27 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for i := range saleFirst {
 		saleFirst[i] = -1
 	}
-	for ci, m := range cues {
-		e := &d.entries[m.e]
-		if e.kind != kSale {
+	for ci, m := range kc.sales {
+		if d.negated(toks, kc.negs, m) {
 			continue
 		}
-		if _, ok := d.neutraliser(toks, windows, m, ""); ok {
-			continue
-		}
-		w := d.sale[e.idx].weight * d.zoneW[toks[m.i].zone]
-		if w > saleStrength[e.idx] {
-			saleStrength[e.idx] = w
-			saleFirst[e.idx] = ci
+		idx := d.entries[m.e].idx
+		w := d.sale[idx].weight * d.zoneW[toks[m.i].zone]
+		if w > saleStrength[idx] {
+			saleStrength[idx] = w
+			saleFirst[idx] = ci
 		}
 	}
-	priceIdx, okPrice := d.builtins["price"]
-	cryptoIdx, okCrypto := d.builtins["crypto-price"]
-	qtyIdx, okQty := d.builtins["quantity"]
+	// the builtin frames, looked up only for a page with numbers
+	var priceIdx, cryptoIdx, qtyIdx int
+	var okPrice, okCrypto, okQty bool
+	if len(prices) > 0 {
+		priceIdx, okPrice = d.builtins["price"]
+		cryptoIdx, okCrypto = d.builtins["crypto-price"]
+	}
+	if len(qtys) > 0 {
+		qtyIdx, okQty = d.builtins["quantity"]
+	}
 	builtinHit := func(idx int, ok bool, zone uint8, start, end int) {
 		if !ok {
 			return
@@ -286,7 +291,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	for idx, ci := range saleFirst {
 		if ci >= 0 {
-			m := cues[ci]
+			m := kc.sales[ci]
 			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale,
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
 		}
@@ -298,12 +303,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	ctxPresent := scr.ctxPresent[:len(d.ctxs)]
 	clear(ctxPresent)
-	for _, m := range cues {
-		e := &d.entries[m.e]
-		if e.kind == kCtx && toks[m.i].zone != zoneNav {
-			if _, ok := d.neutraliser(toks, windows, m, ""); !ok {
-				ctxPresent[e.idx] = true
-			}
+	for _, m := range kc.ctxs {
+		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
+			ctxPresent[d.entries[m.e].idx] = true
 		}
 	}
 
@@ -326,24 +328,21 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for i := range decoyFirst {
 		decoyFirst[i] = -1
 	}
-	for ci, m := range cues {
+	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
+	defer func() { scr.seenDecoys = seen[:0] }()
+	for ci, m := range kc.decoys {
 		e := &d.entries[m.e]
-		if e.kind != kDecoy {
-			continue
-		}
 		f := &d.decoys[e.idx]
 		z := toks[m.i].zone
 		zw := d.zoneW[z]
 		if f.product && z == zoneTitle {
-			if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
+			if !d.negated(toks, kc.negs, m) {
 				titleDecoy = true
 			}
 		}
-		if f.page {
+		if f.page && len(f.classes) > 0 && !d.negated(toks, kc.negs, m) {
 			for c := range f.classes {
-				if _, neg := d.neutraliser(toks, windows, m, ""); !neg {
-					classDecoy = setClassDecoy(classDecoy, c, e.idx)
-				}
+				classDecoy = setClassDecoy(classDecoy, c, e.idx)
 			}
 		}
 		// Zone weights are positive, so 0 means "not counted yet".
@@ -356,10 +355,16 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		if decoyFirst[e.idx] < 0 {
 			decoyFirst[e.idx] = ci
+			seen = append(seen, int32(e.idx))
 		}
 	}
+	// Only the frames seen on the page can weigh: visit them in frame
+	// order, as the products below and the evidence order depend on it.
+	slices.Sort(seen)
 	genre, product := 1.0, 1.0
-	for i, f := range d.decoys {
+	for _, i32 := range seen {
+		i := int(i32)
+		f := &d.decoys[i]
 		if f.weight == 0 || genreSum[i] == 0 {
 			continue
 		}
@@ -370,7 +375,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			genre *= 1 - st
 		}
 		if ci := decoyFirst[i]; ci >= 0 {
-			m := cues[ci]
+			m := kc.decoys[ci]
 			ev = appendEvidence(ev, evidenceAt(f.id, fentinel.EvidenceDecoy,
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
 		}
@@ -401,7 +406,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			// a question is not an offer: "where can I find fent?"
 			v *= questionDamp
 		}
-		if fi, ok := d.neutraliser(toks, windows, mn.m, si.class); ok {
+		if fi, ok := d.neutraliserOf(toks, kc.windows, mn.m, si.class); ok {
 			v *= d.decoys[fi].damp
 			mn.neutralised = d.decoys[fi].id
 		}
@@ -504,7 +509,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		Flagged:      flagged,
 		Score:        score,
 		Extracted:    ex,
-		Language:     guessLanguage(toks, ms, d),
+		Language:     lang.best(),
 		RulesVersion: d.version,
 		Substances:   []string{},
 		Classes:      []string{},
@@ -541,7 +546,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 
 	// Substance evidence first, strongest first.
-	slices.SortStableFunc(subs, func(a, b mention) int { return cmp.Compare(b.value, a.value) })
+	sortMentions(subs)
 	// At most maxPerRule quotes per substance (one rule id per substance:
 	// names are unique), one per token. A key refused by the cap needs no
 	// record: its substance stays at the cap.
@@ -575,11 +580,11 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	v.Evidence = make([]fentinel.Evidence, n)
 	k := 0
 	for i := range subEv[:min(len(subEv), n)] {
-		v.Evidence[k] = subEv[i].quote(doc.text)
+		subEv[i].quote(&v.Evidence[k], doc.text)
 		k++
 	}
 	for i := range ev[:n-k] {
-		v.Evidence[k] = ev[i].quote(doc.text)
+		ev[i].quote(&v.Evidence[k], doc.text)
 		k++
 	}
 	return v
@@ -624,45 +629,6 @@ func appendEvidence(ev []evRec, e evRec) []evRec {
 	return append(ev, e)
 }
 
-// neutraliser reports the index of the decoy frame whose window covers m (same sentence,
-// within the frame's before/after word counts), if any. class limits frames
-// that only apply to some classes; "" means m is a cue, not a substance.
-func (d *Detector) neutraliser(toks []token, windows []match, m match, class string) (int, bool) {
-	best := -1
-	bestDamp := 2.0
-	for _, w := range windows {
-		if w.i == m.i && w.j == m.j {
-			continue
-		}
-		fi := d.entries[w.e].idx
-		f := &d.decoys[fi]
-		if f.classes != nil && (class == "" || !f.classes[class]) {
-			continue
-		}
-		if class == "" && !isNegation(f) {
-			// Cues are only cancelled by negations ("no fent", "not pressed").
-			continue
-		}
-		hit := false
-		if f.title && class != "" && toks[w.i].zone == zoneTitle && toks[m.i].zone == zoneTitle && absDiff(w.i, m.i) < 40 {
-			hit = true
-		}
-		if !hit && toks[w.i].sent != toks[m.i].sent && toks[w.j-1].sent != toks[m.j-1].sent {
-			continue
-		}
-		if f.before > 0 && w.j <= m.i && int(m.i-w.j) < f.before {
-			hit = true
-		}
-		if f.after > 0 && w.i >= m.j && int(w.i-m.j) < f.after {
-			hit = true
-		}
-		if hit && f.damp < bestDamp {
-			best, bestDamp = fi, f.damp
-		}
-	}
-	return best, best >= 0
-}
-
 func absDiff(a, b int32) int32 {
 	if a > b {
 		return a - b
@@ -693,11 +659,22 @@ func snippet(text string, start, end int) string {
 	if b > len(text) {
 		b = len(text)
 	}
-	if nl := strings.LastIndexByte(text[a:start], '\n'); nl >= 0 {
+	if nl := lastNewline(text[a:start]); nl >= 0 {
 		a += nl + 1
 	}
-	if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
-		b = end + nl
+	// One search finds the first newline from the term on: if it is in
+	// the term (which then needs its newlines replaced), a second finds
+	// the first after it.
+	termNL := false
+	if nl := strings.IndexByte(text[start:b], '\n'); nl >= 0 {
+		if start+nl < end {
+			termNL = true
+			if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
+				b = end + nl
+			}
+		} else {
+			b = start + nl
+		}
 	}
 	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
 		a++
@@ -706,27 +683,44 @@ func snippet(text string, start, end int) string {
 		b--
 	}
 	s := text[a:b]
-	s = strings.ReplaceAll(s, "\n", " ")
-	s = strings.TrimSpace(s)
-	var pre, post string
-	if a > 0 && text[a-1] != '\n' {
-		pre = "…"
+	// text[a:start] and text[end:b] hold no newline: only the quoted term
+	// may.
+	if termNL {
+		s = strings.ReplaceAll(s, "\n", " ")
 	}
-	if b < len(text) && text[b] != '\n' {
-		post = "…"
+	s = trimSpace(s)
+	pre := a > 0 && text[a-1] != '\n'
+	post := b < len(text) && text[b] != '\n'
+	switch {
+	case pre && post:
+		return "…" + s + "…"
+	case pre:
+		return "…" + s
+	case post:
+		return s + "…"
 	}
-	return pre + s + post // one allocation at most
+	return s // no concatenation, no allocation
+}
+
+// trimSpace is strings.TrimSpace, answered without a call when s starts
+// and ends with printable ASCII (every space TrimSpace removes is ASCII
+// white space, at most ' ', or starts with a byte from 0x80 up).
+func trimSpace(s string) string {
+	if n := len(s); n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!' {
+		return s
+	}
+	return strings.TrimSpace(s)
 }
 
 // extract fills the structured fields.
-func (d *Detector) extract(doc *document, raw string, toks []token, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
+func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
 	var ex fentinel.Extracted
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var starts []int32
 	labelAt := func() []int32 {
 		if starts == nil {
-			starts = labelStarts(toks, startBuf[:0])
+			starts = labelStartsAt(toks, cls.labels, startBuf[:0])
 		}
 		return starts
 	}
@@ -802,7 +796,7 @@ func (d *Detector) extract(doc *document, raw string, toks []token, prices []pri
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
 	}
-	ex.Entities = findEntities(doc.text, raw, toks)
+	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
 	return ex
 }
 

@@ -20,6 +20,15 @@ const maxEntities = 50
 // fingerprints from armored public keys, e-mail addresses and contact
 // handles. text is the extracted page text, raw the decoded body.
 func findEntities(text, raw string, toks []token) []fentinel.Entity {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	return findEntitiesAt(text, raw, toks, c.ents, c.contact)
+}
+
+// findEntitiesAt is findEntities given what classifyTokens found: the
+// tokens that may be addresses, and whether a token names a contact
+// network.
+func findEntitiesAt(text, raw string, toks []token, cands []int32, contact bool) []fentinel.Entity {
 	var out []fentinel.Entity
 	add := func(kind, value, network string) {
 		if len(out) >= maxEntities {
@@ -33,12 +42,10 @@ func findEntities(text, raw string, toks []token) []fentinel.Entity {
 		out = append(out, fentinel.Entity{Kind: kind, Value: value, Network: network})
 	}
 	// Only pages that name a contact network (or have an @) need the
-	// contact scan; the address loop notes the network names it passes.
-	named := strings.IndexByte(text, '@') >= 0
-	for i := 0; i < len(toks); i++ {
-		if i = nextEntityToken(toks, i, &named); i == len(toks) {
-			break
-		}
+	// contact scan.
+	named := contact || strings.IndexByte(text, '@') >= 0
+	for _, i32 := range cands {
+		i := int(i32)
 		t := &toks[i]
 		orig := text[t.start:t.end]
 		n := len(orig)

@@ -196,28 +196,6 @@ func contactToken(w string) bool {
 	return false
 }
 
-// nextEntityToken returns the index of the first token at or after i that
-// may be an address (letters and digits, or 56 bytes for an onion label;
-// not a CJK character), or len(toks). On the way it sets *named when it
-// passes a token naming a contact network (contactToken), so one walk over
-// the tokens serves both.
-func nextEntityToken(toks []token, i int, named *bool) int {
-	nm := *named
-	for ; i < len(toks); i++ {
-		t := &toks[i]
-		w := t.norm
-		if !nm && contactTokShape.has(w) {
-			nm = contactToken(w)
-		}
-		if (t.digits || len(w) == 56) && t.letters && !t.han {
-			*named = nm
-			return i
-		}
-	}
-	*named = nm
-	return len(toks)
-}
-
 // indexPGPBegin is strings.Index(raw, "-----BEGIN PGP PUBLIC KEY BLOCK-----").
 // It searches for the tail from "KEY" on, whose first byte is rare in HTML
 // (dashes are not; on the corpus this halves the time), and checks the

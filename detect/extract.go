@@ -107,18 +107,38 @@ func runeAfter(text string, i int) (rune, int) {
 	return r, j + size
 }
 
-// scanNumbers finds prices and quantities.
+// scanNumbers finds prices and quantities (in a few tokens: the candidate
+// list stays on the stack).
 func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
-	return scanNumbersInto(nil, nil, text, toks)
+	var buf [16]int32
+	return scanNumbersAt(nil, nil, text, toks, numberTokens(toks, buf[:0]))
 }
 
-// scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
-func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
-	prices, qtys = prices[:0], qtys[:0]
+// numberTokens appends to out the indexes of the tokens with a digit that
+// are not CJK characters: classifyTokens' number candidates.
+func numberTokens(toks []token, out []int32) []int32 {
 	for i := 0; i < len(toks); i++ {
 		if i = nextNumberToken(toks, i); i == len(toks) {
 			break
 		}
+		out = append(out, int32(i))
+	}
+	return out
+}
+
+// scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
+func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	return scanNumbersAt(prices, qtys, text, toks, c.nums)
+}
+
+// scanNumbersAt is scanNumbersInto over the number candidates nums
+// (classifyTokens), in order.
+func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, nums []int32) ([]priceHit, []qtyHit) {
+	prices, qtys = prices[:0], qtys[:0]
+	for _, i32 := range nums {
+		i := int(i32)
 		t := &toks[i]
 		num, rest := splitNumUnit(t.norm)
 		if num == "" {
@@ -344,14 +364,18 @@ func labelValue(text string, toks []token, labels [][]string, max int, oneWord b
 // labelStarts appends to out the indexes of the tokens that may begin a
 // label (the first word of some vendor or shipping label).
 func labelStarts(toks []token, out []int32) []int32 {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	return labelStartsAt(toks, c.labels, out)
+}
+
+// labelStartsAt is labelStarts over the tokens shaped like a label first
+// word (classifyTokens).
+func labelStartsAt(toks []token, shaped []int32, out []int32) []int32 {
 	x := labelFirstIndex
-	for i := 0; i < len(toks); i++ {
-		i = nextShape(toks, i, &x.shape)
-		if i == len(toks) {
-			break
-		}
+	for _, i := range shaped {
 		if x.probe(toks[i].norm) >= 0 {
-			out = append(out, int32(i))
+			out = append(out, i)
 		}
 	}
 	return out

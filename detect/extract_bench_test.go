@@ -40,13 +40,19 @@ func BenchmarkExtract(b *testing.B) {
 	b.ReportAllocs()
 	var prices []priceHit
 	var qtys []qtyHit
+	var cls tokClasses
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for k := range ins {
 			in := &ins[k]
-			prices, qtys = scanNumbersInto(prices, qtys, in.doc.text, in.toks)
-			_ = d.extract(in.doc, in.raw, in.toks, prices, qtys, nil)
-			_ = guessLanguage(in.toks, in.ms, d)
+			classifyTokens(in.toks, &cls)
+			prices, qtys = scanNumbersAt(prices, qtys, in.doc.text, in.toks, cls.nums)
+			_ = d.extract(in.doc, in.raw, in.toks, &cls, prices, qtys, nil)
+			lang := cls.lang
+			for _, m := range in.ms {
+				d.countLang(&lang, m)
+			}
+			_ = lang.best()
 			_ = pageKind(in.url, in.doc)
 		}
 	}

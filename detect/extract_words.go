@@ -98,15 +98,3 @@ func wordIndexOf[V any](m map[string]V) (*wordIndex, []V) {
 	}
 	return newWordIndex(words), vals
 }
-
-// nextShape returns the index of the first token at or after i whose word
-// has a shape in shape, or len(toks). The loop makes no call, so nothing is
-// spilled per token.
-func nextShape(toks []token, i int, shape *shapeSet) int {
-	for ; i < len(toks); i++ {
-		if shape.has(toks[i].norm) {
-			return i
-		}
-	}
-	return len(toks)
-}

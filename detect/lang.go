@@ -29,46 +29,34 @@ const (
 	langZH = 6
 )
 
-// guessLanguage returns a BCP 47 primary tag from scripts and function words.
+// guessLanguage returns a BCP 47 primary tag from scripts and function
+// words: of the first langTokens tokens outside navigation, a CJK character
+// counts 1 for Chinese, a Cyrillic word 1 for Russian and a stopword 2 for
+// its language (classifyTokens counts them), and every matched term with
+// a language counts 3 for it.
 func guessLanguage(toks []token, ms []match, d *Detector) string {
-	var counts langCounts
-	n := min(len(toks), 400) // enough words to tell
-	for i := 0; i < n; i++ {
-		t := &toks[i]
-		if t.zone == zoneNav {
-			continue
-		}
-		if t.han {
-			counts[langZH]++
-			continue
-		}
-		// Stopwords are ASCII and Cyrillic words are not: the first byte
-		// tells which test can apply.
-		w := t.norm
-		if len(w) == 0 {
-			continue
-		}
-		if w[0] < 0x80 {
-			if stopIndex.mayHave(w) {
-				if si := stopIndex.probe(w); si >= 0 {
-					counts[stopLang[si]] += 2
-				}
-			}
-			continue
-		}
-		if w[0]-0xD0 <= 0xD4-0xD0 && t.letters && !t.mixed && startsCyrillic(w) {
-			counts[langRU]++
-		}
-	}
+	var c tokClasses
+	classifyTokens(toks, &c)
 	for _, m := range ms {
-		if li := d.entries[m.e].langIdx; li >= 0 {
-			counts[li] += 3
-		}
+		d.countLang(&c.lang, m)
 	}
+	return c.lang.best()
+}
+
+// countLang counts the language of m's term, if it has one, in counts.
+func (d *Detector) countLang(counts *langCounts, m match) {
+	if li := d.entries[m.e].langIdx; li >= 0 {
+		counts[li] += 3
+	}
+}
+
+// best returns the language with the highest count, the first on a tie,
+// or "" when all counts are 0.
+func (c *langCounts) best() string {
 	best, bestN := "", 0
 	for i, l := range langCodes {
-		if counts[i] > bestN {
-			best, bestN = l, counts[i]
+		if c[i] > bestN {
+			best, bestN = l, c[i]
 		}
 	}
 	return best

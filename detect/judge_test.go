@@ -1,0 +1,244 @@
+package detect
+
+import (
+	"math"
+	"math/rand"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/fentinel/fentinel"
+)
+
+// TestNeutraliserOfMatchesRef checks the judge's window lookup against the
+// reference neutraliser for every match of every corpus page, as a cue and
+// as a mention of every class.
+func TestNeutraliserOfMatchesRef(t *testing.T) {
+	d := defaultDetector(t)
+	classes := map[string]bool{"": true}
+	for _, si := range d.subs {
+		classes[si.class] = true
+	}
+	extra := []string{
+		"no fentanyl here, not pressed pills, never carfentanil",
+		"<title>fentanyl test strips</title><p>buy fent test strips, no fentanyl inside? naloxone kit</p>",
+	}
+	var docs []*document
+	for _, s := range loadCorpus(t) {
+		docs = append(docs, parseDocument(decodeBody(s.Page.Body, "text/html"), true, ""))
+	}
+	for _, x := range extra {
+		docs = append(docs, parseDocument(x, true, ""))
+	}
+	n := 0
+	for _, doc := range docs {
+		toks := tokenize(doc.text, doc.segs)
+		ms := d.findMatchesInto(nil, doc.text, toks)
+		var windows []match
+		for _, m := range ms {
+			e := &d.entries[m.e]
+			if e.kind == kDecoy {
+				if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 || f.title {
+					windows = append(windows, m)
+				}
+			}
+		}
+		var kc cueKinds
+		d.split(toks, ms, nil, &kc, new(langCounts))
+		for _, m := range ms {
+			for c := range classes {
+				want, wok := d.neutraliserRef(toks, windows, m, c)
+				got, gok := d.neutraliserOf(toks, kc.windows, m, c)
+				if c == "" {
+					got, gok = d.neutraliserOf(toks, kc.negs, m, c)
+					if neg := d.negated(toks, kc.negs, m); neg != gok {
+						t.Fatalf("negated %v, neutraliserOf %v", neg, gok)
+					}
+				}
+				if got != want || gok != wok {
+					t.Fatalf("match %+v class %q: got %d %v, want %d %v", m, c, got, gok, want, wok)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d lookups agree", n)
+}
+
+// refClassify is classifyTokens by the walks it replaced.
+func refClassify(toks []token) (nums, ents, labels []int32, contact bool) {
+	nums = numberTokens(toks, nil)
+	for i := 0; i < len(toks); i++ {
+		if i = nextEntityToken(toks, i, &contact); i == len(toks) {
+			break
+		}
+		ents = append(ents, int32(i))
+	}
+	for i := 0; i < len(toks); i++ {
+		if i = nextShape(toks, i, &labelFirstIndex.shape); i == len(toks) {
+			break
+		}
+		labels = append(labels, int32(i))
+	}
+	return nums, ents, labels, contact
+}
+
+// checkClassify compares classifyTokens with refClassify and, for the
+// language counts, guessLanguage with prevGuessLanguage.
+func checkClassify(t *testing.T, d *Detector, name, text string) {
+	t.Helper()
+	toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+	var c tokClasses
+	classifyTokens(toks, &c)
+	nums, ents, labels, contact := refClassify(toks)
+	if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
+		t.Fatalf("%s: classified %v %v %v %v, want %v %v %v %v", name, c.nums, c.ents, c.labels, c.contact, nums, ents, labels, contact)
+	}
+	ms := d.findMatchesInto(nil, text, toks)
+	if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+		t.Fatalf("%s: language %q, want %q", name, got, want)
+	}
+}
+
+// TestClassifyTokensMatchesRef checks classifyTokens on the corpus pages
+// (as Detect zones them), the extraction edge cases and random texts.
+func TestClassifyTokensMatchesRef(t *testing.T) {
+	d := defaultDetector(t)
+	for _, s := range loadCorpus(t) {
+		ct := s.Page.ContentType()
+		raw := decodeBody(s.Page.Body, ct)
+		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
+		toks := tokenize(doc.text, doc.segs)
+		var c tokClasses
+		classifyTokens(toks, &c)
+		nums, ents, labels, contact := refClassify(toks)
+		if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
+			t.Fatalf("%s: classification differs", s.Name)
+		}
+		ms := d.findMatchesInto(nil, doc.text, toks)
+		if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+			t.Fatalf("%s: language %q, want %q", s.Name, got, want)
+		}
+	}
+	for _, x := range extractEdgeTexts {
+		checkClassify(t, d, x, x)
+	}
+	r := rand.New(rand.NewSource(7))
+	for k := 0; k < 3000; k++ {
+		x := randomExtractText(r, 1+r.Intn(60))
+		checkClassify(t, d, x, x)
+	}
+	// more than langTokens tokens: the language loop stops there
+	long := "Превосходительство высокопревосходительство " + strings.Repeat("der die das ", 200) + strings.Repeat("the and with ", 300)
+	checkClassify(t, d, "long", long)
+}
+
+// FuzzClassifyTokens compares classifyTokens with the walks it replaced.
+func FuzzClassifyTokens(f *testing.F) {
+	for _, x := range extractEdgeTexts {
+		f.Add(x)
+	}
+	d := defaultDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkClassify(t, d, "fuzz", s)
+	})
+}
+
+// TestLastNewline checks lastNewline against strings.LastIndexByte on
+// every placement of newlines and near-newline bytes in short strings.
+func TestLastNewline(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	alphabet := []byte{'\n', '\n' + 1, '\n' - 1, 0, 0x8a, 0xff, 'a', ' ', 0x0b, 0x09}
+	for k := 0; k < 200000; k++ {
+		b := make([]byte, r.Intn(70))
+		for i := range b {
+			if r.Intn(4) == 0 {
+				b[i] = alphabet[r.Intn(len(alphabet))]
+			} else {
+				b[i] = byte(r.Intn(256))
+			}
+		}
+		s := string(b)
+		if got, want := lastNewline(s), strings.LastIndexByte(s, '\n'); got != want {
+			t.Fatalf("lastNewline(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// TestTrimSpace checks trimSpace against strings.TrimSpace on every pair
+// of end bytes and a few runes.
+func TestTrimSpace(t *testing.T) {
+	ends := []string{"", " ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1f", "!", "~", "\x7f", "\u0085", "\u00a0", "\u2000", "\u3000", "é", "\xff", "a"}
+	for c := 0; c < 256; c++ {
+		ends = append(ends, string([]byte{byte(c)}))
+	}
+	for _, x := range ends {
+		for _, y := range ends {
+			for _, mid := range []string{"", "a", " b ", "\u00a0"} {
+				s := x + mid + y
+				if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+					t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestContentType checks contentType against Page.ContentType.
+func TestContentType(t *testing.T) {
+	for _, h := range []http.Header{nil, {}, {"Content-Type": nil}, {"Content-Type": {}}, {"Content-Type": {"text/html", "x"}},
+		{"content-type": {"text/plain"}}, {"Content-type": {"a"}}, {"Content-Type": {""}}} {
+		p := fentinel.Page{Header: h}
+		if got, want := contentType(p), p.ContentType(); got != want {
+			t.Fatalf("contentType(%v) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+// TestSortMentions checks sortMentions against slices.SortStableFunc on
+// random values with ties and NaNs.
+func TestSortMentions(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	vals := []float64{0, 0.5, 1, -0.25, 0.5, math.NaN(), math.Inf(1)}
+	for k := 0; k < 20000; k++ {
+		n := r.Intn(40)
+		a := make([]mention, n)
+		for i := range a {
+			a[i] = mention{sub: i, value: vals[r.Intn(len(vals))]}
+		}
+		b := slices.Clone(a)
+		sortMentions(a)
+		slices.SortStableFunc(b, byValueDesc)
+		for i := range a {
+			if a[i].sub != b[i].sub {
+				t.Fatalf("sortMentions differs at %d: %+v vs %+v", i, a, b)
+			}
+		}
+	}
+}
+
+// TestSnippetMatchesRef checks snippet against snippetRef on every term
+// span of random texts full of newlines, spaces and multi-byte runes.
+func TestSnippetMatchesRef(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	pieces := []string{"\n", "\n\n", " ", "a", "word ", "é", "中", "\xff", "\t", "x\ny", strings.Repeat("z", 70)}
+	for k := 0; k < 3000; k++ {
+		var b strings.Builder
+		for n := r.Intn(30); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		text := b.String()
+		for s := 0; s <= len(text); s++ {
+			if s < len(text) && !utf8.RuneStart(text[s]) {
+				continue
+			}
+			for e := s; e <= len(text) && e <= s+12; e++ {
+				if got, want := snippet(text, s, e), snippetRef(text, s, e); got != want {
+					t.Fatalf("snippet(%q, %d, %d) = %q, want %q", text, s, e, got, want)
+				}
+			}
+		}
+	}
+}
