@@ -145,7 +145,8 @@ func tagKey(name string) uint64 {
 // tagSlot is one slot of tagHash.
 type tagSlot struct {
 	key  uint64
-	n    uint8 // name length; 0 for an empty slot
+	n    uint8  // name length; 0 for an empty slot
+	head uint16 // longNameHead(name), for names longer than eight bytes
 	info tagInfo
 	name string
 }
@@ -166,10 +167,14 @@ var tagHash, tagHashMul = func() (*[1 << tagHashBits]tagSlot, uint64) {
 			id = next
 			next++
 		}
-		if len(n.name) > maxTagName {
-			panic("detect: tag name longer than maxTagName: " + n.name)
+		if len(n.name) > maxTagName || maxTagName > 10 {
+			panic("detect: tag name longer than maxTagName (at most 10): " + n.name)
 		}
-		slots = append(slots, tagSlot{tagKey(n.name), uint8(len(n.name)), tagInfo{id, n.flags}, n.name})
+		sl := tagSlot{key: tagKey(n.name), n: uint8(len(n.name)), info: tagInfo{id, n.flags}, name: n.name}
+		if len(n.name) > 8 {
+			sl.head = longNameHead(n.name)
+		}
+		slots = append(slots, sl)
 	}
 	mul := uint64(0x9E3779B97F4A7C15)
 	for try := 0; try < 1<<16; try++ {
@@ -197,12 +202,23 @@ var noTag tagSlot
 // lookupTag classifies an element name as it appears in the page (any
 // ASCII case); key is tagKey(name). It returns the name's slot (with its
 // lower-case name), or noTag.
+//
+// Names longer than eight bytes also compare their first len-8 bytes, one
+// or two as maxTagName is 10, as tagHead (so that lookupTag is small enough
+// to be inlined).
 func lookupTag(name string, key uint64) *tagSlot {
 	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
-	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[:len(name)-8], e.name[:len(name)-8]) {
-		return &noTag
+	if e.key == key && int(e.n) == len(name) && (len(name) <= 8 || e.head == longNameHead(name)) {
+		return e
 	}
-	return e
+	return &noTag
+}
+
+// longNameHead packs, lower-cased, the first byte of a name of nine or ten
+// bytes and its byte len-9 (the same first byte for nine bytes, the second
+// for ten): with the tagKey of the last eight bytes, that is the whole name.
+func longNameHead(name string) uint16 {
+	return uint16(lowerByte[name[0]])<<8 | uint16(lowerByte[name[len(name)-9]])
 }
 
 // lookupTagSlow is lookupTag by a scan of tagNames (the reference for
