@@ -296,8 +296,10 @@ type fieldSpan struct {
 	start, end int
 }
 
-// attrSpan places an attribute value in the page: s[start:end].
-type attrSpan struct{ start, end int }
+// attrSpan places an attribute value in the page: s[start:end] (int32:
+// parseFast reads pages of at most maxFastPage bytes, and tagAttrs is
+// zeroed for every start tag with attributes, so it is kept small).
+type attrSpan struct{ start, end int32 }
 
 // tagAttrs holds the attributes parseStreamWith reads (the last of each
 // name wins, as there), as places in the page: it holds no pointer, so
@@ -723,7 +725,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 				if k < 0 {
 					return 0, false, false
 				}
-				v = attrSpan{j + 1, j + 1 + k}
+				v = attrSpan{int32(j + 1), int32(j + 1 + k)}
 				i = j + 1 + k + 1
 			default:
 				vs := j
@@ -733,7 +735,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 				if j >= n || s[j] == '>' && s[j-1] == '/' {
 					return 0, false, false // "<a href=x/>": tagEnd decides
 				}
-				v = attrSpan{vs, j}
+				v = attrSpan{int32(vs), int32(j)}
 				i = j
 			}
 		}
@@ -771,8 +773,8 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 			for _, at := range p.attrs {
 				var v attrSpan
 				if len(at.val) > 0 { // a slice of s[i:end]: place it in s
-					v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
-					v.end = v.start + len(at.val)
+					v.start = int32(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+					v.end = v.start + int32(len(at.val))
 				}
 				a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
 			}
@@ -915,7 +917,7 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 // slice is made without bounds checks: readAttrs and startTag only record
 // places inside p.s).
 func (p *fastParser) attr(v attrSpan) string {
-	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), v.end-v.start)
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), int(v.end-v.start))
 }
 
 // isNavRole: role values that make an element navigation (isNavAttr).
