@@ -525,10 +525,11 @@ func (p *fastParser) run(s string) bool {
 				// Most end tags close the innermost element and are
 				// spelt as its start tag was: then the name is
 				// compared as one masked word and the element popped
-				// here (as pop would).
+				// here (as pop would). (The start tag's name lies
+				// before ns, so ns+8 <= n also bounds the load at off.)
 				e := &p.stack[k]
 				l, off := int(e.nameLen), int(e.nameOff)
-				if l <= 8 && ns+8 <= n && off+8 <= n && ns+l < n && s[ns+l] == '>' &&
+				if l <= 8 && ns+8 <= n && ns+l < n && s[ns+l] == '>' &&
 					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
