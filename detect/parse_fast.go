@@ -145,7 +145,8 @@ func tagKey(name string) uint64 {
 // tagSlot is one slot of tagHash.
 type tagSlot struct {
 	key  uint64
-	n    uint8 // name length; 0 for an empty slot
+	n    uint8  // name length; 0 for an empty slot
+	head uint16 // longNameHead(name), for names longer than eight bytes
 	info tagInfo
 	name string
 }
@@ -166,10 +167,14 @@ var tagHash, tagHashMul = func() (*[1 << tagHashBits]tagSlot, uint64) {
 			id = next
 			next++
 		}
-		if len(n.name) > maxTagName {
-			panic("detect: tag name longer than maxTagName: " + n.name)
+		if len(n.name) > maxTagName || maxTagName > 10 {
+			panic("detect: tag name longer than maxTagName (at most 10): " + n.name)
 		}
-		slots = append(slots, tagSlot{tagKey(n.name), uint8(len(n.name)), tagInfo{id, n.flags}, n.name})
+		sl := tagSlot{key: tagKey(n.name), n: uint8(len(n.name)), info: tagInfo{id, n.flags}, name: n.name}
+		if len(n.name) > 8 {
+			sl.head = longNameHead(n.name)
+		}
+		slots = append(slots, sl)
 	}
 	mul := uint64(0x9E3779B97F4A7C15)
 	for try := 0; try < 1<<16; try++ {
@@ -197,12 +202,23 @@ var noTag tagSlot
 // lookupTag classifies an element name as it appears in the page (any
 // ASCII case); key is tagKey(name). It returns the name's slot (with its
 // lower-case name), or noTag.
+//
+// Names longer than eight bytes also compare their first len-8 bytes, one
+// or two as maxTagName is 10, as tagHead (so that lookupTag is small enough
+// to be inlined).
 func lookupTag(name string, key uint64) *tagSlot {
 	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
-	if e.key != key || int(e.n) != len(name) || len(name) > 8 && !asciiEqualFold(name[:len(name)-8], e.name[:len(name)-8]) {
-		return &noTag
+	if e.key == key && int(e.n) == len(name) && (len(name) <= 8 || e.head == longNameHead(name)) {
+		return e
 	}
-	return e
+	return &noTag
+}
+
+// longNameHead packs, lower-cased, the first byte of a name of nine or ten
+// bytes and its byte len-9 (the same first byte for nine bytes, the second
+// for ten): with the tagKey of the last eight bytes, that is the whole name.
+func longNameHead(name string) uint16 {
+	return uint16(lowerByte[name[0]])<<8 | uint16(lowerByte[name[len(name)-9]])
 }
 
 // lookupTagSlow is lookupTag by a scan of tagNames (the reference for
@@ -280,8 +296,10 @@ type fieldSpan struct {
 	start, end int
 }
 
-// attrSpan places an attribute value in the page: s[start:end].
-type attrSpan struct{ start, end int }
+// attrSpan places an attribute value in the page: s[start:end] (int32:
+// parseFast reads pages of at most maxFastPage bytes, and tagAttrs is
+// zeroed for every start tag with attributes, so it is kept small).
+type attrSpan struct{ start, end int32 }
 
 // tagAttrs holds the attributes parseStreamWith reads (the last of each
 // name wins, as there), as places in the page: it holds no pointer, so
@@ -507,10 +525,11 @@ func (p *fastParser) run(s string) bool {
 				// Most end tags close the innermost element and are
 				// spelt as its start tag was: then the name is
 				// compared as one masked word and the element popped
-				// here (as pop would).
+				// here (as pop would). (The start tag's name lies
+				// before ns, so ns+8 <= n also bounds the load at off.)
 				e := &p.stack[k]
 				l, off := int(e.nameLen), int(e.nameOff)
-				if l <= 8 && ns+8 <= n && off+8 <= n && ns+l < n && s[ns+l] == '>' &&
+				if l <= 8 && ns+8 <= n && ns+l < n && s[ns+l] == '>' &&
 					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
@@ -707,7 +726,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 				if k < 0 {
 					return 0, false, false
 				}
-				v = attrSpan{j + 1, j + 1 + k}
+				v = attrSpan{int32(j + 1), int32(j + 1 + k)}
 				i = j + 1 + k + 1
 			default:
 				vs := j
@@ -717,7 +736,7 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 				if j >= n || s[j] == '>' && s[j-1] == '/' {
 					return 0, false, false // "<a href=x/>": tagEnd decides
 				}
-				v = attrSpan{vs, j}
+				v = attrSpan{int32(vs), int32(j)}
 				i = j
 			}
 		}
@@ -755,8 +774,8 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 			for _, at := range p.attrs {
 				var v attrSpan
 				if len(at.val) > 0 { // a slice of s[i:end]: place it in s
-					v.start = int(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
-					v.end = v.start + len(at.val)
+					v.start = int32(uintptr(unsafe.Pointer(unsafe.SliceData(at.val))) - uintptr(unsafe.Pointer(unsafe.StringData(s))))
+					v.end = v.start + int32(len(at.val))
 				}
 				a.set(unsafe.String(unsafe.SliceData(at.key), len(at.key)), v)
 			}
@@ -899,7 +918,7 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 // slice is made without bounds checks: readAttrs and startTag only record
 // places inside p.s).
 func (p *fastParser) attr(v attrSpan) string {
-	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), v.end-v.start)
+	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), int(v.end-v.start))
 }
 
 // isNavRole: role values that make an element navigation (isNavAttr).

@@ -33,12 +33,14 @@ func triHash(w uint64) uint64 {
 	return ((w & 0xffffff) * 0x9E3779B97F4A7C15) >> (64 - triBits)
 }
 
-// triIndex maps triHash of a position's first three bytes to 1 + an index
-// in triWords (0: no word starts with a trigram of that hash); triWords
-// lists the words of each hash.
-var triIndex, triWords = func() (*[1 << triBits]uint8, [][]fastWord) {
-	idx := new([1 << triBits]uint8)
-	lists := [][]fastWord{nil}
+// triIndex maps triHash of a position's first three bytes to where the
+// words starting with a trigram of that hash begin in triWords (0: no word
+// does); each hash's words lie together in triWords, and the run ends at an
+// entry with n == 0. triWords[0] is such an end, so index 0 is free to mean
+// "none".
+var triIndex, triWords = func() ([1 << triBits]uint16, []fastWord) {
+	var idx [1 << triBits]uint16
+	var lists [1 << triBits][]fastWord
 	for _, ws := range maskWords {
 		for _, w := range ws {
 			var head uint64
@@ -50,14 +52,22 @@ var triIndex, triWords = func() (*[1 << triBits]uint8, [][]fastWord) {
 				fw.tail = w.w[8:]
 			}
 			h := triHash(head)
-			if idx[h] == 0 {
-				idx[h] = uint8(len(lists))
-				lists = append(lists, nil)
-			}
-			lists[idx[h]] = append(lists[idx[h]], fw)
+			lists[h] = append(lists[h], fw)
 		}
 	}
-	return idx, lists
+	flat := []fastWord{{}}
+	for h, l := range lists {
+		if len(l) == 0 {
+			continue
+		}
+		if len(flat) > 1<<16-1 {
+			panic("detect: triWords too long")
+		}
+		idx[h] = uint16(len(flat))
+		flat = append(flat, l...)
+		flat = append(flat, fastWord{}) // the end of the run
+	}
+	return idx, flat
 }()
 
 // keyMask[n] keeps the low n bytes of a word.
@@ -89,7 +99,8 @@ func attrMaskFast(v []byte) (m attrMasks, ok bool) {
 		if k == 0 {
 			continue
 		}
-		for _, fw := range triWords[k] {
+		for fw := &triWords[k]; fw.n != 0; fw = (*fastWord)(unsafe.Add(unsafe.Pointer(fw), unsafe.Sizeof(*fw))) {
+			// (the run ends at an entry with n == 0, inside triWords)
 			if w&fw.headMask == fw.head && (fw.tail == "" || n-i >= fw.n && string(v[i+8:i+fw.n]) == fw.tail) {
 				m |= fw.m
 			}
