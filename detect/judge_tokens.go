@@ -28,62 +28,123 @@ var tokShapes = func() *[256 * 32]uint32 {
 	return &t
 }()
 
+// Class bits of a token (token.cls), set by the tokenizer when it makes
+// the token (tokenClass), so that classifyTokens skips, with one byte
+// load, the tokens no pass wants.
+const (
+	clsLabel   = 1 << iota // shaped like a label's first word (labelFirstIndex.shape)
+	clsContact             // shaped like a contact network's name (contactTokShape)
+	clsStop                // ASCII and shaped like a stopword (stopIndex.shape)
+	clsNum                 // a digit, not CJK: a number candidate
+	clsEnt                 // may be an address: letters and digits, or an onion label's length
+	clsHan                 // a CJK character
+	clsCyr                 // may start with a Cyrillic letter (guessLanguage)
+)
+
+// shapeBits is w's clsLabel, clsContact and clsStop bits by shape alone
+// (clsStop before the ASCII test). tokShapes' entry holds w's last byte's
+// bit in each of its three bytes: shifting that bit to the bottom of every
+// byte and folding the three bytes together gives the three bits.
+func shapeBits(w string) uint8 {
+	n := uint(len(w)) - 1
+	if n >= 32 { // "" wraps around
+		return 0
+	}
+	x := tokShapes[(uint(w[0])<<5|n)&(256*32-1)] >> (w[n] & 7) & 0x010101
+	return uint8(x|x>>7|x>>14) & (clsLabel | clsContact | clsStop)
+}
+
+// asciiClass is tokenClass for a word of ASCII letters and digits with at
+// least one of them (so a word without digits has letters): the
+// tokenizer's fast path, small enough to inline.
+func asciiClass(w string, digits, letters bool) uint8 {
+	k := shapeBits(w)
+	if digits {
+		k |= clsNum
+		if letters {
+			k |= clsEnt
+		}
+	} else if len(w) == 56 {
+		k |= clsEnt
+	}
+	return k
+}
+
+// tokenClass is the class bits of a token with norm w and the given flags:
+// which of classifyTokens' tests it may pass.
+func tokenClass(w string, han, digits, letters, mixed bool) uint8 {
+	k := shapeBits(w)
+	if han {
+		return k&^clsStop | clsHan
+	}
+	if digits {
+		k |= clsNum
+		if letters {
+			k |= clsEnt
+		}
+	} else if len(w) == 56 && letters {
+		k |= clsEnt
+	}
+	if len(w) > 0 && w[0] >= 0x80 {
+		k &^= clsStop
+		if w[0]-0xD0 <= 0xD4-0xD0 && letters && !mixed {
+			k |= clsCyr
+		}
+	}
+	return k
+}
+
 // langTokens is how many tokens from the start guessLanguage reads.
 const langTokens = 400
 
 // classifyTokens fills c for toks, reusing c's slices. It stands for three
 // earlier walks (nextNumberToken, nextEntityToken with its contact check,
 // nextShape over the label first words) and guessLanguage's token loop.
+// The tokenizer's class bits (token.cls) say which tests a token may pass;
+// the rest of each test runs here.
 func classifyTokens(toks []token, c *tokClasses) {
-	nums, ents, labels := c.nums[:0], c.ents[:0], c.labels[:0]
-	contact := false
+	// The lists are appended to in c, not in locals: with three slices
+	// live the loop spilled and reloaded them on every token, while most
+	// tokens append nothing.
+	c.nums, c.ents, c.labels, c.contact = c.nums[:0], c.ents[:0], c.labels[:0], false
 	var lang langCounts
 	nLang := min(len(toks), langTokens)
 	for i := range toks {
 		t := &toks[i]
-		w := t.norm
-		if t.digits {
-			if !t.han {
-				nums = append(nums, int32(i))
-				if t.letters {
-					ents = append(ents, int32(i))
-				}
-			}
-		} else if len(w) == 56 && t.letters && !t.han { // an onion label
-			ents = append(ents, int32(i))
+		k := t.cls
+		if i >= nLang {
+			// past guessLanguage's tokens: only the lists are left
+			k &^= clsHan | clsStop | clsCyr
 		}
-		// One load tests w's shape against the three sets: b is the bit of
-		// w's last byte, repeated in each byte of the entry.
-		var hits uint32
-		if n := uint(len(w)) - 1; n < 32 { // "" wraps around
-			b := uint32(1) << (w[n] & 7)
-			hits = tokShapes[(uint(w[0])<<5|n)&(256*32-1)] & (b * 0x010101)
+		if k == 0 {
+			continue
 		}
-		if hits != 0 {
-			if hits&shapeLabel != 0 {
-				labels = append(labels, int32(i))
-			}
-			if hits&shapeContact != 0 && !contact {
-				contact = contactToken(w)
-			}
+		if k&clsNum != 0 {
+			c.nums = append(c.nums, int32(i))
 		}
-		if i >= nLang || t.zone == zoneNav {
+		if k&clsEnt != 0 {
+			c.ents = append(c.ents, int32(i))
+		}
+		if k&clsLabel != 0 {
+			c.labels = append(c.labels, int32(i))
+		}
+		if k&clsContact != 0 && !c.contact {
+			c.contact = contactToken(t.norm)
+		}
+		if k&(clsHan|clsStop|clsCyr) == 0 || t.zone == zoneNav {
 			continue
 		}
 		// guessLanguage's tests, in its order.
 		switch {
-		case t.han:
+		case k&clsHan != 0:
 			lang[langZH]++
-		case len(w) == 0:
-		case w[0] < 0x80:
-			if hits&shapeStop != 0 {
-				if si := stopIndex.probe(w); si >= 0 {
-					lang[stopLang[si]] += 2
-				}
+		case k&clsStop != 0:
+			if si := stopIndex.probe(t.norm); si >= 0 {
+				lang[stopLang[si]] += 2
 			}
-		case w[0]-0xD0 <= 0xD4-0xD0 && t.letters && !t.mixed && startsCyrillic(w):
+		case startsCyrillic(t.norm): // clsCyr
 			lang[langRU]++
 		}
 	}
-	c.nums, c.ents, c.labels, c.contact, c.lang = nums, ents, labels, contact, lang
+	c.lang = lang
 }

@@ -37,6 +37,7 @@ type token struct {
 	leet       bool  // contains a leetspeak symbol or digit among letters
 	mixed      bool  // mixed-script word folded to one script
 	question   bool  // the token's sentence ends with a question mark
+	cls        uint8 // class bits for classifyTokens (cls* constants, tokenClass)
 }
 
 // markQuestion flags every token of sentence sent (the last ones in toks).
@@ -432,6 +433,7 @@ func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
 	t.norm, t.start, t.end, t.sent = norm, z.base+i, z.base+j, z.sent
 	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, false, false
 	t.digits, t.letters, t.leet = digits, letters, letters && digits
+	t.cls = asciiClass(norm, digits, letters)
 	z.sepRun, z.sepJoin = 0, true
 	return toks
 }
@@ -461,6 +463,7 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 			t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
 			t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
 			t.digits, t.letters, t.leet = false, true, false
+			t.cls = tokenClass(t.norm, true, false, true, false)
 			// Han tokens are closed immediately; the next token is adjacent.
 			z.sepRun, z.sepJoin = 0, true
 			i += size
@@ -683,6 +686,7 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	t.norm, t.start, t.end, t.sent = n, z.base+z.tokStart, z.base+end, z.sent
 	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, mixed, false
 	t.digits, t.letters, t.leet = z.digits, z.letters, z.leet || z.letters && z.digits
+	t.cls = tokenClass(n, false, z.digits, z.letters, mixed)
 	z.open = false
 	z.sepRun = 0
 	z.sepJoin = true

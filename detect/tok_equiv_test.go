@@ -30,6 +30,9 @@ func tokenDiff(got, want []token) string {
 		case g.han != w.han || g.digits != w.digits || g.letters != w.letters || g.leet != w.leet || g.mixed != w.mixed || g.question != w.question:
 			return fmt.Sprintf("token %d (%q): flags han/digits/letters/leet/mixed/question %v/%v/%v/%v/%v/%v, want %v/%v/%v/%v/%v/%v",
 				i, w.norm, g.han, g.digits, g.letters, g.leet, g.mixed, g.question, w.han, w.digits, w.letters, w.leet, w.mixed, w.question)
+		case g.cls != tokenClass(w.norm, w.han, w.digits, w.letters, w.mixed):
+			// the tokenizer's fast paths agree with the general rule
+			return fmt.Sprintf("token %d (%q): class %#x, want %#x", i, w.norm, g.cls, tokenClass(w.norm, w.han, w.digits, w.letters, w.mixed))
 		}
 	}
 	return ""
