@@ -239,7 +239,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		if d.negated(toks, kc.negs, m) {
 			continue
 		}
-		idx := d.entries[m.e].idx
+		idx := d.facts[m.e].idx
 		w := d.sale[idx].weight * d.zoneW[toks[m.i].zone]
 		if w > saleStrength[idx] {
 			saleStrength[idx] = w
@@ -305,7 +305,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	clear(ctxPresent)
 	for _, m := range kc.ctxs {
 		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
-			ctxPresent[d.entries[m.e].idx] = true
+			ctxPresent[d.facts[m.e].idx] = true
 		}
 	}
 
@@ -331,18 +331,18 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
 	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
-		e := &d.entries[m.e]
-		f := &d.decoys[e.idx]
+		ef := d.facts[m.e]
+		fi := int(ef.idx)
 		z := toks[m.i].zone
 		zw := d.zoneW[z]
-		if f.product && z == zoneTitle {
+		if ef.flags&efProduct != 0 && z == zoneTitle {
 			if !d.negated(toks, kc.negs, m) {
 				titleDecoy = true
 			}
 		}
-		if f.page && len(f.classes) > 0 && !d.negated(toks, kc.negs, m) {
-			for c := range f.classes {
-				classDecoy = setClassDecoy(classDecoy, c, e.idx)
+		if ef.flags&efPageClasses != 0 && !d.negated(toks, kc.negs, m) {
+			for c := range d.decoys[fi].classes {
+				classDecoy = setClassDecoy(classDecoy, c, fi)
 			}
 		}
 		// Zone weights are positive, so 0 means "not counted yet".
@@ -350,12 +350,12 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			if prev == 0 {
 				termTouched = append(termTouched, m.e)
 			}
-			genreSum[e.idx] += zw - prev
+			genreSum[fi] += zw - prev
 			termW[m.e] = zw
 		}
-		if decoyFirst[e.idx] < 0 {
-			decoyFirst[e.idx] = ci
-			seen = append(seen, int32(e.idx))
+		if decoyFirst[fi] < 0 {
+			decoyFirst[fi] = ci
+			seen = append(seen, int32(fi))
 		}
 	}
 	// Only the frames seen on the page can weigh: visit them in frame
@@ -387,10 +387,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	strongPrimary := false
 	for k := range subs {
 		mn := &subs[k]
-		e := &d.entries[mn.m.e]
 		si := &d.subs[mn.sub]
 		v := si.weight * d.zoneW[toks[mn.m.i].zone]
-		switch e.form {
+		switch d.facts[mn.m.e].form {
 		case fBrand, fAbbrev:
 			v *= sc.AbbrevWeight
 		case fAmbig:
