@@ -30,20 +30,29 @@ type cueKinds struct {
 // over one kind depend on.
 func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, lang *langCounts) []mention {
 	facts := d.facts
-	for _, m := range ms {
+	for x := range ms {
+		m := &ms[x] // a pointer: the loop's appends spill less than a copy
 		e := facts[m.e]
 		if e.lang >= 0 {
 			lang[e.lang] += 3 // as countLang
 		}
 		switch e.kind {
 		case kSub:
-			subs = append(subs, mention{m: m, sub: int(e.idx), ambiguous: e.form == fAmbig})
+			// fields set in place: no mention is built and then copied
+			// (a copy of a struct holding a string goes through wbMove)
+			if len(subs) < cap(subs) {
+				subs = subs[:len(subs)+1]
+			} else {
+				subs = append(subs, mention{})
+			}
+			mn := &subs[len(subs)-1]
+			mn.m, mn.sub, mn.value, mn.neutralised, mn.ambiguous = *m, int(e.idx), 0, "", e.form == fAmbig
 		case kSale:
-			k.sales = append(k.sales, m)
+			k.sales = append(k.sales, *m)
 		case kCtx:
-			k.ctxs = append(k.ctxs, m)
+			k.ctxs = append(k.ctxs, *m)
 		case kDecoy:
-			k.decoys = append(k.decoys, m)
+			k.decoys = append(k.decoys, *m)
 			if e.flags&efWindow != 0 {
 				f := &d.decoys[e.idx]
 				w := window{i: m.i, j: m.j, sentI: toks[m.i].sent, sentJ: toks[m.j-1].sent, fi: e.idx,
