@@ -129,6 +129,21 @@ type Detector struct {
 	// facts holds, per entry, what the judge reads of it and of its frame
 	// (see entryFacts), filled once the entries and frames are final.
 	facts []entryFacts
+	// bi holds the builtin sale frames the judge asks for on every page,
+	// looked up in builtins once.
+	bi builtinFrames
+}
+
+// builtinFrames are the sale frame indices of the builtin frames the judge
+// uses, -1 for a builtin the rule set lacks.
+type builtinFrames struct{ price, crypto, qty, vendor int }
+
+// builtinIndex is builtins[name], -1 when absent.
+func (d *Detector) builtinIndex(name string) int {
+	if i, ok := d.builtins[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // New compiles a rule set into a detector.
@@ -237,6 +252,8 @@ func New(rs *rules.Set) (*Detector, error) {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,
 			shipsFrom: p.ShipsFrom, shipsTo: p.ShipsTo, main: p.Main})
 	}
+	d.bi = builtinFrames{price: d.builtinIndex("price"), crypto: d.builtinIndex("crypto-price"),
+		qty: d.builtinIndex("quantity"), vendor: d.builtinIndex("vendor")}
 	d.facts = make([]entryFacts, len(d.entries))
 	for i := range d.entries {
 		d.facts[i] = d.entryFactsOf(&d.entries[i])

@@ -246,16 +246,10 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			saleFirst[idx] = ci
 		}
 	}
-	// the builtin frames, looked up only for a page with numbers
-	var priceIdx, cryptoIdx, qtyIdx int
-	var okPrice, okCrypto, okQty bool
-	if len(prices) > 0 {
-		priceIdx, okPrice = d.builtins["price"]
-		cryptoIdx, okCrypto = d.builtins["crypto-price"]
-	}
-	if len(qtys) > 0 {
-		qtyIdx, okQty = d.builtins["quantity"]
-	}
+	// the builtin frames, looked up once at New
+	priceIdx, okPrice := d.bi.price, d.bi.price >= 0
+	cryptoIdx, okCrypto := d.bi.crypto, d.bi.crypto >= 0
+	qtyIdx, okQty := d.bi.qty, d.bi.qty >= 0
 	builtinHit := func(idx int, ok bool, zone uint8, start, end int) {
 		if !ok {
 			return
@@ -277,7 +271,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		builtinHit(qtyIdx, okQty, toks[q.tok].zone, q.start, q.end)
 	}
 	if ex.Vendor != "" {
-		if idx, ok := d.builtins["vendor"]; ok {
+		if idx := d.bi.vendor; idx >= 0 {
 			saleStrength[idx] = d.sale[idx].weight
 		}
 	}
