@@ -246,29 +246,30 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			saleFirst[idx] = ci
 		}
 	}
-	// the builtin frames, looked up once at New
-	priceIdx, okPrice := d.bi.price, d.bi.price >= 0
-	cryptoIdx, okCrypto := d.bi.crypto, d.bi.crypto >= 0
-	qtyIdx, okQty := d.bi.qty, d.bi.qty >= 0
-	builtinHit := func(idx int, ok bool, zone uint8, start, end int) {
-		if !ok {
-			return
-		}
-		w := d.sale[idx].weight * d.zoneW[zone]
-		if w > saleStrength[idx] {
-			saleStrength[idx] = w
-			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, start, end, zone, w))
-		}
-	}
+	// The builtin frames (indices found at New): each price or quantity
+	// raises its frame's strength, with evidence, when its zone weighs more.
 	for _, ph := range prices {
+		idx := d.bi.price
 		if ph.crypto {
-			builtinHit(cryptoIdx, okCrypto, toks[ph.tok].zone, ph.start, ph.end)
-		} else {
-			builtinHit(priceIdx, okPrice, toks[ph.tok].zone, ph.start, ph.end)
+			idx = d.bi.crypto
+		}
+		if idx < 0 {
+			continue
+		}
+		z := toks[ph.tok].zone
+		if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
+			saleStrength[idx] = w
+			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, ph.start, ph.end, z, w))
 		}
 	}
-	for _, q := range qtys {
-		builtinHit(qtyIdx, okQty, toks[q.tok].zone, q.start, q.end)
+	if idx := d.bi.qty; idx >= 0 {
+		for _, q := range qtys {
+			z := toks[q.tok].zone
+			if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
+				saleStrength[idx] = w
+				ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, q.start, q.end, z, w))
+			}
+		}
 	}
 	if ex.Vendor != "" {
 		if idx := d.bi.vendor; idx >= 0 {
