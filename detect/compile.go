@@ -126,6 +126,24 @@ type Detector struct {
 	// plain caches words that match nothing on their own (see wordCache);
 	// shared by concurrent Detect calls, bounded in size.
 	plain *wordCache
+	// facts holds, per entry, what the judge reads of it and of its frame
+	// (see entryFacts), filled once the entries and frames are final.
+	facts []entryFacts
+	// bi holds the builtin sale frames the judge asks for on every page,
+	// looked up in builtins once.
+	bi builtinFrames
+}
+
+// builtinFrames are the sale frame indices of the builtin frames the judge
+// uses, -1 for a builtin the rule set lacks.
+type builtinFrames struct{ price, crypto, qty, vendor int }
+
+// builtinIndex is builtins[name], -1 when absent.
+func (d *Detector) builtinIndex(name string) int {
+	if i, ok := d.builtins[name]; ok {
+		return i
+	}
+	return -1
 }
 
 // New compiles a rule set into a detector.
@@ -234,7 +252,62 @@ func New(rs *rules.Set) (*Detector, error) {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,
 			shipsFrom: p.ShipsFrom, shipsTo: p.ShipsTo, main: p.Main})
 	}
+	d.bi = builtinFrames{price: d.builtinIndex("price"), crypto: d.builtinIndex("crypto-price"),
+		qty: d.builtinIndex("quantity"), vendor: d.builtinIndex("vendor")}
+	d.facts = make([]entryFacts, len(d.entries))
+	for i := range d.entries {
+		d.facts[i] = d.entryFactsOf(&d.entries[i])
+	}
 	return d, nil
+}
+
+// entryFacts is an entry packed into eight pointer-free bytes with the
+// facts of its decoy frame the judge needs per match, so that splitting a
+// page's matches reads one small record instead of the entry and its frame.
+type entryFacts struct {
+	idx   int32 // substance or frame index (entry.idx)
+	kind  kind
+	form  form
+	lang  int8 // entry.langIdx: langCodes index, -1 for none
+	flags uint8
+}
+
+// entryFacts flags, all facts of a decoy entry's frame.
+const (
+	efWindow      = 1 << iota // the frame has a window or title scope
+	efNegation                // the frame negates (isNegation)
+	efTitleScope              // the frame's title scope (frameInfo.title)
+	efClasses                 // the frame applies to some classes only
+	efProduct                 // a product frame (frameInfo.product)
+	efPageClasses             // a class-scoped page decoy (page, with classes)
+)
+
+// entryFactsOf packs e's facts.
+func (d *Detector) entryFactsOf(e *entry) entryFacts {
+	ef := entryFacts{idx: int32(e.idx), kind: e.kind, form: e.form, lang: int8(e.langIdx)}
+	if e.kind != kDecoy {
+		return ef
+	}
+	f := &d.decoys[e.idx]
+	if f.before > 0 || f.after > 0 || f.title {
+		ef.flags |= efWindow
+		if isNegation(f) {
+			ef.flags |= efNegation
+		}
+	}
+	if f.title {
+		ef.flags |= efTitleScope
+	}
+	if f.classes != nil {
+		ef.flags |= efClasses
+	}
+	if f.product {
+		ef.flags |= efProduct
+	}
+	if f.page && len(f.classes) > 0 {
+		ef.flags |= efPageClasses
+	}
+	return ef
 }
 
 // Version returns the rule set version the detector was compiled from.

@@ -239,45 +239,40 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		if d.negated(toks, kc.negs, m) {
 			continue
 		}
-		idx := d.entries[m.e].idx
+		idx := d.facts[m.e].idx
 		w := d.sale[idx].weight * d.zoneW[toks[m.i].zone]
 		if w > saleStrength[idx] {
 			saleStrength[idx] = w
 			saleFirst[idx] = ci
 		}
 	}
-	// the builtin frames, looked up only for a page with numbers
-	var priceIdx, cryptoIdx, qtyIdx int
-	var okPrice, okCrypto, okQty bool
-	if len(prices) > 0 {
-		priceIdx, okPrice = d.builtins["price"]
-		cryptoIdx, okCrypto = d.builtins["crypto-price"]
-	}
-	if len(qtys) > 0 {
-		qtyIdx, okQty = d.builtins["quantity"]
-	}
-	builtinHit := func(idx int, ok bool, zone uint8, start, end int) {
-		if !ok {
-			return
-		}
-		w := d.sale[idx].weight * d.zoneW[zone]
-		if w > saleStrength[idx] {
-			saleStrength[idx] = w
-			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, start, end, zone, w))
-		}
-	}
+	// The builtin frames (indices found at New): each price or quantity
+	// raises its frame's strength, with evidence, when its zone weighs more.
 	for _, ph := range prices {
+		idx := d.bi.price
 		if ph.crypto {
-			builtinHit(cryptoIdx, okCrypto, toks[ph.tok].zone, ph.start, ph.end)
-		} else {
-			builtinHit(priceIdx, okPrice, toks[ph.tok].zone, ph.start, ph.end)
+			idx = d.bi.crypto
+		}
+		if idx < 0 {
+			continue
+		}
+		z := toks[ph.tok].zone
+		if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
+			saleStrength[idx] = w
+			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, ph.start, ph.end, z, w))
 		}
 	}
-	for _, q := range qtys {
-		builtinHit(qtyIdx, okQty, toks[q.tok].zone, q.start, q.end)
+	if idx := d.bi.qty; idx >= 0 {
+		for _, q := range qtys {
+			z := toks[q.tok].zone
+			if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
+				saleStrength[idx] = w
+				ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, q.start, q.end, z, w))
+			}
+		}
 	}
 	if ex.Vendor != "" {
-		if idx, ok := d.builtins["vendor"]; ok {
+		if idx := d.bi.vendor; idx >= 0 {
 			saleStrength[idx] = d.sale[idx].weight
 		}
 	}
@@ -305,7 +300,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	clear(ctxPresent)
 	for _, m := range kc.ctxs {
 		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
-			ctxPresent[d.entries[m.e].idx] = true
+			ctxPresent[d.facts[m.e].idx] = true
 		}
 	}
 
@@ -331,18 +326,18 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
 	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
-		e := &d.entries[m.e]
-		f := &d.decoys[e.idx]
+		ef := d.facts[m.e]
+		fi := int(ef.idx)
 		z := toks[m.i].zone
 		zw := d.zoneW[z]
-		if f.product && z == zoneTitle {
+		if ef.flags&efProduct != 0 && z == zoneTitle {
 			if !d.negated(toks, kc.negs, m) {
 				titleDecoy = true
 			}
 		}
-		if f.page && len(f.classes) > 0 && !d.negated(toks, kc.negs, m) {
-			for c := range f.classes {
-				classDecoy = setClassDecoy(classDecoy, c, e.idx)
+		if ef.flags&efPageClasses != 0 && !d.negated(toks, kc.negs, m) {
+			for c := range d.decoys[fi].classes {
+				classDecoy = setClassDecoy(classDecoy, c, fi)
 			}
 		}
 		// Zone weights are positive, so 0 means "not counted yet".
@@ -350,12 +345,12 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			if prev == 0 {
 				termTouched = append(termTouched, m.e)
 			}
-			genreSum[e.idx] += zw - prev
+			genreSum[fi] += zw - prev
 			termW[m.e] = zw
 		}
-		if decoyFirst[e.idx] < 0 {
-			decoyFirst[e.idx] = ci
-			seen = append(seen, int32(e.idx))
+		if decoyFirst[fi] < 0 {
+			decoyFirst[fi] = ci
+			seen = append(seen, int32(fi))
 		}
 	}
 	// Only the frames seen on the page can weigh: visit them in frame
@@ -387,10 +382,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	strongPrimary := false
 	for k := range subs {
 		mn := &subs[k]
-		e := &d.entries[mn.m.e]
 		si := &d.subs[mn.sub]
 		v := si.weight * d.zoneW[toks[mn.m.i].zone]
-		switch e.form {
+		switch d.facts[mn.m.e].form {
 		case fBrand, fAbbrev:
 			v *= sc.AbbrevWeight
 		case fAmbig:

@@ -2,16 +2,19 @@ package detect
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
 // window is a decoy match whose frame neutralises nearby mentions, with the
 // token facts neutraliser compares read once per page.
 type window struct {
-	i, j         int32 // token span
-	sentI, sentJ int32 // sentences of the first and last token
-	fi           int32 // decoy frame index
-	title        bool  // the first token is in the title zone
+	i, j          int32 // token span
+	sentI, sentJ  int32 // sentences of the first and last token
+	fi            int32 // decoy frame index
+	before, after int32 // the frame's word counts (frameInfo.before, after)
+	title         bool  // the first token is in the title zone
+	flags         uint8 // the frame's entryFacts flags
 }
 
 // cueKinds is a page's matches split by kind, in page order.
@@ -26,24 +29,36 @@ type cueKinds struct {
 // keep their page order within each kind, which is all the judge's loops
 // over one kind depend on.
 func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, lang *langCounts) []mention {
-	for _, m := range ms {
-		e := &d.entries[m.e]
-		if li := e.langIdx; li >= 0 {
-			lang[li] += 3 // as countLang
+	facts := d.facts
+	for x := range ms {
+		m := &ms[x] // a pointer: the loop's appends spill less than a copy
+		e := facts[m.e]
+		if e.lang >= 0 {
+			lang[e.lang] += 3 // as countLang
 		}
 		switch e.kind {
 		case kSub:
-			subs = append(subs, mention{m: m, sub: e.idx, ambiguous: e.form == fAmbig})
+			// fields set in place: no mention is built and then copied
+			// (a copy of a struct holding a string goes through wbMove)
+			if len(subs) < cap(subs) {
+				subs = subs[:len(subs)+1]
+			} else {
+				subs = append(subs, mention{})
+			}
+			mn := &subs[len(subs)-1]
+			mn.m, mn.sub, mn.value, mn.neutralised, mn.ambiguous = *m, int(e.idx), 0, "", e.form == fAmbig
 		case kSale:
-			k.sales = append(k.sales, m)
+			k.sales = append(k.sales, *m)
 		case kCtx:
-			k.ctxs = append(k.ctxs, m)
+			k.ctxs = append(k.ctxs, *m)
 		case kDecoy:
-			k.decoys = append(k.decoys, m)
-			if f := &d.decoys[e.idx]; f.before > 0 || f.after > 0 || f.title {
-				w := window{i: m.i, j: m.j, sentI: toks[m.i].sent, sentJ: toks[m.j-1].sent, fi: int32(e.idx), title: toks[m.i].zone == zoneTitle}
+			k.decoys = append(k.decoys, *m)
+			if e.flags&efWindow != 0 {
+				f := &d.decoys[e.idx]
+				w := window{i: m.i, j: m.j, sentI: toks[m.i].sent, sentJ: toks[m.j-1].sent, fi: e.idx,
+					before: clampInt32(f.before), after: clampInt32(f.after), title: toks[m.i].zone == zoneTitle, flags: e.flags}
 				k.windows = append(k.windows, w)
-				if isNegation(f) {
+				if e.flags&efNegation != 0 {
 					k.negs = append(k.negs, w)
 				}
 			}
@@ -78,28 +93,35 @@ func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class 
 		if w.i == m.i && w.j == m.j {
 			continue
 		}
-		f := &d.decoys[w.fi]
-		if f.classes != nil && (class == "" || !f.classes[class]) {
+		if w.flags&efClasses != 0 && (class == "" || !d.decoys[w.fi].classes[class]) {
 			continue
 		}
-		if class == "" && !isNegation(f) {
+		if class == "" && w.flags&efNegation == 0 {
 			continue
 		}
-		hit := f.title && class != "" && w.title && mTitle && absDiff(w.i, m.i) < 40
+		hit := w.flags&efTitleScope != 0 && class != "" && w.title && mTitle && absDiff(w.i, m.i) < 40
 		if !hit && w.sentI != mSentI && w.sentJ != mSentJ {
 			continue
 		}
-		if f.before > 0 && w.j <= m.i && int(m.i-w.j) < f.before {
+		if w.before > 0 && w.j <= m.i && m.i-w.j < w.before {
 			hit = true
 		}
-		if f.after > 0 && w.i >= m.j && int(w.i-m.j) < f.after {
+		if w.after > 0 && w.i >= m.j && w.i-m.j < w.after {
 			hit = true
 		}
-		if hit && f.damp < bestDamp {
-			best, bestDamp = int(w.fi), f.damp
+		if hit {
+			if damp := d.decoys[w.fi].damp; damp < bestDamp {
+				best, bestDamp = int(w.fi), damp
+			}
 		}
 	}
 	return best, best >= 0
+}
+
+// clampInt32 is n limited to the int32 range: a window's word count
+// compares with token distances, which are int32 and never negative.
+func clampInt32(n int) int32 {
+	return int32(max(math.MinInt32, min(n, math.MaxInt32)))
 }
 
 // byValueDesc orders mentions by value, highest first (NaN last), as the
