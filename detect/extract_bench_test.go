@@ -6,6 +6,7 @@ import (
 
 // extractInput is one corpus page prepared up to the extraction stage.
 type extractInput struct {
+	name string
 	doc  *document
 	raw  string
 	url  string
@@ -14,17 +15,18 @@ type extractInput struct {
 }
 
 // extractInputs decodes, parses, tokenises and matches every corpus page
-// once, as Detect does, for the extraction benchmark.
-func extractInputs(b *testing.B, d *Detector) ([]extractInput, int64) {
+// once, as Detect does, for the extraction benchmark and the equivalence
+// tests of the extraction stage.
+func extractInputs(tb testing.TB, d *Detector) ([]extractInput, int64) {
 	var ins []extractInput
 	var total int64
-	for _, s := range loadCorpus(b) {
+	for _, s := range loadCorpus(tb) {
 		ct := s.Page.ContentType()
 		raw := decodeBody(s.Page.Body, ct)
 		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
 		toks := tokenize(doc.text, doc.segs)
 		ms := d.findMatchesInto(nil, doc.text, toks)
-		ins = append(ins, extractInput{doc: doc, raw: raw, url: pageURL(s.Page), toks: toks, ms: ms})
+		ins = append(ins, extractInput{name: s.Name, doc: doc, raw: raw, url: pageURL(s.Page), toks: toks, ms: ms})
 		total += int64(len(s.Page.Body))
 	}
 	return ins, total

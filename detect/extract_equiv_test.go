@@ -114,14 +114,11 @@ func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks [
 // texts.
 func TestExtractEqualsPrev(t *testing.T) {
 	d := defaultDetectorOnce(t)
-	for _, s := range loadCorpus(t) {
-		ct := s.Page.ContentType()
-		raw := decodeBody(s.Page.Body, ct)
-		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
-		toks := tokenize(doc.text, doc.segs)
-		compareExtractWithPrev(t, d, s.Name, doc.text, toks)
-		if got, want := findEntities(doc.text, raw, toks), prevFindEntities(doc.text, raw, toks); !slices.Equal(got, want) {
-			t.Fatalf("%s: entities with raw body differ", s.Name)
+	ins, _ := extractInputs(t, d)
+	for _, in := range ins {
+		compareExtractWithPrev(t, d, in.name, in.doc.text, in.toks)
+		if got, want := findEntities(in.doc.text, in.raw, in.toks), prevFindEntities(in.doc.text, in.raw, in.toks); !slices.Equal(got, want) {
+			t.Fatalf("%s: entities with raw body differ", in.name)
 		}
 	}
 	texts := slices.Clone(extractEdgeTexts)

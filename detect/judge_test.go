@@ -106,20 +106,16 @@ func checkClassify(t *testing.T, d *Detector, name, text string) {
 // (as Detect zones them), the extraction edge cases and random texts.
 func TestClassifyTokensMatchesRef(t *testing.T) {
 	d := defaultDetector(t)
-	for _, s := range loadCorpus(t) {
-		ct := s.Page.ContentType()
-		raw := decodeBody(s.Page.Body, ct)
-		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
-		toks := tokenize(doc.text, doc.segs)
+	ins, _ := extractInputs(t, d)
+	for _, in := range ins {
 		var c tokClasses
-		classifyTokens(toks, &c)
-		nums, ents, labels, contact := refClassify(toks)
+		classifyTokens(in.toks, &c)
+		nums, ents, labels, contact := refClassify(in.toks)
 		if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
-			t.Fatalf("%s: classification differs", s.Name)
+			t.Fatalf("%s: classification differs", in.name)
 		}
-		ms := d.findMatchesInto(nil, doc.text, toks)
-		if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
-			t.Fatalf("%s: language %q, want %q", s.Name, got, want)
+		if got, want := guessLanguage(in.toks, in.ms, d), prevGuessLanguage(in.toks, in.ms, d); got != want {
+			t.Fatalf("%s: language %q, want %q", in.name, got, want)
 		}
 	}
 	for _, x := range extractEdgeTexts {
