@@ -15,16 +15,6 @@ import (
 
 const maxEntities = 50
 
-// findEntities extracts validated identifiers: Bitcoin (base58check,
-// bech32, bech32m), Monero, Ethereum (EIP-55), v3 onions, PGP v4
-// fingerprints from armored public keys, e-mail addresses and contact
-// handles. text is the extracted page text, raw the decoded body.
-func findEntities(text, raw string, toks []token) []fentinel.Entity {
-	var c tokClasses
-	classifyTokens(toks, &c)
-	return findEntitiesAt(text, raw, toks, c.ents, c.contact)
-}
-
 // findEntitiesAt is findEntities given what classifyTokens found: the
 // tokens that may be addresses, and whether a token names a contact
 // network.

@@ -126,13 +126,6 @@ func numberTokens(toks []token, out []int32) []int32 {
 	return out
 }
 
-// scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
-func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
-	var c tokClasses
-	classifyTokens(toks, &c)
-	return scanNumbersAt(prices, qtys, text, toks, c.nums)
-}
-
 // scanNumbersAt is scanNumbersInto over the number candidates nums
 // (classifyTokens), in order.
 func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, nums []int32) ([]priceHit, []qtyHit) {
@@ -295,10 +288,6 @@ var labelFirst = func() map[string]bool {
 	return m
 }()
 
-// labelFirstF is a hash filter of the label first words (filter_test.go
-// checks it).
-var labelFirstF = newKeyFilter(labelFirst)
-
 // labelFirstIndex finds the label first words.
 var labelFirstIndex, _ = wordIndexOf(labelFirst)
 
@@ -353,12 +342,6 @@ func labelAt(toks []token, i int, l []string) bool {
 		}
 	}
 	return true
-}
-
-// labelValue finds the first label and returns the text after it (up to
-// the end of the line, a separator, or max bytes).
-func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
-	return labelValueAt(text, toks, labelStarts(toks, nil), labels, max, oneWord)
 }
 
 // labelStarts appends to out the indexes of the tokens that may begin a

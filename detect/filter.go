@@ -55,11 +55,3 @@ func (f *keyFilter) mayHave(s string) bool {
 	h := filterHash(s)
 	return f[h>>6]&(1<<(h&63)) != 0
 }
-
-func newKeyFilter[V any](m map[string]V) *keyFilter {
-	f := new(keyFilter)
-	for k := range m {
-		f.add(k)
-	}
-	return f
-}

@@ -5,6 +5,13 @@ import (
 	"testing"
 )
 
+// Key filters over two word lists of the extractors (which now find their
+// words through wordIndex), kept here as test data for the filter itself.
+var (
+	labelFirstF = newKeyFilter(labelFirst)
+	stopF       = newKeyFilter(stopwords)
+)
+
 // TestKeyFilterNoFalseNegatives: every key of every filtered map passes its
 // filter (a miss would silently drop a term).
 func TestKeyFilterNoFalseNegatives(t *testing.T) {

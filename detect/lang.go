@@ -20,9 +20,6 @@ var stopIndex, stopLang = func() (*wordIndex, []int8) {
 	return x, li
 }()
 
-// stopF is a hash filter of the stopwords (filter_test.go checks it).
-var stopF = newKeyFilter(stopwords)
-
 // Indexes in langCodes of the languages told by script.
 const (
 	langRU = 5

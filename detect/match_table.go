@@ -205,12 +205,6 @@ func (tt *termTable) lookupHashed(s string) (*termKey, bool) {
 	}
 }
 
-// str returns k's string.
-func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
-
-// firstOf returns the entries whose first token is k's string.
-func (tt *termTable) firstOf(k *termKey) []termEnt { return tt.first[k.first.lo:k.first.hi] }
-
 // joinedOf returns the entries whose joined form is k's string.
 func (tt *termTable) joinedOf(k *termKey) []int32 { return tt.ents[k.joined.lo:k.joined.hi] }
 

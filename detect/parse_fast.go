@@ -221,17 +221,6 @@ func longNameHead(name string) uint16 {
 	return uint16(lowerByte[name[0]])<<8 | uint16(lowerByte[name[len(name)-9]])
 }
 
-// lookupTagSlow is lookupTag by a scan of tagNames (the reference for
-// TestTagTable).
-func lookupTagSlow(name string) (string, bool) {
-	for _, n := range tagNames {
-		if asciiEqualFold(name, n.name) {
-			return n.name, true
-		}
-	}
-	return "", false
-}
-
 // asciiEqualFold reports whether s equals lower (all lower case) when
 // ASCII capitals in s are lower-cased, as scanTag lower-cases names.
 func asciiEqualFold(s, lower string) bool {

@@ -34,13 +34,6 @@ func bytesEqual(w uint64, c byte) uint64 {
 	return ^((t & lo7) + lo7 | t) & hi1
 }
 
-// foldUpper lower-cases the ASCII capitals in w (as lowerByte does).
-func foldUpper(w uint64) uint64 {
-	ge := (w&lo7 + ones*uint64(0x80-'A')) & hi1   // byte >= 'A' (ignoring the high bit)
-	gt := (w&lo7 + ones*uint64(0x80-'Z'-1)) & hi1 // byte > 'Z'
-	return w | (ge&^gt&^w&hi1)>>2
-}
-
 // plainRun returns how far from i the bytes of s can be copied as they
 // are by textBuf.text: eight bytes at a time while no byte is below 0x20,
 // no two spaces touch, and a space that ends the eight bytes is followed

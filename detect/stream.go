@@ -326,26 +326,6 @@ func isMainAttr(a atom.Atom, cls, id attrMasks, role []byte) bool {
 	return (cls|id)&maskMain != 0
 }
 
-// attrWord reports whether v, lower-cased, contains one of words (the
-// reference for attrMask).
-func attrWord(v []byte, words []string) bool {
-	if len(v) == 0 {
-		return false
-	}
-	for _, c := range v {
-		if c >= 'A' && c <= 'Z' {
-			v = bytes.ToLower(v)
-			break
-		}
-	}
-	for _, w := range words {
-		if containsWord(v, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // containsWord reports whether w occurs in v, without converting either.
 func containsWord(v []byte, w string) bool {
 	for i := 0; i+len(w) <= len(v); {

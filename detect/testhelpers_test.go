@@ -1,0 +1,86 @@
+package detect
+
+import (
+	"bytes"
+
+	"github.com/fentinel/fentinel"
+)
+
+// Wrappers and slow references that only tests and benchmarks call: the
+// detector itself uses the classified forms (classifyTokens' candidate
+// lists) and the table-driven lookups.
+
+// findEntities extracts validated identifiers: Bitcoin (base58check,
+// bech32, bech32m), Monero, Ethereum (EIP-55), v3 onions, PGP v4
+// fingerprints from armored public keys, e-mail addresses and contact
+// handles. text is the extracted page text, raw the decoded body.
+func findEntities(text, raw string, toks []token) []fentinel.Entity {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	return findEntitiesAt(text, raw, toks, c.ents, c.contact)
+}
+
+// scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
+func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	return scanNumbersAt(prices, qtys, text, toks, c.nums)
+}
+
+// labelValue finds the first label and returns the text after it (up to
+// the end of the line, a separator, or max bytes).
+func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
+	return labelValueAt(text, toks, labelStarts(toks, nil), labels, max, oneWord)
+}
+
+// lookupTagSlow is lookupTag by a scan of tagNames (the reference for
+// TestTagTable).
+func lookupTagSlow(name string) (string, bool) {
+	for _, n := range tagNames {
+		if asciiEqualFold(name, n.name) {
+			return n.name, true
+		}
+	}
+	return "", false
+}
+
+// attrWord reports whether v, lower-cased, contains one of words (the
+// reference for attrMask).
+func attrWord(v []byte, words []string) bool {
+	if len(v) == 0 {
+		return false
+	}
+	for _, c := range v {
+		if c >= 'A' && c <= 'Z' {
+			v = bytes.ToLower(v)
+			break
+		}
+	}
+	for _, w := range words {
+		if containsWord(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func newKeyFilter[V any](m map[string]V) *keyFilter {
+	f := new(keyFilter)
+	for k := range m {
+		f.add(k)
+	}
+	return f
+}
+
+// foldUpper lower-cases the ASCII capitals in w (as lowerByte does).
+func foldUpper(w uint64) uint64 {
+	ge := (w&lo7 + ones*uint64(0x80-'A')) & hi1   // byte >= 'A' (ignoring the high bit)
+	gt := (w&lo7 + ones*uint64(0x80-'Z'-1)) & hi1 // byte > 'Z'
+	return w | (ge&^gt&^w&hi1)>>2
+}
+
+// firstOf returns the entries whose first token is k's string.
+func (tt *termTable) firstOf(k *termKey) []termEnt { return tt.first[k.first.lo:k.first.hi] }
+
+// str returns k's string.
+func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
