@@ -344,16 +344,9 @@ func labelAt(toks []token, i int, l []string) bool {
 	return true
 }
 
-// labelStarts appends to out the indexes of the tokens that may begin a
-// label (the first word of some vendor or shipping label).
-func labelStarts(toks []token, out []int32) []int32 {
-	var c tokClasses
-	classifyTokens(toks, &c)
-	return labelStartsAt(toks, c.labels, out)
-}
-
-// labelStartsAt is labelStarts over the tokens shaped like a label first
-// word (classifyTokens).
+// labelStartsAt appends to out the indexes of the tokens that begin a label
+// (the first word of some vendor or shipping label), looked for among the
+// tokens classifyTokens found shaped like one.
 func labelStartsAt(toks []token, shaped []int32, out []int32) []int32 {
 	x := labelFirstIndex
 	for _, i := range shaped {
@@ -364,7 +357,9 @@ func labelStartsAt(toks []token, shaped []int32, out []int32) []int32 {
 	return out
 }
 
-// labelValueAt is labelValue over the label starts found by labelStarts.
+// labelValueAt finds the first label among starts (labelStartsAt) and
+// returns the text after it (up to the end of the line, a separator, or max
+// bytes).
 func labelValueAt(text string, toks []token, starts []int32, labels [][]string, max int, oneWord bool) string {
 	for _, i32 := range starts {
 		i := int(i32)

@@ -326,22 +326,6 @@ func isMainAttr(a atom.Atom, cls, id attrMasks, role []byte) bool {
 	return (cls|id)&maskMain != 0
 }
 
-// containsWord reports whether w occurs in v, without converting either.
-func containsWord(v []byte, w string) bool {
-	for i := 0; i+len(w) <= len(v); {
-		k := bytes.IndexByte(v[i:len(v)-len(w)+1], w[0])
-		if k < 0 {
-			return false
-		}
-		i += k
-		if string(v[i:i+len(w)]) == w {
-			return true
-		}
-		i++
-	}
-	return false
-}
-
 // Class and itemprop words that name a listing field.
 var (
 	shipsFromClassWords  = []string{"ships-from", "ships_from", "origin"}

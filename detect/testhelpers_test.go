@@ -84,3 +84,27 @@ func (tt *termTable) firstOf(k *termKey) []termEnt { return tt.first[k.first.lo:
 
 // str returns k's string.
 func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
+
+// containsWord reports whether w occurs in v, without converting either.
+func containsWord(v []byte, w string) bool {
+	for i := 0; i+len(w) <= len(v); {
+		k := bytes.IndexByte(v[i:len(v)-len(w)+1], w[0])
+		if k < 0 {
+			return false
+		}
+		i += k
+		if string(v[i:i+len(w)]) == w {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+// labelStarts appends to out the indexes of the tokens that may begin a
+// label (the first word of some vendor or shipping label).
+func labelStarts(toks []token, out []int32) []int32 {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	return labelStartsAt(toks, c.labels, out)
+}
