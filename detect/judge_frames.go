@@ -25,7 +25,7 @@ type cueKinds struct {
 }
 
 // split sorts ms into subs and k by kind, and counts the languages of their
-// terms in lang (as guessLanguage does). Sale, context and decoy matches
+// terms in lang (termLangWeight each). Sale, context and decoy matches
 // keep their page order within each kind, which is all the judge's loops
 // over one kind depend on.
 func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, lang *langCounts) []mention {
@@ -34,7 +34,7 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 		m := &ms[x] // a pointer: the loop's appends spill less than a copy
 		e := facts[m.e]
 		if e.lang >= 0 {
-			lang[e.lang] += 3 // as countLang
+			lang[e.lang] += termLangWeight
 		}
 		switch e.kind {
 		case kSub:

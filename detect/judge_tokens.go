@@ -8,7 +8,7 @@ type tokClasses struct {
 	ents    []int32    // tokens that may be an address (findEntitiesAt)
 	labels  []int32    // tokens shaped like a label's first word (labelStartsAt)
 	contact bool       // some token names a contact network (contactToken)
-	lang    langCounts // script and stopword counts of guessLanguage's token loop
+	lang    langCounts // script and stopword counts for the language guess (termLangWeight)
 }
 
 // Bytes of a tokShapes entry: one shapeSet each.
@@ -38,7 +38,7 @@ const (
 	clsNum                 // a digit, not CJK: a number candidate
 	clsEnt                 // may be an address: letters and digits, or an onion label's length
 	clsHan                 // a CJK character
-	clsCyr                 // may start with a Cyrillic letter (guessLanguage)
+	clsCyr                 // may start with a Cyrillic letter (the language guess)
 )
 
 // shapeBits is w's clsLabel, clsContact and clsStop bits by shape alone
@@ -94,7 +94,7 @@ func tokenClass(w string, han, digits, letters, mixed bool) uint8 {
 	return k
 }
 
-// langTokens is how many tokens from the start guessLanguage reads.
+// langTokens is how many tokens from the start the language guess reads.
 const langTokens = 400
 
 // classifyTokens fills c for toks, reusing c's slices. It stands for three
@@ -113,7 +113,7 @@ func classifyTokens(toks []token, c *tokClasses) {
 		t := &toks[i]
 		k := t.cls
 		if i >= nLang {
-			// past guessLanguage's tokens: only the lists are left
+			// past the language guess's tokens: only the lists are left
 			k &^= clsHan | clsStop | clsCyr
 		}
 		if k == 0 {
@@ -134,7 +134,7 @@ func classifyTokens(toks []token, c *tokClasses) {
 		if k&(clsHan|clsStop|clsCyr) == 0 || t.zone == zoneNav {
 			continue
 		}
-		// guessLanguage's tests, in its order.
+		// the language guess's tests, in their order.
 		switch {
 		case k&clsHan != 0:
 			lang[langZH]++

@@ -26,26 +26,13 @@ const (
 	langZH = 6
 )
 
-// guessLanguage returns a BCP 47 primary tag from scripts and function
-// words: of the first langTokens tokens outside navigation, a CJK character
-// counts 1 for Chinese, a Cyrillic word 1 for Russian and a stopword 2 for
-// its language (classifyTokens counts them), and every matched term with
-// a language counts 3 for it.
-func guessLanguage(toks []token, ms []match, d *Detector) string {
-	var c tokClasses
-	classifyTokens(toks, &c)
-	for _, m := range ms {
-		d.countLang(&c.lang, m)
-	}
-	return c.lang.best()
-}
-
-// countLang counts the language of m's term, if it has one, in counts.
-func (d *Detector) countLang(counts *langCounts, m match) {
-	if li := d.entries[m.e].langIdx; li >= 0 {
-		counts[li] += 3
-	}
-}
+// termLangWeight is what a matched rule term with a language adds to that
+// language's count. The language guess (Verdict.Language) weighs, over the
+// first langTokens tokens outside navigation, a CJK character 1 for
+// Chinese, a Cyrillic word 1 for Russian and a stopword 2 for its language
+// (classifyTokens counts these), and every matched term with a language
+// termLangWeight for it (split counts those); the highest count wins.
+const termLangWeight = 3
 
 // best returns the language with the highest count, the first on a tie,
 // or "" when all counts are 0.

@@ -108,3 +108,22 @@ func labelStarts(toks []token, out []int32) []int32 {
 	classifyTokens(toks, &c)
 	return labelStartsAt(toks, c.labels, out)
 }
+
+// guessLanguage is the verdict's language guess on its own: classifyTokens'
+// script and stopword counts plus termLangWeight for every matched term with
+// a language, as judge counts them.
+func guessLanguage(toks []token, ms []match, d *Detector) string {
+	var c tokClasses
+	classifyTokens(toks, &c)
+	for _, m := range ms {
+		d.countLang(&c.lang, m)
+	}
+	return c.lang.best()
+}
+
+// countLang counts the language of m's term, if it has one, in counts.
+func (d *Detector) countLang(counts *langCounts, m match) {
+	if li := d.facts[m.e].lang; li >= 0 {
+		counts[li] += termLangWeight
+	}
+}
