@@ -35,10 +35,12 @@ func (p Page) ContentHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ContentType returns the Content-Type header, or "" when absent.
+// ContentType returns the Content-Type header, or "" when absent. It is
+// Header.Get("Content-Type") without canonicalising the key, which is
+// already canonical, on every call (the detector asks once per page).
 func (p Page) ContentType() string {
-	if p.Header == nil {
-		return ""
+	if v := p.Header["Content-Type"]; len(v) > 0 {
+		return v[0]
 	}
-	return p.Header.Get("Content-Type")
+	return ""
 }

@@ -123,7 +123,7 @@ type mention struct {
 // Detect judges one page. It never fails: an unparsable page yields an
 // unflagged verdict. Safe for concurrent use.
 func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
-	ct := contentType(p)
+	ct := p.ContentType()
 	body := p.Body
 	if len(body) > MaxInput {
 		body = body[:MaxInput] // listings sit at the top; bound time and memory
@@ -146,15 +146,6 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	v.PageKind = pageKind(pageURL(p), doc)
 	doc.release()
 	return v
-}
-
-// contentType is p.ContentType() without canonicalising its constant,
-// already canonical key on every call.
-func contentType(p fentinel.Page) string {
-	if v := p.Header["Content-Type"]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
 }
 
 // DetectText judges plain text (or HTML if it starts with "<"), for rule

@@ -3,13 +3,10 @@ package detect
 import (
 	"math"
 	"math/rand"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/fentinel/fentinel"
 )
 
 // TestNeutraliserOfMatchesRef checks the judge's window lookup against the
@@ -178,17 +175,6 @@ func TestTrimSpace(t *testing.T) {
 					t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
 				}
 			}
-		}
-	}
-}
-
-// TestContentType checks contentType against Page.ContentType.
-func TestContentType(t *testing.T) {
-	for _, h := range []http.Header{nil, {}, {"Content-Type": nil}, {"Content-Type": {}}, {"Content-Type": {"text/html", "x"}},
-		{"content-type": {"text/plain"}}, {"Content-type": {"a"}}, {"Content-Type": {""}}} {
-		p := fentinel.Page{Header: h}
-		if got, want := contentType(p), p.ContentType(); got != want {
-			t.Fatalf("contentType(%v) = %q, want %q", h, got, want)
 		}
 	}
 }
