@@ -465,32 +465,28 @@ func (p *fastParser) run(s string) bool {
 	pos := 0
 	n := len(s)
 	for pos < n {
-		// text up to the next "<" that opens markup
+		// text up to the next "<" that opens markup (markup often
+		// follows markup at once)
 		i := pos
 		var open uint8
-		for {
-			if s[i] != '<' { // markup often follows markup at once
-				k := strings.IndexByte(s[i:], '<')
-				if k < 0 {
-					i = n
-					break
-				}
-				i += k
-			}
-			if i+1 >= n {
+		if s[i] == '<' && i+1 < n {
+			open = markupOpen[s[i+1]]
+		}
+		if open == openText {
+			end, o, plain, ok := textRun(s, pos)
+			if !ok {
 				return false // "<" at the very end
 			}
-			if open = markupOpen[s[i+1]]; open != 0 {
+			i, open = end, o
+			if plain {
+				p.plainTextToken(s[pos:i])
+			} else {
+				p.textToken(s[pos:i])
+			}
+			pos = i
+			if i >= n {
 				break
 			}
-			i++ // a "<" that opens nothing is text
-		}
-		if i > pos {
-			p.textToken(s[pos:i])
-			pos = i
-		}
-		if i >= n {
-			break
 		}
 		switch {
 		case open == openTag:

@@ -78,3 +78,68 @@ func FuzzTextBuf(f *testing.F) {
 		textOps(t, ops, []string{a, b, c})
 	})
 }
+
+// textRunRef is textRun written byte by byte.
+func textRunRef(s string, pos int) (end int, open uint8, plain, ok bool) {
+	plain = true
+	for j := pos; j < len(s); j++ {
+		c := s[j]
+		if c == '<' {
+			if j+1 >= len(s) {
+				return 0, 0, false, false
+			}
+			if o := markupOpen[s[j+1]]; o != openText {
+				return j, o, plain, true
+			}
+		}
+		if c < 0x20 || c == '&' || c == ' ' && j > pos && s[j-1] == ' ' {
+			plain = false
+		}
+	}
+	return len(s), openText, plain, true
+}
+
+// TestTextRun: textRun finds the end textRunRef finds, and calls a run
+// plain only when it is (it may miss plain runs, when a borrow in its word
+// tests marks a byte above a true match).
+func TestTextRun(t *testing.T) {
+	alphabet := []byte("  <<&!a/\n\x1f\x21\x3d\x27\x3c\xff\x80é")
+	r := rand.New(rand.NewSource(2))
+	check := func(s string, pos int) {
+		e, o, pl, ok := textRun(s, pos)
+		we, wo, wpl, wok := textRunRef(s, pos)
+		if e != we || o != wo || ok != wok || pl && !wpl {
+			t.Fatalf("textRun(%q, %d) = %d %d %v %v, want %d %d %v %v", s, pos, e, o, pl, ok, we, wo, wpl, wok)
+		}
+	}
+	for n := 0; n < 200000; n++ {
+		b := make([]byte, r.Intn(40))
+		for i := range b {
+			b[i] = alphabet[r.Intn(len(alphabet))]
+		}
+		s := string(b)
+		for pos := 0; pos < len(s); pos++ {
+			if pos == 0 || s[pos-1] == '>' || r.Intn(4) == 0 {
+				check(s, pos)
+			}
+		}
+	}
+	missed, plain := 0, 0
+	for _, smp := range loadCorpus(t) {
+		s := decodeBody(smp.Page.Body, "text/html")
+		for pos := 0; pos < len(s); pos++ {
+			if pos == 0 || s[pos-1] == '>' {
+				check(s, pos)
+				if _, _, pl, _ := textRunRef(s, pos); pl {
+					plain++
+					if _, _, fpl, _ := textRun(s, pos); !fpl {
+						missed++
+					}
+				}
+			}
+		}
+	}
+	if missed*20 > plain {
+		t.Errorf("textRun missed %d of %d plain corpus runs", missed, plain)
+	}
+}

@@ -1,0 +1,118 @@
+package detect
+
+import "math/bits"
+
+// The fast reader's text runs: the bytes up to the next "<" that opens
+// markup are found eight at a time, and the same words tell whether the
+// run is plain (no "&", no byte below 0x20, no two spaces in a row), in
+// which case it is copied into the text as it is, without the separate
+// searches and checks of textToken and textBuf.text.
+
+// loadTail reads s[i:] (fewer than eight bytes, at least one) as a
+// little-endian word padded with zero bytes.
+func loadTail(s string, i int) uint64 {
+	n := len(s)
+	if n >= 8 {
+		// the last eight bytes of s, shifted so that s[i] is lowest
+		return load8(s, n-8) >> (8 * uint(8-(n-i)))
+	}
+	var w uint64
+	for k := n - 1; k >= i; k-- {
+		w = w<<8 | uint64(s[k])
+	}
+	return w
+}
+
+// textRun finds the end of the text that starts at s[pos]: the index of
+// the next "<" that opens markup (at or after pos: a "<" that opens
+// nothing is text) and its kind, or len(s) and openText at the end of the
+// page. plain reports that s[pos:end] holds no "&", no byte below 0x20
+// and no two spaces in a row. ok is false when a "<" is the page's last
+// byte (the reader bails there, as byteScanner does).
+//
+// The byte tests use the borrow trick ((x-ones)&^x&hi1 marks zero bytes
+// of x): it is exact for the lowest marked byte, but a borrow may also
+// mark a byte above a true one. So a "<" after the first one in a word is
+// checked in s, and the plain test may fail on text that is plain (the
+// caller then takes the general path), never the other way round: every
+// byte a borrow marks lies above a byte that is truly marked.
+func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
+	const (
+		lts = ones * '<'
+		amp = ones * '&'
+		spc = ones * ' '
+		low = ones * 0x20
+	)
+	n := len(s)
+	var bad, prev uint64
+	for i := pos; i < n; i += 8 {
+		var w uint64
+		valid := uint64(hi1)
+		if i+8 <= n {
+			w = load8(s, i)
+		} else {
+			w = loadTail(s, i)
+			valid = keyMask[n-i] & hi1
+		}
+		t := w ^ lts
+		lt := (t - ones) &^ t & valid
+		a := w ^ amp
+		sp := w ^ spc
+		sp = (sp - ones) &^ sp & hi1
+		// a byte below 0x20 (every white space but the space, and CR,
+		// which unescapeText rewrites), "&", a space after a space
+		// (prev: the word before ended with one)
+		f := (w-low)&^w | (a-ones)&^a | sp&(sp<<8|prev)
+		if lt != 0 {
+			for k := bits.TrailingZeros64(lt) >> 3; ; {
+				if j := i + k; s[j] == '<' { // (a borrow may mark a byte after a "<")
+					if j+1 >= n {
+						return 0, 0, false, false
+					}
+					if o := markupOpen[s[j+1]]; o != openText {
+						bad |= f & (uint64(1)<<(8*uint(k)) - 1) // the bytes before j
+						return j, o, bad&hi1 == 0, true
+					}
+				}
+				if lt &= lt - 1; lt == 0 {
+					break
+				}
+				k = bits.TrailingZeros64(lt) >> 3
+			}
+		}
+		bad |= f & valid
+		prev = sp >> 56
+	}
+	return n, openText, bad&hi1 == 0, true
+}
+
+// plainTextToken is textToken for a run textRun found plain: at most one
+// space at either end (white space textBuf.text trims into pendingSpace),
+// and a middle it copies as it is.
+func (p *fastParser) plainTextToken(raw string) {
+	zone, skip := p.cur()
+	if skip {
+		return
+	}
+	tb := &p.tb
+	if raw[0] == ' ' {
+		raw = raw[1:]
+		tb.pendingSpace = true
+		if raw == "" {
+			return
+		}
+	}
+	trailing := raw[len(raw)-1] == ' '
+	if trailing {
+		raw = raw[:len(raw)-1]
+	}
+	tb.startZone(zone)
+	b := tb.b
+	if tb.pendingSpace {
+		if n := len(b); n > 0 && b[n-1] != '\n' && b[n-1] != ' ' {
+			b = append(b, ' ')
+		}
+	}
+	tb.b = append(b, raw...)
+	tb.pendingSpace = trailing
+}
