@@ -112,5 +112,5 @@ func attrMaskFast(v []byte) (m attrMasks, ok bool) {
 // load8b reads b[i:i+8] as a little-endian word; the caller guarantees
 // i+8 <= len(b).
 func load8b(b []byte, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i))[:])
 }

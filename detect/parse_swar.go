@@ -18,9 +18,10 @@ const (
 
 // load8 reads s[i:i+8] as a little-endian word. The caller guarantees
 // i+8 <= len(s), so no bounds are checked here (the eight-byte view is
-// built with unsafe and read as one load).
+// built with unsafe as an array pointer, which unlike unsafe.Slice needs no
+// length check, and read as one load).
 func load8(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i)), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
 }
 
 // bytesBelow marks the bytes of w below n (n <= 0x80).

@@ -67,14 +67,14 @@ func plainText(b []byte, off int) bool {
 	var bad, prevSpace uint64 // prevSpace: the word before ended with a space
 	i := off
 	for ; i+8 <= n; i += 8 {
-		w := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(base, i)), 8))
+		w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(base, i))[:])
 		sp := bytesEqual(w, ' ')
 		bad |= bytesBelow(w, 0x20) | sp&(sp<<8|prevSpace)
 		prevSpace = sp >> 56 // the high bit of byte 7 lands on byte 0's
 	}
 	if i < n {
 		// the last word, read within cap(b); the bytes past n are masked off
-		w := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(base, i)), 8))
+		w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(base, i))[:])
 		valid := keyMask[n-i]
 		sp := bytesEqual(w, ' ') & valid
 		bad |= bytesBelow(w, 0x20)&valid | sp&(sp<<8|prevSpace)

@@ -76,7 +76,7 @@ var docPool = sync.Pool{New: func() any { return new(document) }}
 // decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
 // or a <meta charset> tag (windows-1251, GBK and the other WHATWG encodings).
 func decodeBody(body []byte, contentType string) string {
-	if utf8.Valid(body) && !strings.Contains(strings.ToLower(contentType), "charset") {
+	if validUTF8(body) && !strings.Contains(strings.ToLower(contentType), "charset") {
 		// Fast path: valid UTF-8 and no declared charset; a meta tag could
 		// still declare a legacy encoding, so peek at the head.
 		head := body
