@@ -39,6 +39,11 @@ const (
 	tfCell                       // td, th: a space before the next text
 	tfAltText                    // img, area, input: alt and title attributes are text
 	tfBreak                      // br, hr: a line break
+	tfHeading                    // h1 to h6
+
+	// tfZoned: flags of the elements whose start tag does more than
+	// push the element in the parent's zone (pushPlain)
+	tfZoned = tfVoid | tfSkip | tfNav | tfMain | tfRaw | tfRawBail | tfAltText | tfBreak | tfHeading
 )
 
 // Names of the elements with their own behaviour, by tag id.
@@ -76,12 +81,12 @@ var tagNames = []struct {
 	{"hr", tagHr, tfVoid | tfBreak},
 	{"head", tagHead, 0},
 	{"title", tagTitle, tfRaw},
-	{"h1", tagH1, tfBlock},
-	{"h2", tagH2, tfBlock},
-	{"h3", tagH3, tfBlock},
-	{"h4", tagH4, tfBlock},
-	{"h5", tagH5, tfBlock},
-	{"h6", tagH6, tfBlock},
+	{"h1", tagH1, tfBlock | tfHeading},
+	{"h2", tagH2, tfBlock | tfHeading},
+	{"h3", tagH3, tfBlock | tfHeading},
+	{"h4", tagH4, tfBlock | tfHeading},
+	{"h5", tagH5, tfBlock | tfHeading},
+	{"h6", tagH6, tfBlock | tfHeading},
 	{"script", tagScript, tfSkip | tfRaw},
 	// void elements
 	{"base", 0, tfVoid}, {"col", 0, tfVoid}, {"embed", 0, tfVoid}, {"link", 0, tfVoid},
@@ -746,6 +751,10 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 		// no attributes (as readAttrs would find: a name byte before
 		// ">" is no "/", so the tag does not close itself)
 		end = j + 1
+		if info := lookupTag(name, key).info; info.flags&tfZoned == 0 {
+			p.pushPlain(ns, len(name), key, info)
+			return end, true
+		}
 	} else {
 		a = &p.tagAttrs
 		end, selfClosing, ok = readAttrs(s, j, a)
@@ -896,6 +905,24 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 		tb.pendingSpace = true
 	}
 	e.start = int32(len(tb.b))
+	p.stack = append(p.stack, e)
+}
+
+// pushPlain is element for a start tag without attributes of an element
+// without tfZoned flags: it opens the element in its parent's zone (and
+// skip state), ending the line before a block and leaving a space due
+// before a cell's text.
+func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
+	zone, skip := p.cur()
+	e := fastElem{key: key, nameOff: int32(nameOff), nameLen: int32(nameLen), flags: info.flags, id: info.id, zone: zone, skip: skip}
+	if !skip {
+		if info.flags&tfBlock != 0 {
+			p.tb.newline()
+		} else if info.flags&tfCell != 0 {
+			p.tb.pendingSpace = true
+		}
+		e.start = int32(len(p.tb.b))
+	}
 	p.stack = append(p.stack, e)
 }
 
