@@ -777,6 +777,14 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 	}
 	slot := lookupTag(name, key)
 	info := slot.info
+	if info.flags&tfZoned == 0 && a.cls.end|a.id.end|a.role.end|a.itemprop.end == 0 {
+		// no attribute element reads (an attribute the tag has ends
+		// past 0): as pushPlain, or nothing for a tag that closes itself
+		if !selfClosing {
+			p.pushPlain(ns, len(name), key, info)
+		}
+		return end, true
+	}
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
