@@ -864,10 +864,10 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
 		if zoneAttrs {
 			if a.cls.end > a.cls.start {
-				cm = attrMaskString(val(a.cls))
+				cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end))
 			}
 			if a.id.end > a.id.start {
-				im = attrMaskString(val(a.id))
+				im = attrMaskPage(p.s, int(a.id.start), int(a.id.end))
 			}
 			switch {
 			case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
@@ -897,11 +897,11 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 	}
 	if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
 		if e.skip && a.cls.end > a.cls.start {
-			cm = attrMaskString(val(a.cls)) // not read above
+			cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end)) // not read above
 		}
 		var pm attrMasks
 		if a.itemprop.end > a.itemprop.start {
-			pm = attrMaskString(val(a.itemprop))
+			pm = attrMaskPage(p.s, int(a.itemprop.start), int(a.itemprop.end))
 		}
 		if (cm|pm)&fieldMasks != 0 {
 			e.field = fieldFromMasks(cm, pm)

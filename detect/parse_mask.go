@@ -114,3 +114,41 @@ func attrMaskFast(v []byte) (m attrMasks, ok bool) {
 func load8b(b []byte, i int) uint64 {
 	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i))[:])
 }
+
+// attrMaskPage is attrMask for the attribute value s[start:end] of page s,
+// read in place: attrMaskFast's loads, but from the page itself instead of
+// a zero-padded copy. The bytes after the value are not zero, so a word
+// matches only where the value has room for all of it. Values that
+// attrMaskFast would not read, and values within eight bytes of the
+// page's end, go through attrMask.
+func attrMaskPage(s string, start, end int) attrMasks {
+	if end-start > maxFastMask || end+8 > len(s) || start >= end {
+		return attrMaskString(s[start:end])
+	}
+	// capitals, eight bytes at a time (the last word masked to the value)
+	for i := start; i < end; i += 8 {
+		w := load8(s, i)
+		if end-i < 8 {
+			w &= keyMask[end-i]
+		}
+		ge := (w&lo7 + ones*uint64(0x80-'A')) & hi1
+		gt := (w&lo7 + ones*uint64(0x80-'Z'-1)) & hi1
+		if ge&^gt&^w&hi1 != 0 {
+			return attrMaskString(s[start:end])
+		}
+	}
+	var m attrMasks
+	for i := start; i+maskWordMin <= end; i++ {
+		w := load8(s, i)
+		k := triIndex[triHash(w)]
+		if k == 0 {
+			continue
+		}
+		for fw := &triWords[k]; fw.n != 0; fw = (*fastWord)(unsafe.Add(unsafe.Pointer(fw), unsafe.Sizeof(*fw))) {
+			if w&fw.headMask == fw.head && end-i >= fw.n && (fw.tail == "" || s[i+8:i+fw.n] == fw.tail) {
+				m |= fw.m
+			}
+		}
+	}
+	return m
+}

@@ -124,3 +124,31 @@ func TestSetKey(t *testing.T) {
 		}
 	}
 }
+
+// TestAttrMaskPage: attrMaskPage agrees with attrMask on values cut from
+// random text of mask words, separators and capitals, at every place in
+// the page (the last ones within eight bytes of its end).
+func TestAttrMaskPage(t *testing.T) {
+	var parts []string
+	for _, ws := range maskWords {
+		for _, w := range ws {
+			parts = append(parts, w.w, w.w[:len(w.w)-1], w.w[1:])
+		}
+	}
+	parts = append(parts, " ", "-", "_", "X", "Nav", "é", "\"", ">", "a")
+	rng := rand.New(rand.NewSource(3))
+	for n := 0; n < 20000; n++ {
+		var b []byte
+		for k := rng.Intn(12); k >= 0; k-- {
+			b = append(b, parts[rng.Intn(len(parts))]...)
+		}
+		s := string(b)
+		for k := 0; k < 6; k++ {
+			start := rng.Intn(len(s) + 1)
+			end := start + rng.Intn(len(s)-start+1)
+			if got, want := attrMaskPage(s, start, end), attrMask([]byte(s[start:end])); got != want {
+				t.Fatalf("attrMaskPage(%q, %d, %d) = %b, attrMask(%q) = %b", s, start, end, got, s[start:end], want)
+			}
+		}
+	}
+}
