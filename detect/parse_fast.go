@@ -680,6 +680,18 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 		case '=':
 			return 0, false, false // tagEnd and scanTag read this differently
 		}
+		if k, key := quotedAttrName(s, i); k > 0 {
+			// name="value" or name='value', the name in lower-case
+			// letters: what the loop below reads, without its byte loops
+			j := i + k + 2
+			e := strings.IndexByte(s[j:], s[j-1])
+			if e < 0 {
+				return 0, false, false
+			}
+			a.setKey(key, attrSpan{int32(j), int32(j + e)})
+			i = j + e + 1
+			continue
+		}
 		ks := i
 		var kkey uint64
 		i, kkey = attrName(s, i)

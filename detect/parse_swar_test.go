@@ -152,3 +152,33 @@ func TestAttrMaskPage(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedAttrName: whenever quotedAttrName reads a name, attrName reads
+// the same name and key, an "=" ends it and a quote follows; and it reads
+// the common shapes.
+func TestQuotedAttrName(t *testing.T) {
+	parts := []string{"class", "href", "id", "Class", "data-x", "=", "\"", "'", " ", "a", "z", "`", "{", "@", "[", "\x00", "é", ">", "/"}
+	rng := rand.New(rand.NewSource(4))
+	for n := 0; n < 200000; n++ {
+		var b []byte
+		for k := rng.Intn(6); k >= 0; k-- {
+			b = append(b, parts[rng.Intn(len(parts))]...)
+		}
+		s := string(b)
+		for i := 0; i < len(s); i++ {
+			k, key := quotedAttrName(s, i)
+			if k == 0 {
+				continue
+			}
+			end, wantKey := attrName(s, i)
+			if end != i+k || key != wantKey || s[end] != '=' || s[end+1] != '"' && s[end+1] != '\'' {
+				t.Fatalf("quotedAttrName(%q, %d) = %d, %x; attrName ends at %d with key %x", s, i, k, key, end, wantKey)
+			}
+		}
+	}
+	for _, s := range []string{`class="x"  `, `href='/a' >`, `a="b"     `, `abcdef="x"...`} {
+		if k, _ := quotedAttrName(s, 0); k == 0 {
+			t.Errorf("quotedAttrName(%q) did not read the name", s)
+		}
+	}
+}

@@ -37,6 +37,15 @@ func validUTF8(p []byte) bool {
 				i++
 				continue
 			}
+			if c-0xC2 < 0xE0-0xC2 {
+				// a two-byte rune (most non-ASCII text in Cyrillic,
+				// Greek or accented Latin): any continuation byte
+				if i+1 >= n || p[i+1]&0xC0 != 0x80 {
+					return false
+				}
+				i += 2
+				continue
+			}
 			l := utf8Lead[c]
 			switch l.size {
 			case 2:
