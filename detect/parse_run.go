@@ -47,15 +47,17 @@ func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
 	var bad, prev uint64
 	for i := pos; i < n; i += 8 {
 		var w uint64
-		valid := uint64(hi1)
 		if i+8 <= n {
 			w = load8(s, i)
 		} else {
+			// the page's last bytes, padded with zero bytes: these count
+			// as control bytes (a run that reaches the end of the page
+			// may be found not plain), and are no "<" (though a borrow
+			// may mark one: hence j < n below)
 			w = loadTail(s, i)
-			valid = keyMask[n-i] & hi1
 		}
 		t := w ^ lts
-		lt := (t - ones) &^ t & valid
+		lt := (t - ones) &^ t & hi1
 		a := w ^ amp
 		sp := w ^ spc
 		sp = (sp - ones) &^ sp & hi1
@@ -65,7 +67,7 @@ func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
 		f := (w-low)&^w | (a-ones)&^a | sp&(sp<<8|prev)
 		if lt != 0 {
 			for k := bits.TrailingZeros64(lt) >> 3; ; {
-				if j := i + k; s[j] == '<' { // (a borrow may mark a byte after a "<")
+				if j := i + k; j < n && s[j] == '<' { // (a borrow may mark a byte after a "<")
 					if j+1 >= n {
 						return 0, 0, false, false
 					}
@@ -80,7 +82,7 @@ func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
 				k = bits.TrailingZeros64(lt) >> 3
 			}
 		}
-		bad |= f & valid
+		bad |= f
 		prev = sp >> 56
 	}
 	return n, openText, bad&hi1 == 0, true
