@@ -345,7 +345,6 @@ func (a *tagAttrs) set(k string, v attrSpan) {
 // fastParser is the pooled state of one page read.
 type fastParser struct {
 	s       string // the page being read
-	hasCR   bool   // s holds a CR (else text tokens need no CR search)
 	tb      textBuf
 	stack   []fastElem
 	fields  []fieldSpan
@@ -465,7 +464,6 @@ var markupOpen = func() (t [256]uint8) {
 // run reads s to the end; false when it bails.
 func (p *fastParser) run(s string) bool {
 	p.s = s
-	p.hasCR = strings.IndexByte(s, '\r') >= 0
 	defer func() { p.s = "" }()
 	pos := 0
 	n := len(s)
@@ -566,12 +564,17 @@ func (p *fastParser) run(s string) bool {
 }
 
 // textToken handles one text token's raw bytes.
+//
+// Only a token with a character reference is unescaped: the other part of
+// unescapeText, CR LF and lone CR made LF, changes nothing textBuf.text
+// builds, as it treats CR and LF alike as white space (and collapses a run
+// of it into one space).
 func (p *fastParser) textToken(raw string) {
 	zone, skip := p.cur()
 	if skip {
 		return
 	}
-	if strings.IndexByte(raw, '&') >= 0 || p.hasCR && strings.IndexByte(raw, '\r') >= 0 {
+	if strings.IndexByte(raw, '&') >= 0 {
 		if u, ok := unescapeCommon(p.scratch[:0], raw); ok {
 			p.scratch = u
 			raw = unsafe.String(unsafe.SliceData(u), len(u))

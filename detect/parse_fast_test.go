@@ -54,6 +54,8 @@ var parseEdgeCases = []string{
 	"<table><tr><td>a</td><td>b</td></tr></table>",
 	"<p>text &nbsp;&amp;&#65;&#x42; &notanentity; &amp</p>",
 	"<p>\r\n\r x \t\f y</p>",
+	"<p>a&amp;\r\nb\rc &amp\r&#13;\r\n</p><title>x\r\ny\r</title><div class=vendor>\rV\r\n W\r</div>",
+	"<p>\r</p>\r\n<p>\r\r&nbsp;\r</p><textarea>a\r\nb</textarea>",
 	"<p>" + strings.Repeat("word ", 200) + "</p>",
 	"<div class=\"" + strings.Repeat("a", 5000) + " nav\">huge attribute</div><p>x</p>",
 	"<div class=" + strings.Repeat("b", 5000) + "main>huge unquoted</div>",
