@@ -499,25 +499,18 @@ func (p *fastParser) run(s string) bool {
 			}
 			pos = end
 		case open == openEnd:
-			if i+2 >= n || markupOpen[s[i+2]] != openTag {
-				// "</>" and "</ bogus>": comments (nothing to read)
-				k := strings.IndexByte(s[i+2:], '>')
-				if k < 0 {
-					return false
-				}
-				pos = i + 2 + k + 1
-				continue
-			}
 			ns := i + 2
-			if k := len(p.stack) - 1; k >= 0 {
+			if k := len(p.stack) - 1; k >= 0 && ns+8 <= n {
 				// Most end tags close the innermost element and are
 				// spelt as its start tag was: then the name is
 				// compared as one masked word and the element popped
 				// here (as pop would). (The start tag's name lies
-				// before ns, so ns+8 <= n also bounds the load at off.)
+				// before ns, so ns+8 <= n also bounds the load at off;
+				// and it starts with a letter, so an end tag that
+				// matches it is no bogus comment.)
 				e := &p.stack[k]
 				l, off := int(e.nameLen), int(e.nameOff)
-				if l <= 8 && ns+8 <= n && ns+l < n && s[ns+l] == '>' &&
+				if l <= 8 && ns+l < n && s[ns+l] == '>' &&
 					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
@@ -529,6 +522,15 @@ func (p *fastParser) run(s string) bool {
 					pos = ns + l + 1
 					continue
 				}
+			}
+			if ns >= n || markupOpen[s[ns]] != openTag {
+				// "</>" and "</ bogus>": comments (nothing to read)
+				k := strings.IndexByte(s[ns:], '>')
+				if k < 0 {
+					return false
+				}
+				pos = ns + k + 1
+				continue
 			}
 			j, key := tagName(s, ns)
 			name := s[ns:j]
