@@ -3,6 +3,7 @@ package detect
 import (
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -141,5 +142,35 @@ func TestTextRun(t *testing.T) {
 	}
 	if missed*20 > plain {
 		t.Errorf("textRun missed %d of %d plain corpus runs", missed, plain)
+	}
+}
+
+// TestCollapsePlain: whenever collapsePlain answers, it answers what
+// strings.Fields joined by spaces gives, on random mixes of words, ASCII
+// white space and control bytes, and non-ASCII white space and its lead
+// bytes in other runes, cut at every length around the word size.
+func TestCollapsePlain(t *testing.T) {
+	parts := []string{"a", "word", " ", "  ", "\t", "\n", "\x01", "\x0b", "\u00a0", "\u2003", "\u3000", "é", "ж", "中", "\xc2\xa9", "\xe2\x82\xac", "\xe3\x81\x82", "\xe1\x88\x80", "\x7f", "\xff"}
+	rng := rand.New(rand.NewSource(6))
+	answered := 0
+	for n := 0; n < 100000; n++ {
+		var b []byte
+		for k := rng.Intn(10); k >= 0; k-- {
+			if rng.Intn(3) == 0 {
+				b = append(b, parts[rng.Intn(len(parts))]...)
+			} else {
+				b = append(b, parts[rng.Intn(2)]...)
+			}
+		}
+		s := string(b)
+		if got, ok := collapsePlain(s); ok {
+			answered++
+			if want := strings.Join(strings.Fields(s), " "); got != want {
+				t.Fatalf("collapsePlain(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	if answered < 10000 {
+		t.Errorf("collapsePlain answered only %d strings", answered)
 	}
 }
