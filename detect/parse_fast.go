@@ -587,23 +587,78 @@ func (p *fastParser) textToken(raw string) {
 	p.tb.text(zone, raw)
 }
 
-// commonEntities maps the names of the character references most pages
-// use (without "&" and ";") to their text, taken from html.UnescapeString
+// commonEntityNames lists the character references most pages use
+// (without "&" and ";"), none longer than eight bytes.
+var commonEntityNames = []string{"amp", "lt", "gt", "quot", "apos", "nbsp", "middot", "copy", "reg", "trade",
+	"hellip", "mdash", "ndash", "laquo", "raquo", "euro", "pound", "yen", "times", "bull", "rsquo", "lsquo",
+	"rdquo", "ldquo", "deg", "micro", "plusmn", "rarr", "larr", "check", "star", "hearts", "shy", "zwj", "zwnj"}
+
+// entitySlot is one slot of entityHash: a reference name's bytes packed
+// into a word (first byte highest; names are letters and digits, so no
+// two names pack alike) and its text, taken from html.UnescapeString
 // itself.
-var commonEntities = func() map[string]string {
-	m := map[string]string{}
-	for _, name := range []string{"amp", "lt", "gt", "quot", "apos", "nbsp", "middot", "copy", "reg", "trade",
-		"hellip", "mdash", "ndash", "laquo", "raquo", "euro", "pound", "yen", "times", "bull", "rsquo", "lsquo",
-		"rdquo", "ldquo", "deg", "micro", "plusmn", "rarr", "larr", "check", "star", "hearts", "shy", "zwj", "zwnj"} {
-		m[name] = html.UnescapeString("&" + name + ";")
+type entitySlot struct {
+	key  uint64
+	text string
+}
+
+// entityHashBits sizes entityHash (1<<entityHashBits slots).
+const entityHashBits = 7
+
+// entityHash holds commonEntityNames in a collision-free table indexed by
+// (key*entityHashMul)>>(64-entityHashBits), entityHashMul found when the
+// package loads as tagHashMul is (a map lookup costs several times more).
+var entityHash, entityHashMul = func() (*[1 << entityHashBits]entitySlot, uint64) {
+	mul := uint64(0x9E3779B97F4A7C15)
+	for try := 0; try < 1<<16; try++ {
+		t := new([1 << entityHashBits]entitySlot)
+		ok := true
+		for _, name := range commonEntityNames {
+			if len(name) > 8 {
+				panic("detect: common entity name longer than eight bytes: " + name)
+			}
+			k := entityKey(name)
+			h := (k * mul) >> (64 - entityHashBits)
+			if t[h].key != 0 {
+				ok = false
+				break
+			}
+			t[h] = entitySlot{k, html.UnescapeString("&" + name + ";")}
+		}
+		if ok {
+			return t, mul
+		}
+		mul = mul*6364136223846793005 + 1442695040888963407 | 1
 	}
-	return m
+	panic("detect: no collision-free multiplier for entityHash")
 }()
+
+// entityKey packs a reference name of at most eight bytes into a word.
+func entityKey(name string) uint64 {
+	var k uint64
+	for i := 0; i < len(name); i++ {
+		k = k<<8 | uint64(name[i])
+	}
+	return k
+}
+
+// commonEntity returns the text of the reference name (without "&" and
+// ";", letters and digits) when it is one of commonEntityNames.
+func commonEntity(name string) (string, bool) {
+	if uint(len(name)-1) > 7 { // empty (its key, 0, marks empty slots) or over eight bytes
+		return "", false
+	}
+	k := entityKey(name)
+	if e := &entityHash[(k*entityHashMul)>>(64-entityHashBits)]; e.key == k {
+		return e.text, true
+	}
+	return "", false
+}
 
 // unescapeCommon appends to dst what unescapeText makes of raw (CR LF and
 // lone CR as LF, character references decoded) when every "&" in raw
 // either starts no reference (followed by neither a letter, a digit nor
-// "#") or starts a reference in commonEntities closed by ";". ok is false
+// "#") or starts a reference in commonEntityNames closed by ";". ok is false
 // for any other reference; the caller then uses unescapeText.
 func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 	cr := strings.IndexByte(raw, '\r') >= 0
@@ -631,7 +686,7 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 			if j >= len(raw) || raw[j] != ';' {
 				return dst, false
 			}
-			rep, known := commonEntities[raw[i+1:j]]
+			rep, known := commonEntity(raw[i+1 : j])
 			if !known {
 				return dst, false
 			}

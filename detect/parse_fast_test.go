@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode"
 
+	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
@@ -268,7 +269,7 @@ func TestUnescapeCommon(t *testing.T) {
 	cases := []string{"a &amp; b", "&amp", "&ampx;", "&AMP;", "&#65;", "&#x66;", "& b", "&", "x&", "&;", "&&amp;",
 		"&nbsp;&nbsp;x", "\r\n&lt;\r", "\r\r\n\n\r", "&notin;", "&not;", "&notit;", "&zwj;&shy;", "a&b", "a&1;", "&amp;amp;",
 		"é&middot;ü", "&unknown;", "&gt", "&gt;&gt;;", "&#;", "&x;"}
-	for name := range commonEntities {
+	for _, name := range commonEntityNames {
 		cases = append(cases, "&"+name+";", "x&"+name+";y", "&"+name, "&"+name+"x;", "&"+strings.ToUpper(name)+";")
 	}
 	decoded := 0
@@ -309,4 +310,21 @@ func TestFastParserDeepPage(t *testing.T) {
 		t.Errorf("pooled parser kept stack cap %d, fields cap %d", cap(p.stack), cap(p.fields))
 	}
 	fastParserPool.Put(p)
+}
+
+// TestCommonEntity: commonEntity knows each of commonEntityNames with
+// html.UnescapeString's text, and no other name.
+func TestCommonEntity(t *testing.T) {
+	known := map[string]bool{}
+	for _, name := range commonEntityNames {
+		known[name] = true
+		if got, ok := commonEntity(name); !ok || got != html.UnescapeString("&"+name+";") {
+			t.Errorf("commonEntity(%q) = %q, %v", name, got, ok)
+		}
+	}
+	for _, name := range []string{"", "a", "AMP", "ampx", "am", "nbsp1", "notin", "hellipx", "zwnjzwnj", "longername", "0", "gt2"} {
+		if _, ok := commonEntity(name); ok != known[name] {
+			t.Errorf("commonEntity(%q) ok = %v", name, ok)
+		}
+	}
 }
