@@ -76,7 +76,10 @@ var docPool = sync.Pool{New: func() any { return new(document) }}
 // decodeBody converts the body to UTF-8 using the Content-Type header, a BOM
 // or a <meta charset> tag (windows-1251, GBK and the other WHATWG encodings).
 func decodeBody(body []byte, contentType string) string {
-	if validUTF8(body) && !strings.Contains(strings.ToLower(contentType), "charset") {
+	// (ASCII case folding is all strings.ToLower and bytes.EqualFold
+	// would do here: no other rune folds to an ASCII letter of "charset"
+	// or "utf")
+	if validUTF8(body) && !containsFoldASCII(contentType, "charset") {
 		// Fast path: valid UTF-8 and no declared charset; a meta tag could
 		// still declare a legacy encoding, so peek at the head.
 		head := body
@@ -92,8 +95,11 @@ func decodeBody(body []byte, contentType string) string {
 		if i < 0 {
 			return unsafe.String(unsafe.SliceData(body), len(body))
 		}
-		v := bytes.TrimLeft(head[i+len("charset="):], "\"' ")
-		if len(v) >= 5 && (bytes.EqualFold(v[:5], []byte("utf-8")) || bytes.EqualFold(v[:4], []byte("utf8"))) {
+		v := head[i+len("charset="):]
+		for len(v) > 0 && (v[0] == '"' || v[0] == '\'' || v[0] == ' ') {
+			v = v[1:]
+		}
+		if len(v) >= 5 && (asciiEqualFold(unsafe.String(&v[0], 5), "utf-8") || asciiEqualFold(unsafe.String(&v[0], 4), "utf8")) {
 			return unsafe.String(unsafe.SliceData(body), len(body))
 		}
 	}
@@ -106,6 +112,17 @@ func decodeBody(body []byte, contentType string) string {
 		return strings.ToValidUTF8(string(body), "\uFFFD")
 	}
 	return string(out)
+}
+
+// containsFoldASCII reports whether s contains lower (all lower case) once
+// ASCII capitals in s are lower-cased.
+func containsFoldASCII(s, lower string) bool {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if asciiEqualFold(s[i:i+len(lower)], lower) {
+			return true
+		}
+	}
+	return false
 }
 
 // looksLikeHTML reports whether the body should be parsed as HTML.

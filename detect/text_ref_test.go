@@ -1,0 +1,92 @@
+package detect
+
+import (
+	"bytes"
+	"math/rand"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+)
+
+// decodeBodyRef is decodeBody as it was before validUTF8 and the ASCII
+// case folding (utf8.Valid, strings.ToLower, bytes.TrimLeft and
+// bytes.EqualFold), kept to test decodeBody against.
+func decodeBodyRef(body []byte, contentType string) string {
+	if utf8.Valid(body) && !strings.Contains(strings.ToLower(contentType), "charset") {
+		head := body
+		if len(head) > 1024 {
+			head = head[:1024]
+		}
+		i := bytes.Index(head, []byte("charset="))
+		if i < 0 {
+			i = bytes.Index(head, []byte("CHARSET="))
+		}
+		if i < 0 {
+			return string(body)
+		}
+		v := bytes.TrimLeft(head[i+len("charset="):], "\"' ")
+		if len(v) >= 5 && (bytes.EqualFold(v[:5], []byte("utf-8")) || bytes.EqualFold(v[:4], []byte("utf8"))) {
+			return string(body)
+		}
+	}
+	enc, name, _ := charset.DetermineEncoding(body, contentType)
+	if enc == nil || name == "utf-8" {
+		return strings.ToValidUTF8(string(body), "\uFFFD")
+	}
+	out, err := enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return strings.ToValidUTF8(string(body), "\uFFFD")
+	}
+	return string(out)
+}
+
+// TestDecodeBodyAgrees: decodeBody decodes what decodeBodyRef decodes, for
+// the corpus under several content types, and for bodies built from valid
+// and invalid UTF-8, windows-1251 and GBK bytes, BOMs and meta charset
+// declarations of every spelling, under content types with and without a
+// charset (in any case, and with runes that case-fold oddly).
+func TestDecodeBodyAgrees(t *testing.T) {
+	cts := []string{"", "text/html", "TEXT/HTML", "text/html; charset=utf-8", "text/html; CHARSET=windows-1251",
+		"text/html; Charset=GBK", "text/html; charset=\"utf-8\"", "text/html; \u212aharset=x", "text/html; \u0130", "text/plain; charset=iso-8859-1",
+		"application/xhtml+xml", "text/html;charset=utf8", "text/html; chars\xffet=x"}
+	check := func(body []byte, ct string) {
+		t.Helper()
+		if got, want := decodeBody(body, ct), decodeBodyRef(body, ct); got != want {
+			t.Fatalf("decodeBody(%q, %q) = %q, decodeBodyRef says %q", body, ct, got, want)
+		}
+	}
+	for _, smp := range loadCorpus(t) {
+		for _, ct := range cts[:4] {
+			check(smp.Page.Body, ct)
+		}
+	}
+	heads := []string{"", "<meta charset=utf-8>", "<meta charset=\"UTF-8\">", "<meta charset='utf8'>", "<meta CHARSET=Utf-8>",
+		"<meta charset=windows-1251>", "<meta charset=\"gbk\">", "<meta http-equiv=content-type content=\"text/html; charset=koi8-r\">",
+		"<meta charset=utf>", "<meta charset=\"  utf-8\">", "<meta charset=", "<meta charset=\"u\xfetf-8\">", "<meta charset=\u017ftf-8>",
+		"\xef\xbb\xbf", "\xff\xfe", "\xfe\xff", "\xef\xbb\xbf<meta charset=windows-1251>"}
+	texts := []string{"plain ascii text", "Привет мир", "\xcf\xf0\xe8\xe2\xe5\xf2 (windows-1251)", "\xc4\xe3\xba\xc3 (gbk)",
+		"fentanyl 汉字", "bad \xff\xfe byte", "cut \xe2\x82", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong", "😀 emoji"}
+	for _, h := range heads {
+		for _, x := range texts {
+			for _, ct := range cts {
+				check([]byte(h+"<html><body><p>"+x+"</p></body></html>"), ct)
+				check([]byte(h+strings.Repeat(" ", 1030)+"<p>"+x), ct) // longer than the 1024 bytes peeked at
+			}
+		}
+	}
+	rng := rand.New(rand.NewSource(8))
+	for n := 0; n < 20000; n++ {
+		var b []byte
+		for k := rng.Intn(8); k >= 0; k-- {
+			switch rng.Intn(3) {
+			case 0:
+				b = append(b, heads[rng.Intn(len(heads))]...)
+			default:
+				b = append(b, texts[rng.Intn(len(texts))]...)
+			}
+		}
+		check(b, cts[rng.Intn(len(cts))])
+	}
+}
