@@ -307,45 +307,43 @@ type tokenizer struct {
 	digits          bool
 	letters         bool
 	leet            bool
-	// separators since the last token
-	sepRun  int
-	sepJoin bool // all of them in-word separators (isJoinSep)
+	// the separators read since the last token (gs* state)
+	gst uint8
 }
 
 // segment tokenizes one segment. A segment boundary is a sentence boundary.
+//
+// A whole ASCII word (the common token) is read and appended here, in one
+// loop iteration without calls: the word's byte classes give its flags and
+// class bits, and the token is written with packed stores (putToken).
 func (z *tokenizer) segment(toks []token, sg segment) []token {
 	s := z.text[sg.start:sg.end]
 	z.s, z.base, z.zone = s, sg.start, sg.zone
 	z.sent++
-	z.sepRun, z.sepJoin = 0, true
+	z.gst = gsBreak
 	for i := 0; i < len(s); {
 		c := s[i]
 		cl := tokByteClass[c]
 		switch {
 		case cl&tbWord != 0:
 			// a run of ASCII letters and digits: the common case
-			j, acc := i+1, cl
-			for j < len(s) {
-				cj := tokByteClass[s[j]]
-				if cj&tbWord == 0 {
-					break
-				}
-				acc |= cj
-				j++
-			}
+			j, acc := wordEnd(s, i)
 			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && (acc&(tbLower|tbUpper) != 0 || !z.decimalPoint(j, acc))) {
 				// a whole word: emit it at once
-				toks = z.emitASCII(toks, i, j, acc)
+				var ok bool
+				if toks, ok = z.emitASCII(toks, i, j, acc); !ok {
+					toks = z.emitASCIISlow(toks, i, j, acc)
+				}
 				i = j
 				if i < len(s) && s[i] == ' ' {
 					// the space after a word, the commonest separator:
 					// what the separator case below does for it
-					z.sepRun, z.sepJoin = 1, false
+					z.gst = gsSpace
 					i++
 				}
 				continue
 			}
-			z.openAt(toks, i)
+			z.openAt(i)
 			if acc&tbDigit != 0 {
 				z.digits = true
 			}
@@ -371,10 +369,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 				}
 				toks = z.closeTok(toks, i)
 			}
-			z.sepRun++
-			if cl&tbJoin == 0 {
-				z.sepJoin = false
-			}
+			z.gst = gsNext[(z.gst<<1|cl>>tbJoinShift&1)&15]
 			if cl&(tbStop|tbDot) != 0 {
 				toks = z.stop(toks, i, cl)
 			}
@@ -390,6 +385,24 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 	return toks
 }
 
+// growTokens returns toks with room for one more token.
+//
+//go:noinline
+func growTokens(toks []token) []token {
+	return append(toks, token{})[:len(toks)]
+}
+
+// lowerWord returns s[i:j], ASCII letters and digits with no token open,
+// lower-cased at the end of arena, which it allocates on first use.
+func (z *tokenizer) lowerWord(i, j int) string {
+	if z.arena == nil {
+		z.arena = make([]byte, 0, len(z.text)+16)
+	}
+	n := len(z.arena)
+	z.appendLower(i, j)
+	return unsafe.String(&z.arena[n], j-i)
+}
+
 // stop handles s[i], a separator that may end a sentence (class bits cl):
 // '?' marks the sentence as a question, and a newline, ';', '?' or a '.'
 // before a space, a newline or the end ends it.
@@ -400,6 +413,7 @@ func (z *tokenizer) stop(toks []token, i int, cl uint8) []token {
 	}
 	if cl&tbStop != 0 || i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' {
 		z.sent++
+		z.gst = gsBreak
 	}
 	return toks
 }
@@ -411,31 +425,6 @@ func (z *tokenizer) decimalPoint(i int, acc uint8) bool {
 	s := z.s
 	return (s[i] == '.' || s[i] == ',') && acc&(tbLower|tbUpper) == 0 && acc&tbDigit != 0 &&
 		i+1 < len(s) && tokByteClass[s[i+1]]&tbDigit != 0
-}
-
-// emitASCII appends the token s[i:j], a whole word of ASCII letters and
-// digits with class bits acc, with no token open.
-func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
-	z.setGap(toks)
-	norm := z.s[i:j]
-	if acc&tbUpper != 0 {
-		// the norm is the word lower-cased, at the end of arena (no
-		// token is open: materialize's bookkeeping is not needed)
-		if z.arena == nil {
-			z.arena = make([]byte, 0, len(z.text)+16)
-		}
-		n := len(z.arena)
-		z.appendLower(i, j)
-		norm = unsafe.String(&z.arena[n], j-i)
-	}
-	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
-	toks, t := newToken(toks)
-	t.norm, t.start, t.end, t.sent = norm, z.base+i, z.base+j, z.sent
-	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, false, false
-	t.digits, t.letters, t.leet = digits, letters, letters && digits
-	t.cls = asciiClass(norm, digits, letters)
-	z.sepRun, z.sepJoin = 0, true
-	return toks
 }
 
 // runePath reads the rune at s[i] (a leet symbol or a byte >= 0x80) and
@@ -456,16 +445,16 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
+		// Han tokens are closed immediately; the next token is adjacent.
+		// Their flags: han and letters; their class: tokenClass's.
+		a := tokWordA(z.sent, z.zone) | 1<<tokHanShift
 		for {
-			z.setGap(toks)
-			var t *token
-			toks, t = newToken(toks)
-			t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
-			t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
-			t.digits, t.letters, t.leet = false, true, false
-			t.cls = tokenClass(t.norm, true, false, true, false)
-			// Han tokens are closed immediately; the next token is adjacent.
-			z.sepRun, z.sepJoin = 0, true
+			norm := s[i : i+size] // a rune that folds to itself (trSame): its source bytes
+			if info&trSame == 0 || r == utf8.RuneError {
+				norm = fold(r)
+			}
+			toks = z.pushToken(toks, norm, z.base+i, z.base+i+size, a,
+				1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
 			i += size
 			// CJK text is runs of Han characters: read the next one
 			// here when it is one too
@@ -473,12 +462,12 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 				return toks, i
 			}
 			r, size = decodeRuneAt(s, i)
-			if tokRune(r)&trHan == 0 {
+			if info = tokRune(r); info&trHan == 0 {
 				return toks, i // the main loop reads it
 			}
 		}
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
-		z.openAt(toks, i)
+		z.openAt(i)
 		for {
 			if info&trDigit != 0 {
 				z.digits = true
@@ -498,6 +487,28 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 				z.appendRune(i, r, size, info)
 			}
 			i += size
+			// the rest of a run of two-byte letters that fold to
+			// themselves (Cyrillic and Greek lower case): only their
+			// class is looked up, and they are copied (when the norm is
+			// no longer verbatim) once, after the run
+			i0, sc := i, uint8(0)
+			for i+1 < len(s) {
+				c, c2 := s[i], s[i+1]
+				if c-0xC2 > 0xDF-0xC2 || c2&0xC0 != 0x80 ||
+					tokRuneClass[uint16(c&0x1F)<<6|uint16(c2&0x3F)]&(trSame|trLetter|trDigit|trHan|trEmpty) != trSame|trLetter {
+					break
+				}
+				sc |= leadScript[c&0x1F]
+				i += 2
+			}
+			if i > i0 {
+				z.letters = true
+				z.latin = z.latin || sc&scriptLatin != 0
+				z.greekCyr = z.greekCyr || sc&scriptGreekCyr != 0
+				if !z.verbatim {
+					z.arena = append(z.arena, s[i0:i]...)
+				}
+			}
 			if i >= len(s) || s[i] < utf8.RuneSelf {
 				return toks, i
 			}
@@ -512,24 +523,21 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		}
 	case info&trLeet != 0 && !z.open && nextIsLetter(s, i+size):
 		// word-initial leet symbol: "@cetyl", "$ufentanil"
-		z.openAt(toks, i)
+		z.openAt(i)
 		z.leet = true
 		z.appendRune(i, r, size, info)
 	default:
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
-		z.sepRun++
-		if info&trJoin == 0 {
-			z.sepJoin = false
-		}
-		fr, _ := utf8.DecodeRuneInString(fold(r))
-		if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
-			markQuestion(toks, z.sent)
-		}
-		switch fr {
-		case '。', '！', '？', '；', '…', '¡', '¿', '!':
+		z.gst = gsNext[(z.gst<<1|info>>trJoinShift&1)&15]
+		if info&trStop != 0 {
+			fr, _ := utf8.DecodeRuneInString(fold(r))
+			if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+				markQuestion(toks, z.sent)
+			}
 			z.sent++
+			z.gst = gsBreak
 		}
 	}
 	return toks, i + size
@@ -576,6 +584,28 @@ func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
 	z.arena = append(z.arena, f...)
 }
 
+// Script bits of leadScript.
+const (
+	scriptLatin    = 1
+	scriptGreekCyr = 2
+)
+
+// leadScript[c&0x1F] is noteScripts' finding for the lead byte c of a
+// two-byte rune (0xC2 to 0xDF).
+var leadScript = func() (t [32]uint8) {
+	for c := 0xC2; c <= 0xDF; c++ {
+		var z tokenizer
+		z.noteScripts(byte(c))
+		if z.latin {
+			t[c&0x1F] |= scriptLatin
+		}
+		if z.greekCyr {
+			t[c&0x1F] |= scriptGreekCyr
+		}
+	}
+	return t
+}()
+
 // noteScripts records the script a byte added to the open token's norm
 // may belong to (see tokenizer.latin).
 func (z *tokenizer) noteScripts(c byte) {
@@ -588,11 +618,10 @@ func (z *tokenizer) noteScripts(c byte) {
 }
 
 // openAt opens a token at s[i] unless one is open.
-func (z *tokenizer) openAt(toks []token, i int) {
+func (z *tokenizer) openAt(i int) {
 	if z.open {
 		return
 	}
-	z.setGap(toks)
 	z.open, z.tokStart, z.verbatim = true, i, true
 	z.latin, z.greekCyr = false, false
 	z.digits, z.letters, z.leet = false, false, false
@@ -634,41 +663,6 @@ func (z *tokenizer) appendLower(i, j int) {
 	lowerAlnum(z.arena[n:n+len(w)], w)
 }
 
-// setGap sets the gap of the last token from the separators since.
-func (z *tokenizer) setGap(toks []token) {
-	if len(toks) == 0 {
-		return
-	}
-	prev := &toks[len(toks)-1]
-	switch {
-	case prev.sent != z.sent:
-		prev.gap = gapBreak
-	case z.sepRun == 0:
-		prev.gap = gapNone
-	case z.sepJoin && z.sepRun <= 2:
-		prev.gap = gapJoin
-	case z.sepRun == 1:
-		prev.gap = gapSpace
-	default:
-		prev.gap = gapBreak
-	}
-}
-
-// newToken appends a token to toks and returns it. Its fields hold
-// whatever the slot held before (the slices are reused): the caller sets
-// every one. Tokens are written field by field rather than as a composite
-// literal, which the compiler builds on the stack and then copies with a
-// typed (write-barrier checked) move.
-func newToken(toks []token) ([]token, *token) {
-	n := len(toks)
-	if n < cap(toks) {
-		toks = toks[:n+1]
-	} else {
-		toks = append(toks, token{})
-	}
-	return toks, &toks[n]
-}
-
 // closeTok appends the open token, which ends at s[end].
 func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
@@ -682,14 +676,13 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
-	toks, t := newToken(toks)
-	t.norm, t.start, t.end, t.sent = n, z.base+z.tokStart, z.base+end, z.sent
-	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, mixed, false
-	t.digits, t.letters, t.leet = z.digits, z.letters, z.leet || z.letters && z.digits
-	t.cls = tokenClass(n, false, z.digits, z.letters, mixed)
+	// The gap of the token before, set here, is the one openAt would
+	// have set: no separator is read while a token is open.
+	toks = z.pushToken(toks, n, z.base+z.tokStart, z.base+end,
+		tokWordA(z.sent, z.zone)|b2u(z.digits)<<tokDigitsShift,
+		b2u(z.letters)<<tokLettersShift|b2u(z.leet || z.letters && z.digits)<<tokLeetShift|
+			b2u(mixed)<<tokMixedShift|uint64(tokenClass(n, false, z.digits, z.letters, mixed))<<tokClsShift)
 	z.open = false
-	z.sepRun = 0
-	z.sepJoin = true
 	return toks
 }
 

@@ -160,3 +160,34 @@ func TestNoteScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestPutToken: putToken's two packed words land in the fields they are
+// meant for (this machine's byte order), and each flag alone sets only
+// its own field.
+func TestPutToken(t *testing.T) {
+	var tk token
+	putToken(&tk, "norm", 3, 7, tokWordA(-2, 5)|1<<tokHanShift|1<<tokDigitsShift,
+		1<<tokLettersShift|1<<tokLeetShift|1<<tokMixedShift|1<<tokQuestionShift|0xAB<<tokClsShift)
+	want := token{norm: "norm", start: 3, end: 7, sent: -2, zone: 5, han: true, digits: true, letters: true, leet: true,
+		mixed: true, question: true, cls: 0xAB}
+	if tk != want {
+		t.Fatalf("putToken wrote %+v, want %+v", tk, want)
+	}
+	for _, c := range []struct {
+		a, b uint64
+		want token
+	}{
+		{1 << tokHanShift, 0, token{han: true}},
+		{1 << tokDigitsShift, 0, token{digits: true}},
+		{0, 1 << tokLettersShift, token{letters: true}},
+		{0, 1 << tokLeetShift, token{leet: true}},
+		{0, 1 << tokMixedShift, token{mixed: true}},
+		{0, 1 << tokQuestionShift, token{question: true}},
+	} {
+		tk = token{gap: 3}
+		putToken(&tk, "", 0, 0, c.a, c.b)
+		if tk != c.want {
+			t.Errorf("putToken(%#x, %#x) wrote %+v, want %+v", c.a, c.b, tk, c.want)
+		}
+	}
+}
