@@ -371,7 +371,13 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 			}
 			z.gst = gsNext[(z.gst<<1|cl>>tbJoinShift&1)&15]
 			if cl&(tbStop|tbDot) != 0 {
-				toks = z.stop(toks, i, cl)
+				if c == '\n' || c == ';' {
+					// what stop does for them
+					z.sent++
+					z.gst = gsBreak
+				} else {
+					toks = z.stop(toks, i, cl)
+				}
 			}
 			i++
 		default:
@@ -445,27 +451,7 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
-		// Han tokens are closed immediately; the next token is adjacent.
-		// Their flags: han and letters; their class: tokenClass's.
-		a := tokWordA(z.sent, z.zone) | 1<<tokHanShift
-		for {
-			norm := s[i : i+size] // a rune that folds to itself (trSame): its source bytes
-			if info&trSame == 0 || r == utf8.RuneError {
-				norm = fold(r)
-			}
-			toks = z.pushToken(toks, norm, z.base+i, z.base+i+size, a,
-				1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
-			i += size
-			// CJK text is runs of Han characters: read the next one
-			// here when it is one too
-			if i >= len(s) || s[i] < utf8.RuneSelf {
-				return toks, i
-			}
-			r, size = decodeRuneAt(s, i)
-			if info = tokRune(r); info&trHan == 0 {
-				return toks, i // the main loop reads it
-			}
-		}
+		return z.hanRun(toks, i, r, size, info)
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
 		z.openAt(i)
 		for {

@@ -1,6 +1,9 @@
 package detect
 
-import "unsafe"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // emitASCII appends the token s[i:j], a whole word of ASCII letters and
 // digits with class bits acc, with no token open: segment's fast path.
@@ -73,4 +76,44 @@ func wordEnd(s string, i int) (int, uint8) {
 		acc |= cl
 	}
 	return i, acc
+}
+
+// hanRun appends a token for each Han character of the run that starts at
+// s[i] with r, a rune of size bytes and tr* class info that isHan, with no
+// token open, and returns the offset after the run. Han tokens are closed
+// immediately, so the next one is adjacent (gapNone); their flags are han
+// and letters, their class tokenClass's.
+func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([]token, int) {
+	s := z.s
+	a := tokWordA(z.sent, z.zone) | 1<<tokHanShift
+	for {
+		norm := s[i : i+size] // a rune that folds to itself (trSame): its source bytes
+		if info&trSame == 0 || r == utf8.RuneError {
+			norm = fold(r)
+		}
+		n := len(toks)
+		if n == cap(toks) {
+			toks = growTokens(toks)
+		}
+		if n > 0 {
+			toks[n-1].gap = z.gst & gapMask
+		}
+		z.gst = gsNone
+		toks = toks[:n+1]
+		putToken(&toks[n], norm, z.base+i, z.base+i+size, a,
+			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
+		i += size
+		// the next character: CJK text is runs of Han characters
+		if i+2 < len(s) && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// decodeRuneAt's three-byte case
+			r, size = rune(s[i]&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+		} else if i >= len(s) || s[i] < utf8.RuneSelf {
+			return toks, i
+		} else {
+			r, size = decodeRuneAt(s, i)
+		}
+		if info = tokRune(r); info&trHan == 0 {
+			return toks, i // segment reads it
+		}
+	}
 }
