@@ -327,13 +327,17 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 		switch {
 		case cl&tbWord != 0:
 			// a run of ASCII letters and digits: the common case
+			if !z.open {
+				// whole words, at once
+				i0 := i
+				if toks, i = z.asciiWords(toks, i); i != i0 {
+					continue
+				}
+			}
 			j, acc := wordEnd(s, i)
 			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && (acc&(tbLower|tbUpper) != 0 || !z.decimalPoint(j, acc))) {
-				// a whole word: emit it at once
-				var ok bool
-				if toks, ok = z.emitASCII(toks, i, j, acc); !ok {
-					toks = z.emitASCIISlow(toks, i, j, acc)
-				}
+				// a whole word that asciiWords declined
+				toks = z.emitASCIISlow(toks, i, j, acc)
 				i = j
 				if i < len(s) && s[i] == ' ' {
 					// the space after a word, the commonest separator:
