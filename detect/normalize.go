@@ -482,13 +482,16 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 			// class is looked up, and they are copied (when the norm is
 			// no longer verbatim) once, after the run
 			i0, sc := i, uint8(0)
-			for i+1 < len(s) {
+			for uint(i+1) < uint(len(s)) {
 				c, c2 := s[i], s[i+1]
-				if c-0xC2 > 0xDF-0xC2 || c2&0xC0 != 0x80 ||
-					tokRuneClass[uint16(c&0x1F)<<6|uint16(c2&0x3F)]&(trSame|trLetter|trDigit|trHan|trEmpty) != trSame|trLetter {
+				if c-0xC2 > 0xDF-0xC2 || c2&0xC0 != 0x80 {
 					break
 				}
-				sc |= leadScript[c&0x1F]
+				e := twoByteLetter[uint(c&0x1F)<<6|uint(c2&0x3F)]
+				if e&tlSame == 0 {
+					break
+				}
+				sc |= e
 				i += 2
 			}
 			if i > i0 {
@@ -574,7 +577,7 @@ func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
 	z.arena = append(z.arena, f...)
 }
 
-// Script bits of leadScript.
+// Script bits of leadScript and twoByteLetter.
 const (
 	scriptLatin    = 1
 	scriptGreekCyr = 2
@@ -666,12 +669,38 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
-	// The gap of the token before, set here, is the one openAt would
-	// have set: no separator is read while a token is open.
-	toks = z.pushToken(toks, n, z.base+z.tokStart, z.base+end,
+	// tokenClass(n, false, z.digits, z.letters, mixed), inline
+	k := shapeBits(n)
+	if z.digits {
+		k |= clsNum
+		if z.letters {
+			k |= clsEnt
+		}
+	} else if len(n) == 56 && z.letters {
+		k |= clsEnt
+	}
+	if len(n) > 0 && n[0] >= 0x80 {
+		k &^= clsStop
+		if n[0]-0xD0 <= 0xD4-0xD0 && z.letters && !mixed {
+			k |= clsCyr
+		}
+	}
+	// pushToken, inline. The gap of the token before, set here, is the
+	// one openAt would have set: no separator is read while a token is
+	// open.
+	i := len(toks)
+	if i == cap(toks) {
+		toks = growTokens(toks)
+	}
+	if i > 0 {
+		toks[i-1].gap = z.gst & gapMask
+	}
+	z.gst = gsNone
+	toks = toks[:i+1]
+	putToken(&toks[i], n, z.base+z.tokStart, z.base+end,
 		tokWordA(z.sent, z.zone)|b2u(z.digits)<<tokDigitsShift,
 		b2u(z.letters)<<tokLettersShift|b2u(z.leet || z.letters && z.digits)<<tokLeetShift|
-			b2u(mixed)<<tokMixedShift|uint64(tokenClass(n, false, z.digits, z.letters, mixed))<<tokClsShift)
+			b2u(mixed)<<tokMixedShift|uint64(k)<<tokClsShift)
 	z.open = false
 	return toks
 }

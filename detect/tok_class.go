@@ -78,11 +78,26 @@ var (
 	tokRuneClass *[bmpSize]uint8 // an array: indexed by a uint16, no bounds check
 )
 
-// buildTokRuneClass fills tokRuneClass (64 KiB).
+// tlSame marks, in twoByteLetter, a letter that folds to itself and is
+// neither a digit, Han nor invisible; the other bits are its lead byte's
+// leadScript bits.
+const tlSame = 4
+
+// twoByteLetter holds, for every code point of a two-byte UTF-8 sequence
+// (below 0x800), what the rune path's loop over a run of such letters
+// needs in one load: tlSame and the script bits (built with tokRuneClass).
+var twoByteLetter [0x800]uint8
+
+// buildTokRuneClass fills tokRuneClass (64 KiB) and twoByteLetter.
 func buildTokRuneClass() {
 	tokRuneClass = new([bmpSize]uint8)
 	for r := rune(0); r < bmpSize; r++ {
 		tokRuneClass[r] = computeTokRuneClass(r)
+	}
+	for r := rune(0x80); r < 0x800; r++ {
+		if tokRuneClass[r]&(trSame|trLetter|trDigit|trHan|trEmpty) == trSame|trLetter {
+			twoByteLetter[r] = tlSame | leadScript[string(r)[0]&0x1F]
+		}
 	}
 }
 
