@@ -134,14 +134,20 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
 		i += size
 		// the next character: CJK text is runs of Han characters
-		if i+2 < len(s) && s[i] >= 0xE1 && s[i] <= 0xEF && s[i] != 0xED && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-			// decodeRuneAt's three-byte case
-			r, size = rune(s[i]&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
-		} else if i >= len(s) || s[i] < utf8.RuneSelf {
-			return toks, i
-		} else {
-			r, size = decodeRuneAt(s, i)
+		if uint(i+2) < uint(len(s)) {
+			if c0, c1, c2 := s[i], s[i+1], s[i+2]; c0-0xE1 <= 0xEF-0xE1 && c0 != 0xED && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+				// decodeRuneAt's three-byte case
+				r, size = rune(c0&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
+				if info = tokRune(r); info&trHan == 0 {
+					return toks, i // segment reads it
+				}
+				continue
+			}
 		}
+		if i >= len(s) || s[i] < utf8.RuneSelf {
+			return toks, i
+		}
+		r, size = decodeRuneAt(s, i)
 		if info = tokRune(r); info&trHan == 0 {
 			return toks, i // segment reads it
 		}
