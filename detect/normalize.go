@@ -569,6 +569,19 @@ func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
 		}
 		return
 	}
+	if e := twoByteFold[r&0x7FF]; size == 2 && e != 0 {
+		// a two-byte rune whose fold is one or two other bytes (an
+		// upper-case Cyrillic or Greek letter, an accented Latin one)
+		z.latin = z.latin || e&(scriptLatin<<24) != 0
+		z.greekCyr = z.greekCyr || e&(scriptGreekCyr<<24) != 0
+		z.materialize(i)
+		if e>>16&3 == 1 {
+			z.arena = append(z.arena, byte(e))
+		} else {
+			z.arena = append(z.arena, byte(e), byte(e>>8))
+		}
+		return
+	}
 	f := fold(r)
 	for k := 0; k < len(f); k++ {
 		z.noteScripts(f[k])

@@ -88,7 +88,15 @@ const tlSame = 4
 // needs in one load: tlSame and the script bits (built with tokRuneClass).
 var twoByteLetter [0x800]uint8
 
-// buildTokRuneClass fills tokRuneClass (64 KiB) and twoByteLetter.
+// twoByteFold holds, for every two-byte rune r (0x80 to 0x7FF) that does
+// not fold to itself and whose fold is one or two bytes, what appendRune
+// adds for it: the fold's bytes (bits 0 to 15), its length (bits 16 and
+// 17) and noteScripts' findings for them (script bits, from bit 24); 0
+// for every other rune.
+var twoByteFold [0x800]uint32
+
+// buildTokRuneClass fills tokRuneClass (64 KiB), twoByteLetter and
+// twoByteFold.
 func buildTokRuneClass() {
 	tokRuneClass = new([bmpSize]uint8)
 	for r := rune(0); r < bmpSize; r++ {
@@ -97,6 +105,22 @@ func buildTokRuneClass() {
 	for r := rune(0x80); r < 0x800; r++ {
 		if tokRuneClass[r]&(trSame|trLetter|trDigit|trHan|trEmpty) == trSame|trLetter {
 			twoByteLetter[r] = tlSame | leadScript[string(r)[0]&0x1F]
+		}
+		if f := fold(r); tokRuneClass[r]&trSame == 0 && len(f) >= 1 && len(f) <= 2 {
+			var z tokenizer
+			e := uint32(len(f))<<16 | uint32(f[0])
+			z.noteScripts(f[0])
+			if len(f) == 2 {
+				e |= uint32(f[1]) << 8
+				z.noteScripts(f[1])
+			}
+			if z.latin {
+				e |= scriptLatin << 24
+			}
+			if z.greekCyr {
+				e |= scriptGreekCyr << 24
+			}
+			twoByteFold[r] = e
 		}
 	}
 }

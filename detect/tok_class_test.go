@@ -191,3 +191,40 @@ func TestPutToken(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoByteTables: twoByteLetter and twoByteFold agree with the rune
+// class table, fold and noteScripts for every two-byte rune.
+func TestTwoByteTables(t *testing.T) {
+	tokOnce.Do(buildTokRuneClass)
+	for r := rune(0x80); r < 0x800; r++ {
+		var lead tokenizer
+		lead.noteScripts(string(r)[0])
+		wantSc := uint8(0)
+		if lead.latin {
+			wantSc |= scriptLatin
+		}
+		if lead.greekCyr {
+			wantSc |= scriptGreekCyr
+		}
+		same := tokRuneClass[r]&(trSame|trLetter|trDigit|trHan|trEmpty) == trSame|trLetter
+		if e := twoByteLetter[r]; e&tlSame != 0 != same || same && e&^tlSame != wantSc {
+			t.Errorf("twoByteLetter[%U] = %#x (same %v, scripts %#x)", r, e, same, wantSc)
+		}
+		f := fold(r)
+		e := twoByteFold[r]
+		if tokRuneClass[r]&trSame != 0 || len(f) == 0 || len(f) > 2 {
+			if e != 0 {
+				t.Errorf("twoByteFold[%U] = %#x, want 0 (fold %q)", r, e, f)
+			}
+			continue
+		}
+		var z tokenizer
+		for k := 0; k < len(f); k++ {
+			z.noteScripts(f[k])
+		}
+		got := string([]byte{byte(e), byte(e >> 8)})[:e>>16&3]
+		if got != f || (e>>24&scriptLatin != 0) != z.latin || (e>>24&scriptGreekCyr != 0) != z.greekCyr {
+			t.Errorf("twoByteFold[%U] = %#x, want fold %q latin %v greekCyr %v", r, e, f, z.latin, z.greekCyr)
+		}
+	}
+}
