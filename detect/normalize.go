@@ -442,7 +442,13 @@ func (z *tokenizer) decimalPoint(i int, acc uint8) bool {
 // rune (the rest of a Cyrillic or accented word) are read in the same call.
 func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 	s := z.s
-	r, size := decodeRuneAt(s, i)
+	var r rune
+	var size int
+	if c := s[i]; c-0xC2 <= 0xDF-0xC2 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2 // decodeRuneAt's two-byte case
+	} else {
+		r, size = decodeRuneAt(s, i)
+	}
 	info := tokRune(r)
 	switch {
 	case info&trEmpty != 0:
@@ -459,24 +465,28 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
 		z.openAt(i)
 		for {
-			if info&trDigit != 0 {
-				z.digits = true
-			} else if info&trLetter != 0 {
-				z.letters = true
-			} else {
-				z.leet = true
-			}
-			if size == 2 && info&trSame != 0 {
-				// a two-byte rune that folds to itself (most Cyrillic,
-				// Greek and accented Latin letters): appendRune inline
-				z.noteScripts(s[i])
-				if !z.verbatim {
-					z.arena = append(z.arena, s[i], s[i+1])
+			// a two-byte letter that folds to itself is left to the
+			// loop over a run of them below (twoByteLetter has it)
+			if size != 2 || info&(trSame|trLetter|trDigit) != trSame|trLetter {
+				if info&trDigit != 0 {
+					z.digits = true
+				} else if info&trLetter != 0 {
+					z.letters = true
+				} else {
+					z.leet = true
 				}
-			} else {
-				z.appendRune(i, r, size, info)
+				if size == 2 && info&trSame != 0 {
+					// a two-byte digit that folds to itself:
+					// appendRune inline
+					z.noteScripts(s[i])
+					if !z.verbatim {
+						z.arena = append(z.arena, s[i], s[i+1])
+					}
+				} else {
+					z.appendRune(i, r, size, info)
+				}
+				i += size
 			}
-			i += size
 			// the rest of a run of two-byte letters that fold to
 			// themselves (Cyrillic and Greek lower case): only their
 			// class is looked up, and they are copied (when the norm is

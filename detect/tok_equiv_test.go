@@ -62,13 +62,15 @@ var hostileTexts = []string{
 	strings.Repeat("б", 28) + " " + strings.Repeat("Б", 28) + " x" + strings.Repeat("а", 27) + "x",
 	// words at the end of the text and just past 8 and 16 bytes (asciiWords' eight-byte steps)
 	"Abcdefgh", "Abcdefghi", "Abcdefghijklmnop", "Abcdefghijklmnopq", "ab Cd", "ab CD 12 x1Y",
+	// two-byte digits that fold to themselves, among letters and alone
+	"x\u0663y \u0663\u0664 \u0444\u0663\u0444 \u0663\u0444 ab\u0663",
 }
 
 // hostileAtoms are the pieces randomHostile strings are built from.
 var hostileAtoms = []string{
 	"a", "B", "fent", "ANYL", "3", "1", "0", "@", "$", "!", "|", ".", ",", "?", "\n", " ", "  ", "-", "*", "_", "'", ";", ":",
 	"é", "е", "Ф", "芬", "？", "。", "…", "¿", "\u200b", "\u00ad", "\u0301", "\xff", "\xc3", "ß", "Ａ", "３", "𝐟", "€", "£", "¢",
-	"ﬃ", "K", "·", "—", "😀", "ο", "\ufe0f", "\t", "İ",
+	"ﬃ", "K", "·", "—", "😀", "ο", "\ufe0f", "\t", "İ", "\u0663", "Ω", "Ä",
 }
 
 // randomHostile returns n strings of 1 to 12 random atoms (fixed seed).
