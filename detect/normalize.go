@@ -25,6 +25,9 @@ const (
 // slices are scanned by the garbage collector and every token written while
 // it marks pays a write barrier per pointer, so what the matcher derives
 // from a token (its leetspeak folds) is kept by the matcher, not here.
+// The fields from sent to cls are written together, as two eight-byte
+// words, by putToken: keep them in this order (tok_class.go checks their
+// offsets at compile time).
 type token struct {
 	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
 	start, end int    // byte span in document.text
@@ -313,9 +316,9 @@ type tokenizer struct {
 
 // segment tokenizes one segment. A segment boundary is a sentence boundary.
 //
-// A whole ASCII word (the common token) is read and appended here, in one
-// loop iteration without calls: the word's byte classes give its flags and
-// class bits, and the token is written with packed stores (putToken).
+// Whole ASCII words (the common tokens) are appended by asciiWords, Han
+// characters by hanRun; the rest goes byte by byte here and rune by rune
+// in runePath, with the open token's state in the tokenizer.
 func (z *tokenizer) segment(toks []token, sg segment) []token {
 	s := z.text[sg.start:sg.end]
 	z.s, z.base, z.zone = s, sg.start, sg.zone
