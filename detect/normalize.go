@@ -25,6 +25,9 @@ const (
 // slices are scanned by the garbage collector and every token written while
 // it marks pays a write barrier per pointer, so what the matcher derives
 // from a token (its leetspeak folds) is kept by the matcher, not here.
+// The fields from sent to cls are written together, as two eight-byte
+// words, by putToken: keep them in this order (tok_class.go checks their
+// offsets at compile time).
 type token struct {
 	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
 	start, end int    // byte span in document.text
@@ -307,45 +310,47 @@ type tokenizer struct {
 	digits          bool
 	letters         bool
 	leet            bool
-	// separators since the last token
-	sepRun  int
-	sepJoin bool // all of them in-word separators (isJoinSep)
+	// the separators read since the last token (gs* state)
+	gst uint8
 }
 
 // segment tokenizes one segment. A segment boundary is a sentence boundary.
+//
+// Whole ASCII words (the common tokens) are appended by asciiWords, Han
+// characters by hanRun; the rest goes byte by byte here and rune by rune
+// in runePath, with the open token's state in the tokenizer.
 func (z *tokenizer) segment(toks []token, sg segment) []token {
 	s := z.text[sg.start:sg.end]
 	z.s, z.base, z.zone = s, sg.start, sg.zone
 	z.sent++
-	z.sepRun, z.sepJoin = 0, true
+	z.gst = gsBreak
 	for i := 0; i < len(s); {
 		c := s[i]
 		cl := tokByteClass[c]
 		switch {
 		case cl&tbWord != 0:
 			// a run of ASCII letters and digits: the common case
-			j, acc := i+1, cl
-			for j < len(s) {
-				cj := tokByteClass[s[j]]
-				if cj&tbWord == 0 {
-					break
+			if !z.open {
+				// whole words, at once
+				i0 := i
+				if toks, i = z.asciiWords(toks, i); i != i0 {
+					continue
 				}
-				acc |= cj
-				j++
 			}
+			j, acc := wordEnd(s, i)
 			if !z.open && (j == len(s) || tokByteClass[s[j]]&tbSep != 0 && (acc&(tbLower|tbUpper) != 0 || !z.decimalPoint(j, acc))) {
-				// a whole word: emit it at once
-				toks = z.emitASCII(toks, i, j, acc)
+				// a whole word that asciiWords declined
+				toks = z.emitASCIISlow(toks, i, j, acc)
 				i = j
 				if i < len(s) && s[i] == ' ' {
 					// the space after a word, the commonest separator:
 					// what the separator case below does for it
-					z.sepRun, z.sepJoin = 1, false
+					z.gst = gsSpace
 					i++
 				}
 				continue
 			}
-			z.openAt(toks, i)
+			z.openAt(i)
 			if acc&tbDigit != 0 {
 				z.digits = true
 			}
@@ -371,12 +376,15 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 				}
 				toks = z.closeTok(toks, i)
 			}
-			z.sepRun++
-			if cl&tbJoin == 0 {
-				z.sepJoin = false
-			}
+			z.gst = gsNext[(z.gst<<1|cl>>tbJoinShift&1)&15]
 			if cl&(tbStop|tbDot) != 0 {
-				toks = z.stop(toks, i, cl)
+				if c == '\n' || c == ';' {
+					// what stop does for them
+					z.sent++
+					z.gst = gsBreak
+				} else {
+					toks = z.stop(toks, i, cl)
+				}
 			}
 			i++
 		default:
@@ -390,6 +398,24 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 	return toks
 }
 
+// growTokens returns toks with room for one more token.
+//
+//go:noinline
+func growTokens(toks []token) []token {
+	return append(toks, token{})[:len(toks)]
+}
+
+// lowerWord returns s[i:j], ASCII letters and digits with no token open,
+// lower-cased at the end of arena, which it allocates on first use.
+func (z *tokenizer) lowerWord(i, j int) string {
+	if z.arena == nil {
+		z.arena = make([]byte, 0, len(z.text)+16)
+	}
+	n := len(z.arena)
+	z.appendLower(i, j)
+	return unsafe.String(&z.arena[n], j-i)
+}
+
 // stop handles s[i], a separator that may end a sentence (class bits cl):
 // '?' marks the sentence as a question, and a newline, ';', '?' or a '.'
 // before a space, a newline or the end ends it.
@@ -400,6 +426,7 @@ func (z *tokenizer) stop(toks []token, i int, cl uint8) []token {
 	}
 	if cl&tbStop != 0 || i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n' {
 		z.sent++
+		z.gst = gsBreak
 	}
 	return toks
 }
@@ -413,37 +440,18 @@ func (z *tokenizer) decimalPoint(i int, acc uint8) bool {
 		i+1 < len(s) && tokByteClass[s[i+1]]&tbDigit != 0
 }
 
-// emitASCII appends the token s[i:j], a whole word of ASCII letters and
-// digits with class bits acc, with no token open.
-func (z *tokenizer) emitASCII(toks []token, i, j int, acc uint8) []token {
-	z.setGap(toks)
-	norm := z.s[i:j]
-	if acc&tbUpper != 0 {
-		// the norm is the word lower-cased, at the end of arena (no
-		// token is open: materialize's bookkeeping is not needed)
-		if z.arena == nil {
-			z.arena = make([]byte, 0, len(z.text)+16)
-		}
-		n := len(z.arena)
-		z.appendLower(i, j)
-		norm = unsafe.String(&z.arena[n], j-i)
-	}
-	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
-	toks, t := newToken(toks)
-	t.norm, t.start, t.end, t.sent = norm, z.base+i, z.base+j, z.sent
-	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, false, false
-	t.digits, t.letters, t.leet = digits, letters, letters && digits
-	t.cls = asciiClass(norm, digits, letters)
-	z.sepRun, z.sepJoin = 0, true
-	return toks
-}
-
 // runePath reads the rune at s[i] (a leet symbol or a byte >= 0x80) and
 // returns the offset after it. The non-ASCII word runes that follow a word
 // rune (the rest of a Cyrillic or accented word) are read in the same call.
 func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 	s := z.s
-	r, size := decodeRuneAt(s, i)
+	var r rune
+	var size int
+	if c := s[i]; c-0xC2 <= 0xDF-0xC2 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2 // decodeRuneAt's two-byte case
+	} else {
+		r, size = decodeRuneAt(s, i)
+	}
 	info := tokRune(r)
 	switch {
 	case info&trEmpty != 0:
@@ -456,48 +464,57 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
-		for {
-			z.setGap(toks)
-			var t *token
-			toks, t = newToken(toks)
-			t.norm, t.start, t.end, t.sent = fold(r), z.base+i, z.base+i+size, z.sent
-			t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, true, false, false
-			t.digits, t.letters, t.leet = false, true, false
-			t.cls = tokenClass(t.norm, true, false, true, false)
-			// Han tokens are closed immediately; the next token is adjacent.
-			z.sepRun, z.sepJoin = 0, true
-			i += size
-			// CJK text is runs of Han characters: read the next one
-			// here when it is one too
-			if i >= len(s) || s[i] < utf8.RuneSelf {
-				return toks, i
-			}
-			r, size = decodeRuneAt(s, i)
-			if tokRune(r)&trHan == 0 {
-				return toks, i // the main loop reads it
-			}
-		}
+		return z.hanRun(toks, i, r, size, info)
 	case info&(trDigit|trLetter) != 0 || (info&trLeet != 0 && z.open && nextIsWord(s, i+size)):
-		z.openAt(toks, i)
+		z.openAt(i)
 		for {
-			if info&trDigit != 0 {
-				z.digits = true
-			} else if info&trLetter != 0 {
-				z.letters = true
-			} else {
-				z.leet = true
-			}
-			if size == 2 && info&trSame != 0 {
-				// a two-byte rune that folds to itself (most Cyrillic,
-				// Greek and accented Latin letters): appendRune inline
-				z.noteScripts(s[i])
-				if !z.verbatim {
-					z.arena = append(z.arena, s[i], s[i+1])
+			// a two-byte letter that folds to itself is left to the
+			// loop over a run of them below (twoByteLetter has it)
+			if size != 2 || info&(trSame|trLetter|trDigit) != trSame|trLetter {
+				if info&trDigit != 0 {
+					z.digits = true
+				} else if info&trLetter != 0 {
+					z.letters = true
+				} else {
+					z.leet = true
 				}
-			} else {
-				z.appendRune(i, r, size, info)
+				if size == 2 && info&trSame != 0 {
+					// a two-byte digit that folds to itself:
+					// appendRune inline
+					z.noteScripts(s[i])
+					if !z.verbatim {
+						z.arena = append(z.arena, s[i], s[i+1])
+					}
+				} else {
+					z.appendRune(i, r, size, info)
+				}
+				i += size
 			}
-			i += size
+			// the rest of a run of two-byte letters that fold to
+			// themselves (Cyrillic and Greek lower case): only their
+			// class is looked up, and they are copied (when the norm is
+			// no longer verbatim) once, after the run
+			i0, sc := i, uint8(0)
+			for uint(i+1) < uint(len(s)) {
+				c, c2 := s[i], s[i+1]
+				if c-0xC2 > 0xDF-0xC2 || c2&0xC0 != 0x80 {
+					break
+				}
+				e := twoByteLetter[uint(c&0x1F)<<6|uint(c2&0x3F)]
+				if e&tlSame == 0 {
+					break
+				}
+				sc |= e
+				i += 2
+			}
+			if i > i0 {
+				z.letters = true
+				z.latin = z.latin || sc&scriptLatin != 0
+				z.greekCyr = z.greekCyr || sc&scriptGreekCyr != 0
+				if !z.verbatim {
+					z.arena = append(z.arena, s[i0:i]...)
+				}
+			}
 			if i >= len(s) || s[i] < utf8.RuneSelf {
 				return toks, i
 			}
@@ -512,24 +529,21 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 		}
 	case info&trLeet != 0 && !z.open && nextIsLetter(s, i+size):
 		// word-initial leet symbol: "@cetyl", "$ufentanil"
-		z.openAt(toks, i)
+		z.openAt(i)
 		z.leet = true
 		z.appendRune(i, r, size, info)
 	default:
 		if z.open {
 			toks = z.closeTok(toks, i)
 		}
-		z.sepRun++
-		if info&trJoin == 0 {
-			z.sepJoin = false
-		}
-		fr, _ := utf8.DecodeRuneInString(fold(r))
-		if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
-			markQuestion(toks, z.sent)
-		}
-		switch fr {
-		case '。', '！', '？', '；', '…', '¡', '¿', '!':
+		z.gst = gsNext[(z.gst<<1|info>>trJoinShift&1)&15]
+		if info&trStop != 0 {
+			fr, _ := utf8.DecodeRuneInString(fold(r))
+			if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == z.sent {
+				markQuestion(toks, z.sent)
+			}
 			z.sent++
+			z.gst = gsBreak
 		}
 	}
 	return toks, i + size
@@ -568,6 +582,19 @@ func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
 		}
 		return
 	}
+	if e := twoByteFold[r&0x7FF]; size == 2 && e != 0 {
+		// a two-byte rune whose fold is one or two other bytes (an
+		// upper-case Cyrillic or Greek letter, an accented Latin one)
+		z.latin = z.latin || e&(scriptLatin<<24) != 0
+		z.greekCyr = z.greekCyr || e&(scriptGreekCyr<<24) != 0
+		z.materialize(i)
+		if e>>16&3 == 1 {
+			z.arena = append(z.arena, byte(e))
+		} else {
+			z.arena = append(z.arena, byte(e), byte(e>>8))
+		}
+		return
+	}
 	f := fold(r)
 	for k := 0; k < len(f); k++ {
 		z.noteScripts(f[k])
@@ -575,6 +602,28 @@ func (z *tokenizer) appendRune(i int, r rune, size int, info uint8) {
 	z.materialize(i)
 	z.arena = append(z.arena, f...)
 }
+
+// Script bits of leadScript and twoByteLetter.
+const (
+	scriptLatin    = 1
+	scriptGreekCyr = 2
+)
+
+// leadScript[c&0x1F] is noteScripts' finding for the lead byte c of a
+// two-byte rune (0xC2 to 0xDF).
+var leadScript = func() (t [32]uint8) {
+	for c := 0xC2; c <= 0xDF; c++ {
+		var z tokenizer
+		z.noteScripts(byte(c))
+		if z.latin {
+			t[c&0x1F] |= scriptLatin
+		}
+		if z.greekCyr {
+			t[c&0x1F] |= scriptGreekCyr
+		}
+	}
+	return t
+}()
 
 // noteScripts records the script a byte added to the open token's norm
 // may belong to (see tokenizer.latin).
@@ -588,11 +637,10 @@ func (z *tokenizer) noteScripts(c byte) {
 }
 
 // openAt opens a token at s[i] unless one is open.
-func (z *tokenizer) openAt(toks []token, i int) {
+func (z *tokenizer) openAt(i int) {
 	if z.open {
 		return
 	}
-	z.setGap(toks)
 	z.open, z.tokStart, z.verbatim = true, i, true
 	z.latin, z.greekCyr = false, false
 	z.digits, z.letters, z.leet = false, false, false
@@ -634,41 +682,6 @@ func (z *tokenizer) appendLower(i, j int) {
 	lowerAlnum(z.arena[n:n+len(w)], w)
 }
 
-// setGap sets the gap of the last token from the separators since.
-func (z *tokenizer) setGap(toks []token) {
-	if len(toks) == 0 {
-		return
-	}
-	prev := &toks[len(toks)-1]
-	switch {
-	case prev.sent != z.sent:
-		prev.gap = gapBreak
-	case z.sepRun == 0:
-		prev.gap = gapNone
-	case z.sepJoin && z.sepRun <= 2:
-		prev.gap = gapJoin
-	case z.sepRun == 1:
-		prev.gap = gapSpace
-	default:
-		prev.gap = gapBreak
-	}
-}
-
-// newToken appends a token to toks and returns it. Its fields hold
-// whatever the slot held before (the slices are reused): the caller sets
-// every one. Tokens are written field by field rather than as a composite
-// literal, which the compiler builds on the stack and then copies with a
-// typed (write-barrier checked) move.
-func newToken(toks []token) ([]token, *token) {
-	n := len(toks)
-	if n < cap(toks) {
-		toks = toks[:n+1]
-	} else {
-		toks = append(toks, token{})
-	}
-	return toks, &toks[n]
-}
-
 // closeTok appends the open token, which ends at s[end].
 func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
@@ -682,14 +695,39 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	if z.latin && z.greekCyr && z.letters {
 		n, mixed = foldMixedScript(n)
 	}
-	toks, t := newToken(toks)
-	t.norm, t.start, t.end, t.sent = n, z.base+z.tokStart, z.base+end, z.sent
-	t.zone, t.gap, t.han, t.mixed, t.question = z.zone, 0, false, mixed, false
-	t.digits, t.letters, t.leet = z.digits, z.letters, z.leet || z.letters && z.digits
-	t.cls = tokenClass(n, false, z.digits, z.letters, mixed)
+	// tokenClass(n, false, z.digits, z.letters, mixed), inline
+	k := shapeBits(n)
+	if z.digits {
+		k |= clsNum
+		if z.letters {
+			k |= clsEnt
+		}
+	} else if len(n) == 56 && z.letters {
+		k |= clsEnt
+	}
+	if len(n) > 0 && n[0] >= 0x80 {
+		k &^= clsStop
+		if n[0]-0xD0 <= 0xD4-0xD0 && z.letters && !mixed {
+			k |= clsCyr
+		}
+	}
+	// pushToken, inline. The gap of the token before, set here, is the
+	// one openAt would have set: no separator is read while a token is
+	// open.
+	i := len(toks)
+	if i == cap(toks) {
+		toks = growTokens(toks)
+	}
+	if i > 0 {
+		toks[i-1].gap = z.gst & gapMask
+	}
+	z.gst = gsNone
+	toks = toks[:i+1]
+	putToken(&toks[i], n, z.base+z.tokStart, z.base+end,
+		tokWordA(z.sent, z.zone)|b2u(z.digits)<<tokDigitsShift,
+		b2u(z.letters)<<tokLettersShift|b2u(z.leet || z.letters && z.digits)<<tokLeetShift|
+			b2u(mixed)<<tokMixedShift|uint64(k)<<tokClsShift)
 	z.open = false
-	z.sepRun = 0
-	z.sepJoin = true
 	return toks
 }
 

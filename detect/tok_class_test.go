@@ -160,3 +160,71 @@ func TestNoteScripts(t *testing.T) {
 		}
 	}
 }
+
+// TestPutToken: putToken's two packed words land in the fields they are
+// meant for (this machine's byte order), and each flag alone sets only
+// its own field.
+func TestPutToken(t *testing.T) {
+	var tk token
+	putToken(&tk, "norm", 3, 7, tokWordA(-2, 5)|1<<tokHanShift|1<<tokDigitsShift,
+		1<<tokLettersShift|1<<tokLeetShift|1<<tokMixedShift|1<<tokQuestionShift|0xAB<<tokClsShift)
+	want := token{norm: "norm", start: 3, end: 7, sent: -2, zone: 5, han: true, digits: true, letters: true, leet: true,
+		mixed: true, question: true, cls: 0xAB}
+	if tk != want {
+		t.Fatalf("putToken wrote %+v, want %+v", tk, want)
+	}
+	for _, c := range []struct {
+		a, b uint64
+		want token
+	}{
+		{1 << tokHanShift, 0, token{han: true}},
+		{1 << tokDigitsShift, 0, token{digits: true}},
+		{0, 1 << tokLettersShift, token{letters: true}},
+		{0, 1 << tokLeetShift, token{leet: true}},
+		{0, 1 << tokMixedShift, token{mixed: true}},
+		{0, 1 << tokQuestionShift, token{question: true}},
+	} {
+		tk = token{gap: 3}
+		putToken(&tk, "", 0, 0, c.a, c.b)
+		if tk != c.want {
+			t.Errorf("putToken(%#x, %#x) wrote %+v, want %+v", c.a, c.b, tk, c.want)
+		}
+	}
+}
+
+// TestTwoByteTables: twoByteLetter and twoByteFold agree with the rune
+// class table, fold and noteScripts for every two-byte rune.
+func TestTwoByteTables(t *testing.T) {
+	tokOnce.Do(buildTokRuneClass)
+	for r := rune(0x80); r < 0x800; r++ {
+		var lead tokenizer
+		lead.noteScripts(string(r)[0])
+		wantSc := uint8(0)
+		if lead.latin {
+			wantSc |= scriptLatin
+		}
+		if lead.greekCyr {
+			wantSc |= scriptGreekCyr
+		}
+		same := tokRuneClass[r]&(trSame|trLetter|trDigit|trHan|trEmpty) == trSame|trLetter
+		if e := twoByteLetter[r]; e&tlSame != 0 != same || same && e&^tlSame != wantSc {
+			t.Errorf("twoByteLetter[%U] = %#x (same %v, scripts %#x)", r, e, same, wantSc)
+		}
+		f := fold(r)
+		e := twoByteFold[r]
+		if tokRuneClass[r]&trSame != 0 || len(f) == 0 || len(f) > 2 {
+			if e != 0 {
+				t.Errorf("twoByteFold[%U] = %#x, want 0 (fold %q)", r, e, f)
+			}
+			continue
+		}
+		var z tokenizer
+		for k := 0; k < len(f); k++ {
+			z.noteScripts(f[k])
+		}
+		got := string([]byte{byte(e), byte(e >> 8)})[:e>>16&3]
+		if got != f || (e>>24&scriptLatin != 0) != z.latin || (e>>24&scriptGreekCyr != 0) != z.greekCyr {
+			t.Errorf("twoByteFold[%U] = %#x, want fold %q latin %v greekCyr %v", r, e, f, z.latin, z.greekCyr)
+		}
+	}
+}

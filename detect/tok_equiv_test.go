@@ -57,13 +57,20 @@ var hostileTexts = []string{
 	"Фентанил, 1г — цена 5000 руб.", "fentanilo envío rápido", "não entrega ação", "für Versand größe",
 	"\u00a0nbsp\u00a0sep\u2003em\u3000ideo", "x\u00ady", "\u00ad", "\u200b", "a\u200b", "\u200ba",
 	"ab\u0430\u0432 \u0430\u0432ab", "пeнтaн", "ρhentanyl", "ωmega",
+	// 56 bytes, an onion label's length (clsEnt), as letters, digits, both, and capitalised
+	strings.Repeat("a", 56), strings.Repeat("7", 56), strings.Repeat("a1", 28), "X" + strings.Repeat("b", 55),
+	strings.Repeat("б", 28) + " " + strings.Repeat("Б", 28) + " x" + strings.Repeat("а", 27) + "x",
+	// words at the end of the text and just past 8 and 16 bytes (asciiWords' eight-byte steps)
+	"Abcdefgh", "Abcdefghi", "Abcdefghijklmnop", "Abcdefghijklmnopq", "ab Cd", "ab CD 12 x1Y",
+	// two-byte digits that fold to themselves, among letters and alone
+	"x\u0663y \u0663\u0664 \u0444\u0663\u0444 \u0663\u0444 ab\u0663",
 }
 
 // hostileAtoms are the pieces randomHostile strings are built from.
 var hostileAtoms = []string{
 	"a", "B", "fent", "ANYL", "3", "1", "0", "@", "$", "!", "|", ".", ",", "?", "\n", " ", "  ", "-", "*", "_", "'", ";", ":",
 	"é", "е", "Ф", "芬", "？", "。", "…", "¿", "\u200b", "\u00ad", "\u0301", "\xff", "\xc3", "ß", "Ａ", "３", "𝐟", "€", "£", "¢",
-	"ﬃ", "K", "·", "—", "😀", "ο", "\ufe0f", "\t", "İ",
+	"ﬃ", "K", "·", "—", "😀", "ο", "\ufe0f", "\t", "İ", "\u0663", "Ω", "Ä",
 }
 
 // randomHostile returns n strings of 1 to 12 random atoms (fixed seed).

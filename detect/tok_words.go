@@ -1,0 +1,155 @@
+package detect
+
+import (
+	"unicode/utf8"
+	"unsafe"
+)
+
+// asciiWords appends the whole ASCII words that start at s[i] (a letter
+// or a digit, no token open) and follow each other after single spaces,
+// the bulk of most pages, and returns the offset after the last one and
+// the space after it: segment's fast path. It stops, returning the offset
+// of the word it declines, before a word that is not whole (it goes on
+// into a non-ASCII letter, a leet symbol or a decimal point), when the
+// token slice is full, and when a word must be lower-cased and is longer
+// than 16 bytes, within 16 bytes of the end of the text or the arena too
+// full for two eight-byte steps; segment then reads that word.
+//
+// It calls nothing: a leaf function keeps its values in registers, where
+// one with calls on its rare paths spilled them on every call. Bytes and
+// tokens are addressed through pointers where the offsets are known to be
+// in bounds (each noted), without the compiler's checks.
+func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
+	s := z.s
+	for {
+		j, acc := wordEnd(s, i)
+		if j < len(s) {
+			c := s[j]
+			if tokByteClass[c]&tbSep == 0 ||
+				acc&(tbLower|tbUpper) == 0 && (c == '.' || c == ',') && j+1 < len(s) && tokByteClass[s[j+1]]&tbDigit != 0 {
+				return toks, i // not a whole word (decimalPoint)
+			}
+		}
+		n := len(toks)
+		if n == cap(toks) {
+			return toks, i
+		}
+		// 0 <= i < j <= len(s); s is text[base:]
+		p := unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i)
+		if acc&tbUpper != 0 {
+			// lower-cased at the end of arena (no token is open:
+			// materialize's bookkeeping is not needed), in two
+			// eight-byte steps, which write past the word's end, past
+			// len(arena), where no norm points
+			k := len(z.arena)
+			if j-i > 16 || z.base+i+16 > len(z.text) || cap(z.arena)-k < 16 {
+				return toks, i
+			}
+			// text[base+i:base+i+16] and arena[k:k+16] are in bounds
+			// (the eight-byte steps may read past the segment, not the
+			// text)
+			ap := unsafe.Add(unsafe.Pointer(unsafe.SliceData(z.arena)), k)
+			x0, x1 := *(*uint64)(p), *(*uint64)(unsafe.Add(p, 8))
+			*(*uint64)(ap) = lowerAlnumWord(x0)
+			*(*uint64)(unsafe.Add(ap, 8)) = lowerAlnumWord(x1)
+			z.arena = z.arena[:k+j-i] // a self-slice: no pointer store
+			p = ap
+		}
+		norm := unsafe.String((*byte)(p), j-i)
+		// pushToken, inline: letters and digits as 0 or 1 (tbLower,
+		// tbUpper are bits 0 and 1, tbDigit bit 2); n < cap(toks)
+		l, d := uint64(acc|acc>>1)&1, uint64(acc>>2)&1
+		t := (*token)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(toks)), uintptr(n)*unsafe.Sizeof(token{})))
+		if n > 0 {
+			(*token)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Sizeof(token{})))).gap = z.gst & gapMask
+		}
+		putToken(t, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|d<<tokDigitsShift,
+			l<<tokLettersShift|(l&d)<<tokLeetShift|uint64(asciiClass(norm, d != 0, l != 0))<<tokClsShift)
+		toks = toks[:n+1]
+		z.gst = gsNone
+		i = j
+		// the space after a word, the commonest separator: what
+		// segment's separator case does for it
+		if i >= len(s) || s[i] != ' ' {
+			return toks, i
+		}
+		z.gst = gsSpace
+		i++
+		if i >= len(s) || tokByteClass[s[i]]&tbWord == 0 {
+			return toks, i
+		}
+	}
+}
+
+// emitASCIISlow appends the token s[i:j], a whole word of ASCII letters
+// and digits with class bits acc, with no token open, for the cases
+// asciiWords declines.
+func (z *tokenizer) emitASCIISlow(toks []token, i, j int, acc uint8) []token {
+	norm := z.s[i:j]
+	if acc&tbUpper != 0 {
+		norm = z.lowerWord(i, j)
+	}
+	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+	return z.pushToken(toks, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|b2u(digits)<<tokDigitsShift,
+		b2u(letters)<<tokLettersShift|b2u(letters && digits)<<tokLeetShift|uint64(asciiClass(norm, digits, letters))<<tokClsShift)
+}
+
+// wordEnd returns the end of the run of ASCII letters and digits that
+// starts at s[i] and the OR of their tb* classes.
+func wordEnd(s string, i int) (int, uint8) {
+	var acc uint8
+	for ; uint(i) < uint(len(s)); i++ {
+		cl := tokByteClass[s[i]]
+		if cl&tbWord == 0 {
+			break
+		}
+		acc |= cl
+	}
+	return i, acc
+}
+
+// hanRun appends a token for each Han character of the run that starts at
+// s[i] with r, a rune of size bytes and tr* class info that isHan, with no
+// token open, and returns the offset after the run. Han tokens are closed
+// immediately, so the next one is adjacent (gapNone); their flags are han
+// and letters, their class tokenClass's.
+func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([]token, int) {
+	s := z.s
+	a := tokWordA(z.sent, z.zone) | 1<<tokHanShift
+	for {
+		norm := s[i : i+size] // a rune that folds to itself (trSame): its source bytes
+		if info&trSame == 0 || r == utf8.RuneError {
+			norm = fold(r)
+		}
+		n := len(toks)
+		if n == cap(toks) {
+			toks = growTokens(toks)
+		}
+		if n > 0 {
+			toks[n-1].gap = z.gst & gapMask
+		}
+		z.gst = gsNone
+		toks = toks[:n+1]
+		putToken(&toks[n], norm, z.base+i, z.base+i+size, a,
+			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
+		i += size
+		// the next character: CJK text is runs of Han characters
+		if uint(i+2) < uint(len(s)) {
+			if c0, c1, c2 := s[i], s[i+1], s[i+2]; c0-0xE1 <= 0xEF-0xE1 && c0 != 0xED && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+				// decodeRuneAt's three-byte case
+				r, size = rune(c0&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
+				if info = tokRune(r); info&trHan == 0 {
+					return toks, i // segment reads it
+				}
+				continue
+			}
+		}
+		if i >= len(s) || s[i] < utf8.RuneSelf {
+			return toks, i
+		}
+		r, size = decodeRuneAt(s, i)
+		if info = tokRune(r); info&trHan == 0 {
+			return toks, i // segment reads it
+		}
+	}
+}
