@@ -495,11 +495,7 @@ func findContacts(text string, add func(kind, value, network string)) {
 	// read label by label, in text order, as separate searches would) and
 	// checks that the text can be searched in place (newASCIIFolded).
 	var hitBuf [32]labelHit
-	lower := asciiFolded{s: text, fold: true}
-	if !foldableInPlace(text) {
-		lower = newASCIIFolded(text)
-	}
-	hits := findLabels(lower, hitBuf[:0])
+	lower, hits := contactHits(text, hitBuf[:0])
 	// @ handles and e-mail addresses
 	for i := 0; ; i++ {
 		k := strings.IndexByte(text[i:], '@')
