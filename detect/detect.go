@@ -53,50 +53,13 @@ type scratch struct {
 	termW       []float64
 	termTouched []int32
 	ev, subEv   []evRec
-	ctxPresent  []bool
-	names       []string
-	evKeys      []evKey
-	strs        []string
-}
-
-// evRec is evidence not yet quoted: the snippet is cut, and the rule id
-// composed, only for the records the verdict keeps (at most maxEvidence).
-type evRec struct {
-	rule, kind  string
-	start, end  int
-	zone        uint8
-	w           float64 // rounded as Evidence.Weight is
-	how         uint8   // substance evidence: how the term matched
-	question    bool    // substance evidence: the sentence asks
-	neutralised string  // substance evidence: the decoy frame that damped it
-}
-
-// quote turns r into Evidence over text, written to *e (a fresh, zeroed
-// element of the verdict's slice: filling it in place saves copying the
-// struct).
-func (r *evRec) quote(e *fentinel.Evidence, text string) {
-	rule := r.rule
-	if r.kind == fentinel.EvidenceSubstance && (r.how != howExact || r.question || r.neutralised != "") {
-		// rule#how?question!neutraliser, built in one concatenation
-		var hash, how, question, bang string
-		if r.how != howExact {
-			hash, how = "#", howNames[r.how]
-		}
-		if r.question {
-			question = "?question"
-		}
-		if r.neutralised != "" {
-			bang = "!"
-		}
-		rule = rule + hash + how + question + bang + r.neutralised
-	}
-	e.Rule = rule
-	e.Kind = r.kind
-	e.Term = text[r.start:r.end]
-	e.Snippet = snippet(text, r.start, r.end)
-	e.Zone = zoneNames[r.zone]
-	e.Weight = r.w
-	e.Offset = r.start
+	// evPos holds, per evidence key (Detector.evKeys), 1 + the index of
+	// its record in ev, 0 for none.
+	evPos      []int32
+	ctxPresent []bool
+	names      []string
+	evKeys     []evKey
+	strs       []string
 }
 
 // evKey marks a substance mention already quoted as evidence (substance
@@ -113,11 +76,11 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte
 
 // mention is one substance match with its weight after context.
 type mention struct {
-	m           match
-	sub         int
-	value       float64 // contribution after zone, form and neutralisers
-	neutralised string  // decoy frame id that neutralised it, if any
-	ambiguous   bool
+	m         match
+	sub       int
+	value     float64 // contribution after zone, form and neutralisers
+	neut      int32   // 1 + the decoy frame that neutralised it, 0 for none
+	ambiguous bool
 }
 
 // Detect judges one page. It never fails: an unparsable page yields an
@@ -220,7 +183,11 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	// Sale frame. saleFirst holds, per frame, the index in kc.sales of its
 	// strongest cue (the first of equals), -1 for none.
 	ev := scr.ev[:0]
-	defer func() { clear(ev); scr.ev = ev[:0] }()
+	if len(scr.evPos) < len(d.evKeys) {
+		scr.evPos = make([]int32, len(d.evKeys))
+	}
+	evPos := scr.evPos[:len(d.evKeys)]
+	defer func() { clear(evPos); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
 	saleFirst := ints[:len(d.sale)]
 	for i := range saleFirst {
@@ -250,7 +217,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		z := toks[ph.tok].zone
 		if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 			saleStrength[idx] = w
-			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, ph.start, ph.end, z, w))
+			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), ph.start, ph.end, z, w))
 		}
 	}
 	if idx := d.bi.qty; idx >= 0 {
@@ -258,7 +225,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			z := toks[q.tok].zone
 			if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 				saleStrength[idx] = w
-				ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, q.start, q.end, z, w))
+				ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), q.start, q.end, z, w))
 			}
 		}
 	}
@@ -278,7 +245,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	for idx, ci := range saleFirst {
 		if ci >= 0 {
 			m := kc.sales[ci]
-			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale,
+			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
 		}
 	}
@@ -362,7 +329,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		if ci := decoyFirst[i]; ci >= 0 {
 			m := kc.decoys[ci]
-			ev = appendEvidence(ev, evidenceAt(f.id, fentinel.EvidenceDecoy,
+			ev = addEvidence(ev, evPos, d.evKeys[len(d.sale)+i], evidenceAt(evDecoy, int32(i),
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
 		}
 	}
@@ -393,12 +360,12 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		if fi, ok := d.neutraliserOf(toks, kc.windows, mn.m, si.class); ok {
 			v *= d.decoys[fi].damp
-			mn.neutralised = d.decoys[fi].id
+			mn.neut = int32(fi) + 1
 		}
 		{
 			if fi, ok := lookupClassDecoy(classDecoy, si.class); ok {
 				v *= d.decoys[fi].damp
-				mn.neutralised = d.decoys[fi].id
+				mn.neut = int32(fi) + 1
 			}
 		}
 		mn.value = v
@@ -454,7 +421,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		} else if mn.value > a.second {
 			a.second = mn.value
 		}
-		if !d.subs[mn.sub].secondary && mn.neutralised == "" && mn.value >= titleStrong {
+		if !d.subs[mn.sub].secondary && mn.neut == 0 && mn.value >= titleStrong {
 			switch toks[mn.m.i].zone {
 			case zoneTitle:
 				titleSub = true
@@ -536,9 +503,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	// names are unique), one per token. A key refused by the cap needs no
 	// record: its substance stays at the cap.
 	subEv, keys := scr.subEv[:0], scr.evKeys[:0]
-	defer func() { clear(subEv); scr.subEv, scr.evKeys = subEv[:0], keys[:0] }()
+	defer func() { scr.subEv, scr.evKeys = subEv[:0], keys[:0] }()
 	for _, mn := range subs {
-		if mn.value <= 0 && mn.neutralised == "" {
+		if mn.value <= 0 && mn.neut == 0 {
 			continue
 		}
 		k := evKey{int32(mn.sub), mn.m.i}
@@ -557,21 +524,13 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			continue
 		}
 		keys = append(keys, k)
-		r := evidenceAt(d.subs[mn.sub].rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
-		r.how, r.question, r.neutralised = mn.m.how, toks[mn.m.i].question, mn.neutralised
+		r := evidenceAt(evSubstance, int32(mn.sub), toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
+		r.how, r.question, r.neut = mn.m.how, toks[mn.m.i].question, mn.neut
 		subEv = append(subEv, r)
 	}
 	n := min(len(subEv)+len(ev), maxEvidence)
 	v.Evidence = make([]fentinel.Evidence, n)
-	k := 0
-	for i := range subEv[:min(len(subEv), n)] {
-		subEv[i].quote(&v.Evidence[k], doc.text)
-		k++
-	}
-	for i := range ev[:n-k] {
-		ev[i].quote(&v.Evidence[k], doc.text)
-		k++
-	}
+	d.quoteEvidence(v.Evidence, doc.text, subEv, ev)
 	return v
 }
 
@@ -600,20 +559,6 @@ func lookupClassDecoy(hs []classDecoyHit, class string) (int, bool) {
 	return 0, false
 }
 
-// appendEvidence adds e, or replaces the record of the same rule if e
-// weighs more.
-func appendEvidence(ev []evRec, e evRec) []evRec {
-	for i := range ev {
-		if ev[i].rule == e.rule {
-			if math.Abs(e.w) > math.Abs(ev[i].w) {
-				ev[i] = e
-			}
-			return ev
-		}
-	}
-	return append(ev, e)
-}
-
 func absDiff(a, b int32) int32 {
 	if a > b {
 		return a - b
@@ -625,12 +570,6 @@ func absDiff(a, b int32) int32 {
 // window before or after).
 func isNegation(f *frameInfo) bool {
 	return f.weight <= 0.1 && !f.product && f.classes == nil && (f.before > 0 || f.after > 0) && f.damp < 0.1
-}
-
-// evidenceAt records evidence for text[start:end], weight rounded to
-// three decimals.
-func evidenceAt(rule, kind string, start, end int, zone uint8, w float64) evRec {
-	return evRec{rule: rule, kind: kind, start: start, end: end, zone: zone, w: math.Round(w*1000) / 1000}
 }
 
 // snippet returns the original text around [start,end) on one line,

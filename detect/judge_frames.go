@@ -46,7 +46,7 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 				subs = append(subs, mention{})
 			}
 			mn := &subs[len(subs)-1]
-			mn.m, mn.sub, mn.value, mn.neutralised, mn.ambiguous = *m, int(e.idx), 0, "", e.form == fAmbig
+			mn.m, mn.sub, mn.value, mn.neut, mn.ambiguous = *m, int(e.idx), 0, 0, e.form == fAmbig
 		case kSale:
 			k.sales = append(k.sales, *m)
 		case kCtx:
