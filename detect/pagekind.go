@@ -86,7 +86,7 @@ func urlKind(rawURL string) string {
 		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
 			seg = seg[:dot] // "news.html", "viewtopic.php"
 		}
-		if k := pathKind(strings.ToLower(seg)); k != "" && rankOf(k) > rankOf(best) {
+		if k := pathKind(lowerSegment(seg)); k != "" && rankOf(k) > rankOf(best) {
 			best = k
 		}
 	}
@@ -145,4 +145,27 @@ func indexQueryOrFragment(path string) int {
 		}
 	}
 	return -1
+}
+
+// lowerSegment is strings.ToLower(seg), which returns seg itself when it
+// is ASCII without an upper-case letter: that test is made here eight
+// bytes a step (a path segment is often a long id) before falling back to
+// strings.ToLower.
+func lowerSegment(seg string) string {
+	const ones, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(seg); i += 8 {
+		x := le64(seg, i)
+		// For bytes below 0x80 the sums stay within their byte: the high
+		// bit of x+0x3f.. marks bytes >= 'A', that of x+0x25.. bytes > 'Z'.
+		if x&hi != 0 || (x+(0x80-'A')*ones)&^(x+(0x80-'Z'-1)*ones)&hi != 0 {
+			return strings.ToLower(seg)
+		}
+	}
+	for ; i < len(seg); i++ {
+		if c := seg[i]; c >= 0x80 || c >= 'A' && c <= 'Z' {
+			return strings.ToLower(seg)
+		}
+	}
+	return seg
 }

@@ -114,3 +114,20 @@ func TestSimulatorPageKinds(t *testing.T) {
 	}
 	t.Logf("ground-truth pages by kind: %v", counts)
 }
+
+// TestURLHelpersEqualStrings: lowerSegment is strings.ToLower on every
+// rune in every position of a segment and the ASCII range boundaries.
+func TestURLHelpersEqualStrings(t *testing.T) {
+	texts := []string{"", ":", "://", ":/", "a:/b://c", "http://x", "x:", "x:/", "::://", "abc@[]`{}", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghzZ"}
+	for r := rune(0); r < 0x3000; r++ {
+		for _, f := range []string{"%c", "abcdefg%c", "%cabcdefgh", "abcdefghijklmnop%cq"} {
+			texts = append(texts, strings.Replace(f, "%c", string(r), 1))
+		}
+	}
+	texts = append(texts, "\xff", "abcdefgh\xff", "\u212a", "\u0130stanbul")
+	for _, s := range texts {
+		if got, want := lowerSegment(s), strings.ToLower(s); got != want {
+			t.Fatalf("lowerSegment(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
