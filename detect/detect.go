@@ -105,7 +105,8 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 		prof = d.profileFor(pageHost(p))
 	}
 	doc := d.parse(s, looksLikeHTML(s, ct), prof)
-	v := d.judge(doc, s, prof)
+	var v fentinel.Verdict
+	d.judge(&v, doc, s, prof)
 	v.PageKind = pageKind(pageURL(p), doc)
 	doc.release()
 	return v
@@ -150,7 +151,8 @@ func pageHost(p fentinel.Page) string {
 	return pu.Hostname()
 }
 
-func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verdict {
+// judge fills the zero verdict *v for the page doc (PageKind aside).
+func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *profile) {
 	scr := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scr)
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
@@ -161,7 +163,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	classifyTokens(toks, cls)
 	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
-	ex := d.extract(doc, raw, toks, cls, prices, qtys, prof)
+	ex := &v.Extracted
+	d.extractInto(ex, doc, raw, toks, cls, prices, qtys, prof)
 
 	lang := cls.lang
 	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
@@ -457,15 +460,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	score = math.Round(score*1000) / 1000
 	flagged := score >= sc.Threshold
 
-	v := fentinel.Verdict{
-		Flagged:      flagged,
-		Score:        score,
-		Extracted:    ex,
-		Language:     lang.best(),
-		RulesVersion: d.version,
-		Substances:   []string{},
-		Classes:      []string{},
-	}
+	v.Flagged, v.Score = flagged, score
+	v.Language, v.RulesVersion = lang.best(), d.version
+	v.Substances, v.Classes = []string{}, []string{}
 	classes, names := scr.strs[:0], scr.names[:0]
 	defer func() { scr.strs, scr.names = classes[:0], names[:0] }()
 	for _, si := range touched {
@@ -488,13 +485,20 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	if flagged && v.Severity == fentinel.SeverityNone {
 		v.Severity = fentinel.SeverityHigh
 	}
-	if len(names) > 0 {
-		v.Substances = slices.Clone(names)
-		sort.Strings(v.Substances)
-	}
-	if len(classes) > 0 {
-		v.Classes = slices.Clone(classes)
-		sort.Strings(v.Classes)
+	if n := len(names) + len(classes); n > 0 {
+		// Both lists in one allocation; each slice's capacity ends at its
+		// length, so an append to one cannot write into the other.
+		buf := make([]string, n)
+		if len(names) > 0 {
+			v.Substances = buf[:len(names):len(names)]
+			copy(v.Substances, names)
+			sort.Strings(v.Substances)
+		}
+		if len(classes) > 0 {
+			v.Classes = buf[len(names):]
+			copy(v.Classes, classes)
+			sort.Strings(v.Classes)
+		}
 	}
 
 	// Substance evidence first, strongest first.
@@ -531,7 +535,6 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	n := min(len(subEv)+len(ev), maxEvidence)
 	v.Evidence = make([]fentinel.Evidence, n)
 	d.quoteEvidence(v.Evidence, doc.text, subEv, ev)
-	return v
 }
 
 // classDecoyHit is a class-scoped page decoy seen on the page.
@@ -572,60 +575,6 @@ func isNegation(f *frameInfo) bool {
 	return f.weight <= 0.1 && !f.product && f.classes == nil && (f.before > 0 || f.after > 0) && f.damp < 0.1
 }
 
-// snippet returns the original text around [start,end) on one line,
-// cut at rune boundaries.
-func snippet(text string, start, end int) string {
-	a := start - snippetRadius
-	if a < 0 {
-		a = 0
-	}
-	b := end + snippetRadius
-	if b > len(text) {
-		b = len(text)
-	}
-	if nl := lastNewline(text[a:start]); nl >= 0 {
-		a += nl + 1
-	}
-	// One search finds the first newline from the term on: if it is in
-	// the term (which then needs its newlines replaced), a second finds
-	// the first after it.
-	termNL := false
-	if nl := strings.IndexByte(text[start:b], '\n'); nl >= 0 {
-		if start+nl < end {
-			termNL = true
-			if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
-				b = end + nl
-			}
-		} else {
-			b = start + nl
-		}
-	}
-	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
-		a++
-	}
-	for b < len(text) && !utf8.RuneStart(text[b]) {
-		b--
-	}
-	s := text[a:b]
-	// text[a:start] and text[end:b] hold no newline: only the quoted term
-	// may.
-	if termNL {
-		s = strings.ReplaceAll(s, "\n", " ")
-	}
-	s = trimSpace(s)
-	pre := a > 0 && text[a-1] != '\n'
-	post := b < len(text) && text[b] != '\n'
-	switch {
-	case pre && post:
-		return "…" + s + "…"
-	case pre:
-		return "…" + s
-	case post:
-		return s + "…"
-	}
-	return s // no concatenation, no allocation
-}
-
 // trimSpace is strings.TrimSpace, answered without a call when s starts
 // and ends with printable ASCII (every space TrimSpace removes is ASCII
 // white space, at most ' ', or starts with a byte from 0x80 up).
@@ -636,9 +585,8 @@ func trimSpace(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// extract fills the structured fields.
-func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
-	var ex fentinel.Extracted
+// extractInto fills the structured fields of the zero *ex.
+func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var starts []int32
@@ -683,12 +631,8 @@ func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClas
 		}
 	}
 	if ex.Currency == "" && doc.price != "" {
-		// a price field is a few tokens: token buffer on the stack
-		var tokBuf [16]token
-		seg := [1]segment{{zone: zoneMain, start: 0, end: len(doc.price)}}
-		ptoks, _ := tokenizeInto(tokBuf[:0], nil, doc.price, seg[:])
-		if ph, _ := scanNumbers(doc.price, ptoks); len(ph) > 0 {
-			ex.Price, ex.Currency = ph[0].value, ph[0].currency
+		if ph, ok := priceOfField(doc.price); ok {
+			ex.Price, ex.Currency = ph.value, ph.currency
 		}
 	}
 	if ex.Currency == "" {
@@ -721,7 +665,6 @@ func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClas
 		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
 	}
 	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
-	return ex
 }
 
 func stripLabel(s string) string {

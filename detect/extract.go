@@ -114,6 +114,22 @@ func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
 	return scanNumbersAt(nil, nil, text, toks, numberTokens(toks, buf[:0]))
 }
 
+// priceOfField is the first price scanNumbers finds in a page's price field
+// (a few tokens): tokens, candidates and hits are kept on the stack.
+func priceOfField(text string) (priceHit, bool) {
+	var tokBuf [16]token
+	var numBuf [16]int32
+	var priceBuf [4]priceHit
+	var qtyBuf [4]qtyHit
+	seg := [1]segment{{zone: zoneMain, start: 0, end: len(text)}}
+	toks, _ := tokenizeInto(tokBuf[:0], nil, text, seg[:])
+	ph, _ := scanNumbersAt(priceBuf[:0], qtyBuf[:0], text, toks, numberTokens(toks, numBuf[:0]))
+	if len(ph) == 0 {
+		return priceHit{}, false
+	}
+	return ph[0], true
+}
+
 // numberTokens appends to out the indexes of the tokens with a digit that
 // are not CJK characters: classifyTokens' number candidates.
 func numberTokens(toks []token, out []int32) []int32 {

@@ -86,54 +86,96 @@ func (d *Detector) compositeLen(r *evRec) int {
 }
 
 // quoteEvidence quotes the records of subEv, then of ev, into dst (fresh,
-// zeroed elements of the verdict's slice, filled in place) until dst is
-// full. The composite rule ids are written into one string, which the
-// records share: one allocation per verdict instead of one per id.
+// zeroed elements of the verdict's slice, at most maxEvidence, filled in
+// place) until dst is full. The strings the records compose (composite
+// rule ids, snippets with ellipses) are then written into one string that
+// they share: one allocation per verdict instead of one per string.
 func (d *Detector) quoteEvidence(dst []fentinel.Evidence, text string, subEv, ev []evRec) {
-	// Only substance records are composite, and they come first.
-	subEv = subEv[:min(len(subEv), len(dst))]
+	subEv = subEv[:min(len(subEv), len(dst))] // only substance records are composite
 	ev = ev[:len(dst)-len(subEv)]
+	// pre and post mark, by index in dst (maxEvidence <= 64), the snippets
+	// that take an ellipsis before and after; total is the length of all
+	// the composed strings.
+	var pre, post uint64
 	total := 0
-	for i := range subEv {
-		if subEv[i].composite() {
-			total += d.compositeLen(&subEv[i])
-		}
-	}
-	var ids string
-	if total > 0 {
-		var b strings.Builder
-		b.Grow(total)
-		for i := range subEv {
-			if subEv[i].composite() {
-				d.appendRule(&b, &subEv[i])
+	cut := func(k int, r *evRec) string {
+		c := cutSnippet(text, int(r.start), int(r.end))
+		if c.pre || c.post {
+			total += c.len()
+			if c.pre {
+				pre |= 1 << k
+			}
+			if c.post {
+				post |= 1 << k
 			}
 		}
-		ids = b.String()
+		return c.s
 	}
 	for i := range subEv {
-		r := &subEv[i]
-		rule := d.subs[r.idx].rule
+		r, e := &subEv[i], &dst[i]
 		if r.composite() {
-			l := d.compositeLen(r)
-			rule, ids = ids[:l], ids[l:]
+			total += d.compositeLen(r)
+		} else {
+			e.Rule = d.subs[r.idx].rule
 		}
-		r.quote(&dst[i], rule, text)
+		r.quote(e, cut(i, r), text)
 	}
-	dst = dst[len(subEv):]
 	for i := range ev {
-		ev[i].quote(&dst[i], d.rule(&ev[i]), text)
+		r, e := &ev[i], &dst[len(subEv)+i]
+		e.Rule = d.rule(r)
+		r.quote(e, cut(len(subEv)+i, r), text)
+	}
+	if total == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(total)
+	for i := range subEv {
+		if subEv[i].composite() {
+			d.appendRule(&b, &subEv[i])
+		}
+	}
+	for k := range dst {
+		if (pre|post)&(1<<k) != 0 {
+			if pre&(1<<k) != 0 {
+				b.WriteString(ellipsis)
+			}
+			b.WriteString(dst[k].Snippet)
+			if post&(1<<k) != 0 {
+				b.WriteString(ellipsis)
+			}
+		}
+	}
+	// Take the composed strings off the front, in the order written.
+	composed := b.String()
+	for i := range subEv {
+		if r := &subEv[i]; r.composite() {
+			l := d.compositeLen(r)
+			dst[i].Rule, composed = composed[:l], composed[l:]
+		}
+	}
+	for k := range dst {
+		if (pre|post)&(1<<k) != 0 {
+			l := len(dst[k].Snippet)
+			if pre&(1<<k) != 0 {
+				l += len(ellipsis)
+			}
+			if post&(1<<k) != 0 {
+				l += len(ellipsis)
+			}
+			dst[k].Snippet, composed = composed[:l], composed[l:]
+		}
 	}
 }
 
-// quote turns r, of the given rule id, into Evidence over text, written
-// to *e.
-func (r *evRec) quote(e *fentinel.Evidence, rule, text string) {
-	// Every value first, then the stores in a row: the compiler checks
-	// for a write barrier once for a run of pointer stores that no call
-	// interrupts.
-	snip := snippet(text, int(r.start), int(r.end))
+// quoteEvidence marks records in 64-bit sets.
+var _ [64 - maxEvidence]struct{}
+
+// quote fills *e (but its Rule) with r quoted over text with the given
+// snippet.
+func (r *evRec) quote(e *fentinel.Evidence, snip, text string) {
 	kind, term, zone := evKindNames[r.kind], text[r.start:r.end], zoneNames[r.zone]
-	e.Rule, e.Kind, e.Term, e.Snippet, e.Zone = rule, kind, term, snip, zone
+	e.Kind, e.Term, e.Snippet, e.Zone = kind, term, snip, zone
 	e.Weight = r.w
 	e.Offset = int(r.start)
 }

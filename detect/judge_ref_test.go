@@ -140,3 +140,17 @@ func appendEvidenceRef(ev []refEvRec, e refEvRec) []refEvRec {
 	}
 	return append(ev, e)
 }
+
+// snippet is the snippet quoteEvidence builds from cutSnippet.
+func snippet(text string, start, end int) string {
+	c := cutSnippet(text, start, end)
+	switch {
+	case c.pre && c.post:
+		return ellipsis + c.s + ellipsis
+	case c.pre:
+		return ellipsis + c.s
+	case c.post:
+		return c.s + ellipsis
+	}
+	return c.s
+}
