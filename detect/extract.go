@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // priceHit is a number with a currency next to it.
@@ -517,8 +518,14 @@ func isVendorLead(w string, buf *[32]byte) bool {
 		}
 		buf[i] = c
 	}
-	return vendorLead[string(buf[:len(w)])]
+	// The lower-cased copy is read in place (unsafe.String: buf is not
+	// written while the index reads it); the index rejects most words by
+	// their shape without hashing them.
+	return len(w) > 0 && vendorLeadIndex.find(unsafe.String(&buf[0], len(w))) >= 0
 }
+
+// vendorLeadIndex finds the vendorLead words (all true).
+var vendorLeadIndex, _ = wordIndexOf(vendorLead)
 
 // vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
 // When the labels on a page name different vendors (an index or category
