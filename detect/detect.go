@@ -196,12 +196,16 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	for i := range saleFirst {
 		saleFirst[i] = -1
 	}
+	// The loops over matches read the detector's tables through locals:
+	// the stores into the per-frame arrays would otherwise make the
+	// compiler load them again on every iteration.
+	facts, sale, zoneW := d.facts, d.sale, &d.zoneW
 	for ci, m := range kc.sales {
 		if d.negated(toks, kc.negs, m) {
 			continue
 		}
-		idx := d.facts[m.e].idx
-		w := d.sale[idx].weight * d.zoneW[toks[m.i].zone]
+		idx := facts[m.e].idx
+		w := sale[idx].weight * zoneW[toks[m.i].zone]
 		if w > saleStrength[idx] {
 			saleStrength[idx] = w
 			saleFirst[idx] = ci
@@ -261,7 +265,7 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	clear(ctxPresent)
 	for _, m := range kc.ctxs {
 		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
-			ctxPresent[d.facts[m.e].idx] = true
+			ctxPresent[facts[m.e].idx] = true
 		}
 	}
 
@@ -287,10 +291,10 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
 	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
-		ef := d.facts[m.e]
+		ef := facts[m.e]
 		fi := int(ef.idx)
 		z := toks[m.i].zone
-		zw := d.zoneW[z]
+		zw := zoneW[z]
 		if ef.flags&efProduct != 0 && z == zoneTitle {
 			if !d.negated(toks, kc.negs, m) {
 				titleDecoy = true

@@ -84,6 +84,9 @@ func (d *Detector) negated(toks []token, negs []window, m match) bool {
 // frames that only apply to some classes; "" means m is a cue, not a
 // substance, which only negation frames cancel.
 func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class string) (int, bool) {
+	if len(windows) == 0 {
+		return -1, false // most pages: no token of m needs reading
+	}
 	best := -1
 	bestDamp := 2.0
 	mSentI, mSentJ := toks[m.i].sent, toks[m.j-1].sent
