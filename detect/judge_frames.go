@@ -96,9 +96,6 @@ func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class 
 		if w.i == m.i && w.j == m.j {
 			continue
 		}
-		if w.flags&efClasses != 0 && (class == "" || !d.decoys[w.fi].classes[class]) {
-			continue
-		}
 		if class == "" && w.flags&efNegation == 0 {
 			continue
 		}
@@ -112,10 +109,12 @@ func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class 
 		if w.after > 0 && w.i >= m.j && w.i-m.j < w.after {
 			hit = true
 		}
-		if hit {
-			if damp := d.decoys[w.fi].damp; damp < bestDamp {
-				best, bestDamp = int(w.fi), damp
-			}
+		// The class filter, a map lookup, only for a window that covers m.
+		if !hit || w.flags&efClasses != 0 && (class == "" || !d.decoys[w.fi].classes[class]) {
+			continue
+		}
+		if damp := d.decoys[w.fi].damp; damp < bestDamp {
+			best, bestDamp = int(w.fi), damp
 		}
 	}
 	return best, best >= 0
