@@ -135,7 +135,7 @@ func (d *Detector) quoteEvidence(dst []fentinel.Evidence, text string, subEv, ev
 			d.appendRule(&b, &subEv[i])
 		}
 	}
-	for k := range dst {
+	for k := 0; pre|post != 0 && k < len(dst); k++ {
 		if (pre|post)&(1<<k) != 0 {
 			if pre&(1<<k) != 0 {
 				b.WriteString(ellipsis)
@@ -154,7 +154,7 @@ func (d *Detector) quoteEvidence(dst []fentinel.Evidence, text string, subEv, ev
 			dst[i].Rule, composed = composed[:l], composed[l:]
 		}
 	}
-	for k := range dst {
+	for k := 0; pre|post != 0 && k < len(dst); k++ {
 		if (pre|post)&(1<<k) != 0 {
 			l := len(dst[k].Snippet)
 			if pre&(1<<k) != 0 {
