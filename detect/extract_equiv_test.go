@@ -219,7 +219,7 @@ func TestTrimHelpers(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	for k := 0; k < 200000; k++ {
 		var b strings.Builder
-		for n := r.Intn(8); n > 0; n-- {
+		for n := r.Intn(8 + k%3*12); n > 0; n-- {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		compareTrimHelpers(t, b.String())
