@@ -672,7 +672,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 }
 
 func stripLabel(s string) string {
-	if i := strings.IndexAny(s, ":："); i >= 0 && i < 30 {
+	if i := indexColon(s); i >= 0 && i < 30 {
 		return strings.TrimSpace(s[i+1:])
 	}
 	return s

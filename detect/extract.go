@@ -465,8 +465,8 @@ func cleanVendor(s string) string {
 			continue
 		}
 		cut := false
-		for _, p := range vendorLeadCJK {
-			if strings.HasPrefix(s, p) {
+		for k := 0; len(s) > 0 && s[0] >= 0x80 && k < len(vendorLeadCJK); k++ { // all non-ASCII
+			if p := vendorLeadCJK[k]; strings.HasPrefix(s, p) {
 				s, cut = s[len(p):], true
 				break
 			}

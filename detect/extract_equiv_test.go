@@ -479,3 +479,13 @@ func TestFindLabelsEqualsPrev(t *testing.T) {
 		}
 	}
 }
+
+// TestVendorLeadCJKNonASCII: cleanVendor tries the vendorLeadCJK prefixes
+// only on a non-ASCII first byte, which each of them has.
+func TestVendorLeadCJKNonASCII(t *testing.T) {
+	for _, p := range vendorLeadCJK {
+		if p == "" || p[0] < 0x80 {
+			t.Fatalf("vendorLeadCJK word %q does not start with a non-ASCII byte", p)
+		}
+	}
+}

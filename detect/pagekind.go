@@ -54,7 +54,7 @@ func pageKind(rawURL string, doc *document) string {
 // urlKind reads the page kind from the path (and search query) of rawURL,
 // without a full URL parse.
 func urlKind(rawURL string) string {
-	i := strings.Index(rawURL, "://")
+	i := schemeEnd(rawURL)
 	if i < 0 {
 		return ""
 	}
@@ -145,6 +145,19 @@ func indexQueryOrFragment(path string) int {
 		}
 	}
 	return -1
+}
+
+// schemeEnd is strings.Index(rawURL, "://"), answered without a search
+// for the usual http and https addresses (neither prefix holds an earlier
+// colon).
+func schemeEnd(rawURL string) int {
+	switch {
+	case strings.HasPrefix(rawURL, "http://"):
+		return len("http")
+	case strings.HasPrefix(rawURL, "https://"):
+		return len("https")
+	}
+	return strings.Index(rawURL, "://")
 }
 
 // lowerSegment is strings.ToLower(seg), which returns seg itself when it
