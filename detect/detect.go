@@ -182,9 +182,10 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	}
 	floats, ints := scr.floats[:nf], scr.ints[:nf]
 	clear(floats)
+	clear(ints)
 
-	// Sale frame. saleFirst holds, per frame, the index in kc.sales of its
-	// strongest cue (the first of equals), -1 for none.
+	// Sale frame. saleFirst holds, per frame, 1 + the index in kc.sales of
+	// its strongest cue (the first of equals), 0 for none.
 	ev := scr.ev[:0]
 	if len(scr.evPos) < len(d.evKeys) {
 		scr.evPos = make([]int32, len(d.evKeys))
@@ -193,9 +194,6 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	defer func() { clear(evPos); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
 	saleFirst := ints[:len(d.sale)]
-	for i := range saleFirst {
-		saleFirst[i] = -1
-	}
 	// The loops over matches read the detector's tables through locals:
 	// the stores into the per-frame arrays would otherwise make the
 	// compiler load them again on every iteration.
@@ -208,7 +206,7 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		w := sale[idx].weight * zoneW[toks[m.i].zone]
 		if w > saleStrength[idx] {
 			saleStrength[idx] = w
-			saleFirst[idx] = ci
+			saleFirst[idx] = ci + 1
 		}
 	}
 	// The builtin frames (indices found at New): each price or quantity
@@ -249,9 +247,9 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		}
 		F = 1 - rest
 	}
-	for idx, ci := range saleFirst {
-		if ci >= 0 {
-			m := kc.sales[ci]
+	for idx, c1 := range saleFirst {
+		if c1 > 0 {
+			m := kc.sales[c1-1]
 			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
 		}
@@ -284,10 +282,7 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	}()
 	titleDecoy := false
 	var classDecoy []classDecoyHit // class → decoy frame index, last one wins
-	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)]
-	for i := range decoyFirst {
-		decoyFirst[i] = -1
-	}
+	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)] // 1 + index in kc.decoys, 0 for none
 	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
 	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
@@ -313,8 +308,8 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 			genreSum[fi] += zw - prev
 			termW[m.e] = zw
 		}
-		if decoyFirst[fi] < 0 {
-			decoyFirst[fi] = ci
+		if decoyFirst[fi] == 0 {
+			decoyFirst[fi] = ci + 1
 			seen = append(seen, int32(fi))
 		}
 	}
@@ -334,8 +329,8 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		} else {
 			genre *= 1 - st
 		}
-		if ci := decoyFirst[i]; ci >= 0 {
-			m := kc.decoys[ci]
+		if c1 := decoyFirst[i]; c1 > 0 {
+			m := kc.decoys[c1-1]
 			ev = addEvidence(ev, evPos, d.evKeys[len(d.sale)+i], evidenceAt(evDecoy, int32(i),
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
 		}
