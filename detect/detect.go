@@ -281,9 +281,9 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		scr.termTouched = termTouched[:0]
 	}()
 	titleDecoy := false
-	var classDecoy []classDecoyHit // class → decoy frame index, last one wins
+	var classDecoy []classDecoyHit                              // class → decoy frame index, last one wins
 	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)] // 1 + index in kc.decoys, 0 for none
-	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
+	seen := scr.seenDecoys[:0]                                  // the frames with an entry in decoyFirst
 	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
 		ef := facts[m.e]
@@ -574,14 +574,13 @@ func isNegation(f *frameInfo) bool {
 	return f.weight <= 0.1 && !f.product && f.classes == nil && (f.before > 0 || f.after > 0) && f.damp < 0.1
 }
 
-// trimSpace is strings.TrimSpace, answered without a call when s starts
-// and ends with printable ASCII (every space TrimSpace removes is ASCII
-// white space, at most ' ', or starts with a byte from 0x80 up).
-func trimSpace(s string) string {
-	if n := len(s); n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!' {
-		return s
-	}
-	return strings.TrimSpace(s)
+// printableEnds reports whether s starts and ends with printable ASCII,
+// so that strings.TrimSpace(s) is s (every space TrimSpace removes is
+// ASCII white space, at most ' ', or starts with a byte from 0x80 up):
+// callers test it inline before calling TrimSpace.
+func printableEnds(s string) bool {
+	n := len(s)
+	return n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!'
 }
 
 // extractInto fills the structured fields of the zero *ex.

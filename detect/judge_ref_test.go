@@ -154,3 +154,12 @@ func snippet(text string, start, end int) string {
 	}
 	return c.s
 }
+
+// trimSpace is strings.TrimSpace as cutSnippet computes it (printableEnds
+// first), for TestTrimSpace.
+func trimSpace(s string) string {
+	if printableEnds(s) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}

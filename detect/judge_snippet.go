@@ -69,7 +69,9 @@ func cutSnippet(text string, start, end int) snippetCut {
 	if termNL {
 		s = strings.ReplaceAll(s, "\n", " ")
 	}
-	s = trimSpace(s)
+	if !printableEnds(s) {
+		s = strings.TrimSpace(s)
+	}
 	return snippetCut{s: s, pre: a > 0 && text[a-1] != '\n', post: b < len(text) && text[b] != '\n'}
 }
 
