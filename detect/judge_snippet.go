@@ -40,7 +40,9 @@ func cutSnippet(text string, start, end int) snippetCut {
 	if b > len(text) {
 		b = len(text)
 	}
-	if nl := lastNewline(text[a:start]); nl >= 0 {
+	if start > a && text[start-1] == '\n' {
+		a = start // the term starts its line: the last newline before it, without the search
+	} else if nl := lastNewline(text[a:start]); nl >= 0 {
 		a += nl + 1
 	}
 	// One search finds the first newline from the term on: if it is in
