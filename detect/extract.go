@@ -171,7 +171,7 @@ func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, 
 				h.kind, h.unit = hitQty, u
 			}
 		default:
-			h = numberContext(text, toks, i, h)
+			numberContext(text, toks, i, &h)
 		}
 		if h.kind == hitNone {
 			continue
@@ -225,8 +225,9 @@ type numberHit struct {
 
 // numberContext reads what surrounds the bare number toks[i]: a currency
 // symbol before or after it, a currency or unit word after it, a currency
-// word or "x" before it. h holds the token's span on entry.
-func numberContext(text string, toks []token, i int, h numberHit) numberHit {
+// word or "x" before it. *h holds the token's span on entry and is filled
+// in place (no copy of the hit in and out).
+func numberContext(text string, toks []token, i int, h *numberHit) {
 	t := &toks[i]
 	if r, at := runeBefore(text, t.start); r != 0 {
 		if c, ok := currencySymbol(r); ok {
@@ -243,37 +244,36 @@ func numberContext(text string, toks []token, i int, h numberHit) numberHit {
 				}
 			}
 			h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
-			return h
+			return
 		}
 	}
 	if r, end := runeAfter(text, t.end); r != 0 {
 		if c, ok := currencySymbol(r); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
-			return h
+			return
 		}
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
 		n := &toks[i+1]
 		if c, crypto, ok := currencyWord(n.norm); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, crypto, n.end
-			return h
+			return
 		}
 		if u, ok := unitWord(n.norm); ok {
 			h.kind, h.unit, h.end = hitQty, u, n.end
-			return h
+			return
 		}
 	}
 	if i > 0 && toks[i-1].gap <= gapSpace {
 		p := &toks[i-1]
 		if c, crypto, ok := currencyWord(p.norm); ok && p.norm != "р" {
 			h.kind, h.currency, h.crypto, h.start = hitPrice, c, crypto, p.start
-			return h
+			return
 		}
 		if p.norm == "x" {
 			h.kind, h.unit, h.start = hitQty, "x", p.start
 		}
 	}
-	return h
 }
 
 // Field labels: the tokens that introduce a vendor name or a shipping place.
