@@ -403,6 +403,21 @@ func labelValueAt(text string, toks []token, starts []int32, labels [][]string, 
 	return ""
 }
 
+// valueEnd marks the bytes that end a label's value (valueEndAny) and the
+// space that ends a one-word value (valueEndWord).
+var valueEnd = func() (t [256]uint8) {
+	for _, c := range []byte{'\n', '|', ';', ',', '(', '['} {
+		t[c] = valueEndAny
+	}
+	t[' '] = valueEndWord
+	return t
+}()
+
+const (
+	valueEndAny = 1 << iota
+	valueEndWord
+)
+
 func valueAfter(text string, i, max int, oneWord bool) string {
 	// skip ": " or " - " or spaces
 	for i < len(text) && (text[i] == ':' || text[i] == ' ' || text[i] == '-' || text[i] == '=' || text[i] == '\t') {
@@ -411,16 +426,14 @@ func valueAfter(text string, i, max int, oneWord bool) string {
 	if i < len(text) && strings.HasPrefix(text[i:], "：") {
 		i += len("：")
 	}
+	// The value ends at a byte of valueEnd (a space too for one word):
+	// one table load per byte.
+	var stop uint8 = valueEndAny
+	if oneWord {
+		stop |= valueEndWord
+	}
 	j := i
-	for j < len(text) && j-i < max {
-		c := text[j]
-		if c == '\n' || c == '|' || c == ';' || c == ',' || c == '(' || c == '[' {
-			break
-		}
-		if oneWord && c == ' ' {
-			break
-		}
-		j++
+	for end := min(len(text), i+max); j < end && valueEnd[text[j]]&stop == 0; j++ {
 	}
 	for j > i && j < len(text) && !utf8.RuneStart(text[j]) {
 		j--
