@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"net/url"
 	"strings"
 
@@ -137,9 +138,17 @@ func rankOf(k string) int {
 }
 
 // indexQueryOrFragment is strings.IndexAny(path, "?#"): both are ASCII, so
-// a byte scan finds what the rune scan finds.
+// a byte scan finds what the rune scan finds; eight bytes a step.
 func indexQueryOrFragment(path string) int {
-	for i := 0; i < len(path); i++ {
+	const ones = 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(path); i += 8 {
+		x := le64(path, i)
+		if z := nulBytes(x^'?'*ones) | nulBytes(x^'#'*ones); z != 0 {
+			return i + bits.TrailingZeros64(z)>>3
+		}
+	}
+	for ; i < len(path); i++ {
 		if path[i] == '?' || path[i] == '#' {
 			return i
 		}

@@ -115,7 +115,8 @@ func TestSimulatorPageKinds(t *testing.T) {
 	t.Logf("ground-truth pages by kind: %v", counts)
 }
 
-// TestURLHelpersEqualStrings: schemeEnd is strings.Index(s, "://") and
+// TestURLHelpersEqualStrings: indexQueryOrFragment is strings.IndexAny(s,
+// "?#"), schemeEnd is strings.Index(s, "://") and
 // lowerSegment is strings.ToLower on every rune in every position of a
 // segment, the ASCII range boundaries and scheme prefixes.
 func TestURLHelpersEqualStrings(t *testing.T) {
@@ -126,8 +127,11 @@ func TestURLHelpersEqualStrings(t *testing.T) {
 		}
 	}
 	texts = append(texts, "\xff", "abcdefgh\xff", "\u212a", "\u0130stanbul")
-	texts = append(texts, "http://", "https://", "http:/", "https:", "httpx://", "http://a://b", "https://a", "xhttp://", "HTTP://x")
+	texts = append(texts, "abcdefgh?", "abcdefg#h", "a/b/c/d/e/f/g?h#i", "12345678901234567#", "\xff\xfe?#", "http://", "https://", "http:/", "https:", "httpx://", "http://a://b", "https://a", "xhttp://", "HTTP://x")
 	for _, s := range texts {
+		if got, want := indexQueryOrFragment(s), strings.IndexAny(s, "?#"); got != want {
+			t.Fatalf("indexQueryOrFragment(%q) = %d, want %d", s, got, want)
+		}
 		if got, want := schemeEnd(s), strings.Index(s, "://"); got != want {
 			t.Fatalf("schemeEnd(%q) = %d, want %d", s, got, want)
 		}
