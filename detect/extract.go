@@ -92,6 +92,9 @@ func runeBefore(text string, i int) (rune, int) {
 	if j == 0 {
 		return 0, i
 	}
+	if c := text[j-1]; c < utf8.RuneSelf {
+		return rune(c), j - 1 // ASCII: what DecodeLastRuneInString gives, without the call
+	}
 	r, size := utf8.DecodeLastRuneInString(text[:j])
 	return r, j - size
 }
