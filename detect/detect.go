@@ -255,18 +255,6 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		}
 	}
 
-	// Context cues (for ambiguous terms), ignoring negated ones.
-	if cap(scr.ctxPresent) < len(d.ctxs) {
-		scr.ctxPresent = make([]bool, len(d.ctxs))
-	}
-	ctxPresent := scr.ctxPresent[:len(d.ctxs)]
-	clear(ctxPresent)
-	for _, m := range kc.ctxs {
-		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
-			ctxPresent[facts[m.e].idx] = true
-		}
-	}
-
 	// Page-level decoys: genre frames (news, rules, pharmacology…) and
 	// product frames (test strips, naloxone…), and class-scoped page decoys.
 	genreSum := floats[len(d.sale) : len(d.sale)+len(d.decoys)]
@@ -376,7 +364,9 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		}
 	}
 	// Ambiguous terms need a sale frame and a context cue (or a strong,
-	// unambiguous substance mention elsewhere on the page).
+	// unambiguous substance mention elsewhere on the page). The context
+	// cues are read only when a mention needs them.
+	var ctxPresent []bool
 	for k := range subs {
 		mn := &subs[k]
 		if !mn.ambiguous {
@@ -384,6 +374,9 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		}
 		ok := F >= ambiguousMinF && strongPrimary
 		if !ok && F >= ambiguousMinF {
+			if ctxPresent == nil {
+				ctxPresent = d.contextCues(scr, toks, kc)
+			}
 			for _, ci := range d.subs[mn.sub].ctx {
 				if ctxPresent[ci] {
 					ok = true

@@ -67,6 +67,22 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 	return subs
 }
 
+// contextCues marks, per context frame, whether a cue of it is on the page
+// outside the navigation and not negated (in scr's buffer).
+func (d *Detector) contextCues(scr *scratch, toks []token, kc *cueKinds) []bool {
+	if cap(scr.ctxPresent) < len(d.ctxs) {
+		scr.ctxPresent = make([]bool, len(d.ctxs))
+	}
+	present := scr.ctxPresent[:len(d.ctxs)]
+	clear(present)
+	for _, m := range kc.ctxs {
+		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
+			present[d.facts[m.e].idx] = true
+		}
+	}
+	return present
+}
+
 // negated reports whether a negation window covers the cue m ("no fent",
 // "not pressed"): neutraliser(toks, windows, m, "") over the negation
 // windows, which are the only ones that can cancel a cue.
