@@ -273,7 +273,7 @@ func rawTextEnd(s string, i int, tag string) (int, bool) {
 			continue
 		}
 		j := i + 2
-		if j+len(tag) < len(s) && asciiEqualFold(s[j:j+len(tag)], tag) {
+		if j+len(tag) < len(s) && foldsToTag(s[j:j+len(tag)], tag) {
 			switch s[j+len(tag)] {
 			case ' ', '\n', '\r', '\t', '\f', '/', '>':
 				return i, true
@@ -281,4 +281,19 @@ func rawTextEnd(s string, i int, tag string) (int, bool) {
 		}
 		i += 2
 	}
+}
+
+// foldsToTag reports whether s, ASCII capitals lower-cased, is the
+// lower-case name tag (of the same length).
+func foldsToTag(s, tag string) bool {
+	for i := 0; i < len(tag); i++ {
+		c := s[i]
+		if c-'A' < 26 {
+			c += 'a' - 'A'
+		}
+		if c != tag[i] {
+			return false
+		}
+	}
+	return true
 }
