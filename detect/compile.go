@@ -132,6 +132,9 @@ type Detector struct {
 	// bi holds the builtin sale frames the judge asks for on every page,
 	// looked up in builtins once.
 	bi builtinFrames
+	// evKeys numbers the sale and decoy frames' rule ids for the judge's
+	// evidence records (evidenceKeys).
+	evKeys []int32
 }
 
 // builtinFrames are the sale frame indices of the builtin frames the judge
@@ -254,6 +257,7 @@ func New(rs *rules.Set) (*Detector, error) {
 	}
 	d.bi = builtinFrames{price: d.builtinIndex("price"), crypto: d.builtinIndex("crypto-price"),
 		qty: d.builtinIndex("quantity"), vendor: d.builtinIndex("vendor")}
+	d.evKeys = evidenceKeys(d.sale, d.decoys)
 	d.facts = make([]entryFacts, len(d.entries))
 	for i := range d.entries {
 		d.facts[i] = d.entryFactsOf(&d.entries[i])

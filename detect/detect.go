@@ -53,50 +53,13 @@ type scratch struct {
 	termW       []float64
 	termTouched []int32
 	ev, subEv   []evRec
-	ctxPresent  []bool
-	names       []string
-	evKeys      []evKey
-	strs        []string
-}
-
-// evRec is evidence not yet quoted: the snippet is cut, and the rule id
-// composed, only for the records the verdict keeps (at most maxEvidence).
-type evRec struct {
-	rule, kind  string
-	start, end  int
-	zone        uint8
-	w           float64 // rounded as Evidence.Weight is
-	how         uint8   // substance evidence: how the term matched
-	question    bool    // substance evidence: the sentence asks
-	neutralised string  // substance evidence: the decoy frame that damped it
-}
-
-// quote turns r into Evidence over text, written to *e (a fresh, zeroed
-// element of the verdict's slice: filling it in place saves copying the
-// struct).
-func (r *evRec) quote(e *fentinel.Evidence, text string) {
-	rule := r.rule
-	if r.kind == fentinel.EvidenceSubstance && (r.how != howExact || r.question || r.neutralised != "") {
-		// rule#how?question!neutraliser, built in one concatenation
-		var hash, how, question, bang string
-		if r.how != howExact {
-			hash, how = "#", howNames[r.how]
-		}
-		if r.question {
-			question = "?question"
-		}
-		if r.neutralised != "" {
-			bang = "!"
-		}
-		rule = rule + hash + how + question + bang + r.neutralised
-	}
-	e.Rule = rule
-	e.Kind = r.kind
-	e.Term = text[r.start:r.end]
-	e.Snippet = snippet(text, r.start, r.end)
-	e.Zone = zoneNames[r.zone]
-	e.Weight = r.w
-	e.Offset = r.start
+	// evPos holds, per evidence key (Detector.evKeys), 1 + the index of
+	// its record in ev, 0 for none.
+	evPos      []int32
+	ctxPresent []bool
+	names      []string
+	evKeys     []evKey
+	strs       []string
 }
 
 // evKey marks a substance mention already quoted as evidence (substance
@@ -113,11 +76,11 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte
 
 // mention is one substance match with its weight after context.
 type mention struct {
-	m           match
-	sub         int
-	value       float64 // contribution after zone, form and neutralisers
-	neutralised string  // decoy frame id that neutralised it, if any
-	ambiguous   bool
+	m         match
+	sub       int
+	value     float64 // contribution after zone, form and neutralisers
+	neut      int32   // 1 + the decoy frame that neutralised it, 0 for none
+	ambiguous bool
 }
 
 // Detect judges one page. It never fails: an unparsable page yields an
@@ -142,7 +105,8 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 		prof = d.profileFor(pageHost(p))
 	}
 	doc := d.parse(s, looksLikeHTML(s, ct), prof)
-	v := d.judge(doc, s, prof)
+	var v fentinel.Verdict
+	d.judge(&v, doc, s, prof)
 	v.PageKind = pageKind(pageURL(p), doc)
 	doc.release()
 	return v
@@ -187,7 +151,8 @@ func pageHost(p fentinel.Page) string {
 	return pu.Hostname()
 }
 
-func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verdict {
+// judge fills the zero verdict *v for the page doc (PageKind aside).
+func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *profile) {
 	scr := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(scr)
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
@@ -198,7 +163,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	classifyTokens(toks, cls)
 	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
-	ex := d.extract(doc, raw, toks, cls, prices, qtys, prof)
+	ex := &v.Extracted
+	d.extractInto(ex, doc, raw, toks, cls, prices, qtys, prof)
 
 	lang := cls.lang
 	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
@@ -216,25 +182,31 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	}
 	floats, ints := scr.floats[:nf], scr.ints[:nf]
 	clear(floats)
+	clear(ints)
 
-	// Sale frame. saleFirst holds, per frame, the index in kc.sales of its
-	// strongest cue (the first of equals), -1 for none.
+	// Sale frame. saleFirst holds, per frame, 1 + the index in kc.sales of
+	// its strongest cue (the first of equals), 0 for none.
 	ev := scr.ev[:0]
-	defer func() { clear(ev); scr.ev = ev[:0] }()
+	if len(scr.evPos) < len(d.evKeys) {
+		scr.evPos = make([]int32, len(d.evKeys))
+	}
+	evPos := scr.evPos[:len(d.evKeys)]
+	defer func() { clear(evPos); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
 	saleFirst := ints[:len(d.sale)]
-	for i := range saleFirst {
-		saleFirst[i] = -1
-	}
+	// The loops over matches read the detector's tables through locals:
+	// the stores into the per-frame arrays would otherwise make the
+	// compiler load them again on every iteration.
+	facts, sale, zoneW := d.facts, d.sale, &d.zoneW
 	for ci, m := range kc.sales {
 		if d.negated(toks, kc.negs, m) {
 			continue
 		}
-		idx := d.facts[m.e].idx
-		w := d.sale[idx].weight * d.zoneW[toks[m.i].zone]
+		idx := facts[m.e].idx
+		w := sale[idx].weight * zoneW[toks[m.i].zone]
 		if w > saleStrength[idx] {
 			saleStrength[idx] = w
-			saleFirst[idx] = ci
+			saleFirst[idx] = ci + 1
 		}
 	}
 	// The builtin frames (indices found at New): each price or quantity
@@ -250,7 +222,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		z := toks[ph.tok].zone
 		if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 			saleStrength[idx] = w
-			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, ph.start, ph.end, z, w))
+			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), ph.start, ph.end, z, w))
 		}
 	}
 	if idx := d.bi.qty; idx >= 0 {
@@ -258,7 +230,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			z := toks[q.tok].zone
 			if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 				saleStrength[idx] = w
-				ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale, q.start, q.end, z, w))
+				ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), q.start, q.end, z, w))
 			}
 		}
 	}
@@ -275,23 +247,11 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		F = 1 - rest
 	}
-	for idx, ci := range saleFirst {
-		if ci >= 0 {
-			m := kc.sales[ci]
-			ev = appendEvidence(ev, evidenceAt(d.sale[idx].id, fentinel.EvidenceSale,
+	for idx, c1 := range saleFirst {
+		if c1 > 0 {
+			m := kc.sales[c1-1]
+			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
-		}
-	}
-
-	// Context cues (for ambiguous terms), ignoring negated ones.
-	if cap(scr.ctxPresent) < len(d.ctxs) {
-		scr.ctxPresent = make([]bool, len(d.ctxs))
-	}
-	ctxPresent := scr.ctxPresent[:len(d.ctxs)]
-	clear(ctxPresent)
-	for _, m := range kc.ctxs {
-		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
-			ctxPresent[d.facts[m.e].idx] = true
 		}
 	}
 
@@ -309,18 +269,15 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		scr.termTouched = termTouched[:0]
 	}()
 	titleDecoy := false
-	var classDecoy []classDecoyHit // class → decoy frame index, last one wins
-	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)]
-	for i := range decoyFirst {
-		decoyFirst[i] = -1
-	}
-	seen := scr.seenDecoys[:0] // the frames with an entry in decoyFirst
+	var classDecoy []classDecoyHit                              // class → decoy frame index, last one wins
+	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)] // 1 + index in kc.decoys, 0 for none
+	seen := scr.seenDecoys[:0]                                  // the frames with an entry in decoyFirst
 	defer func() { scr.seenDecoys = seen[:0] }()
 	for ci, m := range kc.decoys {
-		ef := d.facts[m.e]
+		ef := facts[m.e]
 		fi := int(ef.idx)
 		z := toks[m.i].zone
-		zw := d.zoneW[z]
+		zw := zoneW[z]
 		if ef.flags&efProduct != 0 && z == zoneTitle {
 			if !d.negated(toks, kc.negs, m) {
 				titleDecoy = true
@@ -339,8 +296,8 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			genreSum[fi] += zw - prev
 			termW[m.e] = zw
 		}
-		if decoyFirst[fi] < 0 {
-			decoyFirst[fi] = ci
+		if decoyFirst[fi] == 0 {
+			decoyFirst[fi] = ci + 1
 			seen = append(seen, int32(fi))
 		}
 	}
@@ -360,9 +317,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		} else {
 			genre *= 1 - st
 		}
-		if ci := decoyFirst[i]; ci >= 0 {
-			m := kc.decoys[ci]
-			ev = appendEvidence(ev, evidenceAt(f.id, fentinel.EvidenceDecoy,
+		if c1 := decoyFirst[i]; c1 > 0 {
+			m := kc.decoys[c1-1]
+			ev = addEvidence(ev, evPos, d.evKeys[len(d.sale)+i], evidenceAt(evDecoy, int32(i),
 				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
 		}
 	}
@@ -393,12 +350,12 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		if fi, ok := d.neutraliserOf(toks, kc.windows, mn.m, si.class); ok {
 			v *= d.decoys[fi].damp
-			mn.neutralised = d.decoys[fi].id
+			mn.neut = int32(fi) + 1
 		}
 		{
 			if fi, ok := lookupClassDecoy(classDecoy, si.class); ok {
 				v *= d.decoys[fi].damp
-				mn.neutralised = d.decoys[fi].id
+				mn.neut = int32(fi) + 1
 			}
 		}
 		mn.value = v
@@ -407,7 +364,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 	}
 	// Ambiguous terms need a sale frame and a context cue (or a strong,
-	// unambiguous substance mention elsewhere on the page).
+	// unambiguous substance mention elsewhere on the page). The context
+	// cues are read only when a mention needs them.
+	var ctxPresent []bool
 	for k := range subs {
 		mn := &subs[k]
 		if !mn.ambiguous {
@@ -415,6 +374,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		}
 		ok := F >= ambiguousMinF && strongPrimary
 		if !ok && F >= ambiguousMinF {
+			if ctxPresent == nil {
+				ctxPresent = d.contextCues(scr, toks, kc)
+			}
 			for _, ci := range d.subs[mn.sub].ctx {
 				if ctxPresent[ci] {
 					ok = true
@@ -454,7 +416,7 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 		} else if mn.value > a.second {
 			a.second = mn.value
 		}
-		if !d.subs[mn.sub].secondary && mn.neutralised == "" && mn.value >= titleStrong {
+		if !d.subs[mn.sub].secondary && mn.neut == 0 && mn.value >= titleStrong {
 			switch toks[mn.m.i].zone {
 			case zoneTitle:
 				titleSub = true
@@ -490,15 +452,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	score = math.Round(score*1000) / 1000
 	flagged := score >= sc.Threshold
 
-	v := fentinel.Verdict{
-		Flagged:      flagged,
-		Score:        score,
-		Extracted:    ex,
-		Language:     lang.best(),
-		RulesVersion: d.version,
-		Substances:   []string{},
-		Classes:      []string{},
-	}
+	v.Flagged, v.Score = flagged, score
+	v.Language, v.RulesVersion = lang.best(), d.version
+	v.Substances, v.Classes = []string{}, []string{}
 	classes, names := scr.strs[:0], scr.names[:0]
 	defer func() { scr.strs, scr.names = classes[:0], names[:0] }()
 	for _, si := range touched {
@@ -521,13 +477,20 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	if flagged && v.Severity == fentinel.SeverityNone {
 		v.Severity = fentinel.SeverityHigh
 	}
-	if len(names) > 0 {
-		v.Substances = slices.Clone(names)
-		sort.Strings(v.Substances)
-	}
-	if len(classes) > 0 {
-		v.Classes = slices.Clone(classes)
-		sort.Strings(v.Classes)
+	if n := len(names) + len(classes); n > 0 {
+		// Both lists in one allocation; each slice's capacity ends at its
+		// length, so an append to one cannot write into the other.
+		buf := make([]string, n)
+		if len(names) > 0 {
+			v.Substances = buf[:len(names):len(names)]
+			copy(v.Substances, names)
+			sort.Strings(v.Substances)
+		}
+		if len(classes) > 0 {
+			v.Classes = buf[len(names):]
+			copy(v.Classes, classes)
+			sort.Strings(v.Classes)
+		}
 	}
 
 	// Substance evidence first, strongest first.
@@ -536,9 +499,9 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 	// names are unique), one per token. A key refused by the cap needs no
 	// record: its substance stays at the cap.
 	subEv, keys := scr.subEv[:0], scr.evKeys[:0]
-	defer func() { clear(subEv); scr.subEv, scr.evKeys = subEv[:0], keys[:0] }()
+	defer func() { scr.subEv, scr.evKeys = subEv[:0], keys[:0] }()
 	for _, mn := range subs {
-		if mn.value <= 0 && mn.neutralised == "" {
+		if mn.value <= 0 && mn.neut == 0 {
 			continue
 		}
 		k := evKey{int32(mn.sub), mn.m.i}
@@ -557,22 +520,13 @@ func (d *Detector) judge(doc *document, raw string, prof *profile) fentinel.Verd
 			continue
 		}
 		keys = append(keys, k)
-		r := evidenceAt(d.subs[mn.sub].rule, fentinel.EvidenceSubstance, toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
-		r.how, r.question, r.neutralised = mn.m.how, toks[mn.m.i].question, mn.neutralised
+		r := evidenceAt(evSubstance, int32(mn.sub), toks[mn.m.i].start, toks[mn.m.j-1].end, toks[mn.m.i].zone, mn.value)
+		r.how, r.question, r.neut = mn.m.how, toks[mn.m.i].question, mn.neut
 		subEv = append(subEv, r)
 	}
 	n := min(len(subEv)+len(ev), maxEvidence)
 	v.Evidence = make([]fentinel.Evidence, n)
-	k := 0
-	for i := range subEv[:min(len(subEv), n)] {
-		subEv[i].quote(&v.Evidence[k], doc.text)
-		k++
-	}
-	for i := range ev[:n-k] {
-		ev[i].quote(&v.Evidence[k], doc.text)
-		k++
-	}
-	return v
+	d.quoteEvidence(v.Evidence, doc.text, subEv, ev)
 }
 
 // classDecoyHit is a class-scoped page decoy seen on the page.
@@ -600,20 +554,6 @@ func lookupClassDecoy(hs []classDecoyHit, class string) (int, bool) {
 	return 0, false
 }
 
-// appendEvidence adds e, or replaces the record of the same rule if e
-// weighs more.
-func appendEvidence(ev []evRec, e evRec) []evRec {
-	for i := range ev {
-		if ev[i].rule == e.rule {
-			if math.Abs(e.w) > math.Abs(ev[i].w) {
-				ev[i] = e
-			}
-			return ev
-		}
-	}
-	return append(ev, e)
-}
-
 func absDiff(a, b int32) int32 {
 	if a > b {
 		return a - b
@@ -627,79 +567,17 @@ func isNegation(f *frameInfo) bool {
 	return f.weight <= 0.1 && !f.product && f.classes == nil && (f.before > 0 || f.after > 0) && f.damp < 0.1
 }
 
-// evidenceAt records evidence for text[start:end], weight rounded to
-// three decimals.
-func evidenceAt(rule, kind string, start, end int, zone uint8, w float64) evRec {
-	return evRec{rule: rule, kind: kind, start: start, end: end, zone: zone, w: math.Round(w*1000) / 1000}
+// printableEnds reports whether s starts and ends with printable ASCII,
+// so that strings.TrimSpace(s) is s (every space TrimSpace removes is
+// ASCII white space, at most ' ', or starts with a byte from 0x80 up):
+// callers test it inline before calling TrimSpace.
+func printableEnds(s string) bool {
+	n := len(s)
+	return n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!'
 }
 
-// snippet returns the original text around [start,end) on one line,
-// cut at rune boundaries.
-func snippet(text string, start, end int) string {
-	a := start - snippetRadius
-	if a < 0 {
-		a = 0
-	}
-	b := end + snippetRadius
-	if b > len(text) {
-		b = len(text)
-	}
-	if nl := lastNewline(text[a:start]); nl >= 0 {
-		a += nl + 1
-	}
-	// One search finds the first newline from the term on: if it is in
-	// the term (which then needs its newlines replaced), a second finds
-	// the first after it.
-	termNL := false
-	if nl := strings.IndexByte(text[start:b], '\n'); nl >= 0 {
-		if start+nl < end {
-			termNL = true
-			if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
-				b = end + nl
-			}
-		} else {
-			b = start + nl
-		}
-	}
-	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
-		a++
-	}
-	for b < len(text) && !utf8.RuneStart(text[b]) {
-		b--
-	}
-	s := text[a:b]
-	// text[a:start] and text[end:b] hold no newline: only the quoted term
-	// may.
-	if termNL {
-		s = strings.ReplaceAll(s, "\n", " ")
-	}
-	s = trimSpace(s)
-	pre := a > 0 && text[a-1] != '\n'
-	post := b < len(text) && text[b] != '\n'
-	switch {
-	case pre && post:
-		return "…" + s + "…"
-	case pre:
-		return "…" + s
-	case post:
-		return s + "…"
-	}
-	return s // no concatenation, no allocation
-}
-
-// trimSpace is strings.TrimSpace, answered without a call when s starts
-// and ends with printable ASCII (every space TrimSpace removes is ASCII
-// white space, at most ' ', or starts with a byte from 0x80 up).
-func trimSpace(s string) string {
-	if n := len(s); n > 0 && s[0]-'!' < 0x7f-'!' && s[n-1]-'!' < 0x7f-'!' {
-		return s
-	}
-	return strings.TrimSpace(s)
-}
-
-// extract fills the structured fields.
-func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) fentinel.Extracted {
-	var ex fentinel.Extracted
+// extractInto fills the structured fields of the zero *ex.
+func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var starts []int32
@@ -744,12 +622,8 @@ func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClas
 		}
 	}
 	if ex.Currency == "" && doc.price != "" {
-		// a price field is a few tokens: token buffer on the stack
-		var tokBuf [16]token
-		seg := [1]segment{{zone: zoneMain, start: 0, end: len(doc.price)}}
-		ptoks, _ := tokenizeInto(tokBuf[:0], nil, doc.price, seg[:])
-		if ph, _ := scanNumbers(doc.price, ptoks); len(ph) > 0 {
-			ex.Price, ex.Currency = ph[0].value, ph[0].currency
+		if ph, ok := priceOfField(doc.price); ok {
+			ex.Price, ex.Currency = ph.value, ph.currency
 		}
 	}
 	if ex.Currency == "" {
@@ -782,11 +656,10 @@ func (d *Detector) extract(doc *document, raw string, toks []token, cls *tokClas
 		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
 	}
 	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
-	return ex
 }
 
 func stripLabel(s string) string {
-	if i := strings.IndexAny(s, ":："); i >= 0 && i < 30 {
+	if i := indexColon(s); i >= 0 && i < 30 {
 		return strings.TrimSpace(s[i+1:])
 	}
 	return s

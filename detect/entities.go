@@ -44,7 +44,7 @@ func findEntitiesAt(text, raw string, toks []token, cands []int32, contact bool)
 			if ValidBase58Check(orig) {
 				add(fentinel.EntityBTC, orig, "")
 			}
-		case n >= 14 && n <= 90 && strings.HasPrefix(strings.ToLower(orig), "bc1"):
+		case n >= 14 && n <= 90 && hasBC1Prefix(orig):
 			if ValidBech32Address(orig) {
 				add(fentinel.EntityBTC, strings.ToLower(orig), "")
 			}
@@ -72,6 +72,14 @@ func findEntitiesAt(text, raw string, toks []token, cands []int32, contact bool)
 		findContacts(text, add)
 	}
 	return out
+}
+
+// hasBC1Prefix is strings.HasPrefix(strings.ToLower(s), "bc1") without
+// lower-casing s: the only runes that lower-case to 'b' and 'c' are 'B'
+// and 'C' (ASCII case folding sets bit 0x20 of just those), and a first
+// byte from 0x80 up starts no ASCII letter, or a U+FFFD.
+func hasBC1Prefix(s string) bool {
+	return len(s) >= 3 && s[0]|0x20 == 'b' && s[1]|0x20 == 'c' && s[2] == '1'
 }
 
 const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -495,11 +503,7 @@ func findContacts(text string, add func(kind, value, network string)) {
 	// read label by label, in text order, as separate searches would) and
 	// checks that the text can be searched in place (newASCIIFolded).
 	var hitBuf [32]labelHit
-	lower := asciiFolded{s: text, fold: true}
-	if !foldableInPlace(text) {
-		lower = newASCIIFolded(text)
-	}
-	hits := findLabels(lower, hitBuf[:0])
+	lower, hits := contactHits(text, hitBuf[:0])
 	// @ handles and e-mail addresses
 	for i := 0; ; i++ {
 		k := strings.IndexByte(text[i:], '@')

@@ -75,47 +75,33 @@ func buildFoldBlocks() {
 	}
 }
 
-// foldableInPlace reports whether newASCIIFolded(s) searches s in place:
-// its test, rune by rune, with runs of eight ASCII bytes skipped at once,
-// runes of accepted blocks (foldBlocks) skipped undecoded and the other
-// two- and three-byte forms (which decode below bmpSize) decoded inline.
-func foldableInPlace(s string) bool {
-	foldBlocks.once.Do(buildFoldBlocks)
-	ok := &foldBlocks.ok
-	for i := 0; i < len(s); {
-		if i+8 <= len(s) && le64(s, i)&0x8080808080808080 == 0 {
-			i += 8
-			continue
+// foldRuneAt checks the non-ASCII rune at s[i] as newASCIIFolded does
+// (runeLowerKeeps, not U+FFFD, below bmpSize) and returns its size, or 0
+// when newASCIIFolded would lower-case a copy. Runes of accepted blocks
+// (foldBlocks) are skipped undecoded; the other two- and three-byte forms
+// (which decode below bmpSize) are decoded inline.
+func foldRuneAt(s string, i int, ok *[bmpSize / 64]bool) int {
+	c := s[i]
+	var r rune
+	size := 0
+	switch {
+	case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+		if ok[c&0x1F] {
+			return 2
 		}
-		c := s[i]
-		if c < 0x80 {
-			i++
-			continue
+		r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
+	case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+		if ok[int(c&0x0F)<<6|int(s[i+1]&0x3F)] {
+			return 3
 		}
-		var r rune
-		size := 0
-		switch {
-		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
-			if ok[c&0x1F] {
-				i += 2
-				continue
-			}
-			r, size = rune(c&0x1F)<<6|rune(s[i+1]&0x3F), 2
-		case c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-			if ok[int(c&0x0F)<<6|int(s[i+1]&0x3F)] {
-				i += 3
-				continue
-			}
-			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
-		default:
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
-			return false
-		}
-		i += size
+		r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+	default:
+		r, size = utf8.DecodeRuneInString(s[i:])
 	}
-	return true
+	if r == utf8.RuneError || r >= bmpSize || runeClass[r]&runeLowerKeeps == 0 {
+		return 0
+	}
+	return size
 }
 
 // contactPairs marks, for a pair of bytes (each with bit 0x20 set and
@@ -128,6 +114,18 @@ var contactPairs = func() (t [128 * 128]uint8) {
 		}
 	}
 	return t
+}()
+
+// contactPairs16 is contactPairs indexed by the pair's bytes as a
+// little-endian 16-bit word, the reduction of contactPair done by the
+// table: one load per pair of the eight-byte blocks contactHitsInPlace
+// reads.
+var contactPairs16 = func() *[1 << 16]uint8 {
+	var t [1 << 16]uint8
+	for x := range t {
+		t[x] = contactPairs[contactPair(byte(x), byte(x>>8))]
+	}
+	return &t
 }()
 
 // contactPair is the contactPairs index of the bytes a, b.
@@ -147,29 +145,125 @@ func scanContactWords(lower asciiFolded, out []labelHit) []labelHit {
 	var next [8]int // per word: first offset a new hit may start at
 	s := lower.s
 	for q := 0; q+1 < len(s); q += 4 {
-		ks := contactPairs[contactPair(s[q], s[q+1])]
-		for ; ks != 0; ks &^= 1 << (bits.Len8(ks) - 1) {
-			p := q - (bits.Len8(ks) - 1) // highest k first: increasing p
-			if p < 0 || p+4 > len(s) {
-				continue
-			}
-			set := contactFirst[s[p]]
-			x := le32(s, p) | 0x20202020
-			// Words sharing a first byte differ in their first four
-			// bytes, so at most one word matches here.
-			for ; set != 0; set &= set - 1 {
-				li := bits.TrailingZeros8(set)
-				if x == contactPrefix[li] {
-					if l := contactWords[li]; p >= next[li] && lower.at(p, l) {
-						out = append(out, labelHit{uint8(li), int32(p)})
-						next[li] = p + len(l)
-					}
-					break
+		if ks := contactPairs[contactPair(s[q], s[q+1])]; ks != 0 {
+			out = contactStarts(lower, q, ks, &next, out)
+		}
+	}
+	return out
+}
+
+// contactStarts tries the word starts p = q-k for the offsets k in ks (a
+// contactPairs entry for the pair at q), in increasing p, and appends the
+// hits; next holds, per word, the first offset a new hit may start at.
+func contactStarts(lower asciiFolded, q int, ks uint8, next *[8]int, out []labelHit) []labelHit {
+	s := lower.s
+	for ; ks != 0; ks &^= 1 << (bits.Len8(ks) - 1) {
+		p := q - (bits.Len8(ks) - 1) // highest k first: increasing p
+		if p < 0 || p+4 > len(s) {
+			continue
+		}
+		set := contactFirst[s[p]]
+		x := le32(s, p) | 0x20202020
+		// Words sharing a first byte differ in their first four
+		// bytes, so at most one word matches here.
+		for ; set != 0; set &= set - 1 {
+			li := bits.TrailingZeros8(set)
+			if x == contactPrefix[li] {
+				if l := contactWords[li]; p >= next[li] && lower.at(p, l) {
+					out = append(out, labelHit{uint8(li), int32(p)})
+					next[li] = p + len(l)
 				}
+				break
 			}
 		}
 	}
 	return out
+}
+
+// contactHits returns newASCIIFolded(text) and findLabels of it appended
+// to out. One pass over text does both scans for the usual text that is
+// searched in place: eight bytes at a time, it checks every non-ASCII rune
+// (foldRuneAt; a run of eight ASCII bytes needs no check) and looks up the
+// byte pairs at offsets q and q+4 (scanContactWords). A text that must be
+// lower-cased first is scanned again in its lower-cased copy.
+func contactHits(text string, out []labelHit) (asciiFolded, []labelHit) {
+	n0 := len(out)
+	if out, ok := contactHitsInPlace(text, out); ok {
+		return asciiFolded{s: text, fold: true}, out
+	}
+	lower := newASCIIFolded(text)
+	return lower, scanContactWords(lower, out[:n0])
+}
+
+// contactHitsInPlace is scanContactWords over text searched in place, and
+// whether newASCIIFolded searches text in place (when it does not, the
+// hits are meaningless).
+func contactHitsInPlace(s string, out []labelHit) ([]labelHit, bool) {
+	foldBlocks.once.Do(buildFoldBlocks)
+	ok := &foldBlocks.ok
+	lower := asciiFolded{s: s, fold: true}
+	var next [8]int
+	// Every rune before r has been checked. At the start of a block r >= q,
+	// and r == q when the block is ASCII: an accepted multi-byte rune
+	// has no ASCII byte, so none runs into an ASCII block.
+	r, q := 0, 0
+	for ; q+8 <= len(s); q += 8 {
+		x := le64(s, q)
+		if x&0x8080808080808080 == 0 {
+			r = q + 8
+		} else {
+			// foldRuneAt's accepted two- and three-byte forms inline,
+			// the rest through the call.
+			for r < q+8 {
+				c := s[r]
+				if c < 0x80 {
+					r++
+					continue
+				}
+				if c-0xC2 <= 0xDF-0xC2 && r+1 < len(s) && s[r+1]&0xC0 == 0x80 && ok[c&0x1F] {
+					r += 2
+					continue
+				}
+				if c-0xE1 <= 0xEF-0xE1 && c != 0xED && r+2 < len(s) && s[r+1]&0xC0 == 0x80 && s[r+2]&0xC0 == 0x80 &&
+					ok[int(c&0x0F)<<6|int(s[r+1]&0x3F)] {
+					r += 3
+					continue
+				}
+				n := foldRuneAt(s, r, ok)
+				if n == 0 {
+					return out, false
+				}
+				r += n
+			}
+		}
+		// The pairs at q and q+4.
+		k0, k1 := contactPairs16[uint16(x)], contactPairs16[uint16(x>>32)]
+		if k0|k1 != 0 {
+			if k0 != 0 {
+				out = contactStarts(lower, q, k0, &next, out)
+			}
+			if k1 != 0 {
+				out = contactStarts(lower, q+4, k1, &next, out)
+			}
+		}
+	}
+	for r < len(s) {
+		if s[r] < 0x80 {
+			r++
+			continue
+		}
+		n := foldRuneAt(s, r, ok)
+		if n == 0 {
+			return out, false
+		}
+		r += n
+	}
+	for ; q+1 < len(s); q += 4 {
+		if ks := contactPairs[contactPair(s[q], s[q+1])]; ks != 0 {
+			out = contactStarts(lower, q, ks, &next, out)
+		}
+	}
+	return out, true
 }
 
 // contactTokens are the token words that name a contact network.

@@ -235,3 +235,18 @@ func TestSimulatorVendorWallets(t *testing.T) {
 		}
 	}
 }
+
+// TestHasBC1Prefix: hasBC1Prefix(s) is strings.HasPrefix(strings.ToLower(s),
+// "bc1") for every rune in each of the first three places.
+func TestHasBC1Prefix(t *testing.T) {
+	texts := []string{"", "b", "bc", "bc1", "BC1", "bC1q", "Bc1", "bc2", "\xffc1"}
+	for r := rune(0); r < 0x20000; r++ {
+		c := string(r)
+		texts = append(texts, c+"c1qq", "b"+c+"1qq", "bc"+c+"qq", c+"C1", "B"+c+"1")
+	}
+	for _, s := range texts {
+		if got, want := hasBC1Prefix(s), strings.HasPrefix(strings.ToLower(s), "bc1"); got != want {
+			t.Fatalf("hasBC1Prefix(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // priceHit is a number with a currency next to it.
@@ -91,6 +92,9 @@ func runeBefore(text string, i int) (rune, int) {
 	if j == 0 {
 		return 0, i
 	}
+	if c := text[j-1]; c < utf8.RuneSelf {
+		return rune(c), j - 1 // ASCII: what DecodeLastRuneInString gives, without the call
+	}
 	r, size := utf8.DecodeLastRuneInString(text[:j])
 	return r, j - size
 }
@@ -112,6 +116,22 @@ func runeAfter(text string, i int) (rune, int) {
 func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
 	var buf [16]int32
 	return scanNumbersAt(nil, nil, text, toks, numberTokens(toks, buf[:0]))
+}
+
+// priceOfField is the first price scanNumbers finds in a page's price field
+// (a few tokens): tokens, candidates and hits are kept on the stack.
+func priceOfField(text string) (priceHit, bool) {
+	var tokBuf [16]token
+	var numBuf [16]int32
+	var priceBuf [4]priceHit
+	var qtyBuf [4]qtyHit
+	seg := [1]segment{{zone: zoneMain, start: 0, end: len(text)}}
+	toks, _ := tokenizeInto(tokBuf[:0], nil, text, seg[:])
+	ph, _ := scanNumbersAt(priceBuf[:0], qtyBuf[:0], text, toks, numberTokens(toks, numBuf[:0]))
+	if len(ph) == 0 {
+		return priceHit{}, false
+	}
+	return ph[0], true
 }
 
 // numberTokens appends to out the indexes of the tokens with a digit that
@@ -154,7 +174,7 @@ func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, 
 				h.kind, h.unit = hitQty, u
 			}
 		default:
-			h = numberContext(text, toks, i, h)
+			numberContext(text, toks, i, &h)
 		}
 		if h.kind == hitNone {
 			continue
@@ -208,8 +228,9 @@ type numberHit struct {
 
 // numberContext reads what surrounds the bare number toks[i]: a currency
 // symbol before or after it, a currency or unit word after it, a currency
-// word or "x" before it. h holds the token's span on entry.
-func numberContext(text string, toks []token, i int, h numberHit) numberHit {
+// word or "x" before it. *h holds the token's span on entry and is filled
+// in place (no copy of the hit in and out).
+func numberContext(text string, toks []token, i int, h *numberHit) {
 	t := &toks[i]
 	if r, at := runeBefore(text, t.start); r != 0 {
 		if c, ok := currencySymbol(r); ok {
@@ -226,37 +247,36 @@ func numberContext(text string, toks []token, i int, h numberHit) numberHit {
 				}
 			}
 			h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
-			return h
+			return
 		}
 	}
 	if r, end := runeAfter(text, t.end); r != 0 {
 		if c, ok := currencySymbol(r); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
-			return h
+			return
 		}
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
 		n := &toks[i+1]
 		if c, crypto, ok := currencyWord(n.norm); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, crypto, n.end
-			return h
+			return
 		}
 		if u, ok := unitWord(n.norm); ok {
 			h.kind, h.unit, h.end = hitQty, u, n.end
-			return h
+			return
 		}
 	}
 	if i > 0 && toks[i-1].gap <= gapSpace {
 		p := &toks[i-1]
 		if c, crypto, ok := currencyWord(p.norm); ok && p.norm != "р" {
 			h.kind, h.currency, h.crypto, h.start = hitPrice, c, crypto, p.start
-			return h
+			return
 		}
 		if p.norm == "x" {
 			h.kind, h.unit, h.start = hitQty, "x", p.start
 		}
 	}
-	return h
 }
 
 // Field labels: the tokens that introduce a vendor name or a shipping place.
@@ -386,6 +406,21 @@ func labelValueAt(text string, toks []token, starts []int32, labels [][]string, 
 	return ""
 }
 
+// valueEnd marks the bytes that end a label's value (valueEndAny) and the
+// space that ends a one-word value (valueEndWord).
+var valueEnd = func() (t [256]uint8) {
+	for _, c := range []byte{'\n', '|', ';', ',', '(', '['} {
+		t[c] = valueEndAny
+	}
+	t[' '] = valueEndWord
+	return t
+}()
+
+const (
+	valueEndAny = 1 << iota
+	valueEndWord
+)
+
 func valueAfter(text string, i, max int, oneWord bool) string {
 	// skip ": " or " - " or spaces
 	for i < len(text) && (text[i] == ':' || text[i] == ' ' || text[i] == '-' || text[i] == '=' || text[i] == '\t') {
@@ -394,16 +429,14 @@ func valueAfter(text string, i, max int, oneWord bool) string {
 	if i < len(text) && strings.HasPrefix(text[i:], "：") {
 		i += len("：")
 	}
+	// The value ends at a byte of valueEnd (a space too for one word):
+	// one table load per byte.
+	var stop uint8 = valueEndAny
+	if oneWord {
+		stop |= valueEndWord
+	}
 	j := i
-	for j < len(text) && j-i < max {
-		c := text[j]
-		if c == '\n' || c == '|' || c == ';' || c == ',' || c == '(' || c == '[' {
-			break
-		}
-		if oneWord && c == ' ' {
-			break
-		}
-		j++
+	for end := min(len(text), i+max); j < end && valueEnd[text[j]]&stop == 0; j++ {
 	}
 	for j > i && j < len(text) && !utf8.RuneStart(text[j]) {
 		j--
@@ -448,8 +481,8 @@ func cleanVendor(s string) string {
 			continue
 		}
 		cut := false
-		for _, p := range vendorLeadCJK {
-			if strings.HasPrefix(s, p) {
+		for k := 0; len(s) > 0 && s[0] >= 0x80 && k < len(vendorLeadCJK); k++ { // all non-ASCII
+			if p := vendorLeadCJK[k]; strings.HasPrefix(s, p) {
 				s, cut = s[len(p):], true
 				break
 			}
@@ -501,8 +534,14 @@ func isVendorLead(w string, buf *[32]byte) bool {
 		}
 		buf[i] = c
 	}
-	return vendorLead[string(buf[:len(w)])]
+	// The lower-cased copy is read in place (unsafe.String: buf is not
+	// written while the index reads it); the index rejects most words by
+	// their shape without hashing them.
+	return len(w) > 0 && vendorLeadIndex.find(unsafe.String(&buf[0], len(w))) >= 0
 }
+
+// vendorLeadIndex finds the vendorLead words (all true).
+var vendorLeadIndex, _ = wordIndexOf(vendorLead)
 
 // vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
 // When the labels on a page name different vendors (an index or category

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"testing"
+
+	"github.com/fentinel/fentinel"
 )
 
 // extractInput is one corpus page prepared up to the extraction stage.
@@ -49,7 +51,8 @@ func BenchmarkExtract(b *testing.B) {
 			in := &ins[k]
 			classifyTokens(in.toks, &cls)
 			prices, qtys = scanNumbersAt(prices, qtys, in.doc.text, in.toks, cls.nums)
-			_ = d.extract(in.doc, in.raw, in.toks, &cls, prices, qtys, nil)
+			var ex fentinel.Extracted
+			d.extractInto(&ex, in.doc, in.raw, in.toks, &cls, prices, qtys, nil)
 			lang := cls.lang
 			for _, m := range in.ms {
 				d.countLang(&lang, m)

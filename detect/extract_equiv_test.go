@@ -219,7 +219,7 @@ func TestTrimHelpers(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	for k := 0; k < 200000; k++ {
 		var b strings.Builder
-		for n := r.Intn(8); n > 0; n-- {
+		for n := r.Intn(8 + k%3*12); n > 0; n-- {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		compareTrimHelpers(t, b.String())
@@ -476,6 +476,16 @@ func TestFindLabelsEqualsPrev(t *testing.T) {
 			if got, want := findLabels(lower, nil), prevFindLabels(lower, nil); !slices.Equal(got, want) {
 				t.Fatalf("%q: labels %v, want %v", s, got, want)
 			}
+		}
+	}
+}
+
+// TestVendorLeadCJKNonASCII: cleanVendor tries the vendorLeadCJK prefixes
+// only on a non-ASCII first byte, which each of them has.
+func TestVendorLeadCJKNonASCII(t *testing.T) {
+	for _, p := range vendorLeadCJK {
+		if p == "" || p[0] < 0x80 {
+			t.Fatalf("vendorLeadCJK word %q does not start with a non-ASCII byte", p)
 		}
 	}
 }

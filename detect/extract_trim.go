@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Byte-level equivalents of the strings.IndexAny, TrimLeft and TrimRight
 // calls of cleanVendor. Their cut sets hold non-ASCII runes, which sends
@@ -12,9 +15,17 @@ import "strings"
 
 const fullColon = "：" // U+FF1A FULLWIDTH COLON
 
-// indexSpace is strings.IndexAny(s, " \t\n").
+// indexSpace is strings.IndexAny(s, " \t\n"), eight bytes a step.
 func indexSpace(s string) int {
-	for i := 0; i < len(s); i++ {
+	const ones = 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := le64(s, i)
+		if z := nulBytes(x^' '*ones) | nulBytes(x^'\t'*ones) | nulBytes(x^'\n'*ones); z != 0 {
+			return i + bits.TrailingZeros64(z)>>3
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c == ' ' || c == '\t' || c == '\n' {
 			return i
 		}
@@ -22,14 +33,33 @@ func indexSpace(s string) int {
 	return -1
 }
 
-// indexColon is strings.IndexAny(s, ":：").
+// indexColon is strings.IndexAny(s, ":："), eight bytes a step: the
+// candidates are the colons and the lead bytes of a full-width colon.
 func indexColon(s string) int {
-	for i := 0; i < len(s); i++ {
+	const ones = 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := le64(s, i)
+		for z := nulBytes(x^':'*ones) | nulBytes(x^uint64(fullColon[0])*ones); z != 0; z &= z - 1 {
+			if k := i + bits.TrailingZeros64(z)>>3; s[k] == ':' || strings.HasPrefix(s[k:], fullColon) {
+				return k
+			}
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c == ':' || c == fullColon[0] && strings.HasPrefix(s[i:], fullColon) {
 			return i
 		}
 	}
 	return -1
+}
+
+// nulBytes marks with its high bit each byte of x that is zero, exactly:
+// the low seven bits plus 0x7f carry into the high bit unless they are
+// all zero, never into the next byte.
+func nulBytes(x uint64) uint64 {
+	const lo7, hi = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^((x&lo7 + lo7) | x) & hi
 }
 
 // trimVendorLeft is strings.TrimLeft(s, " \t\n:-–—|·=").

@@ -46,7 +46,7 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 				subs = append(subs, mention{})
 			}
 			mn := &subs[len(subs)-1]
-			mn.m, mn.sub, mn.value, mn.neutralised, mn.ambiguous = *m, int(e.idx), 0, "", e.form == fAmbig
+			mn.m, mn.sub, mn.value, mn.neut, mn.ambiguous = *m, int(e.idx), 0, 0, e.form == fAmbig
 		case kSale:
 			k.sales = append(k.sales, *m)
 		case kCtx:
@@ -67,6 +67,22 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 	return subs
 }
 
+// contextCues marks, per context frame, whether a cue of it is on the page
+// outside the navigation and not negated (in scr's buffer).
+func (d *Detector) contextCues(scr *scratch, toks []token, kc *cueKinds) []bool {
+	if cap(scr.ctxPresent) < len(d.ctxs) {
+		scr.ctxPresent = make([]bool, len(d.ctxs))
+	}
+	present := scr.ctxPresent[:len(d.ctxs)]
+	clear(present)
+	for _, m := range kc.ctxs {
+		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
+			present[d.facts[m.e].idx] = true
+		}
+	}
+	return present
+}
+
 // negated reports whether a negation window covers the cue m ("no fent",
 // "not pressed"): neutraliser(toks, windows, m, "") over the negation
 // windows, which are the only ones that can cancel a cue.
@@ -84,6 +100,9 @@ func (d *Detector) negated(toks []token, negs []window, m match) bool {
 // frames that only apply to some classes; "" means m is a cue, not a
 // substance, which only negation frames cancel.
 func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class string) (int, bool) {
+	if len(windows) == 0 {
+		return -1, false // most pages: no token of m needs reading
+	}
 	best := -1
 	bestDamp := 2.0
 	mSentI, mSentJ := toks[m.i].sent, toks[m.j-1].sent
@@ -91,9 +110,6 @@ func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class 
 	for k := range windows {
 		w := &windows[k]
 		if w.i == m.i && w.j == m.j {
-			continue
-		}
-		if w.flags&efClasses != 0 && (class == "" || !d.decoys[w.fi].classes[class]) {
 			continue
 		}
 		if class == "" && w.flags&efNegation == 0 {
@@ -109,10 +125,12 @@ func (d *Detector) neutraliserOf(toks []token, windows []window, m match, class 
 		if w.after > 0 && w.i >= m.j && w.i-m.j < w.after {
 			hit = true
 		}
-		if hit {
-			if damp := d.decoys[w.fi].damp; damp < bestDamp {
-				best, bestDamp = int(w.fi), damp
-			}
+		// The class filter, a map lookup, only for a window that covers m.
+		if !hit || w.flags&efClasses != 0 && (class == "" || !d.decoys[w.fi].classes[class]) {
+			continue
+		}
+		if damp := d.decoys[w.fi].damp; damp < bestDamp {
+			best, bestDamp = int(w.fi), damp
 		}
 	}
 	return best, best >= 0

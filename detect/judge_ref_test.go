@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"strings"
 	"unicode/utf8"
 )
@@ -118,4 +119,47 @@ func snippetRef(text string, start, end int) string {
 		post = "…"
 	}
 	return pre + s + post // one allocation at most
+}
+
+// refEvRec is the part of an evidence record the reference keeps.
+type refEvRec struct {
+	rule string
+	w    float64
+}
+
+// appendEvidenceRef is the judge's former record keeping: add e, or
+// replace the record of the same rule id if e weighs more.
+func appendEvidenceRef(ev []refEvRec, e refEvRec) []refEvRec {
+	for i := range ev {
+		if ev[i].rule == e.rule {
+			if math.Abs(e.w) > math.Abs(ev[i].w) {
+				ev[i] = e
+			}
+			return ev
+		}
+	}
+	return append(ev, e)
+}
+
+// snippet is the snippet quoteEvidence builds from cutSnippet.
+func snippet(text string, start, end int) string {
+	c := cutSnippet(text, start, end)
+	switch {
+	case c.pre && c.post:
+		return ellipsis + c.s + ellipsis
+	case c.pre:
+		return ellipsis + c.s
+	case c.post:
+		return c.s + ellipsis
+	}
+	return c.s
+}
+
+// trimSpace is strings.TrimSpace as cutSnippet computes it (printableEnds
+// first), for TestTrimSpace.
+func trimSpace(s string) string {
+	if printableEnds(s) {
+		return s
+	}
+	return strings.TrimSpace(s)
 }

@@ -1,6 +1,81 @@
 package detect
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+	"unicode/utf8"
+)
+
+// snippetCut is a snippet before its ellipses: s, with "…" before it when
+// pre and after it when post (the line goes on past the cut).
+type snippetCut struct {
+	s         string
+	pre, post bool
+}
+
+// len is the snippet's length with its ellipses.
+func (c *snippetCut) len() int {
+	n := len(c.s)
+	if c.pre {
+		n += len(ellipsis)
+	}
+	if c.post {
+		n += len(ellipsis)
+	}
+	return n
+}
+
+// ellipsis marks a snippet cut inside a line.
+const ellipsis = "…"
+
+// cutSnippet cuts the snippet of text around [start,end): the original
+// text on one line, at most snippetRadius bytes either side, cut at rune
+// boundaries.
+func cutSnippet(text string, start, end int) snippetCut {
+	a := start - snippetRadius
+	if a < 0 {
+		a = 0
+	}
+	b := end + snippetRadius
+	if b > len(text) {
+		b = len(text)
+	}
+	if start > a && text[start-1] == '\n' {
+		a = start // the term starts its line: the last newline before it, without the search
+	} else if nl := lastNewline(text[a:start]); nl >= 0 {
+		a += nl + 1
+	}
+	// One search finds the first newline from the term on: if it is in
+	// the term (which then needs its newlines replaced), a second finds
+	// the first after it.
+	termNL := false
+	if nl := strings.IndexByte(text[start:b], '\n'); nl >= 0 {
+		if start+nl < end {
+			termNL = true
+			if nl := strings.IndexByte(text[end:b], '\n'); nl >= 0 {
+				b = end + nl
+			}
+		} else {
+			b = start + nl
+		}
+	}
+	for a > 0 && a < len(text) && !utf8.RuneStart(text[a]) {
+		a++
+	}
+	for b < len(text) && !utf8.RuneStart(text[b]) {
+		b--
+	}
+	s := text[a:b]
+	// text[a:start] and text[end:b] hold no newline: only the quoted term
+	// may.
+	if termNL {
+		s = strings.ReplaceAll(s, "\n", " ")
+	}
+	if !printableEnds(s) {
+		s = strings.TrimSpace(s)
+	}
+	return snippetCut{s: s, pre: a > 0 && text[a-1] != '\n', post: b < len(text) && text[b] != '\n'}
+}
 
 // lastNewline is strings.LastIndexByte(s, '\n') for the short spans a
 // snippet looks back over (the generic LastIndexByte goes a byte at a

@@ -224,3 +224,47 @@ func TestSnippetMatchesRef(t *testing.T) {
 		}
 	}
 }
+
+// TestAddEvidenceMatchesRef: records kept by evidence key (evidenceKeys,
+// addEvidence) are those kept by rule id, in the same order, with frames
+// of equal ids (which New accepts from a hand-made rule set).
+func TestAddEvidenceMatchesRef(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	ids := []string{"a", "b", "c", "sale:x", "decoy:y"}
+	for k := 0; k < 20000; k++ {
+		sale := make([]frameInfo, 1+r.Intn(4))
+		decoys := make([]frameInfo, 1+r.Intn(4))
+		for i := range sale {
+			sale[i].id = ids[r.Intn(len(ids))]
+		}
+		for i := range decoys {
+			decoys[i].id = ids[r.Intn(len(ids))]
+		}
+		d := &Detector{sale: sale, decoys: decoys, evKeys: evidenceKeys(sale, decoys)}
+		var ev []evRec
+		var ref []refEvRec
+		pos := make([]int32, len(d.evKeys))
+		for n := r.Intn(12); n > 0; n-- {
+			w := float64(r.Intn(7)-3) / 4
+			var e evRec
+			var key int32
+			if r.Intn(2) == 0 {
+				i := r.Intn(len(sale))
+				e, key = evidenceAt(evSale, int32(i), 0, 0, 0, w), d.evKeys[i]
+			} else {
+				i := r.Intn(len(decoys))
+				e, key = evidenceAt(evDecoy, int32(i), 0, 0, 0, w), d.evKeys[len(sale)+i]
+			}
+			ev = addEvidence(ev, pos, key, e)
+			ref = appendEvidenceRef(ref, refEvRec{d.rule(&e), e.w})
+		}
+		if len(ev) != len(ref) {
+			t.Fatalf("%d records, want %d", len(ev), len(ref))
+		}
+		for i := range ev {
+			if got := (refEvRec{d.rule(&ev[i]), ev[i].w}); got != ref[i] {
+				t.Fatalf("record %d = %+v, want %+v", i, got, ref[i])
+			}
+		}
+	}
+}

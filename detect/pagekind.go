@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"net/url"
 	"strings"
 
@@ -54,7 +55,7 @@ func pageKind(rawURL string, doc *document) string {
 // urlKind reads the page kind from the path (and search query) of rawURL,
 // without a full URL parse.
 func urlKind(rawURL string) string {
-	i := strings.Index(rawURL, "://")
+	i := schemeEnd(rawURL)
 	if i < 0 {
 		return ""
 	}
@@ -86,7 +87,7 @@ func urlKind(rawURL string) string {
 		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
 			seg = seg[:dot] // "news.html", "viewtopic.php"
 		}
-		if k := pathKind(strings.ToLower(seg)); k != "" && rankOf(k) > rankOf(best) {
+		if k := pathKind(lowerSegment(seg)); k != "" && rankOf(k) > rankOf(best) {
 			best = k
 		}
 	}
@@ -137,12 +138,56 @@ func rankOf(k string) int {
 }
 
 // indexQueryOrFragment is strings.IndexAny(path, "?#"): both are ASCII, so
-// a byte scan finds what the rune scan finds.
+// a byte scan finds what the rune scan finds; eight bytes a step.
 func indexQueryOrFragment(path string) int {
-	for i := 0; i < len(path); i++ {
+	const ones = 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(path); i += 8 {
+		x := le64(path, i)
+		if z := nulBytes(x^'?'*ones) | nulBytes(x^'#'*ones); z != 0 {
+			return i + bits.TrailingZeros64(z)>>3
+		}
+	}
+	for ; i < len(path); i++ {
 		if path[i] == '?' || path[i] == '#' {
 			return i
 		}
 	}
 	return -1
+}
+
+// schemeEnd is strings.Index(rawURL, "://"), answered without a search
+// for the usual http and https addresses (neither prefix holds an earlier
+// colon).
+func schemeEnd(rawURL string) int {
+	switch {
+	case strings.HasPrefix(rawURL, "http://"):
+		return len("http")
+	case strings.HasPrefix(rawURL, "https://"):
+		return len("https")
+	}
+	return strings.Index(rawURL, "://")
+}
+
+// lowerSegment is strings.ToLower(seg), which returns seg itself when it
+// is ASCII without an upper-case letter: that test is made here eight
+// bytes a step (a path segment is often a long id) before falling back to
+// strings.ToLower.
+func lowerSegment(seg string) string {
+	const ones, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(seg); i += 8 {
+		x := le64(seg, i)
+		// For bytes below 0x80 the sums stay within their byte: the high
+		// bit of x+0x3f.. marks bytes >= 'A', that of x+0x25.. bytes > 'Z'.
+		if x&hi != 0 || (x+(0x80-'A')*ones)&^(x+(0x80-'Z'-1)*ones)&hi != 0 {
+			return strings.ToLower(seg)
+		}
+	}
+	for ; i < len(seg); i++ {
+		if c := seg[i]; c >= 0x80 || c >= 'A' && c <= 'Z' {
+			return strings.ToLower(seg)
+		}
+	}
+	return seg
 }

@@ -114,3 +114,29 @@ func TestSimulatorPageKinds(t *testing.T) {
 	}
 	t.Logf("ground-truth pages by kind: %v", counts)
 }
+
+// TestURLHelpersEqualStrings: indexQueryOrFragment is strings.IndexAny(s,
+// "?#"), schemeEnd is strings.Index(s, "://") and
+// lowerSegment is strings.ToLower on every rune in every position of a
+// segment, the ASCII range boundaries and scheme prefixes.
+func TestURLHelpersEqualStrings(t *testing.T) {
+	texts := []string{"", ":", "://", ":/", "a:/b://c", "http://x", "x:", "x:/", "::://", "abc@[]`{}", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghzZ"}
+	for r := rune(0); r < 0x3000; r++ {
+		for _, f := range []string{"%c", "abcdefg%c", "%cabcdefgh", "abcdefghijklmnop%cq"} {
+			texts = append(texts, strings.Replace(f, "%c", string(r), 1))
+		}
+	}
+	texts = append(texts, "\xff", "abcdefgh\xff", "\u212a", "\u0130stanbul")
+	texts = append(texts, "abcdefgh?", "abcdefg#h", "a/b/c/d/e/f/g?h#i", "12345678901234567#", "\xff\xfe?#", "http://", "https://", "http:/", "https:", "httpx://", "http://a://b", "https://a", "xhttp://", "HTTP://x")
+	for _, s := range texts {
+		if got, want := indexQueryOrFragment(s), strings.IndexAny(s, "?#"); got != want {
+			t.Fatalf("indexQueryOrFragment(%q) = %d, want %d", s, got, want)
+		}
+		if got, want := schemeEnd(s), strings.Index(s, "://"); got != want {
+			t.Fatalf("schemeEnd(%q) = %d, want %d", s, got, want)
+		}
+		if got, want := lowerSegment(s), strings.ToLower(s); got != want {
+			t.Fatalf("lowerSegment(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -254,18 +254,26 @@ func rawTextTag(tag string) string {
 	return ""
 }
 
-// rawTextEnd finds where the raw text of element tag ends: at the next
-// "</tag" followed by a space, "/" or ">" (any case). ok=false when there
-// is no such end tag.
+// rawTextEnd finds where the raw text of element tag (a lower-case ASCII
+// name) ends: at the next "</tag" followed by a space, "/" or ">" (any
+// case). ok=false when there is no such end tag. The name is compared
+// byte by byte with ASCII case folding, which is strings.EqualFold here:
+// a non-ASCII rune in len(tag) bytes would leave fewer runes than tag has.
 func rawTextEnd(s string, i int, tag string) (int, bool) {
 	for {
-		k := strings.Index(s[i:], "</")
+		// The next "</": the next '<' (a byte search, without the
+		// substring search's setup) that a '/' follows.
+		k := strings.IndexByte(s[i:], '<')
 		if k < 0 {
 			return 0, false
 		}
 		i += k
+		if i+1 >= len(s) || s[i+1] != '/' {
+			i++
+			continue
+		}
 		j := i + 2
-		if j+len(tag) < len(s) && strings.EqualFold(s[j:j+len(tag)], tag) {
+		if j+len(tag) < len(s) && foldsToTag(s[j:j+len(tag)], tag) {
 			switch s[j+len(tag)] {
 			case ' ', '\n', '\r', '\t', '\f', '/', '>':
 				return i, true
@@ -273,4 +281,19 @@ func rawTextEnd(s string, i int, tag string) (int, bool) {
 		}
 		i += 2
 	}
+}
+
+// foldsToTag reports whether s, ASCII capitals lower-cased, is the
+// lower-case name tag (of the same length).
+func foldsToTag(s, tag string) bool {
+	for i := 0; i < len(tag); i++ {
+		c := s[i]
+		if c-'A' < 26 {
+			c += 'a' - 'A'
+		}
+		if c != tag[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -211,3 +211,47 @@ func FuzzAttrMaskFast(f *testing.F) {
 		checkAttrMaskFast(t, v, &n)
 	})
 }
+
+// rawTextEndRef is rawTextEnd with strings.EqualFold, as it was.
+func rawTextEndRef(s string, i int, tag string) (int, bool) {
+	for {
+		k := strings.Index(s[i:], "</")
+		if k < 0 {
+			return 0, false
+		}
+		i += k
+		j := i + 2
+		if j+len(tag) < len(s) && strings.EqualFold(s[j:j+len(tag)], tag) {
+			switch s[j+len(tag)] {
+			case ' ', '\n', '\r', '\t', '\f', '/', '>':
+				return i, true
+			}
+		}
+		i += 2
+	}
+}
+
+// TestRawTextEndMatchesRef: rawTextEnd's ASCII name comparison finds the
+// end tags strings.EqualFold finds, on random texts of end-tag pieces in
+// random case with runes that fold to ASCII letters (ſ, K) or are invalid.
+func TestRawTextEndMatchesRef(t *testing.T) {
+	tags := []string{"script", "style", "textarea", "title", "xmp", "plaintext", "iframe", "noembed", "noframes", "noscript"}
+	pieces := []string{"</", "<", "/", ">", " ", "\n", "x", "ſ", "\u212a", "\xff", "é", "SCRIPT", "Script", "sCrIpT", "STYLE", "title", "TiTlE", "xmp", "ſcript", "ſtyle"}
+	pieces = append(pieces, tags...)
+	r := rand.New(rand.NewSource(12))
+	for k := 0; k < 100000; k++ {
+		var b strings.Builder
+		for n := r.Intn(12); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		tag := tags[r.Intn(len(tags))]
+		for i := 0; i <= len(s); i += 1 + r.Intn(4) {
+			gi, gok := rawTextEnd(s, i, tag)
+			wi, wok := rawTextEndRef(s, i, tag)
+			if gi != wi || gok != wok {
+				t.Fatalf("rawTextEnd(%q, %d, %q) = %d, %v; want %d, %v", s, i, tag, gi, gok, wi, wok)
+			}
+		}
+	}
+}
