@@ -156,11 +156,17 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		norm := t.norm
 		if tt.filter.mayHave(norm) {
 			k, ph := tt.lookupHashed(norm)
-			if k == nil && !t.leet && !t.han && !(t.end < len(text) && isMask(text[t.end])) {
-				d.matchPlain(ms, i, ph) // a false positive of the filter
-			} else {
-				d.matchWord(ms, i, k, ph)
+			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
+				if k != nil {
+					d.matchKey(ms, i, k) // most words that match
+					continue
+				}
+				if !t.han {
+					d.matchPlain(ms, i, ph) // a false positive of the filter
+					continue
+				}
 			}
+			d.matchWord(ms, i, k, ph)
 			continue
 		}
 		// Not a key: only its variants (leet folds, inflection
@@ -289,6 +295,45 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 				break
 			}
 		}
+	}
+	ms.out = out
+}
+
+// matchKey is matchWord for a token i whose norm is the key k and which
+// is not leet and not followed by a masking character. What such a token
+// matches beyond k's entries and split words, its variants' entries and
+// its fuzzy match, depends on the key string alone and was found when the
+// table was built (termKey.vars, termKey.fuzzyE).
+func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
+	toks, out := ms.toks, ms.out
+	subFound := false
+	if k.first.hi > k.first.lo {
+		if k.multi == k.first.hi {
+			// single-token entries only (most keys), found as written
+			for x := k.first.lo; x < k.first.hi; x++ {
+				e := &d.terms.first[x]
+				out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
+				subFound = subFound || e.sub
+			}
+		} else {
+			out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
+		}
+	}
+	t := &toks[i]
+	if t.han {
+		ms.out = out
+		return // CJK characters match as written, one at a time
+	}
+	for _, kv := range d.terms.vars[k.vars.lo:k.vars.hi] {
+		var found bool
+		out, found = d.matchFirst(toks, i, &ms.lc, kv.k, kv.how, out)
+		subFound = subFound || found
+	}
+	if k.prefix && t.gap != gapBreak && d.splitMay(toks, i) {
+		out = d.splitMatches(toks, i, &ms.lc, k, out)
+	}
+	if !subFound && k.fuzzyE >= 0 {
+		out = append(out, match{e: k.fuzzyE, i: int32(i), j: int32(i + 1), how: howFuzzy})
 	}
 	ms.out = out
 }

@@ -109,6 +109,20 @@ type termKey struct {
 	multi  uint32 // first.lo + the number of single-token entries: the longer ones are first[multi:first.hi]
 	joined span   // substance entries whose joined form is the key (Detector.joined, same order)
 	prefix bool   // the key is a proper prefix of a joined form (in Detector.prefixes)
+	// What a plain token (not leet, not Han, no mask after it) whose norm
+	// is the key matches beyond the key's own entries, fixed by the key
+	// string alone (see Detector.plainKeyFacts): vars, a span of
+	// termTable.vars, are its variants that are keys with entries, and
+	// fuzzyE is the entry its fuzzy match names (-1 for none).
+	vars   span
+	fuzzyE int32
+}
+
+// keyVar is a variant of a key that is itself a key with entries (in
+// termTable.keys) and how the variant was made.
+type keyVar struct {
+	k   *termKey
+	how uint8
 }
 
 // termTable answers, with one hash and one probe sequence, the three
@@ -129,6 +143,7 @@ type termTable struct {
 	text    string    // the key strings, one after another
 	first   []termEnt // first-token lists
 	ents    []int32   // joined lists
+	vars    []keyVar  // the keys' plain variants (termKey.vars)
 	filter  keyFilter // over every key: lookup's first test
 }
 
@@ -242,7 +257,7 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	off := 0
 	seconds := map[string]string{}
 	for ki, s := range names {
-		k := termKey{off: uint32(off), n: uint32(len(s))}
+		k := termKey{off: uint32(off), n: uint32(len(s)), fuzzyE: -1}
 		if len(s) <= 8 {
 			k.word = loadShort(s)
 		}
@@ -304,6 +319,51 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		tt.slots[i] = tag | uint32(ki+1)
 	}
 	return tt
+}
+
+// plainKeyFacts fills the vars and fuzzyE of every key of d.terms: what
+// matchWord finds beyond the key's own entries for a plain token whose norm
+// is the key, found by the same code on a token of the key string alone.
+// Both depend only on that string: the variants of a plain token are its
+// "ph" and inflection-suffix forms, and fuzzy matching reads only them.
+// Run once the fuzzy buckets are built; the word cache is left untouched.
+func (d *Detector) plainKeyFacts() {
+	tt := d.terms
+	plain := d.plain
+	d.plain = nil // fuzzyMatches would cache its misses there
+	defer func() { d.plain = plain }()
+	var vs [8]string
+	var hs [8]uint8
+	var peq [256]uint64
+	for ki := range tt.keys {
+		k := &tt.keys[ki]
+		s := tt.text[k.off : k.off+k.n]
+		toks := []token{{norm: s}}
+		ph := hasPH(s)
+		nv := 1
+		vs[0] = s
+		if ph || len(s) >= 4 && d.sufLast.has(s[len(s)-1]) {
+			nv = d.variants(toks, 0, nil, ph, &vs, &hs)
+		}
+		lo := uint32(len(tt.vars))
+		for vi := 1; vi < nv; vi++ {
+			v := vs[vi]
+			if kv := tt.find(hashTerm(v), v); kv != nil && kv.first.hi > kv.first.lo {
+				tt.vars = append(tt.vars, keyVar{k: kv, how: hs[vi]})
+			}
+		}
+		k.vars = span{lo, uint32(len(tt.vars))}
+		if len(s) >= 5 {
+			for vi := 0; vi < nv; vi++ {
+				if d.fuzzyMay(vs[vi]) {
+					if m := d.fuzzyMatches(&toks[0], 0, vs[:nv], &peq, nil); len(m) > 0 {
+						k.fuzzyE = m[0].e
+					}
+					break
+				}
+			}
+		}
+	}
 }
 
 // fuzzyBucket holds, for the fuzzy entries that share a first byte (the

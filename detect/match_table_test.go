@@ -470,3 +470,45 @@ func FuzzFindMatchesEqualsReference(f *testing.F) {
 		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
 	})
 }
+
+// TestPlainKeyFacts: for every key of the term table, a plain token whose
+// norm is the key, alone and followed by each word of a few, matches the
+// same in matchKey (precomputed variants and fuzzy match) as in matchWord
+// (computed on the spot).
+func TestPlainKeyFacts(t *testing.T) {
+	d := defaultDetector(t)
+	tt := d.terms
+	nexts := []string{"", "fentanyl", "for", "sale", "a", "de"}
+	vars, fuzzy := 0, 0
+	for ki := range tt.keys {
+		k := &tt.keys[ki]
+		vars += int(k.vars.hi - k.vars.lo)
+		if k.fuzzyE >= 0 {
+			fuzzy++
+		}
+		s := tt.str(&tt.keys[ki])
+		for _, next := range nexts {
+			toks := []token{{norm: s, end: len(s), letters: true, han: len(s) == 3 && s[0] >= 0xE3 && s[0] <= 0xE9}}
+			text := s
+			if next != "" {
+				toks[0].gap = gapSpace
+				toks = append(toks, token{norm: next, start: len(s) + 1, end: len(s) + 1 + len(next), letters: true})
+				text += " " + next
+			}
+			run := func(f func(ms *matchState)) []match {
+				ms := &matchState{text: text, toks: toks}
+				f(ms)
+				return ms.out
+			}
+			ph := hasPH(s)
+			got := run(func(ms *matchState) { d.matchKey(ms, 0, &tt.keys[ki]) })
+			want := run(func(ms *matchState) { d.matchWord(ms, 0, &tt.keys[ki], ph) })
+			if !slices.Equal(got, want) {
+				t.Errorf("key %q before %q: matchKey %v, matchWord %v", s, next, got, want)
+			}
+		}
+	}
+	if vars == 0 || fuzzy == 0 {
+		t.Errorf("%d variant keys, %d fuzzy matches over all keys: the test proves little", vars, fuzzy)
+	}
+}
