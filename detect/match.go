@@ -162,7 +162,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 					continue
 				}
 				if !t.han {
-					d.matchPlain(ms, i, ph) // a false positive of the filter
+					d.matchPlain(ms, i) // a false positive of the filter
 					continue
 				}
 			}
@@ -180,10 +180,10 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 			continue
 		}
 		// A plain word: what it matches depends on norm alone.
+		// ("ph" is rare and costs a read of the word: tested last)
 		n := len(norm)
-		ph := hasPH(norm)
-		if ph || n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) {
-			d.matchPlain(ms, i, ph)
+		if n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) || hasPH(norm) {
+			d.matchPlain(ms, i)
 		}
 	}
 	out = resolve(ms.out)
@@ -218,19 +218,19 @@ func (ms *matchState) release() {
 }
 
 // matchPlain is matchWord for a plain token i (not leet, not han, not
-// followed by a masking character, no term-table key), which holds "ph"
-// when ph is set. Its matches then come only from variants of its norm
+// followed by a masking character, no term-table key). Its matches then come only from variants of its norm
 // that are keys and from fuzzy matching, so a word without such keys and
 // without matches matches nothing wherever it appears: d.plain remembers
 // it and later calls return at once.
-func (d *Detector) matchPlain(ms *matchState, i int, ph bool) {
-	p, ok := pack(ms.toks[i].norm)
+func (d *Detector) matchPlain(ms *matchState, i int) {
+	norm := ms.toks[i].norm
+	p, ok := pack(norm)
 	if ok && d.plain.has(&p) {
 		return
 	}
 	n0 := len(ms.out)
 	ms.keyed = false
-	d.matchWord(ms, i, nil, ph)
+	d.matchWord(ms, i, nil, hasPH(norm))
 	if ok && !ms.keyed && len(ms.out) == n0 {
 		d.plain.add(&p)
 	}
