@@ -186,7 +186,14 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 			d.matchPlain(ms, i)
 		}
 	}
-	out = resolve(ms.out)
+	if tt.long {
+		out = resolve(ms.out)
+	} else {
+		// The matches are in start order (token by token) and, with no
+		// term longer than resolveWindow tokens, none is long (split
+		// and masked words span fewer): resolve's own tests are known.
+		out = dropCoveredRuns(ms.out, true)
+	}
 	ms.release()
 	return out
 }
@@ -307,27 +314,28 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
 	toks, out := ms.toks, ms.out
 	subFound := false
-	if k.first.hi > k.first.lo {
-		if k.multi == k.first.hi {
-			// single-token entries only (most keys), found as written
-			for x := k.first.lo; x < k.first.hi; x++ {
-				e := &d.terms.first[x]
-				out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
-				subFound = subFound || e.sub
-			}
-		} else {
-			out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
-		}
+	// matchFirst, found as written
+	for x := k.first.lo; x < k.multi; x++ {
+		e := &d.terms.first[x]
+		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
+		subFound = subFound || e.sub
 	}
 	t := &toks[i]
+	if k.multi < k.first.hi && i+1 < len(toks) && t.gap != gapBreak && k.longerMay(&toks[i+1]) {
+		var found bool
+		out, found = d.matchLonger(toks, i, &ms.lc, k, howExact, out)
+		subFound = subFound || found
+	}
 	if t.han {
 		ms.out = out
 		return // CJK characters match as written, one at a time
 	}
-	for _, kv := range d.terms.vars[k.vars.lo:k.vars.hi] {
-		var found bool
-		out, found = d.matchFirst(toks, i, &ms.lc, kv.k, kv.how, out)
-		subFound = subFound || found
+	if k.vars.hi > k.vars.lo {
+		for _, kv := range d.terms.vars[k.vars.lo:k.vars.hi] {
+			var found bool
+			out, found = d.matchFirst(toks, i, &ms.lc, kv.k, kv.how, out)
+			subFound = subFound || found
+		}
 	}
 	if k.prefix && t.gap != gapBreak && d.splitMay(toks, i) {
 		out = d.splitMatches(toks, i, &ms.lc, k, out)
@@ -356,9 +364,19 @@ func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, ho
 		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
 		subFound = subFound || e.sub
 	}
-	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak {
+	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak || !k.longerMay(&toks[i+1]) {
 		return out, subFound // no longer term can follow
 	}
+	out, found := d.matchLonger(toks, i, lc, k, how0, out)
+	return out, subFound || found
+}
+
+// matchLonger is matchFirst's second half: it appends the terms of two
+// or more tokens whose first token is k (token i, found as how0), for a
+// token i followed by another and no break.
+func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
+	tt := d.terms
+	subFound := false
 	ents := tt.first[k.multi:k.first.hi]
 	// tokEq's own first test, written out for token i+1: unless it is
 	// leet, it can only equal a second token w (or w plus a suffix) when
@@ -818,16 +836,24 @@ func sortRun(run []match) {
 // cannot reach), without its look-back. The kept matches are written over
 // ms, never past the run being read.
 func dropCoveredRuns(ms []match, sortRuns bool) []match {
-	out := ms[:0]
 	const none = -1 << 31
 	prevMax := int32(none)
+	w := 0 // ms[:w] holds the kept matches
 	for a := 0; a < len(ms); {
-		start := ms[a].i
-		b := a + 1
-		for b < len(ms) && ms[b].i == start {
-			b++
+		m := ms[a]
+		if a+1 == len(ms) || ms[a+1].i != m.i {
+			// a run of one (most runs): it duplicates no kept match
+			// (they start earlier) and is kept unless one reaches its end
+			if prevMax < m.j {
+				ms[w] = m
+				w++
+				prevMax = m.j
+			}
+			a++
+			continue
 		}
-		if sortRuns && b-a > 1 {
+		b := runEnd(ms, a)
+		if sortRuns {
 			sortRun(ms[a:b])
 		}
 		runMax := int32(none)
@@ -836,12 +862,13 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 			if prevMax >= m.j || runMax > m.j {
 				continue // strictly inside a longer kept match
 			}
-			if n := len(out); n > 0 {
-				if o := &out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
+			if w > 0 {
+				if o := &ms[w-1]; o.e == m.e && o.i == m.i && o.j == m.j {
 					continue // duplicate; the first kept has the better "how"
 				}
 			}
-			out = append(out, m)
+			ms[w] = m
+			w++
 			if m.j > runMax {
 				runMax = m.j
 			}
@@ -851,7 +878,7 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 		}
 		a = b
 	}
-	return out
+	return ms[:w]
 }
 
 // dropCoveredWindowed is dropCovered for lists with matches longer than

@@ -116,6 +116,18 @@ type termKey struct {
 	// fuzzyE is the entry its fuzzy match names (-1 for none).
 	vars   span
 	fuzzyE int32
+	// seconds has bit b&63 set for the first byte b of the second token
+	// of each of the key's longer entries (all bits when one is empty):
+	// see longerMay
+	seconds uint64
+}
+
+// longerMay reports whether a term of two or more tokens starting with
+// k may continue with token next: tokEq's own first test (a token that is
+// not leet can only equal a second token w, or w plus a suffix, when it
+// starts with w's first byte) for all of k's second tokens at once.
+func (k *termKey) longerMay(next *token) bool {
+	return next.leet || len(next.norm) == 0 || k.seconds>>(next.norm[0]&63)&1 != 0
 }
 
 // keyVar is a variant of a key that is itself a key with entries (in
@@ -145,6 +157,9 @@ type termTable struct {
 	ents    []int32   // joined lists
 	vars    []keyVar  // the keys' plain variants (termKey.vars)
 	filter  keyFilter // over every key: lookup's first test
+	// long is set when some term has more than resolveWindow tokens, so
+	// that a match may be long (see resolve)
+	long bool
 }
 
 // slot returns the home slot and the tag bits of hash h.
@@ -249,6 +264,9 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	}
 	tt := &termTable{slots: make([]uint32, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
 	tt.idxMask = 1<<bits.Len32(uint32(len(names))) - 1
+	for ei := range entries {
+		tt.long = tt.long || len(entries[ei].toks) > resolveWindow
+	}
 	var text strings.Builder
 	for _, s := range names {
 		text.WriteString(s)
@@ -305,6 +323,11 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 				panic("detect: term group too large")
 			}
 			tt.first[x].group = uint16(end - x)
+			if w := tt.first[x].rest[0]; w == "" {
+				k.seconds = ^uint64(0)
+			} else {
+				k.seconds |= 1 << (w[0] & 63)
+			}
 			x = end
 		}
 		lo = uint32(len(tt.ents))
