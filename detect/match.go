@@ -814,15 +814,34 @@ func runEnd(ms []match, a int) int {
 }
 
 // sortRun sorts a run of matches that share a start by compareMatch.
+// Runs are short (the entries of a word, its variants and longer terms):
+// an insertion sort with the comparison written out (runLess) beats a
+// general sort calling compareMatch through a function value.
 func sortRun(run []match) {
-	switch {
-	case len(run) == 2: // the common case: two matches share a start
-		if compareMatch(run[0], run[1]) > 0 {
-			run[0], run[1] = run[1], run[0]
-		}
-	case len(run) > 2:
+	if len(run) > 16 {
 		slices.SortFunc(run, compareMatch)
+		return
 	}
+	for x := 1; x < len(run); x++ {
+		m := run[x]
+		y := x
+		for ; y > 0 && runLess(m, run[y-1]); y-- {
+			run[y] = run[y-1]
+		}
+		run[y] = m
+	}
+}
+
+// runLess is compareMatch(a, b) < 0 for matches with the same start:
+// longer first, then by entry, then by how they were found.
+func runLess(a, b match) bool {
+	if a.j != b.j {
+		return a.j > b.j
+	}
+	if a.e != b.e {
+		return a.e < b.e
+	}
+	return a.how < b.how
 }
 
 // dropCoveredRuns drops, from matches ordered by start (each run of equal
