@@ -940,6 +940,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 	var patBuf [64]byte
 	pat := patBuf[:0]
 	masked := false
+	minLen := 0 // the fewest key bytes pat can stand for: a letter per run of '?'
 	for j := i; j < len(toks) && j < i+8; j++ {
 		t := &toks[j]
 		if t.han {
@@ -952,11 +953,20 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 			}
 		}
 		pat = append(pat, piece...)
+		minLen += len(piece)
 		if masked && len(pat) >= 6 {
 			// the first entry (in order) with the pattern's first byte
 			ps := unsafe.String(&pat[0], len(pat)) // maskMatch keeps no reference
+			// maskMatch's own first tests written out: the key's length
+			// is within what pat can stand for, and unless the pattern's
+			// second byte is masked, the key's equals it (keys of fuzzy
+			// entries have at least six bytes)
+			c1 := pat[1]
 			for _, fi := range d.fuzzyBy[pat[0]] {
 				f := &d.fuzzy[fi]
+				if len(f.key) > len(pat) || len(f.key) < minLen || c1 != '?' && f.key[1] != c1 {
+					continue
+				}
 				if len(pat) >= len(f.key)-4 && maskMatch(ps, f.key) {
 					return append(out, match{e: f.e, i: int32(i), j: int32(j + 1), how: howSplit})
 				}
@@ -977,6 +987,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 		for k := 0; k < len(sep); k++ {
 			pat = append(pat, '?')
 		}
+		minLen++
 		masked = true
 	}
 	return out
