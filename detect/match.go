@@ -137,10 +137,11 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 
 // findMatchesInto is findMatches appending to out[:0].
 //
-// Every word is read once (scanWord: its hash and whether it holds "ph")
-// and looked up once in the term table, which answers for the first tokens
-// of terms and for the prefixes of split-word terms at the same time. The
-// other variants of a word (leet folds, "ph" as "f", inflection suffixes)
+// A word the key filter passes is looked up once in the term table
+// (lookupKey), which answers for the first tokens of terms and for the
+// prefixes of split-word terms at the same time; a key that is a plain
+// token takes what else it matches from the key (matchKey). The other
+// variants of a word (leet folds, "ph" as "f", inflection suffixes)
 // are built and looked up only when the word has them, and fuzzy matching
 // runs only when an entry of the word's first byte can be near it.
 //
@@ -155,7 +156,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		t := &toks[i]
 		norm := t.norm
 		if tt.filter.mayHave(norm) {
-			k, ph := tt.lookupHashed(norm)
+			k := tt.lookupKey(norm)
 			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
 				if k != nil {
 					d.matchKey(ms, i, k) // most words that match
@@ -166,7 +167,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 					continue
 				}
 			}
-			d.matchWord(ms, i, k, ph)
+			d.matchWord(ms, i, k, hasPH(norm))
 			continue
 		}
 		// Not a key: only its variants (leet folds, inflection

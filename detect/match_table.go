@@ -9,7 +9,7 @@ import (
 )
 
 // termHash is the hash of every string the matcher looks up in its
-// termTable. Words are read eight bytes at a time (see scanWord).
+// termTable. Words are read eight bytes at a time (see hashTerm).
 type termHash uint64
 
 // Constants of the word hash (odd 64-bit multipliers).
@@ -45,46 +45,19 @@ func loadShort(s string) uint64 {
 	return uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
 }
 
-// zeroBytes returns a word with 0x80 in each byte where x has a zero
-// byte and 0 elsewhere (exactly: no carries between bytes).
-func zeroBytes(x uint64) uint64 {
-	const lo7 = 0x7F7F7F7F7F7F7F7F
-	return ^((x&lo7 + lo7) | x | lo7)
-}
-
-// wordHasPH reports whether the bytes of w hold "ph" (a 'p' followed by an
-// 'h' within the word). Zero padding bytes match neither letter.
-func wordHasPH(w uint64) bool {
-	p := zeroBytes(w ^ 0x7070707070707070) // 'p'
-	h := zeroBytes(w ^ 0x6868686868686868) // 'h'
-	return (p<<8)&h != 0
-}
-
-// scanWord returns the termHash of s and whether s contains "ph" (hasPH),
-// in one pass reading eight bytes at a time.
-func scanWord(s string) (termHash, bool) {
+// hashTerm is the termHash of s: its length and its bytes, eight at a
+// time (the last eight overlapping the previous word when the length is
+// not a multiple of eight; a word of at most eight bytes is one load).
+func hashTerm(s string) termHash {
 	n := len(s)
 	h := uint64(n) * hashK0
 	if n <= 8 {
-		w := loadShort(s)
-		return termHash(hashMix(h, w)), wordHasPH(w)
+		return termHash(hashMix(h, loadShort(s)))
 	}
-	ph := false
-	i := 0
-	for ; i+8 < n; i += 8 {
-		w := load64(s, i)
-		h = hashMix(h, w)
-		// "ph" inside the word, or across the boundary with the next one
-		ph = ph || wordHasPH(w) || s[i+7] == 'p' && s[i+8] == 'h'
+	for i := 0; i+8 < n; i += 8 {
+		h = hashMix(h, load64(s, i))
 	}
-	w := load64(s, n-8) // the last eight bytes, overlapping the previous word
-	return termHash(hashMix(h, w)), ph || wordHasPH(w)
-}
-
-// hashTerm is the termHash of s.
-func hashTerm(s string) termHash {
-	h, _ := scanWord(s)
-	return h
+	return termHash(hashMix(h, load64(s, n-8)))
 }
 
 // span is a range [lo, hi) of termTable.first or termTable.ents.
@@ -199,24 +172,13 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 	return tt.find(hashTerm(s), s)
 }
 
-// lookup returns the key s (nil if none) and whether s contains "ph":
-// a key filter first (most words are rejected there), then lookupHashed.
-// findMatchesInto writes it out so that a rejected word costs no call.
-func (tt *termTable) lookup(s string) (*termKey, bool) {
-	if !tt.filter.mayHave(s) {
-		return nil, hasPH(s) // most words: no hash, no probe
-	}
-	return tt.lookupHashed(s)
-}
-
-// lookupHashed is scanWord and find in one call, with the common case of a
+// lookupKey is hashTerm and find in one call, with the common case of a
 // word of at most eight bytes written out: one load, one mix, one probe,
 // and the key compared as a word.
-func (tt *termTable) lookupHashed(s string) (*termKey, bool) {
+func (tt *termTable) lookupKey(s string) *termKey {
 	n := len(s)
 	if n > 8 {
-		h, ph := scanWord(s)
-		return tt.find(h, s), ph
+		return tt.find(hashTerm(s), s)
 	}
 	w := loadShort(s)
 	i, tag := tt.slot(termHash(hashMix(uint64(n)*hashK0, w)))
@@ -224,11 +186,11 @@ func (tt *termTable) lookupHashed(s string) (*termKey, bool) {
 	for {
 		sl := tt.slots[i&mask]
 		if sl == 0 {
-			return nil, wordHasPH(w)
+			return nil
 		}
 		if sl&^tt.idxMask == tag {
 			if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && k.word == w {
-				return k, wordHasPH(w)
+				return k
 			}
 		}
 		i++
