@@ -381,12 +381,17 @@ func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, h
 	ents := tt.first[k.multi:k.first.hi]
 	// tokEq's own first test, written out for token i+1: unless it is
 	// leet, it can only equal a second token w (or w plus a suffix) when
-	// it is at least as long and starts with the same byte
+	// it is at least as long and starts with the same byte. The groups
+	// are in the order of their second tokens, so once their first byte
+	// is past the token's, none can.
 	next := toks[i+1].norm
 	quick := !toks[i+1].leet
 	for x := 0; x < len(ents); {
 		end := x + int(ents[x].group)
 		if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
+			if len(next) > 0 && w[0] > next[0] {
+				break
+			}
 			x = end
 			continue
 		}
