@@ -232,7 +232,7 @@ func (ms *matchState) release() {
 // it and later calls return at once.
 func (d *Detector) matchPlain(ms *matchState, i int) {
 	norm := ms.toks[i].norm
-	p, ok := pack(norm)
+	p, ok := wordKey(norm)
 	if ok && d.plain.has(&p) {
 		return
 	}
@@ -535,7 +535,7 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 		if b == nil {
 			continue
 		}
-		p, cache := pack(v)
+		p, cache := wordKey(v)
 		if cache {
 			p.fuzzyMiss()
 			if d.plain.has(&p) {
