@@ -315,17 +315,17 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
 	toks, out := ms.toks, ms.out
 	subFound := false
-	// matchFirst, found as written
+	// matchFirst, found as written; the longer terms first, so that the
+	// matches come out in resolve's order (longer first, then by entry)
+	// when there are no others
+	t := &toks[i]
+	if k.multi < k.first.hi && i+1 < len(toks) && t.gap != gapBreak && k.longerMay(&toks[i+1]) {
+		out, subFound = d.matchLonger(toks, i, &ms.lc, k, howExact, out)
+	}
 	for x := k.first.lo; x < k.multi; x++ {
 		e := &d.terms.first[x]
 		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
 		subFound = subFound || e.sub
-	}
-	t := &toks[i]
-	if k.multi < k.first.hi && i+1 < len(toks) && t.gap != gapBreak && k.longerMay(&toks[i+1]) {
-		var found bool
-		out, found = d.matchLonger(toks, i, &ms.lc, k, howExact, out)
-		subFound = subFound || found
 	}
 	if t.han {
 		ms.out = out
@@ -851,8 +851,8 @@ func runLess(a, b match) bool {
 }
 
 // dropCoveredRuns drops, from matches ordered by start (each run of equal
-// starts sorted by compareMatch first when sortRuns is set, else already
-// sorted), the duplicates and the matches inside a longer kept match, in
+// starts sorted by compareMatch first when sortRuns is set and the run is
+// out of order, else already sorted), the duplicates and the matches inside a longer kept match, in
 // one pass: a match is inside a longer one when a kept match with an
 // earlier start ends at or after it (prevMax), or a kept match with the
 // same start ends after it (runMax); duplicates are next to each other in
@@ -877,8 +877,12 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 			a++
 			continue
 		}
-		b := runEnd(ms, a)
-		if sortRuns {
+		// the run's end, and whether it is out of order
+		b, sorted := a+1, true
+		for ; b < len(ms) && ms[b].i == m.i; b++ {
+			sorted = sorted && !runLess(ms[b], ms[b-1])
+		}
+		if sortRuns && !sorted {
 			sortRun(ms[a:b])
 		}
 		runMax := int32(none)
