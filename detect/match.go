@@ -452,7 +452,10 @@ func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termK
 			if !ok {
 				break
 			}
-			start, k = v, tt.find(hashTerm(v), v)
+			start, k = v, nil
+			if tt.filter.mayHave(v) {
+				k = tt.find(hashTerm(v), v)
+			}
 		}
 		if k == nil || !k.prefix {
 			continue
@@ -1035,6 +1038,7 @@ func maskMatch(pat, key string) bool {
 type leetCache struct {
 	slot [leetSlots]leetSlot
 	buf  []byte
+	used bool // a slot was taken since the last reset
 }
 
 // leetSlots is the size of leetCache (a power of two above 24).
@@ -1049,9 +1053,13 @@ type leetSlot struct {
 	lfl   string
 }
 
-// reset empties every slot and buf (no fold of the call is in use).
+// reset empties every slot and buf (no fold of the call is in use); most
+// pages fold nothing, and then there is nothing to clear.
 func (c *leetCache) reset() {
-	c.slot = [leetSlots]leetSlot{}
+	if c.used {
+		c.slot = [leetSlots]leetSlot{}
+		c.used = false
+	}
 	c.buf = c.buf[:0]
 }
 
@@ -1060,6 +1068,7 @@ func (c *leetCache) at(i int) *leetSlot {
 	sl := &c.slot[i&(leetSlots-1)]
 	if sl.tok != int32(i+1) {
 		*sl = leetSlot{tok: int32(i + 1)}
+		c.used = true
 	}
 	return sl
 }
