@@ -147,7 +147,8 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 //
 // The loop here is the path of a word the key filter rejects (most
 // words): a few tests decide whether anything but an exact key can start
-// there; every other word goes to matchWord.
+// there. A plain key goes to matchKey, a plain word the filter passes but
+// the table does not hold to matchPlain, every other word to matchWord.
 func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
 	ms := matchStatePool.Get().(*matchState)
 	ms.text, ms.toks, ms.out = text, toks, out[:0]
@@ -226,10 +227,11 @@ func (ms *matchState) release() {
 }
 
 // matchPlain is matchWord for a plain token i (not leet, not han, not
-// followed by a masking character, no term-table key). Its matches then come only from variants of its norm
-// that are keys and from fuzzy matching, so a word without such keys and
-// without matches matches nothing wherever it appears: d.plain remembers
-// it and later calls return at once.
+// followed by a masking character, no term-table key). Its matches then
+// come only from variants of its norm that are keys and from fuzzy
+// matching, so a word without such keys and without matches matches
+// nothing wherever it appears: d.plain remembers it and later calls return
+// at once.
 func (d *Detector) matchPlain(ms *matchState, i int) {
 	norm := ms.toks[i].norm
 	p, ok := wordKey(norm)
@@ -855,8 +857,8 @@ func runLess(a, b match) bool {
 
 // dropCoveredRuns drops, from matches ordered by start (each run of equal
 // starts sorted by compareMatch first when sortRuns is set and the run is
-// out of order, else already sorted), the duplicates and the matches inside a longer kept match, in
-// one pass: a match is inside a longer one when a kept match with an
+// out of order, else already sorted), the duplicates and the matches
+// inside a longer kept match, in one pass: a match is inside a longer one when a kept match with an
 // earlier start ends at or after it (prevMax), or a kept match with the
 // same start ends after it (runMax); duplicates are next to each other in
 // the sorted order. When no match spans more than resolveWindow tokens this
@@ -953,7 +955,6 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 	var patBuf [64]byte
 	pat := patBuf[:0]
 	masked := false
-	minLen := 0 // the fewest key bytes pat can stand for: a letter per run of '?'
 	for j := i; j < len(toks) && j < i+8; j++ {
 		t := &toks[j]
 		if t.han {
@@ -966,7 +967,6 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 			}
 		}
 		pat = append(pat, piece...)
-		minLen += len(piece)
 		if masked && len(pat) >= 6 {
 			// the first entry (in order) with the pattern's first byte
 			ps := unsafe.String(&pat[0], len(pat)) // maskMatch keeps no reference
@@ -974,7 +974,7 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 			// is within what pat can stand for, and unless the pattern's
 			// second byte is masked, the key's equals it (keys of fuzzy
 			// entries have at least six bytes)
-			c1 := pat[1]
+			c1, minLen := pat[1], maskMinLen(pat)
 			for _, fi := range d.fuzzyBy[pat[0]] {
 				f := &d.fuzzy[fi]
 				if len(f.key) > len(pat) || len(f.key) < minLen || c1 != '?' && f.key[1] != c1 {
@@ -1000,10 +1000,21 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 		for k := 0; k < len(sep); k++ {
 			pat = append(pat, '?')
 		}
-		minLen++
 		masked = true
 	}
 	return out
+}
+
+// maskMinLen is the length of the shortest key maskMatch can match pat
+// with: a byte per byte of pat that is not '?', and one per run of '?'.
+func maskMinLen(pat []byte) int {
+	n := 0
+	for k, c := range pat {
+		if c != '?' || k == 0 || pat[k-1] != '?' {
+			n++
+		}
+	}
+	return n
 }
 
 // maskMatch matches a pattern where each run of n '?' stands for 1..n

@@ -131,3 +131,31 @@ func TestDropCoveredRunsInStartOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskPrefilter: every key maskMatch matches a pattern with passes
+// maskedMatches' prefilter: its length is between maskMinLen(pat) and
+// len(pat), and its second byte is the pattern's unless that is masked.
+func TestMaskPrefilter(t *testing.T) {
+	rng := rand.New(rand.NewSource(23))
+	word := func(alpha string, max int) string {
+		b := make([]byte, rng.Intn(max+1))
+		for k := range b {
+			b[k] = alpha[rng.Intn(len(alpha))]
+		}
+		return string(b)
+	}
+	matched := 0
+	for n := 0; n < 200000; n++ {
+		pat, key := "a"+word("ab??", 9), "a"+word("ab", 9)
+		if !maskMatch(pat, key) {
+			continue
+		}
+		matched++
+		if len(key) > len(pat) || len(key) < maskMinLen([]byte(pat)) || len(pat) > 1 && pat[1] != '?' && key[1] != pat[1] {
+			t.Fatalf("maskMatch(%q, %q) holds, but the prefilter rejects the key (maskMinLen %d)", pat, key, maskMinLen([]byte(pat)))
+		}
+	}
+	if matched < 1000 {
+		t.Errorf("only %d matching pairs: the test proves little", matched)
+	}
+}
