@@ -169,6 +169,18 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 			k := tt.lookupKey(norm)
 			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
 				if k != nil {
+					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1])) {
+						// matchKey when only the key's single-token
+						// entries and its fuzzy match can start here
+						// (many keys), without the call
+						for x := k.first.lo; x < k.multi; x++ {
+							ms.out = append(ms.out, match{e: tt.first[x].e, i: int32(i), j: int32(i + 1), how: howExact})
+						}
+						if k.soloE >= 0 && !t.han {
+							ms.out = append(ms.out, match{e: k.soloE, i: int32(i), j: int32(i + 1), how: howFuzzy})
+						}
+						continue
+					}
 					d.matchKey(ms, i, k) // most words that match
 					continue
 				}

@@ -89,6 +89,14 @@ type termKey struct {
 	// fuzzyE is the entry its fuzzy match names (-1 for none).
 	vars   span
 	fuzzyE int32
+	// solo is set when the key has no variants with entries (vars) and is
+	// not a split-word prefix: then, when no longer term can follow, a
+	// plain token of the key matches its single-token entries and soloE
+	// (see findMatchesInto)
+	solo bool
+	// soloE is fuzzyE when none of the key's single-token entries is a
+	// substance (which would rule the fuzzy match out), else -1
+	soloE int32
 	// seconds has bit b&63 set for the first byte b of the second token
 	// of each of the key's longer entries (all bits when one is empty):
 	// see longerMay
@@ -346,6 +354,13 @@ func (d *Detector) plainKeyFacts() {
 					}
 					break
 				}
+			}
+		}
+		k.solo = k.vars.hi == k.vars.lo && !k.prefix
+		k.soloE = k.fuzzyE
+		for _, e := range tt.first[k.first.lo:k.multi] {
+			if e.sub {
+				k.soloE = -1
 			}
 		}
 	}
