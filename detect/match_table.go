@@ -188,7 +188,17 @@ func (tt *termTable) lookupKey(s string) *termKey {
 	if n > 8 {
 		return tt.find(hashTerm(s), s)
 	}
-	w := loadShort(s)
+	// loadShort(s), written out: a call per key lookup costs about as
+	// much as the loads
+	var w uint64
+	if n >= 4 {
+		p := unsafe.StringData(s)
+		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(p, 4)))
+		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-4)), 4)))
+		w = lo | hi<<(8*(n-4))
+	} else if n > 0 {
+		w = uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
+	}
 	i, tag := tt.slot(termHash(hashMix(uint64(n)*hashK0, w)))
 	mask := uint64(len(tt.slots) - 1)
 	for {
