@@ -251,6 +251,7 @@ func New(rs *rules.Set) (*Detector, error) {
 			d.fuzzyBk[b] = newFuzzyBucket(d.fuzzy, idx)
 		}
 	}
+	d.plainKeyFacts()
 	for _, p := range rs.Profiles {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,
 			shipsFrom: p.ShipsFrom, shipsTo: p.ShipsTo, main: p.Main})

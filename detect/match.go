@@ -66,11 +66,20 @@ func (d *Detector) variants(toks []token, i int, lc *leetCache, ph bool, vs *[8]
 	return n
 }
 
-// hasPH reports whether s contains "ph".
+// hasPH reports whether s contains "ph". It is asked of most words, so
+// it reads every other byte: each pair of adjacent bytes has one at an odd
+// index, which is its 'h' or its 'p'.
 func hasPH(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] == 'p' && s[i+1] == 'h' {
-			return true
+	for i := 1; i < len(s); i += 2 {
+		switch s[i] {
+		case 'h':
+			if s[i-1] == 'p' {
+				return true
+			}
+		case 'p':
+			if i+1 < len(s) && s[i+1] == 'h' {
+				return true
+			}
 		}
 	}
 	return false
@@ -137,16 +146,18 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 
 // findMatchesInto is findMatches appending to out[:0].
 //
-// Every word is read once (scanWord: its hash and whether it holds "ph")
-// and looked up once in the term table, which answers for the first tokens
-// of terms and for the prefixes of split-word terms at the same time. The
-// other variants of a word (leet folds, "ph" as "f", inflection suffixes)
+// A word the key filter passes is looked up once in the term table
+// (lookupKey), which answers for the first tokens of terms and for the
+// prefixes of split-word terms at the same time; a key that is a plain
+// token takes what else it matches from the key (matchKey). The other
+// variants of a word (leet folds, "ph" as "f", inflection suffixes)
 // are built and looked up only when the word has them, and fuzzy matching
 // runs only when an entry of the word's first byte can be near it.
 //
 // The loop here is the path of a word the key filter rejects (most
 // words): a few tests decide whether anything but an exact key can start
-// there; every other word goes to matchWord.
+// there. A plain key goes to matchKey, a plain word the filter passes but
+// the table does not hold to matchPlain, every other word to matchWord.
 func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
 	ms := matchStatePool.Get().(*matchState)
 	ms.text, ms.toks, ms.out = text, toks, out[:0]
@@ -155,12 +166,30 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		t := &toks[i]
 		norm := t.norm
 		if tt.filter.mayHave(norm) {
-			k, ph := tt.lookupHashed(norm)
-			if k == nil && !t.leet && !t.han && !(t.end < len(text) && isMask(text[t.end])) {
-				d.matchPlain(ms, i, ph) // a false positive of the filter
-			} else {
-				d.matchWord(ms, i, k, ph)
+			k := tt.lookupKey(norm)
+			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
+				if k != nil {
+					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1])) {
+						// matchKey when only the key's single-token
+						// entries and its fuzzy match can start here
+						// (many keys), without the call
+						for x := k.first.lo; x < k.multi; x++ {
+							ms.out = append(ms.out, match{e: tt.first[x].e, i: int32(i), j: int32(i + 1), how: howExact})
+						}
+						if k.soloE >= 0 && !t.han {
+							ms.out = append(ms.out, match{e: k.soloE, i: int32(i), j: int32(i + 1), how: howFuzzy})
+						}
+						continue
+					}
+					d.matchKey(ms, i, k) // most words that match
+					continue
+				}
+				if !t.han {
+					d.matchPlain(ms, i) // a false positive of the filter
+					continue
+				}
 			}
+			d.matchWord(ms, i, k, hasPH(norm))
 			continue
 		}
 		// Not a key: only its variants (leet folds, inflection
@@ -174,13 +203,20 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 			continue
 		}
 		// A plain word: what it matches depends on norm alone.
+		// ("ph" is rare and costs a read of the word: tested last)
 		n := len(norm)
-		ph := hasPH(norm)
-		if ph || n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) {
-			d.matchPlain(ms, i, ph)
+		if n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) || hasPH(norm) {
+			d.matchPlain(ms, i)
 		}
 	}
-	out = resolve(ms.out)
+	if tt.long {
+		out = resolve(ms.out)
+	} else {
+		// The matches are in start order (token by token) and, with no
+		// term longer than resolveWindow tokens, none is long (split
+		// and masked words span fewer): resolve's own tests are known.
+		out = dropCoveredRuns(ms.out, true)
+	}
 	ms.release()
 	return out
 }
@@ -212,19 +248,20 @@ func (ms *matchState) release() {
 }
 
 // matchPlain is matchWord for a plain token i (not leet, not han, not
-// followed by a masking character, no term-table key), which holds "ph"
-// when ph is set. Its matches then come only from variants of its norm
-// that are keys and from fuzzy matching, so a word without such keys and
-// without matches matches nothing wherever it appears: d.plain remembers
-// it and later calls return at once.
-func (d *Detector) matchPlain(ms *matchState, i int, ph bool) {
-	p, ok := pack(ms.toks[i].norm)
+// followed by a masking character, no term-table key). Its matches then
+// come only from variants of its norm that are keys and from fuzzy
+// matching, so a word without such keys and without matches matches
+// nothing wherever it appears: d.plain remembers it and later calls return
+// at once.
+func (d *Detector) matchPlain(ms *matchState, i int) {
+	norm := ms.toks[i].norm
+	p, ok := wordKey(norm)
 	if ok && d.plain.has(&p) {
 		return
 	}
 	n0 := len(ms.out)
 	ms.keyed = false
-	d.matchWord(ms, i, nil, ph)
+	d.matchWord(ms, i, nil, hasPH(norm))
 	if ok && !ms.keyed && len(ms.out) == n0 {
 		d.plain.add(&p)
 	}
@@ -293,6 +330,46 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 	ms.out = out
 }
 
+// matchKey is matchWord for a token i whose norm is the key k and which
+// is not leet and not followed by a masking character. What such a token
+// matches beyond k's entries and split words, its variants' entries and
+// its fuzzy match, depends on the key string alone and was found when the
+// table was built (termKey.vars, termKey.fuzzyE).
+func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
+	toks, out := ms.toks, ms.out
+	subFound := false
+	// matchFirst, found as written; the longer terms first, so that the
+	// matches come out in resolve's order (longer first, then by entry)
+	// when there are no others
+	t := &toks[i]
+	if k.multi < k.first.hi && i+1 < len(toks) && t.gap != gapBreak && k.longerMay(&toks[i+1]) {
+		out, subFound = d.matchLonger(toks, i, &ms.lc, k, howExact, out)
+	}
+	for x := k.first.lo; x < k.multi; x++ {
+		e := &d.terms.first[x]
+		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: howExact})
+		subFound = subFound || e.sub
+	}
+	if t.han {
+		ms.out = out
+		return // CJK characters match as written, one at a time
+	}
+	if k.vars.hi > k.vars.lo {
+		for _, kv := range d.terms.vars[k.vars.lo:k.vars.hi] {
+			var found bool
+			out, found = d.matchFirst(toks, i, &ms.lc, kv.k, kv.how, out)
+			subFound = subFound || found
+		}
+	}
+	if k.prefix && t.gap != gapBreak && d.splitMay(toks, i) {
+		out = d.splitMatches(toks, i, &ms.lc, k, out)
+	}
+	if !subFound && k.fuzzyE >= 0 {
+		out = append(out, match{e: k.fuzzyE, i: int32(i), j: int32(i + 1), how: howFuzzy})
+	}
+	ms.out = out
+}
+
 // matchFirst appends the terms whose first token is k (token i, found
 // as how0) and whose remaining tokens follow token i, and reports whether
 // one of them is a substance. The term table lists k's single-token
@@ -311,18 +388,33 @@ func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, ho
 		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
 		subFound = subFound || e.sub
 	}
-	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak {
+	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak || !k.longerMay(&toks[i+1]) {
 		return out, subFound // no longer term can follow
 	}
+	out, found := d.matchLonger(toks, i, lc, k, how0, out)
+	return out, subFound || found
+}
+
+// matchLonger is matchFirst's second half: it appends the terms of two
+// or more tokens whose first token is k (token i, found as how0), for a
+// token i followed by another and no break.
+func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
+	tt := d.terms
+	subFound := false
 	ents := tt.first[k.multi:k.first.hi]
 	// tokEq's own first test, written out for token i+1: unless it is
 	// leet, it can only equal a second token w (or w plus a suffix) when
-	// it is at least as long and starts with the same byte
+	// it is at least as long and starts with the same byte. The groups
+	// are in the order of their second tokens, so once their first byte
+	// is past the token's, none can.
 	next := toks[i+1].norm
 	quick := !toks[i+1].leet
 	for x := 0; x < len(ents); {
 		end := x + int(ents[x].group)
 		if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
+			if len(next) > 0 && w[0] > next[0] {
+				break
+			}
 			x = end
 			continue
 		}
@@ -383,7 +475,10 @@ func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termK
 			if !ok {
 				break
 			}
-			start, k = v, tt.find(hashTerm(v), v)
+			start, k = v, nil
+			if tt.filter.mayHave(v) {
+				k = tt.find(hashTerm(v), v)
+			}
 		}
 		if k == nil || !k.prefix {
 			continue
@@ -466,7 +561,7 @@ func (d *Detector) fuzzyMatches(t *token, i int, vs []string, peq *[256]uint64, 
 		if b == nil {
 			continue
 		}
-		p, cache := pack(v)
+		p, cache := wordKey(v)
 		if cache {
 			p.fuzzyMiss()
 			if d.plain.has(&p) {
@@ -751,21 +846,40 @@ func runEnd(ms []match, a int) int {
 }
 
 // sortRun sorts a run of matches that share a start by compareMatch.
+// Runs are short (the entries of a word, its variants and longer terms):
+// an insertion sort with the comparison written out (runLess) beats a
+// general sort calling compareMatch through a function value.
 func sortRun(run []match) {
-	switch {
-	case len(run) == 2: // the common case: two matches share a start
-		if compareMatch(run[0], run[1]) > 0 {
-			run[0], run[1] = run[1], run[0]
-		}
-	case len(run) > 2:
+	if len(run) > 16 {
 		slices.SortFunc(run, compareMatch)
+		return
+	}
+	for x := 1; x < len(run); x++ {
+		m := run[x]
+		y := x
+		for ; y > 0 && runLess(m, run[y-1]); y-- {
+			run[y] = run[y-1]
+		}
+		run[y] = m
 	}
 }
 
+// runLess is compareMatch(a, b) < 0 for matches with the same start:
+// longer first, then by entry, then by how they were found.
+func runLess(a, b match) bool {
+	if a.j != b.j {
+		return a.j > b.j
+	}
+	if a.e != b.e {
+		return a.e < b.e
+	}
+	return a.how < b.how
+}
+
 // dropCoveredRuns drops, from matches ordered by start (each run of equal
-// starts sorted by compareMatch first when sortRuns is set, else already
-// sorted), the duplicates and the matches inside a longer kept match, in
-// one pass: a match is inside a longer one when a kept match with an
+// starts sorted by compareMatch first when sortRuns is set and the run is
+// out of order, else already sorted), the duplicates and the matches
+// inside a longer kept match, in one pass: a match is inside a longer one when a kept match with an
 // earlier start ends at or after it (prevMax), or a kept match with the
 // same start ends after it (runMax); duplicates are next to each other in
 // the sorted order. When no match spans more than resolveWindow tokens this
@@ -773,16 +887,28 @@ func sortRun(run []match) {
 // cannot reach), without its look-back. The kept matches are written over
 // ms, never past the run being read.
 func dropCoveredRuns(ms []match, sortRuns bool) []match {
-	out := ms[:0]
 	const none = -1 << 31
 	prevMax := int32(none)
+	w := 0 // ms[:w] holds the kept matches
 	for a := 0; a < len(ms); {
-		start := ms[a].i
-		b := a + 1
-		for b < len(ms) && ms[b].i == start {
-			b++
+		m := ms[a]
+		if a+1 == len(ms) || ms[a+1].i != m.i {
+			// a run of one (most runs): it duplicates no kept match
+			// (they start earlier) and is kept unless one reaches its end
+			if prevMax < m.j {
+				ms[w] = m
+				w++
+				prevMax = m.j
+			}
+			a++
+			continue
 		}
-		if sortRuns && b-a > 1 {
+		// the run's end, and whether it is out of order
+		b, sorted := a+1, true
+		for ; b < len(ms) && ms[b].i == m.i; b++ {
+			sorted = sorted && !runLess(ms[b], ms[b-1])
+		}
+		if sortRuns && !sorted {
 			sortRun(ms[a:b])
 		}
 		runMax := int32(none)
@@ -791,12 +917,13 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 			if prevMax >= m.j || runMax > m.j {
 				continue // strictly inside a longer kept match
 			}
-			if n := len(out); n > 0 {
-				if o := &out[n-1]; o.e == m.e && o.i == m.i && o.j == m.j {
+			if w > 0 {
+				if o := &ms[w-1]; o.e == m.e && o.i == m.i && o.j == m.j {
 					continue // duplicate; the first kept has the better "how"
 				}
 			}
-			out = append(out, m)
+			ms[w] = m
+			w++
 			if m.j > runMax {
 				runMax = m.j
 			}
@@ -806,7 +933,7 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 		}
 		a = b
 	}
-	return out
+	return ms[:w]
 }
 
 // dropCoveredWindowed is dropCovered for lists with matches longer than
@@ -864,8 +991,16 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 		if masked && len(pat) >= 6 {
 			// the first entry (in order) with the pattern's first byte
 			ps := unsafe.String(&pat[0], len(pat)) // maskMatch keeps no reference
+			// maskMatch's own first tests written out: the key's length
+			// is within what pat can stand for, and unless the pattern's
+			// second byte is masked, the key's equals it (keys of fuzzy
+			// entries have at least six bytes)
+			c1, minLen := pat[1], maskMinLen(pat)
 			for _, fi := range d.fuzzyBy[pat[0]] {
 				f := &d.fuzzy[fi]
+				if len(f.key) > len(pat) || len(f.key) < minLen || c1 != '?' && f.key[1] != c1 {
+					continue
+				}
 				if len(pat) >= len(f.key)-4 && maskMatch(ps, f.key) {
 					return append(out, match{e: f.e, i: int32(i), j: int32(j + 1), how: howSplit})
 				}
@@ -889,6 +1024,18 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 		masked = true
 	}
 	return out
+}
+
+// maskMinLen is the length of the shortest key maskMatch can match pat
+// with: a byte per byte of pat that is not '?', and one per run of '?'.
+func maskMinLen(pat []byte) int {
+	n := 0
+	for k, c := range pat {
+		if c != '?' || k == 0 || pat[k-1] != '?' {
+			n++
+		}
+	}
+	return n
 }
 
 // maskMatch matches a pattern where each run of n '?' stands for 1..n
@@ -923,6 +1070,7 @@ func maskMatch(pat, key string) bool {
 type leetCache struct {
 	slot [leetSlots]leetSlot
 	buf  []byte
+	used bool // a slot was taken since the last reset
 }
 
 // leetSlots is the size of leetCache (a power of two above 24).
@@ -937,9 +1085,13 @@ type leetSlot struct {
 	lfl   string
 }
 
-// reset empties every slot and buf (no fold of the call is in use).
+// reset empties every slot and buf (no fold of the call is in use); most
+// pages fold nothing, and then there is nothing to clear.
 func (c *leetCache) reset() {
-	c.slot = [leetSlots]leetSlot{}
+	if c.used {
+		c.slot = [leetSlots]leetSlot{}
+		c.used = false
+	}
 	c.buf = c.buf[:0]
 }
 
@@ -948,6 +1100,7 @@ func (c *leetCache) at(i int) *leetSlot {
 	sl := &c.slot[i&(leetSlots-1)]
 	if sl.tok != int32(i+1) {
 		*sl = leetSlot{tok: int32(i + 1)}
+		c.used = true
 	}
 	return sl
 }

@@ -1,15 +1,11 @@
 package detect
 
-import (
-	"encoding/binary"
-	"sync/atomic"
-	"unsafe"
-)
+import "sync/atomic"
 
 // wordCache remembers words that match nothing on their own: plain words
 // (not leetspeak, not followed by a masking character, no term-table key)
 // whose variants have no term-table key and whose variants no fuzzy entry
-// is near; and, marked apart (packedWord.fuzzyMiss), words no fuzzy entry
+// is near; and, marked apart (cacheKey.fuzzyMiss), words no fuzzy entry
 // is near. Both are pure functions of the word and the rule set, so a
 // cached answer is the answer the matcher would compute; the cache only
 // saves recomputing it for words that every page of a site repeats
@@ -40,60 +36,77 @@ type wordSlot struct {
 	w   [wordCacheMax / 8]atomic.Uint64
 }
 
-// packedWord is a word of at most wordCacheMax bytes as the slots hold it
-// (little-endian, zero-padded), with its slot index.
-type packedWord struct {
-	w    [wordCacheMax / 8]uint64
-	nw   int    // words of w in use
-	n    uint32 // len + 1
+// cacheKey is a word of at most wordCacheMax bytes as the cache looks it
+// up: the word itself (a view: the slots hold copies), its first eight
+// bytes as the slots hold them, its length field and its slot.
+type cacheKey struct {
+	s    string
+	w0   uint64
+	n    uint32 // len + 1, and the top bit for a fuzzy miss
 	slot uint32
 }
 
-// pack packs v and hashes it to a slot; ok is false when v is longer than
-// wordCacheMax (such words are not cached).
-func pack(v string) (p packedWord, ok bool) {
+// wordKey returns v's cacheKey; ok is false when v is longer than
+// wordCacheMax (such words are not cached). The slot hashes the length
+// and the first and last eight bytes (all of a word of at most eight):
+// two words that share them share a slot, and has still tells them
+// apart.
+func wordKey(v string) (k cacheKey, ok bool) {
 	n := len(v)
 	if n > wordCacheMax {
-		return p, false
+		return k, false
 	}
-	p.nw, p.n = (n+7)/8, uint32(n)+1
 	h := uint64(n) * 0x9e3779b97f4a7c15
-	for i := 0; i < p.nw; i++ {
-		var x uint64
-		if r := v[i*8:]; len(r) >= 8 {
-			x = binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(r), 8))
-		} else {
-			x = loadShort(r) // the last, partial word, zero-padded
-		}
-		p.w[i] = x
-		h = (h ^ x) * 0xff51afd7ed558ccd
-		h ^= h >> 29
+	if n <= 8 {
+		k.w0 = loadShort(v)
+		h = (h ^ k.w0) * 0xff51afd7ed558ccd
+	} else {
+		k.w0 = load64(v, 0)
+		h = (h ^ k.w0) * 0xff51afd7ed558ccd
+		h = (h ^ h>>29 ^ load64(v, n-8)) * 0xff51afd7ed558ccd
 	}
-	p.slot = uint32(h >> (64 - wordCacheBits))
-	return p, true
+	h ^= h >> 29
+	k.s, k.n, k.slot = v, uint32(n)+1, uint32(h>>(64-wordCacheBits))
+	return k, true
 }
 
-// fuzzyMiss marks p as the other kind of entry the cache holds: a word
+// word returns word i of k's word as the slots hold it: eight bytes
+// little-endian, the last one zero-padded.
+func (k *cacheKey) word(i int) uint64 {
+	if i == 0 {
+		return k.w0
+	}
+	r := k.s[8*i:]
+	if len(r) >= 8 {
+		return load64(r, 0)
+	}
+	return loadShort(r)
+}
+
+// words is the number of words of k's word.
+func (k *cacheKey) words() int { return (len(k.s) + 7) / 8 }
+
+// fuzzyMiss marks k as the other kind of entry the cache holds: a word
 // (one variant of a token) that fuzzyMatches finds no entry near, whatever
 // the token. Its length field gets the top bit, so it never equals a plain
 // word's, and it moves to another slot.
-func (p *packedWord) fuzzyMiss() {
-	p.n |= 1 << 31
-	p.slot ^= wordCacheSlots / 2
+func (k *cacheKey) fuzzyMiss() {
+	k.n |= 1 << 31
+	k.slot ^= wordCacheSlots / 2
 }
 
-// has reports whether the packed word p is cached (false when c is nil).
-func (c *wordCache) has(p *packedWord) bool {
+// has reports whether the word of k is cached (false when c is nil).
+func (c *wordCache) has(k *cacheKey) bool {
 	if c == nil {
 		return false
 	}
-	s := &c.slots[p.slot]
+	s := &c.slots[k.slot]
 	q := s.seq.Load()
-	if q&1 != 0 || s.n.Load() != p.n {
+	if q&1 != 0 || s.n.Load() != k.n || s.w[0].Load() != k.w0 {
 		return false
 	}
-	for i := 0; i < p.nw; i++ {
-		if s.w[i].Load() != p.w[i] {
+	for i := 1; i < k.words(); i++ {
+		if s.w[i].Load() != k.word(i) {
 			return false
 		}
 	}
@@ -101,22 +114,23 @@ func (c *wordCache) has(p *packedWord) bool {
 	return s.seq.Load() == q
 }
 
-// add caches the packed word p, evicting the word in its slot. It does
+// add caches the word of k, evicting the word in its slot. It does
 // nothing when c is nil or another goroutine is writing the slot. Only the
-// words of w in use are stored: has compares no others (equal lengths use
-// equally many).
-func (c *wordCache) add(p *packedWord) {
+// words in use are stored: has compares no others (equal lengths use
+// equally many; an empty word's first word is zero).
+func (c *wordCache) add(k *cacheKey) {
 	if c == nil {
 		return
 	}
-	s := &c.slots[p.slot]
+	s := &c.slots[k.slot]
 	q := s.seq.Load()
 	if q&1 != 0 || !s.seq.CompareAndSwap(q, q+1) {
 		return
 	}
-	s.n.Store(p.n)
-	for i := 0; i < p.nw; i++ {
-		s.w[i].Store(p.w[i])
+	s.n.Store(k.n)
+	s.w[0].Store(k.w0)
+	for i := 1; i < k.words(); i++ {
+		s.w[i].Store(k.word(i))
 	}
 	s.seq.Store(q + 2)
 }

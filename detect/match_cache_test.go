@@ -137,9 +137,9 @@ func TestWordCacheExact(t *testing.T) {
 			b[i] = byte(rng.Intn(4)) + 'a' // few letters: many near-equal words
 		}
 		w := string(b)
-		p, ok := pack(w)
+		p, ok := wordKey(w)
 		if !ok {
-			t.Fatalf("pack(%q) refused a short word", w)
+			t.Fatalf("wordKey(%q) refused a short word", w)
 		}
 		if prev, hit := bySlot[p.slot]; hit && prev != w && c.has(&p) {
 			t.Fatalf("has(%q) is true while its slot holds %q", w, prev)
@@ -162,14 +162,14 @@ func TestWordCacheExact(t *testing.T) {
 			}
 		}
 		if len(w) > 0 { // the same word with its last byte changed
-			q, _ := pack(w[:len(w)-1] + "z")
+			q, _ := wordKey(w[:len(w)-1] + "z")
 			if c.has(&q) && bySlot[q.slot] != w[:len(w)-1]+"z" {
 				t.Fatalf("has(%q) is true after adding %q", w[:len(w)-1]+"z", w)
 			}
 		}
 	}
-	if _, ok := pack(strings.Repeat("a", wordCacheMax+1)); ok {
-		t.Errorf("pack accepted a word over wordCacheMax")
+	if _, ok := wordKey(strings.Repeat("a", wordCacheMax+1)); ok {
+		t.Errorf("wordKey accepted a word over wordCacheMax")
 	}
 	c.reset()
 	if n := c.occupied(); n != 0 {
@@ -201,7 +201,7 @@ func TestPlainCacheBounded(t *testing.T) {
 	}
 	i := 0
 	if a := testing.AllocsPerRun(1000, func() {
-		p, _ := pack(words[i%len(words)])
+		p, _ := wordKey(words[i%len(words)])
 		c.add(&p)
 		i++
 	}); a != 0 {

@@ -9,7 +9,7 @@ import (
 )
 
 // termHash is the hash of every string the matcher looks up in its
-// termTable. Words are read eight bytes at a time (see scanWord).
+// termTable. Words are read eight bytes at a time (see hashTerm).
 type termHash uint64
 
 // Constants of the word hash (odd 64-bit multipliers).
@@ -45,46 +45,19 @@ func loadShort(s string) uint64 {
 	return uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
 }
 
-// zeroBytes returns a word with 0x80 in each byte where x has a zero
-// byte and 0 elsewhere (exactly: no carries between bytes).
-func zeroBytes(x uint64) uint64 {
-	const lo7 = 0x7F7F7F7F7F7F7F7F
-	return ^((x&lo7 + lo7) | x | lo7)
-}
-
-// wordHasPH reports whether the bytes of w hold "ph" (a 'p' followed by an
-// 'h' within the word). Zero padding bytes match neither letter.
-func wordHasPH(w uint64) bool {
-	p := zeroBytes(w ^ 0x7070707070707070) // 'p'
-	h := zeroBytes(w ^ 0x6868686868686868) // 'h'
-	return (p<<8)&h != 0
-}
-
-// scanWord returns the termHash of s and whether s contains "ph" (hasPH),
-// in one pass reading eight bytes at a time.
-func scanWord(s string) (termHash, bool) {
+// hashTerm is the termHash of s: its length and its bytes, eight at a
+// time (the last eight overlapping the previous word when the length is
+// not a multiple of eight; a word of at most eight bytes is one load).
+func hashTerm(s string) termHash {
 	n := len(s)
 	h := uint64(n) * hashK0
 	if n <= 8 {
-		w := loadShort(s)
-		return termHash(hashMix(h, w)), wordHasPH(w)
+		return termHash(hashMix(h, loadShort(s)))
 	}
-	ph := false
-	i := 0
-	for ; i+8 < n; i += 8 {
-		w := load64(s, i)
-		h = hashMix(h, w)
-		// "ph" inside the word, or across the boundary with the next one
-		ph = ph || wordHasPH(w) || s[i+7] == 'p' && s[i+8] == 'h'
+	for i := 0; i+8 < n; i += 8 {
+		h = hashMix(h, load64(s, i))
 	}
-	w := load64(s, n-8) // the last eight bytes, overlapping the previous word
-	return termHash(hashMix(h, w)), ph || wordHasPH(w)
-}
-
-// hashTerm is the termHash of s.
-func hashTerm(s string) termHash {
-	h, _ := scanWord(s)
-	return h
+	return termHash(hashMix(h, load64(s, n-8)))
 }
 
 // span is a range [lo, hi) of termTable.first or termTable.ents.
@@ -109,6 +82,40 @@ type termKey struct {
 	multi  uint32 // first.lo + the number of single-token entries: the longer ones are first[multi:first.hi]
 	joined span   // substance entries whose joined form is the key (Detector.joined, same order)
 	prefix bool   // the key is a proper prefix of a joined form (in Detector.prefixes)
+	// What a plain token (not leet, not Han, no mask after it) whose norm
+	// is the key matches beyond the key's own entries, fixed by the key
+	// string alone (see Detector.plainKeyFacts): vars, a span of
+	// termTable.vars, are its variants that are keys with entries, and
+	// fuzzyE is the entry its fuzzy match names (-1 for none).
+	vars   span
+	fuzzyE int32
+	// solo is set when the key has no variants with entries (vars) and is
+	// not a split-word prefix: then, when no longer term can follow, a
+	// plain token of the key matches its single-token entries and soloE
+	// (see findMatchesInto)
+	solo bool
+	// soloE is fuzzyE when none of the key's single-token entries is a
+	// substance (which would rule the fuzzy match out), else -1
+	soloE int32
+	// seconds has bit b&63 set for the first byte b of the second token
+	// of each of the key's longer entries (all bits when one is empty):
+	// see longerMay
+	seconds uint64
+}
+
+// longerMay reports whether a term of two or more tokens starting with
+// k may continue with token next: tokEq's own first test (a token that is
+// not leet can only equal a second token w, or w plus a suffix, when it
+// starts with w's first byte) for all of k's second tokens at once.
+func (k *termKey) longerMay(next *token) bool {
+	return next.leet || len(next.norm) == 0 || k.seconds>>(next.norm[0]&63)&1 != 0
+}
+
+// keyVar is a variant of a key that is itself a key with entries (in
+// termTable.keys) and how the variant was made.
+type keyVar struct {
+	k   *termKey
+	how uint8
 }
 
 // termTable answers, with one hash and one probe sequence, the three
@@ -129,7 +136,11 @@ type termTable struct {
 	text    string    // the key strings, one after another
 	first   []termEnt // first-token lists
 	ents    []int32   // joined lists
+	vars    []keyVar  // the keys' plain variants (termKey.vars)
 	filter  keyFilter // over every key: lookup's first test
+	// long is set when some term has more than resolveWindow tokens, so
+	// that a match may be long (see resolve)
+	long bool
 }
 
 // slot returns the home slot and the tag bits of hash h.
@@ -169,36 +180,35 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 	return tt.find(hashTerm(s), s)
 }
 
-// lookup returns the key s (nil if none) and whether s contains "ph":
-// a key filter first (most words are rejected there), then lookupHashed.
-// findMatchesInto writes it out so that a rejected word costs no call.
-func (tt *termTable) lookup(s string) (*termKey, bool) {
-	if !tt.filter.mayHave(s) {
-		return nil, hasPH(s) // most words: no hash, no probe
-	}
-	return tt.lookupHashed(s)
-}
-
-// lookupHashed is scanWord and find in one call, with the common case of a
+// lookupKey is hashTerm and find in one call, with the common case of a
 // word of at most eight bytes written out: one load, one mix, one probe,
 // and the key compared as a word.
-func (tt *termTable) lookupHashed(s string) (*termKey, bool) {
+func (tt *termTable) lookupKey(s string) *termKey {
 	n := len(s)
 	if n > 8 {
-		h, ph := scanWord(s)
-		return tt.find(h, s), ph
+		return tt.find(hashTerm(s), s)
 	}
-	w := loadShort(s)
+	// loadShort(s), written out: a call per key lookup costs about as
+	// much as the loads
+	var w uint64
+	if n >= 4 {
+		p := unsafe.StringData(s)
+		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(p, 4)))
+		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-4)), 4)))
+		w = lo | hi<<(8*(n-4))
+	} else if n > 0 {
+		w = uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
+	}
 	i, tag := tt.slot(termHash(hashMix(uint64(n)*hashK0, w)))
 	mask := uint64(len(tt.slots) - 1)
 	for {
 		sl := tt.slots[i&mask]
 		if sl == 0 {
-			return nil, wordHasPH(w)
+			return nil
 		}
 		if sl&^tt.idxMask == tag {
 			if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && k.word == w {
-				return k, wordHasPH(w)
+				return k
 			}
 		}
 		i++
@@ -234,6 +244,9 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	}
 	tt := &termTable{slots: make([]uint32, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
 	tt.idxMask = 1<<bits.Len32(uint32(len(names))) - 1
+	for ei := range entries {
+		tt.long = tt.long || len(entries[ei].toks) > resolveWindow
+	}
 	var text strings.Builder
 	for _, s := range names {
 		text.WriteString(s)
@@ -242,7 +255,7 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	off := 0
 	seconds := map[string]string{}
 	for ki, s := range names {
-		k := termKey{off: uint32(off), n: uint32(len(s))}
+		k := termKey{off: uint32(off), n: uint32(len(s)), fuzzyE: -1}
 		if len(s) <= 8 {
 			k.word = loadShort(s)
 		}
@@ -290,6 +303,11 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 				panic("detect: term group too large")
 			}
 			tt.first[x].group = uint16(end - x)
+			if w := tt.first[x].rest[0]; w == "" {
+				k.seconds = ^uint64(0)
+			} else {
+				k.seconds |= 1 << (w[0] & 63)
+			}
 			x = end
 		}
 		lo = uint32(len(tt.ents))
@@ -304,6 +322,58 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		tt.slots[i] = tag | uint32(ki+1)
 	}
 	return tt
+}
+
+// plainKeyFacts fills the vars and fuzzyE of every key of d.terms: what
+// matchWord finds beyond the key's own entries for a plain token whose norm
+// is the key, found by the same code on a token of the key string alone.
+// Both depend only on that string: the variants of a plain token are its
+// "ph" and inflection-suffix forms, and fuzzy matching reads only them.
+// Run once the fuzzy buckets are built; the word cache is left untouched.
+func (d *Detector) plainKeyFacts() {
+	tt := d.terms
+	plain := d.plain
+	d.plain = nil // fuzzyMatches would cache its misses there
+	defer func() { d.plain = plain }()
+	var vs [8]string
+	var hs [8]uint8
+	var peq [256]uint64
+	for ki := range tt.keys {
+		k := &tt.keys[ki]
+		s := tt.text[k.off : k.off+k.n]
+		toks := []token{{norm: s}}
+		ph := hasPH(s)
+		nv := 1
+		vs[0] = s
+		if ph || len(s) >= 4 && d.sufLast.has(s[len(s)-1]) {
+			nv = d.variants(toks, 0, nil, ph, &vs, &hs)
+		}
+		lo := uint32(len(tt.vars))
+		for vi := 1; vi < nv; vi++ {
+			v := vs[vi]
+			if kv := tt.find(hashTerm(v), v); kv != nil && kv.first.hi > kv.first.lo {
+				tt.vars = append(tt.vars, keyVar{k: kv, how: hs[vi]})
+			}
+		}
+		k.vars = span{lo, uint32(len(tt.vars))}
+		if len(s) >= 5 {
+			for vi := 0; vi < nv; vi++ {
+				if d.fuzzyMay(vs[vi]) {
+					if m := d.fuzzyMatches(&toks[0], 0, vs[:nv], &peq, nil); len(m) > 0 {
+						k.fuzzyE = m[0].e
+					}
+					break
+				}
+			}
+		}
+		k.solo = k.vars.hi == k.vars.lo && !k.prefix
+		k.soloE = k.fuzzyE
+		for _, e := range tt.first[k.first.lo:k.multi] {
+			if e.sub {
+				k.soloE = -1
+			}
+		}
+	}
 }
 
 // fuzzyBucket holds, for the fuzzy entries that share a first byte (the

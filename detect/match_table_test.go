@@ -127,8 +127,11 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 	tt := d.terms
 	check := func(s string) {
 		k := tt.find(hashTerm(s), s)
-		if k2, ph := tt.lookup(s); k2 != k || ph != hasPH(s) {
-			t.Errorf("%q: lookup = %v %v, find %v, hasPH %v", s, k2, ph, k, hasPH(s))
+		if k2 := tt.lookupKey(s); k2 != k {
+			t.Errorf("%q: lookupKey = %v, find %v", s, k2, k)
+		}
+		if k != nil && !tt.filter.mayHave(s) {
+			t.Errorf("%q: a key the filter rejects", s)
 		}
 		_, isPfx := d.prefixes[s]
 		first, joined := d.first[s], d.joined[s]
@@ -234,11 +237,32 @@ func TestFuzzyBucketsMatchGate(t *testing.T) {
 	}
 }
 
-// TestScanWord: scanWord's "ph" answer is hasPH's for every length up to
-// 40 (short words, whole words, the boundary between words and the
-// overlapping tail), loadShort reads exactly the bytes of s, and equal
-// strings hash equally wherever they sit in memory.
-func TestScanWord(t *testing.T) {
+// refHashTerm is hashTerm with the words of s assembled byte by byte:
+// the length, then each eight bytes little-endian, the last word being the
+// last eight bytes (or, for at most eight, the bytes zero-padded).
+func refHashTerm(s string) termHash {
+	word := func(b string) uint64 {
+		var w uint64
+		for k := len(b) - 1; k >= 0; k-- {
+			w = w<<8 | uint64(b[k])
+		}
+		return w
+	}
+	n := len(s)
+	h := uint64(n) * hashK0
+	if n <= 8 {
+		return termHash(hashMix(h, word(s)))
+	}
+	for i := 0; i+8 < n; i += 8 {
+		h = hashMix(h, word(s[i:i+8]))
+	}
+	return termHash(hashMix(h, word(s[n-8:])))
+}
+
+// TestHashTerm: hashTerm is refHashTerm for every length up to 40, so
+// equal strings hash equally wherever they sit in memory, and loadShort
+// reads exactly the bytes of s.
+func TestHashTerm(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	for n := 0; n < 50000; n++ {
 		b := make([]byte, rng.Intn(41))
@@ -246,14 +270,14 @@ func TestScanWord(t *testing.T) {
 			b[k] = "phpxhp\x00\xd0"[rng.Intn(8)]
 		}
 		s := string(b)
-		h, ph := scanWord(s)
-		if ph != hasPH(s) {
-			t.Fatalf("scanWord(%q): ph %v, hasPH %v", s, ph, hasPH(s))
+		h := hashTerm(s)
+		if want := refHashTerm(s); h != want {
+			t.Fatalf("hashTerm(%q) = %#x, want %#x", s, h, want)
 		}
 		// the same bytes inside a longer string
 		long := "xx" + s + "yy"
-		if h2, _ := scanWord(long[2 : 2+len(s)]); h2 != h {
-			t.Fatalf("scanWord(%q): hash depends on the bytes around the string", s)
+		if h2 := hashTerm(long[2 : 2+len(s)]); h2 != h {
+			t.Fatalf("hashTerm(%q): hash depends on the bytes around the string", s)
 		}
 		if len(s) <= 8 {
 			var want uint64
@@ -263,11 +287,6 @@ func TestScanWord(t *testing.T) {
 			if got := loadShort(s); got != want {
 				t.Fatalf("loadShort(%q) = %#x, want %#x", s, got, want)
 			}
-		}
-	}
-	for _, s := range []string{"ph", "aph", "pppppppph", "ppppppphh", "xxxxxxxph", "xxxxxxxpxh", "hp", "phentanyl", "apheta", "xxxxxxxxxxxxxxph"} {
-		if _, ph := scanWord(s); ph != hasPH(s) {
-			t.Errorf("scanWord(%q): ph %v, hasPH %v", s, ph, hasPH(s))
 		}
 	}
 }
@@ -469,4 +488,49 @@ func FuzzFindMatchesEqualsReference(f *testing.F) {
 		doc := plainDocument(s)
 		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
 	})
+}
+
+// TestPlainKeyFacts: for every key of the term table, a plain token whose
+// norm is the key, alone and followed by each word of a few, has the same
+// matches in matchKey (precomputed variants and fuzzy match) as in matchWord
+// (computed on the spot).
+func TestPlainKeyFacts(t *testing.T) {
+	d := defaultDetector(t)
+	tt := d.terms
+	nexts := []string{"", "fentanyl", "for", "sale", "a", "de"}
+	vars, fuzzy := 0, 0
+	for ki := range tt.keys {
+		k := &tt.keys[ki]
+		vars += int(k.vars.hi - k.vars.lo)
+		if k.fuzzyE >= 0 {
+			fuzzy++
+		}
+		s := tt.str(&tt.keys[ki])
+		for _, next := range nexts {
+			toks := []token{{norm: s, end: len(s), letters: true, han: len(s) == 3 && s[0] >= 0xE3 && s[0] <= 0xE9}}
+			text := s
+			if next != "" {
+				toks[0].gap = gapSpace
+				toks = append(toks, token{norm: next, start: len(s) + 1, end: len(s) + 1 + len(next), letters: true})
+				text += " " + next
+			}
+			run := func(f func(ms *matchState)) []match {
+				ms := &matchState{text: text, toks: toks}
+				f(ms)
+				return ms.out
+			}
+			ph := hasPH(s)
+			got := run(func(ms *matchState) { d.matchKey(ms, 0, &tt.keys[ki]) })
+			want := run(func(ms *matchState) { d.matchWord(ms, 0, &tt.keys[ki], ph) })
+			// the same matches, maybe in another order (resolve sorts them)
+			slices.SortFunc(got, compareMatch)
+			slices.SortFunc(want, compareMatch)
+			if !slices.Equal(got, want) {
+				t.Errorf("key %q before %q: matchKey %v, matchWord %v", s, next, got, want)
+			}
+		}
+	}
+	if vars == 0 || fuzzy == 0 {
+		t.Errorf("%d variant keys, %d fuzzy matches over all keys: the test proves little", vars, fuzzy)
+	}
 }

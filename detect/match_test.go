@@ -106,3 +106,56 @@ func TestLeetFoldEqualsReference(t *testing.T) {
 		}
 	}
 }
+
+// TestDropCoveredRunsInStartOrder: on match lists in start order with no
+// match longer than resolveWindow tokens (what findMatchesInto hands it
+// when no term is that long, as in the default rules), dropCoveredRuns
+// gives what a full sort and the windowed drop give.
+func TestDropCoveredRunsInStartOrder(t *testing.T) {
+	if defaultDetector(t).terms.long {
+		t.Errorf("the default rules have a term of more than %d tokens: findMatchesInto takes resolve", resolveWindow)
+	}
+	rng := rand.New(rand.NewSource(19))
+	for n := 0; n < 20000; n++ {
+		ms := make([]match, rng.Intn(50))
+		for k := range ms {
+			i := int32(rng.Intn(60))
+			ms[k] = match{e: int32(rng.Intn(4)), i: i, j: i + 1 + int32(rng.Intn(1+rng.Intn(resolveWindow))), how: uint8(rng.Intn(4))}
+		}
+		slices.SortStableFunc(ms, func(a, b match) int { return int(a.i - b.i) })
+		want := slices.Clone(ms)
+		slices.SortFunc(want, compareMatch)
+		want = dedupeSorted(want)
+		if got := dropCoveredRuns(slices.Clone(ms), true); !slices.Equal(got, want) {
+			t.Fatalf("dropCoveredRuns(%v)\n got %v\nwant %v", ms, got, want)
+		}
+	}
+}
+
+// TestMaskPrefilter: every key maskMatch matches a pattern with passes
+// maskedMatches' prefilter: its length is between maskMinLen(pat) and
+// len(pat), and its second byte is the pattern's unless that is masked.
+func TestMaskPrefilter(t *testing.T) {
+	rng := rand.New(rand.NewSource(23))
+	word := func(alpha string, max int) string {
+		b := make([]byte, rng.Intn(max+1))
+		for k := range b {
+			b[k] = alpha[rng.Intn(len(alpha))]
+		}
+		return string(b)
+	}
+	matched := 0
+	for n := 0; n < 200000; n++ {
+		pat, key := "a"+word("ab??", 9), "a"+word("ab", 9)
+		if !maskMatch(pat, key) {
+			continue
+		}
+		matched++
+		if len(key) > len(pat) || len(key) < maskMinLen([]byte(pat)) || len(pat) > 1 && pat[1] != '?' && key[1] != pat[1] {
+			t.Fatalf("maskMatch(%q, %q) holds, but the prefilter rejects the key (maskMinLen %d)", pat, key, maskMinLen([]byte(pat)))
+		}
+	}
+	if matched < 1000 {
+		t.Errorf("only %d matching pairs: the test proves little", matched)
+	}
+}
