@@ -418,7 +418,16 @@ func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, h
 			x = end
 			continue
 		}
-		secondEq, secondHow := d.tokEq(toks, i+1, lc, ents[x].rest[0])
+		// tokEq, with the common outcomes for a token that is not leet
+		// written out: equal, or as long and different (not w plus a
+		// suffix either)
+		w := ents[x].rest[0]
+		secondEq, secondHow := true, howExact
+		if !quick || len(next) != len(w) {
+			secondEq, secondHow = d.tokEq(toks, i+1, lc, w)
+		} else if next != w {
+			secondEq = false
+		}
 		if !secondEq {
 			x = end
 			continue
