@@ -56,15 +56,17 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			p = ap
 		}
 		norm := unsafe.String((*byte)(p), j-i)
-		// pushToken, inline: letters and digits as 0 or 1 (tbLower,
-		// tbUpper are bits 0 and 1, tbDigit bit 2); n < cap(toks)
-		l, d := uint64(acc|acc>>1)&1, uint64(acc>>2)&1
+		// pushToken, inline: the flags and asciiClass' bits from acc by
+		// table (asciiTokA, asciiTokB), and its shape bits; n < cap(toks)
+		b := asciiTokB[acc&7] | uint64(shapeBits(norm))<<tokClsShift
+		if j-i == 56 && acc&tbDigit == 0 {
+			b |= clsEnt << tokClsShift // asciiClass' onion label length
+		}
 		t := (*token)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(toks)), uintptr(n)*unsafe.Sizeof(token{})))
 		if n > 0 {
 			(*token)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Sizeof(token{})))).gap = z.gst & gapMask
 		}
-		putToken(t, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|d<<tokDigitsShift,
-			l<<tokLettersShift|(l&d)<<tokLeetShift|uint64(asciiClass(norm, d != 0, l != 0))<<tokClsShift)
+		putToken(t, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|asciiTokA[acc&7], b)
 		toks = toks[:n+1]
 		z.gst = gsNone
 		i = j
@@ -80,6 +82,20 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		}
 	}
 }
+
+// asciiTokA and asciiTokB hold, for the class bits acc of a whole ASCII
+// word (wordEnd's, tbLower|tbUpper|tbDigit), what putToken's words a and
+// b get from them: digits in a; letters, leet and asciiClass' bits but
+// the shape bits and the 56-byte length test in b.
+var asciiTokA, asciiTokB = func() (a, b [8]uint64) {
+	for acc := range uint8(8) {
+		letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+		a[acc] = b2u(digits) << tokDigitsShift
+		b[acc] = b2u(letters)<<tokLettersShift | b2u(letters && digits)<<tokLeetShift |
+			uint64(asciiClass("", digits, letters))<<tokClsShift
+	}
+	return a, b
+}()
 
 // emitASCIISlow appends the token s[i:j], a whole word of ASCII letters
 // and digits with class bits acc, with no token open, for the cases
