@@ -270,3 +270,25 @@ func TestShapeBits(t *testing.T) {
 	}
 	check("")
 }
+
+// TestWordPairClass: every entry of wordPairClass agrees with tokByteClass
+// for the two bytes it is read from.
+func TestWordPairClass(t *testing.T) {
+	for b0 := range 256 {
+		for b1 := range 256 {
+			p := [2]byte{byte(b0), byte(b1)}
+			e := wordPairClass[*(*uint16)(unsafe.Pointer(&p))]
+			c0, c1 := tokByteClass[b0], tokByteClass[b1]
+			var want uint8
+			if c0&tbWord != 0 {
+				want = c0 | wpFirst
+				if c1&tbWord != 0 {
+					want |= c1 | wpBoth
+				}
+			}
+			if e != want {
+				t.Fatalf("wordPairClass for %#x %#x = %#x, want %#x", b0, b1, e, want)
+			}
+		}
+	}
+}

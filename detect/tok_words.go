@@ -22,7 +22,26 @@ import (
 func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 	s := z.s
 	for {
-		j, acc := wordEnd(s, i)
+		// wordEnd, two bytes a step (wordPairClass)
+		j, acc := i, uint8(0)
+		for {
+			if j+2 > len(s) {
+				if j < len(s) && tokByteClass[s[j]]&tbWord != 0 {
+					acc |= tokByteClass[s[j]]
+					j++
+				}
+				break
+			}
+			// 0 <= j < j+2 <= len(s)
+			e := wordPairClass[*(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), j))]
+			acc |= e
+			if e&wpBoth == 0 {
+				j += int(e>>wpFirstShift) & 1
+				break
+			}
+			j += 2
+		}
+		acc &= tbWord
 		if j < len(s) {
 			c := s[j]
 			if tokByteClass[c]&tbSep == 0 ||
@@ -96,6 +115,38 @@ var asciiTokA, asciiTokB = func() (a, b [8]uint64) {
 	}
 	return a, b
 }()
+
+// Bits of a wordPairClass entry besides the tb* classes of the word bytes.
+const (
+	wpFirstShift       = 3
+	wpFirst      uint8 = 1 << wpFirstShift // the first byte is a letter or a digit
+	wpBoth       uint8 = 1 << 4            // both bytes are
+)
+
+// wordPairClass holds, for two bytes b0, b1 read as a uint16 in the
+// machine's byte order (b0 the first in memory), wpFirst if b0 is an ASCII
+// letter or digit, wpBoth if b1 is too, and the OR of the tb* classes of
+// those of them that are: asciiWords' loop two bytes a step. An array,
+// not a pointer: indexed by a uint16, it needs neither a nil nor a bounds
+// check.
+var wordPairClass = buildWordPairClass()
+
+// buildWordPairClass returns wordPairClass's table.
+func buildWordPairClass() (t [1 << 16]uint8) {
+	for x := range 1 << 16 {
+		b := [2]byte{byte(x), byte(x >> 8)}
+		y := *(*uint16)(unsafe.Pointer(&b)) // x's bytes in memory order
+		c0, c1 := tokByteClass[x&0xff], tokByteClass[x>>8]
+		switch {
+		case c0&tbWord == 0:
+		case c1&tbWord == 0:
+			t[y] = c0 | wpFirst
+		default:
+			t[y] = c0 | c1 | wpFirst | wpBoth
+		}
+	}
+	return t
+}
 
 // emitASCIISlow appends the token s[i:j], a whole word of ASCII letters
 // and digits with class bits acc, with no token open, for the cases
