@@ -22,26 +22,7 @@ import (
 func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 	s := z.s
 	for {
-		// wordEnd, two bytes a step (wordPairClass)
-		j, acc := i, uint8(0)
-		for {
-			if j+2 > len(s) {
-				if j < len(s) && tokByteClass[s[j]]&tbWord != 0 {
-					acc |= tokByteClass[s[j]]
-					j++
-				}
-				break
-			}
-			// 0 <= j < j+2 <= len(s)
-			e := wordPairClass[*(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), j))]
-			acc |= e
-			if e&wpBoth == 0 {
-				j += int(e>>wpFirstShift) & 1
-				break
-			}
-			j += 2
-		}
-		acc &= tbWord
+		j, acc := wordEnd(s, i)
 		if j < len(s) {
 			c := s[j]
 			if tokByteClass[c]&tbSep == 0 ||
@@ -162,17 +143,24 @@ func (z *tokenizer) emitASCIISlow(toks []token, i, j int, acc uint8) []token {
 }
 
 // wordEnd returns the end of the run of ASCII letters and digits that
-// starts at s[i] and the OR of their tb* classes.
+// starts at s[i] (0 <= i <= len(s)) and the OR of their tb* classes, two
+// bytes a step (wordPairClass).
 func wordEnd(s string, i int) (int, uint8) {
 	var acc uint8
-	for ; uint(i) < uint(len(s)); i++ {
-		cl := tokByteClass[s[i]]
-		if cl&tbWord == 0 {
-			break
+	for i+2 <= len(s) {
+		// 0 <= i < i+2 <= len(s)
+		e := wordPairClass[*(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))]
+		acc |= e
+		if e&wpBoth == 0 {
+			return i + int(e>>wpFirstShift)&1, acc & tbWord
 		}
-		acc |= cl
+		i += 2
 	}
-	return i, acc
+	if i < len(s) && tokByteClass[s[i]]&tbWord != 0 {
+		acc |= tokByteClass[s[i]]
+		i++
+	}
+	return i, acc & tbWord
 }
 
 // hanRun appends a token for each Han character of the run that starts at
