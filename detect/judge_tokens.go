@@ -11,19 +11,23 @@ type tokClasses struct {
 	lang    langCounts // script and stopword counts for the language guess (termLangWeight)
 }
 
-// Bytes of a tokShapes entry: one shapeSet each.
-const (
-	shapeLabel   = 0x0000ff // labelFirstIndex.shape
-	shapeContact = 0x00ff00 // contactTokShape
-	shapeStop    = 0xff0000 // stopIndex.shape
-)
-
-// tokShapes merges the three shape sets classifyTokens tests, so that one
-// load answers all three (see shapeSet for the layout of each byte).
-var tokShapes = func() *[256 * 32]uint32 {
-	var t [256 * 32]uint32
-	for k := range t {
-		t[k] = uint32(labelFirstIndex.shape[k]) | uint32(contactTokShape[k])<<8 | uint32(stopIndex.shape[k])<<16
+// tokShapeCls holds shapeBits' answer for every first byte, length - 1
+// (below 32) and last byte & 7 of a word, so that one byte load answers
+// the three shape sets classifyTokens tests (see shapeSet for the layout
+// of each set: a set's entry for a first byte and a length holds one bit
+// per value of the last byte & 7).
+var tokShapeCls = func() *[256 * 32 * 8]uint8 {
+	var t [256 * 32 * 8]uint8
+	for k := range 256 * 32 {
+		for e := range 8 {
+			bit := func(set uint8, cls uint8) uint8 {
+				if set>>e&1 != 0 {
+					return cls
+				}
+				return 0
+			}
+			t[k<<3|e] = bit(labelFirstIndex.shape[k], clsLabel) | bit(contactTokShape[k], clsContact) | bit(stopIndex.shape[k], clsStop)
+		}
 	}
 	return &t
 }()
@@ -42,16 +46,14 @@ const (
 )
 
 // shapeBits is w's clsLabel, clsContact and clsStop bits by shape alone
-// (clsStop before the ASCII test). tokShapes' entry holds w's last byte's
-// bit in each of its three bytes: shifting that bit to the bottom of every
-// byte and folding the three bytes together gives the three bits.
+// (clsStop before the ASCII test): tokShapeCls' entry for w's first byte,
+// length and last byte.
 func shapeBits(w string) uint8 {
 	n := uint(len(w)) - 1
 	if n >= 32 { // "" wraps around
 		return 0
 	}
-	x := tokShapes[(uint(w[0])<<5|n)&(256*32-1)] >> (w[n] & 7) & 0x010101
-	return uint8(x|x>>7|x>>14) & (clsLabel | clsContact | clsStop)
+	return tokShapeCls[(uint(w[0])<<8|n<<3|uint(w[n]&7))&(256*32*8-1)]
 }
 
 // asciiClass is tokenClass for a word of ASCII letters and digits with at

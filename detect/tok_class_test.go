@@ -228,3 +228,67 @@ func TestTwoByteTables(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeBits: tokShapeCls' one load agrees with the three shape sets it
+// merges, for every word of the hostile inputs, random ASCII words of 0 to
+// 40 bytes and every (first byte, length, last byte) of up to 33 bytes.
+func TestShapeBits(t *testing.T) {
+	want := func(w string) uint8 {
+		var k uint8
+		if labelFirstIndex.shape.has(w) {
+			k |= clsLabel
+		}
+		if contactTokShape.has(w) {
+			k |= clsContact
+		}
+		if stopIndex.shape.has(w) {
+			k |= clsStop
+		}
+		return k
+	}
+	check := func(w string) {
+		if got, wnt := shapeBits(w), want(w); got != wnt {
+			t.Fatalf("shapeBits(%q) = %#x, want %#x", w, got, wnt)
+		}
+	}
+	for _, s := range append(hostileTexts, randomHostile(500)...) {
+		for _, w := range strings.Fields(s) {
+			check(w)
+		}
+	}
+	for first := range 256 {
+		for n := 1; n <= 33; n++ {
+			for last := range 256 {
+				b := []byte(strings.Repeat("x", n))
+				b[0], b[n-1] = byte(first), byte(last)
+				if n == 1 {
+					b[0] = byte(last)
+				}
+				check(string(b))
+			}
+		}
+	}
+	check("")
+}
+
+// TestWordPairClass: every entry of wordPairClass agrees with tokByteClass
+// for the two bytes it is read from.
+func TestWordPairClass(t *testing.T) {
+	for b0 := range 256 {
+		for b1 := range 256 {
+			p := [2]byte{byte(b0), byte(b1)}
+			e := wordPairClass[*(*uint16)(unsafe.Pointer(&p))]
+			c0, c1 := tokByteClass[b0], tokByteClass[b1]
+			var want uint8
+			if c0&tbWord != 0 {
+				want = c0 | wpFirst
+				if c1&tbWord != 0 {
+					want |= c1 | wpBoth
+				}
+			}
+			if e != want {
+				t.Fatalf("wordPairClass for %#x %#x = %#x, want %#x", b0, b1, e, want)
+			}
+		}
+	}
+}

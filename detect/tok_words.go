@@ -56,15 +56,17 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			p = ap
 		}
 		norm := unsafe.String((*byte)(p), j-i)
-		// pushToken, inline: letters and digits as 0 or 1 (tbLower,
-		// tbUpper are bits 0 and 1, tbDigit bit 2); n < cap(toks)
-		l, d := uint64(acc|acc>>1)&1, uint64(acc>>2)&1
+		// pushToken, inline: the flags and asciiClass' bits from acc by
+		// table (asciiTokA, asciiTokB), and its shape bits; n < cap(toks)
+		b := asciiTokB[acc&7] | uint64(shapeBits(norm))<<tokClsShift
+		if j-i == 56 && acc&tbDigit == 0 {
+			b |= clsEnt << tokClsShift // asciiClass' onion label length
+		}
 		t := (*token)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(toks)), uintptr(n)*unsafe.Sizeof(token{})))
 		if n > 0 {
 			(*token)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Sizeof(token{})))).gap = z.gst & gapMask
 		}
-		putToken(t, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|d<<tokDigitsShift,
-			l<<tokLettersShift|(l&d)<<tokLeetShift|uint64(asciiClass(norm, d != 0, l != 0))<<tokClsShift)
+		putToken(t, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|asciiTokA[acc&7], b)
 		toks = toks[:n+1]
 		z.gst = gsNone
 		i = j
@@ -81,6 +83,52 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 	}
 }
 
+// asciiTokA and asciiTokB hold, for the class bits acc of a whole ASCII
+// word (wordEnd's, tbLower|tbUpper|tbDigit), what putToken's words a and
+// b get from them: digits in a; letters, leet and asciiClass' bits but
+// the shape bits and the 56-byte length test in b.
+var asciiTokA, asciiTokB = func() (a, b [8]uint64) {
+	for acc := range uint8(8) {
+		letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+		a[acc] = b2u(digits) << tokDigitsShift
+		b[acc] = b2u(letters)<<tokLettersShift | b2u(letters && digits)<<tokLeetShift |
+			uint64(asciiClass("", digits, letters))<<tokClsShift
+	}
+	return a, b
+}()
+
+// Bits of a wordPairClass entry besides the tb* classes of the word bytes.
+const (
+	wpFirstShift       = 3
+	wpFirst      uint8 = 1 << wpFirstShift // the first byte is a letter or a digit
+	wpBoth       uint8 = 1 << 4            // both bytes are
+)
+
+// wordPairClass holds, for two bytes b0, b1 read as a uint16 in the
+// machine's byte order (b0 the first in memory), wpFirst if b0 is an ASCII
+// letter or digit, wpBoth if b1 is too, and the OR of the tb* classes of
+// those of them that are: asciiWords' loop two bytes a step. An array,
+// not a pointer: indexed by a uint16, it needs neither a nil nor a bounds
+// check.
+var wordPairClass = buildWordPairClass()
+
+// buildWordPairClass returns wordPairClass's table.
+func buildWordPairClass() (t [1 << 16]uint8) {
+	for x := range 1 << 16 {
+		b := [2]byte{byte(x), byte(x >> 8)}
+		y := *(*uint16)(unsafe.Pointer(&b)) // x's bytes in memory order
+		c0, c1 := tokByteClass[x&0xff], tokByteClass[x>>8]
+		switch {
+		case c0&tbWord == 0:
+		case c1&tbWord == 0:
+			t[y] = c0 | wpFirst
+		default:
+			t[y] = c0 | c1 | wpFirst | wpBoth
+		}
+	}
+	return t
+}
+
 // emitASCIISlow appends the token s[i:j], a whole word of ASCII letters
 // and digits with class bits acc, with no token open, for the cases
 // asciiWords declines.
@@ -95,17 +143,24 @@ func (z *tokenizer) emitASCIISlow(toks []token, i, j int, acc uint8) []token {
 }
 
 // wordEnd returns the end of the run of ASCII letters and digits that
-// starts at s[i] and the OR of their tb* classes.
+// starts at s[i] (0 <= i <= len(s)) and the OR of their tb* classes, two
+// bytes a step (wordPairClass).
 func wordEnd(s string, i int) (int, uint8) {
 	var acc uint8
-	for ; uint(i) < uint(len(s)); i++ {
-		cl := tokByteClass[s[i]]
-		if cl&tbWord == 0 {
-			break
+	for i+2 <= len(s) {
+		// 0 <= i < i+2 <= len(s)
+		e := wordPairClass[*(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))]
+		acc |= e
+		if e&wpBoth == 0 {
+			return i + int(e>>wpFirstShift)&1, acc & tbWord
 		}
-		acc |= cl
+		i += 2
 	}
-	return i, acc
+	if i < len(s) && tokByteClass[s[i]]&tbWord != 0 {
+		acc |= tokByteClass[s[i]]
+		i++
+	}
+	return i, acc & tbWord
 }
 
 // hanRun appends a token for each Han character of the run that starts at
