@@ -744,12 +744,12 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 			// name="value" or name='value', the name in lower-case
 			// letters: what the loop below reads, without its byte loops
 			j := i + k + 2
-			e := strings.IndexByte(s[j:], s[j-1])
+			e := indexQuote(s, j, s[j-1])
 			if e < 0 {
 				return 0, false, false
 			}
-			a.setKey(key, attrSpan{int32(j), int32(j + e)})
-			i = j + e + 1
+			a.setKey(key, attrSpan{int32(j), int32(e)})
+			i = e + 1
 			continue
 		}
 		ks := i
@@ -784,12 +784,12 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 			case '>':
 				return 0, false, false
 			case '"', '\'':
-				k := strings.IndexByte(s[j+1:], q)
-				if k < 0 {
+				e := indexQuote(s, j+1, q)
+				if e < 0 {
 					return 0, false, false
 				}
-				v = attrSpan{int32(j + 1), int32(j + 1 + k)}
-				i = j + 1 + k + 1
+				v = attrSpan{int32(j + 1), int32(e)}
+				i = e + 1
 			default:
 				vs := j
 				for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {

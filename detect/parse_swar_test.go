@@ -182,3 +182,21 @@ func TestQuotedAttrName(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexQuote: indexQuote agrees with strings.IndexByte for both quotes
+// at every position of the samples.
+func TestIndexQuote(t *testing.T) {
+	for _, s := range swarSamples(t) {
+		for i := 0; i <= len(s) && i < 4000; i++ {
+			for _, q := range []byte{'"', '\''} {
+				want := strings.IndexByte(s[i:], q)
+				if want >= 0 {
+					want += i
+				}
+				if got := indexQuote(s, i, q); got != want {
+					t.Fatalf("indexQuote(%q, %d, %q) = %d; want %d", s, i, q, got, want)
+				}
+			}
+		}
+	}
+}
