@@ -482,7 +482,7 @@ func (p *fastParser) run(s string) bool {
 			}
 			i, open = end, o
 			if plain {
-				p.plainTextToken(s[pos:i])
+				p.plainTextToken(s[pos:i], pos+17 <= n)
 			} else {
 				p.textToken(s[pos:i])
 			}

@@ -1,6 +1,10 @@
 package detect
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+	"unsafe"
+)
 
 // The fast reader's text runs: the bytes up to the next "<" that opens
 // markup are found eight at a time, and the same words tell whether the
@@ -90,8 +94,10 @@ func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
 
 // plainTextToken is textToken for a run textRun found plain: at most one
 // space at either end (white space textBuf.text trims into pendingSpace),
-// and a middle it copies as it is.
-func (p *fastParser) plainTextToken(raw string) {
+// and a middle it copies as it is. readable reports that the 17 bytes
+// from raw's start lie in the page, so that a short run may be copied as
+// two eight-byte words (copyShort).
+func (p *fastParser) plainTextToken(raw string, readable bool) {
 	zone, skip := p.cur()
 	if skip {
 		return
@@ -115,6 +121,25 @@ func (p *fastParser) plainTextToken(raw string) {
 			b = append(b, ' ')
 		}
 	}
-	tb.b = append(b, raw...)
+	if readable && len(raw) <= 16 && cap(b)-len(b) >= 16 {
+		b = copyShort(b, raw)
+	} else {
+		b = append(b, raw...)
+	}
+	tb.b = b
 	tb.pendingSpace = trailing
+}
+
+// copyShort appends raw (at most 16 bytes) to b as two eight-byte words,
+// without a call to memmove (most text runs are a word or two): the
+// caller guarantees that the 16 bytes from raw's start can be read and
+// that b has room for 16 more bytes; the bytes written past raw's end
+// lie past the returned slice's length (in b's spare capacity, which no
+// one reads).
+func copyShort(b []byte, raw string) []byte {
+	n := len(b)
+	dst := (*[16]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), n))
+	binary.LittleEndian.PutUint64(dst[:8], load8(raw, 0))
+	binary.LittleEndian.PutUint64(dst[8:], load8(raw, 8))
+	return b[:n+len(raw)]
 }

@@ -200,3 +200,20 @@ func TestIndexQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyShort: copyShort appends as append does, for every length up to
+// 16 and every offset into a page.
+func TestCopyShort(t *testing.T) {
+	page := strings.Repeat("abcdefghijklmnopqrstuvwxyz0123456789", 3)
+	for off := 0; off+17 <= len(page); off++ {
+		for n := 0; n <= 16; n++ {
+			raw := page[off : off+n]
+			b := make([]byte, 5, 5+16)
+			copy(b, "head:")
+			got := copyShort(b, raw)
+			if want := "head:" + raw; string(got) != want {
+				t.Fatalf("copyShort(%q) = %q; want %q", raw, got, want)
+			}
+		}
+	}
+}
