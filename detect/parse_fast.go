@@ -212,8 +212,15 @@ var noTag tagSlot
 // or two as maxTagName is 10, as tagHead (so that lookupTag is small enough
 // to be inlined).
 func lookupTag(name string, key uint64) *tagSlot {
+	return lookupTagAt(name, 0, len(name), key)
+}
+
+// lookupTagAt is lookupTag for the name s[ns:ns+l], which it reads only
+// when the name is longer than eight bytes (the reader's hot path then
+// builds no string for the name).
+func lookupTagAt(s string, ns, l int, key uint64) *tagSlot {
 	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
-	if e.key == key && int(e.n) == len(name) && (len(name) <= 8 || e.head == longNameHead(name)) {
+	if e.key == key && int(e.n) == l && (l <= 8 || e.head == uint16(lowerByte[s[ns]])<<8|uint16(lowerByte[s[ns+l-9]])) {
 		return e
 	}
 	return &noTag
@@ -811,22 +818,36 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 // startTag reads the start tag at s[i] ("<" followed by a letter) and
 // handles it; it returns the index after the tag (after the raw text of
 // raw-text elements) and ok=false when the reader must bail.
+//
+// The commonest tag, one without attributes of an element that changes no
+// zone, is handled here; startTagRest handles the others (kept apart, so
+// that this path holds few values across its one call).
 func (p *fastParser) startTag(s string, i int) (int, bool) {
 	ns := i + 1
 	j, key := tagName(s, ns)
+	if j < len(s) && s[j] == '>' {
+		// no attributes (as readAttrs would find: a name byte before
+		// ">" is no "/", so the tag does not close itself)
+		if info := lookupTagAt(s, ns, j-ns, key).info; info.flags&tfZoned == 0 {
+			p.pushPlain(ns, j-ns, key, info)
+			return j + 1, true
+		}
+	}
+	return p.startTagRest(s, i, j, key)
+}
+
+// startTagRest is startTag for a tag whose name s[i+1:j] (key its tagKey)
+// has been read, unless it is a tag without attributes of an element
+// without tfZoned flags.
+func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
+	ns := i + 1
 	ok := true
 	name := s[ns:j]
 	var end int
 	var selfClosing bool
 	a := &noAttrs
 	if j < len(s) && s[j] == '>' {
-		// no attributes (as readAttrs would find: a name byte before
-		// ">" is no "/", so the tag does not close itself)
 		end = j + 1
-		if info := lookupTag(name, key).info; info.flags&tfZoned == 0 {
-			p.pushPlain(ns, len(name), key, info)
-			return end, true
-		}
 	} else {
 		a = &p.tagAttrs
 		end, selfClosing, ok = readAttrs(s, j, a)
