@@ -583,7 +583,20 @@ func (p *fastParser) textToken(raw string) {
 	if skip {
 		return
 	}
-	if strings.IndexByte(raw, '&') >= 0 {
+	// White space alone (often the line breaks and indentation between
+	// tags) only leaves a space due, as textBuf.text would find, without
+	// the search for "&".
+	i := 0
+	for i < len(raw) && byteClass[raw[i]]&bSpace != 0 {
+		i++
+	}
+	if i == len(raw) {
+		if i > 0 {
+			p.tb.pendingSpace = true
+		}
+		return
+	}
+	if strings.IndexByte(raw[i:], '&') >= 0 {
 		if u, ok := unescapeCommon(p.scratch[:0], raw); ok {
 			p.scratch = u
 			raw = unsafe.String(unsafe.SliceData(u), len(u))
@@ -842,7 +855,7 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	ns := i + 1
 	ok := true
-	name := s[ns:j]
+	l := j - ns // the name is s[ns:j]
 	var end int
 	var selfClosing bool
 	a := &noAttrs
@@ -868,20 +881,20 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 			}
 		}
 	}
-	slot := lookupTag(name, key)
+	slot := lookupTagAt(s, ns, l, key)
 	info := slot.info
 	if info.flags&tfZoned == 0 && a.cls.end|a.id.end|a.role.end|a.itemprop.end == 0 {
 		// no attribute element reads (an attribute the tag has ends
 		// past 0): as pushPlain, or nothing for a tag that closes itself
 		if !selfClosing {
-			p.pushPlain(ns, len(name), key, info)
+			p.pushPlain(ns, l, key, info)
 		}
 		return end, true
 	}
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(ns, len(name), key, info, selfClosing, a)
+	p.element(ns, l, key, info, selfClosing, a)
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
