@@ -500,7 +500,31 @@ func (p *fastParser) run(s string) bool {
 		}
 		switch {
 		case open == openTag:
-			end, ok := p.startTag(s, i)
+			// A start tag. The commonest, one without attributes of an
+			// element without tfZoned flags, is pushed here (as pushPlain
+			// does), without a call: a call makes run spill and reload
+			// what it holds, as Go keeps no register across a call.
+			// startTagRest reads the others.
+			ns := i + 1
+			j, key := tagName(s, ns)
+			if j < n && s[j] == '>' {
+				if info := lookupTagAt(s, ns, j-ns, key).info; info.flags&tfZoned == 0 {
+					zone, skip := p.cur()
+					e := fastElem{key: key, nameOff: int32(ns), nameLen: int32(j - ns), flags: info.flags, id: info.id, zone: zone, skip: skip}
+					if !skip {
+						if info.flags&tfBlock != 0 {
+							p.tb.newline()
+						} else if info.flags&tfCell != 0 {
+							p.tb.pendingSpace = true
+						}
+						e.start = int32(len(p.tb.b))
+					}
+					p.stack = append(p.stack, e)
+					pos = j + 1
+					continue
+				}
+			}
+			end, ok := p.startTagRest(s, i, j, key)
 			if !ok {
 				return false
 			}
@@ -828,30 +852,12 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 	}
 }
 
-// startTag reads the start tag at s[i] ("<" followed by a letter) and
-// handles it; it returns the index after the tag (after the raw text of
-// raw-text elements) and ok=false when the reader must bail.
-//
-// The commonest tag, one without attributes of an element that changes no
-// zone, is handled here; startTagRest handles the others (kept apart, so
-// that this path holds few values across its one call).
-func (p *fastParser) startTag(s string, i int) (int, bool) {
-	ns := i + 1
-	j, key := tagName(s, ns)
-	if j < len(s) && s[j] == '>' {
-		// no attributes (as readAttrs would find: a name byte before
-		// ">" is no "/", so the tag does not close itself)
-		if info := lookupTagAt(s, ns, j-ns, key).info; info.flags&tfZoned == 0 {
-			p.pushPlain(ns, j-ns, key, info)
-			return j + 1, true
-		}
-	}
-	return p.startTagRest(s, i, j, key)
-}
-
-// startTagRest is startTag for a tag whose name s[i+1:j] (key its tagKey)
-// has been read, unless it is a tag without attributes of an element
-// without tfZoned flags.
+// startTagRest reads the start tag at s[i] ("<" followed by a letter)
+// whose name s[i+1:j] (key its tagKey) run has read, and handles it; it
+// returns the index after the tag (after the raw text of raw-text
+// elements) and ok=false when the reader must bail. run handles the
+// commonest tag itself, one without attributes of an element without
+// tfZoned flags.
 func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	ns := i + 1
 	ok := true
@@ -1025,7 +1031,8 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 // pushPlain is element for a start tag without attributes of an element
 // without tfZoned flags: it opens the element in its parent's zone (and
 // skip state), ending the line before a block and leaving a space due
-// before a cell's text.
+// before a cell's text. (run does the same for the tags it handles
+// itself; keep the two alike.)
 func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 	zone, skip := p.cur()
 	e := fastElem{key: key, nameOff: int32(nameOff), nameLen: int32(nameLen), flags: info.flags, id: info.id, zone: zone, skip: skip}
@@ -1041,7 +1048,7 @@ func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 }
 
 // attr returns the attribute value at v, a place in the page read (the
-// slice is made without bounds checks: readAttrs and startTag only record
+// slice is made without bounds checks: readAttrs and startTagRest only record
 // places inside p.s).
 func (p *fastParser) attr(v attrSpan) string {
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), int(v.end-v.start))
