@@ -489,7 +489,38 @@ func (p *fastParser) run(s string) bool {
 			}
 			i, open = end, o
 			if plain {
-				p.plainTextToken(s[pos:i], pos+17 <= n)
+				// A run textRun found plain: at most one space at
+				// either end (white space textBuf.text trims into
+				// pendingSpace), and a middle copied as it is, here
+				// rather than in a call (see the start tags below).
+				if zone, skip := p.cur(); !skip {
+					tb := &p.tb
+					st, en := pos, i // the run is s[st:en]
+					if s[st] == ' ' {
+						st++
+						tb.pendingSpace = true
+					}
+					if st < en {
+						trailing := s[en-1] == ' '
+						if trailing {
+							en--
+						}
+						tb.startZone(zone)
+						b := tb.b
+						if tb.pendingSpace {
+							if m := len(b); m > 0 && b[m-1] != '\n' && b[m-1] != ' ' {
+								b = append(b, ' ')
+							}
+						}
+						if en-st <= 16 && st+16 <= n && cap(b)-len(b) >= 16 {
+							b = copyShort(b, s[st:en])
+						} else {
+							b = append(b, s[st:en]...)
+						}
+						tb.b = b
+						tb.pendingSpace = trailing
+					}
+				}
 			} else {
 				p.textToken(s[pos:i])
 			}

@@ -92,46 +92,9 @@ func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
 	return n, openText, bad&hi1 == 0, true
 }
 
-// plainTextToken is textToken for a run textRun found plain: at most one
-// space at either end (white space textBuf.text trims into pendingSpace),
-// and a middle it copies as it is. readable reports that the 17 bytes
-// from raw's start lie in the page, so that a short run may be copied as
-// two eight-byte words (copyShort).
-func (p *fastParser) plainTextToken(raw string, readable bool) {
-	zone, skip := p.cur()
-	if skip {
-		return
-	}
-	tb := &p.tb
-	if raw[0] == ' ' {
-		raw = raw[1:]
-		tb.pendingSpace = true
-		if raw == "" {
-			return
-		}
-	}
-	trailing := raw[len(raw)-1] == ' '
-	if trailing {
-		raw = raw[:len(raw)-1]
-	}
-	tb.startZone(zone)
-	b := tb.b
-	if tb.pendingSpace {
-		if n := len(b); n > 0 && b[n-1] != '\n' && b[n-1] != ' ' {
-			b = append(b, ' ')
-		}
-	}
-	if readable && len(raw) <= 16 && cap(b)-len(b) >= 16 {
-		b = copyShort(b, raw)
-	} else {
-		b = append(b, raw...)
-	}
-	tb.b = b
-	tb.pendingSpace = trailing
-}
-
 // copyShort appends raw (at most 16 bytes) to b as two eight-byte words,
-// without a call to memmove (most text runs are a word or two): the
+// without a call to memmove (most text runs are a word or two; run copies
+// the plain ones with it): the
 // caller guarantees that the 16 bytes from raw's start can be read and
 // that b has room for 16 more bytes; the bytes written past raw's end
 // lie past the returned slice's length (in b's spare capacity, which no
