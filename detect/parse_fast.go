@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 	"unsafe"
@@ -483,10 +484,42 @@ func (p *fastParser) run(s string) bool {
 			open = markupOpen[s[i+1]]
 		}
 		if open == openText {
-			end, o, plain, ok := textRun(s, pos)
-			if !ok {
-				return false // "<" at the very end
+			// The run's end, the kind of markup there and whether the
+			// run is plain, eight bytes at a time: the loop parse_run.go
+			// describes (textRun in parse_text_test.go), written out.
+			end, o, bad, prev := n, openText, uint64(0), uint64(0)
+		scan:
+			for k := pos; k < n; k += 8 {
+				var w uint64
+				if k+8 <= n {
+					w = load8(s, k)
+				} else {
+					w = loadTail(s, k)
+				}
+				t := w ^ (ones * '<')
+				lt := (t - ones) &^ t & hi1
+				a := w ^ (ones * '&')
+				sp := w ^ (ones * ' ')
+				sp = (sp - ones) &^ sp & hi1
+				f := (w-ones*0x20)&^w | (a-ones)&^a | sp&(sp<<8|prev)
+				for lt != 0 {
+					b := bits.TrailingZeros64(lt) >> 3
+					if j := k + b; j < n && s[j] == '<' {
+						if j+1 >= n {
+							return false // "<" at the very end
+						}
+						if o2 := markupOpen[s[j+1]]; o2 != openText {
+							bad |= f & (uint64(1)<<(8*uint(b)) - 1)
+							end, o = j, o2
+							break scan
+						}
+					}
+					lt &= lt - 1
+				}
+				bad |= f
+				prev = sp >> 56
 			}
+			plain := bad&hi1 == 0
 			i, open = end, o
 			if plain {
 				// A run textRun found plain: at most one space at
