@@ -848,17 +848,40 @@ func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
 		case '=':
 			return 0, false, false // tagEnd and scanTag read this differently
 		}
-		if k, key := quotedAttrName(s, i); k > 0 {
-			// name="value" or name='value', the name in lower-case
-			// letters: what the loop below reads, without its byte loops
-			j := i + k + 2
-			e := indexQuote(s, j, s[j-1])
-			if e < 0 {
-				return 0, false, false
+		if i+8 <= n {
+			// name="value" or name='value', the name of one to six
+			// lower-case letters: what the loop below reads, without
+			// its byte loops. quotedAttrName (parse_swar_test.go) and
+			// indexQuote, written out: a call costs readAttrs a spill
+			// and reload of its values per attribute.
+			w := load8(s, i)
+			if eq := bytesEqual(w, '='); eq != 0 {
+				k := bits.TrailingZeros64(eq) >> 3 // the first "=": the name's end
+				t := w & lo7
+				letter := (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ w & hi1 // exact per byte
+				q := byte(w >> (8 * uint(k+1)))
+				if uint(k-1) < 6 && ^letter&keyMask[k]&hi1 == 0 && (q == '"' || q == '\'') {
+					j := i + k + 2 // the value's start
+					e := j
+					for qs := ones * uint64(q); ; e += 8 {
+						if e+8 > n {
+							if x := strings.IndexByte(s[e:], q); x >= 0 {
+								e += x
+								break
+							}
+							return 0, false, false
+						}
+						t := load8(s, e) ^ qs
+						if m := (t - ones) &^ t & hi1; m != 0 {
+							e += bits.TrailingZeros64(m) >> 3
+							break
+						}
+					}
+					a.setKey(bits.ReverseBytes64(w&keyMask[k])>>(64-8*uint(k)), attrSpan{int32(j), int32(e)})
+					i = e + 1
+					continue
+				}
 			}
-			a.setKey(key, attrSpan{int32(j), int32(e)})
-			i = e + 1
-			continue
 		}
 		ks := i
 		var kkey uint64
