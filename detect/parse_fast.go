@@ -825,120 +825,6 @@ func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9'
 // attributes.
 var noAttrs tagAttrs
 
-// readAttrs reads into a (from empty) the attributes of the start tag whose
-// name ends at i, as tagEnd and scanTag together would, for the common shapes: it returns
-// the index after ">", whether the tag closes itself, and ok=false when
-// the tag has a shape it leaves to them (or the input ends inside it).
-func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
-	*a = tagAttrs{}
-	n := len(s)
-	for {
-		for i < n && byteClass[s[i]]&bSpace != 0 {
-			i++
-		}
-		if i >= n {
-			return 0, false, false
-		}
-		switch s[i] {
-		case '>':
-			return i + 1, s[i-1] == '/', true
-		case '/':
-			i++
-			continue
-		case '=':
-			return 0, false, false // tagEnd and scanTag read this differently
-		}
-		if i+8 <= n {
-			// name="value" or name='value', the name of one to six
-			// lower-case letters: what the loop below reads, without
-			// its byte loops. quotedAttrName (parse_swar_test.go) and
-			// indexQuote, written out: a call costs readAttrs a spill
-			// and reload of its values per attribute.
-			w := load8(s, i)
-			if eq := bytesEqual(w, '='); eq != 0 {
-				k := bits.TrailingZeros64(eq) >> 3 // the first "=": the name's end
-				t := w & lo7
-				letter := (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ w & hi1 // exact per byte
-				q := byte(w >> (8 * uint(k+1)))
-				if uint(k-1) < 6 && ^letter&keyMask[k]&hi1 == 0 && (q == '"' || q == '\'') {
-					j := i + k + 2 // the value's start
-					e := j
-					for qs := ones * uint64(q); ; e += 8 {
-						if e+8 > n {
-							if x := strings.IndexByte(s[e:], q); x >= 0 {
-								e += x
-								break
-							}
-							return 0, false, false
-						}
-						t := load8(s, e) ^ qs
-						if m := (t - ones) &^ t & hi1; m != 0 {
-							e += bits.TrailingZeros64(m) >> 3
-							break
-						}
-					}
-					a.setKey(bits.ReverseBytes64(w&keyMask[k])>>(64-8*uint(k)), attrSpan{int32(j), int32(e)})
-					i = e + 1
-					continue
-				}
-			}
-		}
-		ks := i
-		var kkey uint64
-		i, kkey = attrName(s, i)
-		if i >= n {
-			return 0, false, false
-		}
-		if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
-			return 0, false, false // scanTag keeps "/" inside the name
-		}
-		short := i-ks <= 8 // every attribute tagAttrs keeps is this short
-		j := i
-		for j < n && byteClass[s[j]]&bSpace != 0 {
-			j++
-		}
-		if j >= n {
-			return 0, false, false
-		}
-		var v attrSpan
-		if s[j] != '=' {
-			i = j
-		} else {
-			j++
-			for j < n && byteClass[s[j]]&bSpace != 0 {
-				j++
-			}
-			if j >= n {
-				return 0, false, false
-			}
-			switch q := s[j]; q {
-			case '>':
-				return 0, false, false
-			case '"', '\'':
-				e := indexQuote(s, j+1, q)
-				if e < 0 {
-					return 0, false, false
-				}
-				v = attrSpan{int32(j + 1), int32(e)}
-				i = e + 1
-			default:
-				vs := j
-				for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
-					j++
-				}
-				if j >= n || s[j] == '>' && s[j-1] == '/' {
-					return 0, false, false // "<a href=x/>": tagEnd decides
-				}
-				v = attrSpan{int32(vs), int32(j)}
-				i = j
-			}
-		}
-		if short {
-			a.setKey(kkey, v)
-		}
-	}
-}
-
 // startTagRest reads the start tag at s[i] ("<" followed by a letter)
 // whose name s[i+1:j] (key its tagKey) run has read, and handles it; it
 // returns the index after the tag (after the raw text of raw-text
@@ -956,7 +842,135 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 		end = j + 1
 	} else {
 		a = &p.tagAttrs
-		end, selfClosing, ok = readAttrs(s, j, a)
+		// The attributes, into a (from empty), as tagEnd and scanTag
+		// together would read them, for the common shapes: end is set
+		// after ">" and selfClosing whether the tag closes itself, or
+		// ok is false when the tag has a shape left to them (or the
+		// input ends inside it). (Written out here rather than in a
+		// function of its own: the call made startTagRest spill and
+		// reload its values on every tag with attributes.)
+		{
+			i := j // the name's end
+			*a = tagAttrs{}
+			n := len(s)
+		attrs:
+			for {
+				for i < n && byteClass[s[i]]&bSpace != 0 {
+					i++
+				}
+				if i >= n {
+					ok = false
+					break attrs
+				}
+				switch s[i] {
+				case '>':
+					end, selfClosing = i+1, s[i-1] == '/'
+					break attrs
+				case '/':
+					i++
+					continue
+				case '=':
+					ok = false
+					break attrs // tagEnd and scanTag read this differently
+				}
+				if i+8 <= n {
+					// name="value" or name='value', the name of one to six
+					// lower-case letters: what the loop below reads, without
+					// its byte loops. quotedAttrName (parse_swar_test.go) and
+					// indexQuote, written out: a call costs this loop a spill
+					// and reload of its values per attribute.
+					w := load8(s, i)
+					if eq := bytesEqual(w, '='); eq != 0 {
+						k := bits.TrailingZeros64(eq) >> 3 // the first "=": the name's end
+						t := w & lo7
+						letter := (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ w & hi1 // exact per byte
+						q := byte(w >> (8 * uint(k+1)))
+						if uint(k-1) < 6 && ^letter&keyMask[k]&hi1 == 0 && (q == '"' || q == '\'') {
+							j := i + k + 2 // the value's start
+							e := j
+							for qs := ones * uint64(q); ; e += 8 {
+								if e+8 > n {
+									if x := strings.IndexByte(s[e:], q); x >= 0 {
+										e += x
+										break
+									}
+									ok = false
+									break attrs
+								}
+								t := load8(s, e) ^ qs
+								if m := (t - ones) &^ t & hi1; m != 0 {
+									e += bits.TrailingZeros64(m) >> 3
+									break
+								}
+							}
+							a.setKey(bits.ReverseBytes64(w&keyMask[k])>>(64-8*uint(k)), attrSpan{int32(j), int32(e)})
+							i = e + 1
+							continue
+						}
+					}
+				}
+				ks := i
+				var kkey uint64
+				i, kkey = attrName(s, i)
+				if i >= n {
+					ok = false
+					break attrs
+				}
+				if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
+					ok = false
+					break attrs // scanTag keeps "/" inside the name
+				}
+				short := i-ks <= 8 // every attribute tagAttrs keeps is this short
+				j := i
+				for j < n && byteClass[s[j]]&bSpace != 0 {
+					j++
+				}
+				if j >= n {
+					ok = false
+					break attrs
+				}
+				var v attrSpan
+				if s[j] != '=' {
+					i = j
+				} else {
+					j++
+					for j < n && byteClass[s[j]]&bSpace != 0 {
+						j++
+					}
+					if j >= n {
+						ok = false
+						break attrs
+					}
+					switch q := s[j]; q {
+					case '>':
+						ok = false
+						break attrs
+					case '"', '\'':
+						e := indexQuote(s, j+1, q)
+						if e < 0 {
+							ok = false
+							break attrs
+						}
+						v = attrSpan{int32(j + 1), int32(e)}
+						i = e + 1
+					default:
+						vs := j
+						for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
+							j++
+						}
+						if j >= n || s[j] == '>' && s[j-1] == '/' {
+							ok = false
+							break attrs // "<a href=x/>": tagEnd decides
+						}
+						v = attrSpan{int32(vs), int32(j)}
+						i = j
+					}
+				}
+				if short {
+					a.setKey(kkey, v)
+				}
+			}
+		}
 		if !ok {
 			end, selfClosing, ok = tagEnd(s, ns)
 			if !ok {
@@ -1135,7 +1149,7 @@ func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 }
 
 // attr returns the attribute value at v, a place in the page read (the
-// slice is made without bounds checks: readAttrs and startTagRest only record
+// slice is made without bounds checks: startTagRest only records
 // places inside p.s).
 func (p *fastParser) attr(v attrSpan) string {
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), int(v.end-v.start))

@@ -105,7 +105,7 @@ func TestPlainRun(t *testing.T) {
 }
 
 // TestSetKey: setKey by tagKey keeps the same attributes as set by name,
-// for every name of at most eight bytes (readAttrs passes no longer one).
+// for every name of at most eight bytes (startTagRest passes no longer one).
 func TestSetKey(t *testing.T) {
 	names := []string{"id", "ID", "alt", "aLt", "role", "type", "name", "NAME", "class", "Class", "title", "value",
 		"content", "CONTENT", "itemprop", "ITEMprop", "itempro", "itemprox", "href", "src", "lang", "charset", "i", "d",
@@ -219,7 +219,7 @@ func TestCopyShort(t *testing.T) {
 	}
 }
 
-// quotedAttrName is the attribute-name test readAttrs carries written
+// quotedAttrName is the attribute-name test startTagRest carries written
 // out, as a function for TestQuotedAttrName. It reads the most common
 // attribute shape at s[i]: a name of one to six lower-case ASCII letters, "=" and a quote.
 // It returns the name's length and tagKey, or k == 0 when s[i:] has
