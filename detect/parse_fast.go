@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 	"unsafe"
@@ -212,8 +213,15 @@ var noTag tagSlot
 // or two as maxTagName is 10, as tagHead (so that lookupTag is small enough
 // to be inlined).
 func lookupTag(name string, key uint64) *tagSlot {
+	return lookupTagAt(name, 0, len(name), key)
+}
+
+// lookupTagAt is lookupTag for the name s[ns:ns+l], which it reads only
+// when the name is longer than eight bytes (the reader's hot path then
+// builds no string for the name).
+func lookupTagAt(s string, ns, l int, key uint64) *tagSlot {
 	e := &tagHash[(key*tagHashMul)>>(64-tagHashBits)]
-	if e.key == key && int(e.n) == len(name) && (len(name) <= 8 || e.head == longNameHead(name)) {
+	if e.key == key && int(e.n) == l && (l <= 8 || e.head == uint16(lowerByte[s[ns]])<<8|uint16(lowerByte[s[ns+l-9]])) {
 		return e
 	}
 	return &noTag
@@ -476,13 +484,76 @@ func (p *fastParser) run(s string) bool {
 			open = markupOpen[s[i+1]]
 		}
 		if open == openText {
-			end, o, plain, ok := textRun(s, pos)
-			if !ok {
-				return false // "<" at the very end
+			// The run's end, the kind of markup there and whether the
+			// run is plain, eight bytes at a time: the loop parse_run.go
+			// describes (textRun in parse_text_test.go), written out.
+			end, o, bad, prev := n, openText, uint64(0), uint64(0)
+		scan:
+			for k := pos; k < n; k += 8 {
+				var w uint64
+				if k+8 <= n {
+					w = load8(s, k)
+				} else {
+					w = loadTail(s, k)
+				}
+				t := w ^ (ones * '<')
+				lt := (t - ones) &^ t & hi1
+				a := w ^ (ones * '&')
+				sp := w ^ (ones * ' ')
+				sp = (sp - ones) &^ sp & hi1
+				f := (w-ones*0x20)&^w | (a-ones)&^a | sp&(sp<<8|prev)
+				for lt != 0 {
+					b := bits.TrailingZeros64(lt) >> 3
+					if j := k + b; j < n && s[j] == '<' {
+						if j+1 >= n {
+							return false // "<" at the very end
+						}
+						if o2 := markupOpen[s[j+1]]; o2 != openText {
+							bad |= f & (uint64(1)<<(8*uint(b)) - 1)
+							end, o = j, o2
+							break scan
+						}
+					}
+					lt &= lt - 1
+				}
+				bad |= f
+				prev = sp >> 56
 			}
+			plain := bad&hi1 == 0
 			i, open = end, o
 			if plain {
-				p.plainTextToken(s[pos:i])
+				// A run textRun found plain: at most one space at
+				// either end (white space textBuf.text trims into
+				// pendingSpace), and a middle copied as it is, here
+				// rather than in a call (see the start tags below).
+				if zone, skip := p.cur(); !skip {
+					tb := &p.tb
+					st, en := pos, i // the run is s[st:en]
+					if s[st] == ' ' {
+						st++
+						tb.pendingSpace = true
+					}
+					if st < en {
+						trailing := s[en-1] == ' '
+						if trailing {
+							en--
+						}
+						tb.startZone(zone)
+						b := tb.b
+						if tb.pendingSpace {
+							if m := len(b); m > 0 && b[m-1] != '\n' && b[m-1] != ' ' {
+								b = append(b, ' ')
+							}
+						}
+						if en-st <= 16 && st+16 <= n && cap(b)-len(b) >= 16 {
+							b = copyShort(b, s[st:en])
+						} else {
+							b = append(b, s[st:en]...)
+						}
+						tb.b = b
+						tb.pendingSpace = trailing
+					}
+				}
 			} else {
 				p.textToken(s[pos:i])
 			}
@@ -493,7 +564,31 @@ func (p *fastParser) run(s string) bool {
 		}
 		switch {
 		case open == openTag:
-			end, ok := p.startTag(s, i)
+			// A start tag. The commonest, one without attributes of an
+			// element without tfZoned flags, is pushed here (as pushPlain
+			// does), without a call: a call makes run spill and reload
+			// what it holds, as Go keeps no register across a call.
+			// startTagRest reads the others.
+			ns := i + 1
+			j, key := tagName(s, ns)
+			if j < n && s[j] == '>' {
+				if info := lookupTagAt(s, ns, j-ns, key).info; info.flags&tfZoned == 0 {
+					zone, skip := p.cur()
+					e := fastElem{key: key, nameOff: int32(ns), nameLen: int32(j - ns), flags: info.flags, id: info.id, zone: zone, skip: skip}
+					if !skip {
+						if info.flags&tfBlock != 0 {
+							p.tb.newline()
+						} else if info.flags&tfCell != 0 {
+							p.tb.pendingSpace = true
+						}
+						e.start = int32(len(p.tb.b))
+					}
+					p.stack = append(p.stack, e)
+					pos = j + 1
+					continue
+				}
+			}
+			end, ok := p.startTagRest(s, i, j, key)
 			if !ok {
 				return false
 			}
@@ -576,7 +671,20 @@ func (p *fastParser) textToken(raw string) {
 	if skip {
 		return
 	}
-	if strings.IndexByte(raw, '&') >= 0 {
+	// White space alone (often the line breaks and indentation between
+	// tags) only leaves a space due, as textBuf.text would find, without
+	// the search for "&".
+	i := 0
+	for i < len(raw) && byteClass[raw[i]]&bSpace != 0 {
+		i++
+	}
+	if i == len(raw) {
+		if i > 0 {
+			p.tb.pendingSpace = true
+		}
+		return
+	}
+	if strings.IndexByte(raw[i:], '&') >= 0 {
 		if u, ok := unescapeCommon(p.scratch[:0], raw); ok {
 			p.scratch = u
 			raw = unsafe.String(unsafe.SliceData(u), len(u))
@@ -717,119 +825,152 @@ func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || '0' <= c && c <= '9'
 // attributes.
 var noAttrs tagAttrs
 
-// readAttrs reads into a (from empty) the attributes of the start tag whose
-// name ends at i, as tagEnd and scanTag together would, for the common shapes: it returns
-// the index after ">", whether the tag closes itself, and ok=false when
-// the tag has a shape it leaves to them (or the input ends inside it).
-func readAttrs(s string, i int, a *tagAttrs) (end int, selfClosing, ok bool) {
-	*a = tagAttrs{}
-	n := len(s)
-	for {
-		for i < n && byteClass[s[i]]&bSpace != 0 {
-			i++
-		}
-		if i >= n {
-			return 0, false, false
-		}
-		switch s[i] {
-		case '>':
-			return i + 1, s[i-1] == '/', true
-		case '/':
-			i++
-			continue
-		case '=':
-			return 0, false, false // tagEnd and scanTag read this differently
-		}
-		if k, key := quotedAttrName(s, i); k > 0 {
-			// name="value" or name='value', the name in lower-case
-			// letters: what the loop below reads, without its byte loops
-			j := i + k + 2
-			e := strings.IndexByte(s[j:], s[j-1])
-			if e < 0 {
-				return 0, false, false
-			}
-			a.setKey(key, attrSpan{int32(j), int32(j + e)})
-			i = j + e + 1
-			continue
-		}
-		ks := i
-		var kkey uint64
-		i, kkey = attrName(s, i)
-		if i >= n {
-			return 0, false, false
-		}
-		if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
-			return 0, false, false // scanTag keeps "/" inside the name
-		}
-		short := i-ks <= 8 // every attribute tagAttrs keeps is this short
-		j := i
-		for j < n && byteClass[s[j]]&bSpace != 0 {
-			j++
-		}
-		if j >= n {
-			return 0, false, false
-		}
-		var v attrSpan
-		if s[j] != '=' {
-			i = j
-		} else {
-			j++
-			for j < n && byteClass[s[j]]&bSpace != 0 {
-				j++
-			}
-			if j >= n {
-				return 0, false, false
-			}
-			switch q := s[j]; q {
-			case '>':
-				return 0, false, false
-			case '"', '\'':
-				k := strings.IndexByte(s[j+1:], q)
-				if k < 0 {
-					return 0, false, false
-				}
-				v = attrSpan{int32(j + 1), int32(j + 1 + k)}
-				i = j + 1 + k + 1
-			default:
-				vs := j
-				for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
-					j++
-				}
-				if j >= n || s[j] == '>' && s[j-1] == '/' {
-					return 0, false, false // "<a href=x/>": tagEnd decides
-				}
-				v = attrSpan{int32(vs), int32(j)}
-				i = j
-			}
-		}
-		if short {
-			a.setKey(kkey, v)
-		}
-	}
-}
-
-// startTag reads the start tag at s[i] ("<" followed by a letter) and
-// handles it; it returns the index after the tag (after the raw text of
-// raw-text elements) and ok=false when the reader must bail.
-func (p *fastParser) startTag(s string, i int) (int, bool) {
+// startTagRest reads the start tag at s[i] ("<" followed by a letter)
+// whose name s[i+1:j] (key its tagKey) run has read, and handles it; it
+// returns the index after the tag (after the raw text of raw-text
+// elements) and ok=false when the reader must bail. run handles the
+// commonest tag itself, one without attributes of an element without
+// tfZoned flags.
+func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	ns := i + 1
-	j, key := tagName(s, ns)
 	ok := true
-	name := s[ns:j]
+	l := j - ns // the name is s[ns:j]
 	var end int
 	var selfClosing bool
 	a := &noAttrs
 	if j < len(s) && s[j] == '>' {
-		// no attributes (as readAttrs would find: a name byte before
-		// ">" is no "/", so the tag does not close itself)
 		end = j + 1
-		if info := lookupTag(name, key).info; info.flags&tfZoned == 0 {
-			p.pushPlain(ns, len(name), key, info)
-			return end, true
-		}
 	} else {
 		a = &p.tagAttrs
-		end, selfClosing, ok = readAttrs(s, j, a)
+		// The attributes, into a (from empty), as tagEnd and scanTag
+		// together would read them, for the common shapes: end is set
+		// after ">" and selfClosing whether the tag closes itself, or
+		// ok is false when the tag has a shape left to them (or the
+		// input ends inside it). (Written out here rather than in a
+		// function of its own: the call made startTagRest spill and
+		// reload its values on every tag with attributes.)
+		{
+			i := j // the name's end
+			*a = tagAttrs{}
+			n := len(s)
+		attrs:
+			for {
+				for i < n && byteClass[s[i]]&bSpace != 0 {
+					i++
+				}
+				if i >= n {
+					ok = false
+					break attrs
+				}
+				switch s[i] {
+				case '>':
+					end, selfClosing = i+1, s[i-1] == '/'
+					break attrs
+				case '/':
+					i++
+					continue
+				case '=':
+					ok = false
+					break attrs // tagEnd and scanTag read this differently
+				}
+				if i+8 <= n {
+					// name="value" or name='value', the name of one to six
+					// lower-case letters: what the loop below reads, without
+					// its byte loops. quotedAttrName (parse_swar_test.go) and
+					// indexQuote, written out: a call costs this loop a spill
+					// and reload of its values per attribute.
+					w := load8(s, i)
+					if eq := bytesEqual(w, '='); eq != 0 {
+						k := bits.TrailingZeros64(eq) >> 3 // the first "=": the name's end
+						t := w & lo7
+						letter := (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ w & hi1 // exact per byte
+						q := byte(w >> (8 * uint(k+1)))
+						if uint(k-1) < 6 && ^letter&keyMask[k]&hi1 == 0 && (q == '"' || q == '\'') {
+							j := i + k + 2 // the value's start
+							e := j
+							for qs := ones * uint64(q); ; e += 8 {
+								if e+8 > n {
+									if x := strings.IndexByte(s[e:], q); x >= 0 {
+										e += x
+										break
+									}
+									ok = false
+									break attrs
+								}
+								t := load8(s, e) ^ qs
+								if m := (t - ones) &^ t & hi1; m != 0 {
+									e += bits.TrailingZeros64(m) >> 3
+									break
+								}
+							}
+							a.setKey(bits.ReverseBytes64(w&keyMask[k])>>(64-8*uint(k)), attrSpan{int32(j), int32(e)})
+							i = e + 1
+							continue
+						}
+					}
+				}
+				ks := i
+				var kkey uint64
+				i, kkey = attrName(s, i)
+				if i >= n {
+					ok = false
+					break attrs
+				}
+				if s[i] == '/' && (i+1 >= n || s[i+1] != '>') {
+					ok = false
+					break attrs // scanTag keeps "/" inside the name
+				}
+				short := i-ks <= 8 // every attribute tagAttrs keeps is this short
+				j := i
+				for j < n && byteClass[s[j]]&bSpace != 0 {
+					j++
+				}
+				if j >= n {
+					ok = false
+					break attrs
+				}
+				var v attrSpan
+				if s[j] != '=' {
+					i = j
+				} else {
+					j++
+					for j < n && byteClass[s[j]]&bSpace != 0 {
+						j++
+					}
+					if j >= n {
+						ok = false
+						break attrs
+					}
+					switch q := s[j]; q {
+					case '>':
+						ok = false
+						break attrs
+					case '"', '\'':
+						e := indexQuote(s, j+1, q)
+						if e < 0 {
+							ok = false
+							break attrs
+						}
+						v = attrSpan{int32(j + 1), int32(e)}
+						i = e + 1
+					default:
+						vs := j
+						for j < n && byteClass[s[j]]&bSpace == 0 && s[j] != '>' {
+							j++
+						}
+						if j >= n || s[j] == '>' && s[j-1] == '/' {
+							ok = false
+							break attrs // "<a href=x/>": tagEnd decides
+						}
+						v = attrSpan{int32(vs), int32(j)}
+						i = j
+					}
+				}
+				if short {
+					a.setKey(kkey, v)
+				}
+			}
+		}
 		if !ok {
 			end, selfClosing, ok = tagEnd(s, ns)
 			if !ok {
@@ -847,20 +988,20 @@ func (p *fastParser) startTag(s string, i int) (int, bool) {
 			}
 		}
 	}
-	slot := lookupTag(name, key)
+	slot := lookupTagAt(s, ns, l, key)
 	info := slot.info
 	if info.flags&tfZoned == 0 && a.cls.end|a.id.end|a.role.end|a.itemprop.end == 0 {
 		// no attribute element reads (an attribute the tag has ends
 		// past 0): as pushPlain, or nothing for a tag that closes itself
 		if !selfClosing {
-			p.pushPlain(ns, len(name), key, info)
+			p.pushPlain(ns, l, key, info)
 		}
 		return end, true
 	}
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(ns, len(name), key, info, selfClosing, a)
+	p.element(ns, l, key, info, selfClosing, a)
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
@@ -991,7 +1132,8 @@ func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, sel
 // pushPlain is element for a start tag without attributes of an element
 // without tfZoned flags: it opens the element in its parent's zone (and
 // skip state), ending the line before a block and leaving a space due
-// before a cell's text.
+// before a cell's text. (run does the same for the tags it handles
+// itself; keep the two alike.)
 func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 	zone, skip := p.cur()
 	e := fastElem{key: key, nameOff: int32(nameOff), nameLen: int32(nameLen), flags: info.flags, id: info.id, zone: zone, skip: skip}
@@ -1007,7 +1149,7 @@ func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 }
 
 // attr returns the attribute value at v, a place in the page read (the
-// slice is made without bounds checks: readAttrs and startTag only record
+// slice is made without bounds checks: startTagRest only records
 // places inside p.s).
 func (p *fastParser) attr(v attrSpan) string {
 	return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(p.s)), v.start)), int(v.end-v.start))

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"encoding/binary"
+	"math/bits"
+	"strings"
 	"unsafe"
 )
 
@@ -97,4 +99,24 @@ func (a *tagAttrs) setKey(k uint64, v attrSpan) {
 	case attrKeyItemprop:
 		a.itemprop = v
 	}
+}
+
+// indexQuote returns the index of the first byte q at or after s[i] (the
+// quote that ends an attribute value), or -1. Most values are short (a
+// class, a link): eight bytes are tested at a time in the page, which
+// costs less than a call to strings.IndexByte, used for the last few
+// bytes of the page. (The borrow trick marks the lowest byte equal to q
+// exactly, and only the lowest is used.)
+func indexQuote(s string, i int, q byte) int {
+	qs := ones * uint64(q)
+	for ; i+8 <= len(s); i += 8 {
+		t := load8(s, i) ^ qs
+		if m := (t - ones) &^ t & hi1; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	if k := strings.IndexByte(s[i:], q); k >= 0 {
+		return i + k
+	}
+	return -1
 }

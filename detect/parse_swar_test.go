@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"math/rand"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestPlainRun(t *testing.T) {
 }
 
 // TestSetKey: setKey by tagKey keeps the same attributes as set by name,
-// for every name of at most eight bytes (readAttrs passes no longer one).
+// for every name of at most eight bytes (startTagRest passes no longer one).
 func TestSetKey(t *testing.T) {
 	names := []string{"id", "ID", "alt", "aLt", "role", "type", "name", "NAME", "class", "Class", "title", "value",
 		"content", "CONTENT", "itemprop", "ITEMprop", "itempro", "itemprox", "href", "src", "lang", "charset", "i", "d",
@@ -181,4 +182,69 @@ func TestQuotedAttrName(t *testing.T) {
 			t.Errorf("quotedAttrName(%q) did not read the name", s)
 		}
 	}
+}
+
+// TestIndexQuote: indexQuote agrees with strings.IndexByte for both quotes
+// at every position of the samples.
+func TestIndexQuote(t *testing.T) {
+	for _, s := range swarSamples(t) {
+		for i := 0; i <= len(s) && i < 4000; i++ {
+			for _, q := range []byte{'"', '\''} {
+				want := strings.IndexByte(s[i:], q)
+				if want >= 0 {
+					want += i
+				}
+				if got := indexQuote(s, i, q); got != want {
+					t.Fatalf("indexQuote(%q, %d, %q) = %d; want %d", s, i, q, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestCopyShort: copyShort appends as append does, for every length up to
+// 16 and every offset into a page.
+func TestCopyShort(t *testing.T) {
+	page := strings.Repeat("abcdefghijklmnopqrstuvwxyz0123456789", 3)
+	for off := 0; off+17 <= len(page); off++ {
+		for n := 0; n <= 16; n++ {
+			raw := page[off : off+n]
+			b := make([]byte, 5, 5+16)
+			copy(b, "head:")
+			got := copyShort(b, raw)
+			if want := "head:" + raw; string(got) != want {
+				t.Fatalf("copyShort(%q) = %q; want %q", raw, got, want)
+			}
+		}
+	}
+}
+
+// quotedAttrName is the attribute-name test startTagRest carries written
+// out, as a function for TestQuotedAttrName. It reads the most common
+// attribute shape at s[i]: a name of one to six lower-case ASCII letters, "=" and a quote.
+// It returns the name's length and tagKey, or k == 0 when s[i:] has
+// another shape (or fewer than eight bytes). All eight bytes are tested
+// at once: the name's bytes lie in 'a'..'z' and the first "=" follows it.
+func quotedAttrName(s string, i int) (k int, key uint64) {
+	if i+8 > len(s) {
+		return 0, 0
+	}
+	w := load8(s, i)
+	eq := bytesEqual(w, '=')
+	if eq == 0 {
+		return 0, 0
+	}
+	k = bits.TrailingZeros64(eq) >> 3 // the first "=": the name's end
+	if k == 0 || k > 6 {
+		return 0, 0 // (k <= 6: the quote is within w too)
+	}
+	t := w & lo7
+	letter := (t + ones*(0x80-'a')) &^ (t + ones*(0x80-'z'-1)) &^ w & hi1 // exact per byte
+	if ^letter&keyMask[k]&hi1 != 0 {
+		return 0, 0
+	}
+	if q := byte(w >> (8 * uint(k+1))); q != '"' && q != '\'' {
+		return 0, 0
+	}
+	return k, bits.ReverseBytes64(w&keyMask[k]) >> (64 - 8*uint(k))
 }

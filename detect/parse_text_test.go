@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -173,4 +174,71 @@ func TestCollapsePlain(t *testing.T) {
 	if answered < 10000 {
 		t.Errorf("collapsePlain answered only %d strings", answered)
 	}
+}
+
+// textRun is the text-run loop of fastParser.run as a function (see
+// parse_run.go), kept so that TestTextRun checks it at every position. It
+// finds the end of the text that starts at s[pos]: the index of
+// the next "<" that opens markup (at or after pos: a "<" that opens
+// nothing is text) and its kind, or len(s) and openText at the end of the
+// page. plain reports that s[pos:end] holds no "&", no byte below 0x20
+// and no two spaces in a row. ok is false when a "<" is the page's last
+// byte (the reader bails there, as byteScanner does).
+//
+// The byte tests use the borrow trick ((x-ones)&^x&hi1 marks zero bytes
+// of x): it is exact for the lowest marked byte, but a borrow may also
+// mark a byte above a true one. So a "<" after the first one in a word is
+// checked in s, and the plain test may fail on text that is plain (the
+// caller then takes the general path), never the other way round: every
+// byte a borrow marks lies above a byte that is truly marked.
+func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
+	const (
+		lts = ones * '<'
+		amp = ones * '&'
+		spc = ones * ' '
+		low = ones * 0x20
+	)
+	n := len(s)
+	var bad, prev uint64
+	for i := pos; i < n; i += 8 {
+		var w uint64
+		if i+8 <= n {
+			w = load8(s, i)
+		} else {
+			// the page's last bytes, padded with zero bytes: these count
+			// as control bytes (a run that reaches the end of the page
+			// may be found not plain), and are no "<" (though a borrow
+			// may mark one: hence j < n below)
+			w = loadTail(s, i)
+		}
+		t := w ^ lts
+		lt := (t - ones) &^ t & hi1
+		a := w ^ amp
+		sp := w ^ spc
+		sp = (sp - ones) &^ sp & hi1
+		// a byte below 0x20 (every white space but the space, and CR,
+		// which unescapeText rewrites), "&", a space after a space
+		// (prev: the word before ended with one)
+		f := (w-low)&^w | (a-ones)&^a | sp&(sp<<8|prev)
+		if lt != 0 {
+			for k := bits.TrailingZeros64(lt) >> 3; ; {
+				if j := i + k; j < n && s[j] == '<' { // (a borrow may mark a byte after a "<")
+					if j+1 >= n {
+						return 0, 0, false, false
+					}
+					if o := markupOpen[s[j+1]]; o != openText {
+						bad |= f & (uint64(1)<<(8*uint(k)) - 1) // the bytes before j
+						return j, o, bad&hi1 == 0, true
+					}
+				}
+				if lt &= lt - 1; lt == 0 {
+					break
+				}
+				k = bits.TrailingZeros64(lt) >> 3
+			}
+		}
+		bad |= f
+		prev = sp >> 56
+	}
+	return n, openText, bad&hi1 == 0, true
 }
