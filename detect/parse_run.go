@@ -45,11 +45,10 @@ func loadTail(s string, i int) uint64 {
 
 // copyShort appends raw (at most 16 bytes) to b as two eight-byte words,
 // without a call to memmove (most text runs are a word or two; run copies
-// the plain ones with it): the
-// caller guarantees that the 16 bytes from raw's start can be read and
-// that b has room for 16 more bytes; the bytes written past raw's end
-// lie past the returned slice's length (in b's spare capacity, which no
-// one reads).
+// the plain ones with it). The caller guarantees that the 16 bytes from
+// raw's start can be read and that b has room for 16 more bytes; the
+// bytes written past raw's end lie past the returned slice's length (in
+// b's spare capacity, which no one reads).
 func copyShort(b []byte, raw string) []byte {
 	n := len(b)
 	dst := (*[16]byte)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), n))
