@@ -79,7 +79,18 @@ func decodeBody(body []byte, contentType string) string {
 	// (ASCII case folding is all strings.ToLower and bytes.EqualFold
 	// would do here: no other rune folds to an ASCII letter of "charset"
 	// or "utf")
-	if validUTF8(body) && !containsFoldASCII(contentType, "charset") {
+	if !validUTF8(body) {
+		return decodeBodySlow(body, contentType)
+	}
+	if containsFoldASCII(contentType, "charset") {
+		// A header charset overrides meta tags (a BOM overrides both, but
+		// valid UTF-8 can only start with the UTF-8 BOM). For a plain
+		// "charset=utf-8" the general path below would return the body
+		// unchanged: a copy checked by strings.ToValidUTF8.
+		if headerCharsetUTF8(contentType) {
+			return unsafe.String(unsafe.SliceData(body), len(body))
+		}
+	} else {
 		// Fast path: valid UTF-8 and no declared charset; a meta tag could
 		// still declare a legacy encoding, so peek at the head.
 		head := body
@@ -103,6 +114,11 @@ func decodeBody(body []byte, contentType string) string {
 			return unsafe.String(unsafe.SliceData(body), len(body))
 		}
 	}
+	return decodeBodySlow(body, contentType)
+}
+
+// decodeBodySlow is decodeBody through charset.DetermineEncoding.
+func decodeBodySlow(body []byte, contentType string) string {
 	enc, name, _ := charset.DetermineEncoding(body, contentType)
 	if enc == nil || name == "utf-8" {
 		return strings.ToValidUTF8(string(body), "\uFFFD")
