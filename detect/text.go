@@ -130,11 +130,23 @@ func decodeBodySlow(body []byte, contentType string) string {
 	return string(out)
 }
 
-// containsFoldASCII reports whether s contains lower (all lower case) once
-// ASCII capitals in s are lower-cased.
+// containsFoldASCII reports whether s contains lower (four to eight
+// lower-case ASCII letters) once ASCII capitals in s are lower-cased.
+//
+// For a letter c, b|0x20 == c holds only for b == c and its capital: a
+// position is tested by its first byte so, and where that is lower's first
+// letter, by OR-ing 0x20 into two four-byte words (the first and the last
+// four bytes of lower, which overlap when it is shorter than eight) and
+// comparing them with lower's.
 func containsFoldASCII(s, lower string) bool {
-	for i := 0; i+len(lower) <= len(s); i++ {
-		if asciiEqualFold(s[i:i+len(lower)], lower) {
+	const fold = 0x20202020
+	n := len(lower)
+	if len(s) < n {
+		return false
+	}
+	c0, head, tail := lower[0], le32(lower, 0), le32(lower, n-4)
+	for i, c := range []byte(s[:len(s)-n+1]) {
+		if c|0x20 == c0 && le32(s, i)|fold == head && le32(s, i+n-4)|fold == tail {
 			return true
 		}
 	}
@@ -143,11 +155,20 @@ func containsFoldASCII(s, lower string) bool {
 
 // looksLikeHTML reports whether the body should be parsed as HTML.
 func looksLikeHTML(s string, contentType string) bool {
-	ct := strings.ToLower(contentType)
-	if strings.HasPrefix(ct, "text/plain") {
-		return false
+	// The tests read the content type lower-cased (strings.ToLower).
+	// Folding ASCII capitals alone gives the same answers, except for one
+	// rune that lower-cases to an ASCII letter of "text/plain" or "html":
+	// U+0130 (İ) to 'i' (U+212A, the Kelvin sign, gives 'k', which
+	// neither holds). So a type starting "text/pla" is left to ToLower.
+	// ('/'|0x20 is '/': the OR only lets through types that might start
+	// "text/pla" in some case, which ToLower then decides)
+	if len(contentType) >= 8 && le64(contentType, 0)|0x2020202020202020 == le64("text/pla", 0) {
+		ct := strings.ToLower(contentType)
+		if strings.HasPrefix(ct, "text/plain") {
+			return false
+		}
 	}
-	if strings.Contains(ct, "html") {
+	if containsFoldASCII(contentType, "html") {
 		return true
 	}
 	t := strings.TrimLeft(s, " \t\r\n\uFEFF")

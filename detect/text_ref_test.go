@@ -149,5 +149,81 @@ func FuzzDecodeBodyAgrees(f *testing.F) {
 		if got, want := decodeBody(body, ct), decodeBodyRef(body, ct); got != want {
 			t.Fatalf("decodeBody(%q, %q) = %q, decodeBodyRef says %q", body, ct, got, want)
 		}
+		if got, want := looksLikeHTML(string(body), ct), looksLikeHTMLRef(string(body), ct); got != want {
+			t.Fatalf("looksLikeHTML(%q, %q) = %v, looksLikeHTMLRef says %v", body, ct, got, want)
+		}
 	})
+}
+
+// looksLikeHTMLRef is looksLikeHTML as it was before the ASCII case
+// folding (strings.ToLower of the content type).
+func looksLikeHTMLRef(s string, contentType string) bool {
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "text/plain") {
+		return false
+	}
+	if strings.Contains(ct, "html") {
+		return true
+	}
+	t := strings.TrimLeft(s, " \t\r\n\uFEFF")
+	return strings.HasPrefix(t, "<")
+}
+
+// TestLooksLikeHTMLAgrees: looksLikeHTML answers as looksLikeHTMLRef for
+// content types of every case, with runes that lower-case oddly, and
+// random ones.
+func TestLooksLikeHTMLAgrees(t *testing.T) {
+	cts := []string{"", "text/html", "TEXT/HTML", "text/plain", "Text/Plain; charset=utf-8", "text/pla\u0130n", "TEXT/PLA\u0130N",
+		"text/plai", "text/pla", "text/pl", "application/xhtml+xml", "application/XHTML+xml", "text/\u212atml", "h\u0130tml", "htm",
+		"text/plain+html", "text/x-html", "\xfftext/plain", "text/plain\xff", "image/png", "text/h\u0074ml", "text/HtMl"}
+	cts = append(cts, utf8HeaderSpellings...)
+	cts = append(cts, notUTF8HeaderSpellings...)
+	bodies := []string{"", "<p>x", "  \n<p>", "\ufeff<html>", "plain text", " x<", "\xff<p>"}
+	check := func(s, ct string) {
+		t.Helper()
+		if got, want := looksLikeHTML(s, ct), looksLikeHTMLRef(s, ct); got != want {
+			t.Fatalf("looksLikeHTML(%q, %q) = %v, looksLikeHTMLRef says %v", s, ct, got, want)
+		}
+	}
+	for _, ct := range cts {
+		for _, b := range bodies {
+			check(b, ct)
+		}
+	}
+	rng := rand.New(rand.NewSource(9))
+	pieces := []string{"text", "/", "plain", "pla", "\u0130", "n", "html", "HT", "ml", "\u212a", "X", ";", " ", "\xff", "i"}
+	for n := 0; n < 20000; n++ {
+		var ct string
+		for k := rng.Intn(6); k >= 0; k-- {
+			ct += pieces[rng.Intn(len(pieces))]
+		}
+		check(bodies[rng.Intn(len(bodies))], ct)
+	}
+}
+
+// TestContainsFoldASCII: the word-at-a-time containsFoldASCII agrees with
+// a byte-by-byte ASCII case-folding search.
+func TestContainsFoldASCII(t *testing.T) {
+	ref := func(s, lower string) bool {
+		for i := 0; i+len(lower) <= len(s); i++ {
+			if asciiEqualFold(s[i:i+len(lower)], lower) {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewSource(10))
+	pieces := []string{"h", "H", "t", "T", "m", "M", "l", "L", "c", "C", "a", "r", "s", "S", "e", "E", "html", "HTML", "charset", "CharSet",
+		"chars", "et", "\x08", "\x48", "\x68", "\xc8", "\xe8", "@", "`", ";", " ", "=", "\u212a", "\u0130"}
+	for n := 0; n < 200000; n++ {
+		var s string
+		for k := rng.Intn(10); k >= 0; k-- {
+			s += pieces[rng.Intn(len(pieces))]
+		}
+		for _, w := range []string{"html", "charset", "text", "plain"} {
+			if got, want := containsFoldASCII(s, w), ref(s, w); got != want {
+				t.Fatalf("containsFoldASCII(%q, %q) = %v, want %v", s, w, got, want)
+			}
+		}
+	}
 }
