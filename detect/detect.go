@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -30,8 +29,9 @@ const (
 // page is ignored (the crawler caps bodies too).
 const MaxInput = 4 << 20
 
-// scratch is per-call working memory reused across Detect calls. Nothing
-// in a Verdict points into it (evidence quotes the document text).
+// scratch is per-call working memory reused across Detect calls (in a
+// pageState). Nothing in a Verdict points into it (evidence quotes the
+// document text).
 type scratch struct {
 	toks  []token
 	arena []byte
@@ -72,7 +72,8 @@ type subAgg struct {
 	on                  bool
 }
 
-var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte, 0, 8192)} }}
+// init sizes a new scratch's buffers.
+func (scr *scratch) init() { scr.arena = make([]byte, 0, 8192) }
 
 // mention is one substance match with its weight after context.
 type mention struct {
@@ -104,11 +105,22 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	if len(d.profiles) > 0 {
 		prof = d.profileFor(pageHost(p))
 	}
-	doc := d.parse(s, looksLikeHTML(s, ct), prof)
+	ps := pageStatePool.Get().(*pageState)
+	var doc *document
+	if isHTML := looksLikeHTML(s, ct); isHTML && prof == nil {
+		doc = parseStreamWithState(ps, s)
+	} else {
+		doc = d.parse(s, isHTML, prof)
+	}
 	var v fentinel.Verdict
-	d.judge(&v, doc, s, prof)
+	d.judgeWith(&v, doc, s, prof, &ps.scr, &ps.ms)
 	v.PageKind = pageKind(pageURL(p), doc)
-	doc.release()
+	if doc == &ps.doc {
+		doc.clear()
+	} else {
+		doc.release()
+	}
+	pageStatePool.Put(ps)
 	return v
 }
 
@@ -151,13 +163,12 @@ func pageHost(p fentinel.Page) string {
 	return pu.Hostname()
 }
 
-// judge fills the zero verdict *v for the page doc (PageKind aside).
-func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *profile) {
-	scr := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(scr)
+// judgeWith fills the zero verdict *v for the page doc (PageKind aside),
+// with the working memory scr and ms (both left ready for the next page).
+func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, prof *profile, scr *scratch, mst *matchState) {
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
 	scr.toks, scr.arena = toks[:0], arena[:0]
-	ms := d.findMatchesInto(scr.ms, doc.text, toks)
+	ms := d.findMatchesWith(mst, scr.ms, doc.text, toks)
 	scr.ms = ms[:0]
 	cls := &scr.cls
 	classifyTokens(toks, cls)

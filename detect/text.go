@@ -61,12 +61,18 @@ type document struct {
 // itself to docPool; neither d nor d.segs may be used afterwards (the
 // strings read from it stay valid: they live in the page and its text).
 func (d *document) release() {
+	d.clear()
+	docPool.Put(d)
+}
+
+// clear is release for a document that does not go back to docPool (the
+// one in a pageState): it hands back the pooled segment list and zeroes d.
+func (d *document) clear() {
 	if d.segBuf != nil {
 		*d.segBuf = d.segs[:0]
 		segPool.Put(d.segBuf)
 	}
 	*d = document{}
-	docPool.Put(d)
 }
 
 // docPool recycles the documents Detect releases (zeroed), so that the
