@@ -250,21 +250,21 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 			saleStrength[idx] = d.sale[idx].weight
 		}
 	}
-	F := 0.0
-	{
-		rest := 1.0
-		for _, s := range saleStrength {
-			rest *= 1 - s
+	// F is the noisy-or of the frames' strengths; each frame's strongest
+	// cue is evidence, in frame order (one pass over the frames does
+	// both: a page has few cues, and the frames are read once).
+	rest := 1.0
+	for idx, s := range saleStrength {
+		if s != 0 {
+			rest *= 1 - s // (a factor 1 - 0 changes nothing)
 		}
-		F = 1 - rest
-	}
-	for idx, c1 := range saleFirst {
-		if c1 > 0 {
+		if c1 := saleFirst[idx]; c1 > 0 {
 			m := kc.sales[c1-1]
 			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
-				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, s))
 		}
 	}
+	F := 1 - rest
 
 	// Page-level decoys: genre frames (news, rules, pharmacology…) and
 	// product frames (test strips, naloxone…), and class-scoped page decoys.
