@@ -489,3 +489,32 @@ func TestVendorLeadCJKNonASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestWordIndexOneByteOff: for every word of every index, the words that
+// differ from it in one byte (any position, any value) are found exactly
+// when they are indexed themselves (probe compares short words inline).
+func TestWordIndexOneByteOff(t *testing.T) {
+	for _, x := range []*wordIndex{stopIndex, currencyIndex, unitIndex, pathKindIndex, labelFirstIndex, vendorLeadIndex} {
+		in := map[string]int{}
+		for i, w := range x.words {
+			in[w] = i
+		}
+		for _, w := range x.words {
+			b := []byte(w)
+			for k := range b {
+				orig := b[k]
+				for c := 0; c < 256; c++ {
+					b[k] = byte(c)
+					want, ok := in[string(b)]
+					if !ok {
+						want = -1
+					}
+					if got := x.find(string(b)); got != want {
+						t.Fatalf("find(%q) = %d, want %d", b, got, want)
+					}
+				}
+				b[k] = orig
+			}
+		}
+	}
+}

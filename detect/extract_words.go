@@ -83,7 +83,18 @@ func (x *wordIndex) probe(w string) int {
 		if s == 0 {
 			return -1
 		}
-		if x.words[s-1] == w {
+		v := x.words[s-1]
+		if len(v) != len(w) {
+			continue
+		}
+		// Words of four to eight bytes (most) are compared inline as two
+		// overlapping four-byte words; string equality would call the
+		// runtime's memequal.
+		if n := len(w); n >= 4 && n <= 8 {
+			if le32(v, 0) == le32(w, 0) && le32(v, n-4) == le32(w, n-4) {
+				return s - 1
+			}
+		} else if v == w {
 			return s - 1
 		}
 	}
