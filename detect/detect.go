@@ -591,10 +591,12 @@ func printableEnds(s string) bool {
 func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
+	var firstBuf [64]uint8
 	var starts []int32
+	var firsts []uint8
 	labelAt := func() []int32 {
 		if starts == nil {
-			starts = labelStartsAt(toks, cls.labels, startBuf[:0])
+			starts, firsts = labelStartsFirstAt(toks, cls.labels, startBuf[:0], firstBuf[:0])
 		}
 		return starts
 	}
@@ -646,7 +648,8 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.Quantity, ex.Unit = q.value, q.unit
 	}
 	if ex.Vendor == "" {
-		ex.Vendor = vendorByLabel(doc.text, toks, labelAt())
+		st := labelAt() // (before firsts is read: it sets it)
+		ex.Vendor = vendorByLabelFirst(doc.text, toks, st, firsts)
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
@@ -658,13 +661,15 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
-		ex.ShipsFrom = labelValueAt(doc.text, toks, labelAt(), shipsFromLabels, 40, false)
+		st := labelAt()
+		ex.ShipsFrom = labelValueFirstAt(doc.text, toks, st, firsts, shipsFromLabels, 40, false)
 	}
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {
-		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
+		st := labelAt()
+		ex.ShipsTo = labelValueFirstAt(doc.text, toks, st, firsts, shipsToLabels, 40, false)
 	}
 	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
 }

@@ -80,6 +80,23 @@ func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks [
 			}
 		}
 	}
+	// the same with the starts' first-word indexes found with them
+	var c tokClasses
+	classifyTokens(toks, &c)
+	st, firsts := labelStartsFirstAt(toks, c.labels, nil, make([]uint8, 0, 1))
+	if !slices.Equal(st, starts) || len(firsts) != len(st) {
+		t.Fatalf("%s: label starts %v (firsts %v), want %v", name, st, firsts, starts)
+	}
+	if got, want := vendorByLabelFirst(text, toks, st, firsts), prevVendorByLabel(text, toks, starts); got != want {
+		t.Fatalf("%s: vendor (firsts) %q, want %q", name, got, want)
+	}
+	for _, ls := range [][][]string{shipsFromLabels, shipsToLabels, vendorLabels} {
+		for _, one := range []bool{false, true} {
+			if got, want := labelValueFirstAt(text, toks, st, firsts, ls, 40, one), prevLabelValueAt(text, toks, starts, ls, 40, one); got != want {
+				t.Fatalf("%s: label value (firsts) %q, want %q", name, got, want)
+			}
+		}
+	}
 	if got, want := cleanVendor(text), prevCleanVendor(text); got != want {
 		t.Fatalf("%s: cleanVendor %q, want %q", name, got, want)
 	}
