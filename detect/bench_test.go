@@ -106,3 +106,49 @@ func corpusBytes(samples []Sample) int64 {
 	}
 	return n
 }
+
+// smallPages are pages with nothing to find, for BenchmarkDetectSmallPage:
+// the lead's trivial page, and a realistic small page (doctype, meta
+// charset, navigation, a heading and a paragraph or two).
+var smallPages = []struct{ name, body string }{
+	{"trivial", `<html><head><title>Shop</title></head><body><p>hello world</p></body></html>`},
+	{"small", `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Garden notes - Spring planting</title>
+<link rel="stylesheet" href="/static/site.css">
+</head>
+<body>
+<nav class="menu"><a href="/">Home</a> | <a href="/archive">Archive</a> | <a href="/about">About</a></nav>
+<div class="main">
+<h1>Spring planting</h1>
+<p>The tomatoes went in on Saturday, two weeks later than last year. We put the
+seedlings about half a metre apart and watered them well.</p>
+<p>Next week: beans, peas and a second row of lettuce.</p>
+</div>
+<footer>Posted by Anna &middot; 12 comments</footer>
+</body>
+</html>
+`},
+}
+
+// BenchmarkDetectSmallPage measures the detector's per-page fixed cost:
+// Detect on small pages with nothing to find, served as text/html with and
+// without a UTF-8 charset parameter (what most servers send).
+func BenchmarkDetectSmallPage(b *testing.B) {
+	d := defaultDetector(b)
+	for _, pg := range smallPages {
+		for _, ct := range []string{"text/html", "text/html; charset=utf-8"} {
+			b.Run(pg.name+"/"+ct, func(b *testing.B) {
+				p := fentinel.Page{URL: "http://example.onion/item/1", Header: map[string][]string{"Content-Type": {ct}}, Body: []byte(pg.body)}
+				b.SetBytes(int64(len(p.Body)))
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					_ = d.Detect(p)
+				}
+			})
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -30,8 +29,9 @@ const (
 // page is ignored (the crawler caps bodies too).
 const MaxInput = 4 << 20
 
-// scratch is per-call working memory reused across Detect calls. Nothing
-// in a Verdict points into it (evidence quotes the document text).
+// scratch is per-call working memory reused across Detect calls (in a
+// pageState). Nothing in a Verdict points into it (evidence quotes the
+// document text).
 type scratch struct {
 	toks  []token
 	arena []byte
@@ -72,7 +72,8 @@ type subAgg struct {
 	on                  bool
 }
 
-var scratchPool = sync.Pool{New: func() any { return &scratch{arena: make([]byte, 0, 8192)} }}
+// init sizes a new scratch's buffers.
+func (scr *scratch) init() { scr.arena = make([]byte, 0, 8192) }
 
 // mention is one substance match with its weight after context.
 type mention struct {
@@ -104,11 +105,22 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	if len(d.profiles) > 0 {
 		prof = d.profileFor(pageHost(p))
 	}
-	doc := d.parse(s, looksLikeHTML(s, ct), prof)
+	ps := pageStatePool.Get().(*pageState)
+	var doc *document
+	if isHTML := looksLikeHTML(s, ct); isHTML && prof == nil {
+		doc = parseStreamWithState(ps, s)
+	} else {
+		doc = d.parse(s, isHTML, prof)
+	}
 	var v fentinel.Verdict
-	d.judge(&v, doc, s, prof)
+	d.judgeWith(&v, doc, s, prof, &ps.scr, &ps.ms)
 	v.PageKind = pageKind(pageURL(p), doc)
-	doc.release()
+	if doc == &ps.doc {
+		doc.clear()
+	} else {
+		doc.release()
+	}
+	pageStatePool.Put(ps)
 	return v
 }
 
@@ -151,13 +163,12 @@ func pageHost(p fentinel.Page) string {
 	return pu.Hostname()
 }
 
-// judge fills the zero verdict *v for the page doc (PageKind aside).
-func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *profile) {
-	scr := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(scr)
+// judgeWith fills the zero verdict *v for the page doc (PageKind aside),
+// with the working memory scr and ms (both left ready for the next page).
+func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, prof *profile, scr *scratch, mst *matchState) {
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
 	scr.toks, scr.arena = toks[:0], arena[:0]
-	ms := d.findMatchesInto(scr.ms, doc.text, toks)
+	ms := d.findMatchesWith(mst, scr.ms, doc.text, toks)
 	scr.ms = ms[:0]
 	cls := &scr.cls
 	classifyTokens(toks, cls)
@@ -239,21 +250,21 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 			saleStrength[idx] = d.sale[idx].weight
 		}
 	}
-	F := 0.0
-	{
-		rest := 1.0
-		for _, s := range saleStrength {
-			rest *= 1 - s
+	// F is the noisy-or of the frames' strengths; each frame's strongest
+	// cue is evidence, in frame order (one pass over the frames does
+	// both: a page has few cues, and the frames are read once).
+	rest := 1.0
+	for idx, s := range saleStrength {
+		if s != 0 {
+			rest *= 1 - s // (a factor 1 - 0 changes nothing)
 		}
-		F = 1 - rest
-	}
-	for idx, c1 := range saleFirst {
-		if c1 > 0 {
+		if c1 := saleFirst[idx]; c1 > 0 {
 			m := kc.sales[c1-1]
 			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
-				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, saleStrength[idx]))
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, s))
 		}
 	}
+	F := 1 - rest
 
 	// Page-level decoys: genre frames (news, rules, pharmacology…) and
 	// product frames (test strips, naloxone…), and class-scoped page decoys.
@@ -580,10 +591,12 @@ func printableEnds(s string) bool {
 func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
+	var firstBuf [64]uint8
 	var starts []int32
+	var firsts []uint8
 	labelAt := func() []int32 {
 		if starts == nil {
-			starts = labelStartsAt(toks, cls.labels, startBuf[:0])
+			starts, firsts = labelStartsFirstAt(toks, cls.labels, startBuf[:0], firstBuf[:0])
 		}
 		return starts
 	}
@@ -635,7 +648,8 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.Quantity, ex.Unit = q.value, q.unit
 	}
 	if ex.Vendor == "" {
-		ex.Vendor = vendorByLabel(doc.text, toks, labelAt())
+		st := labelAt() // (before firsts is read: it sets it)
+		ex.Vendor = vendorByLabelFirst(doc.text, toks, st, firsts)
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
@@ -647,13 +661,15 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
-		ex.ShipsFrom = labelValueAt(doc.text, toks, labelAt(), shipsFromLabels, 40, false)
+		st := labelAt()
+		ex.ShipsFrom = labelValueFirstAt(doc.text, toks, st, firsts, shipsFromLabels, 40, false)
 	}
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {
-		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
+		st := labelAt()
+		ex.ShipsTo = labelValueFirstAt(doc.text, toks, st, firsts, shipsToLabels, 40, false)
 	}
 	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
 }

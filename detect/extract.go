@@ -332,6 +332,12 @@ func labelsByFirst(set [][]string) [][]int {
 // the word w (a label start), in the set's order; ok is false when set is
 // not one of the three label sets.
 func labelCandidates(set [][]string, w string) (idx []int, ok bool) {
+	return labelCandidatesOf(set, labelFirstIndex.find(w))
+}
+
+// labelCandidatesOf is labelCandidates for the word of index fi in
+// labelFirstIndex (-1 for none).
+func labelCandidatesOf(set [][]string, fi int) (idx []int, ok bool) {
 	var by [][]int
 	switch {
 	case len(set) == 0:
@@ -345,7 +351,7 @@ func labelCandidates(set [][]string, w string) (idx []int, ok bool) {
 	default:
 		return nil, false
 	}
-	if fi := labelFirstIndex.find(w); fi >= 0 {
+	if fi >= 0 {
 		return by[fi], true
 	}
 	return nil, true
@@ -368,22 +374,54 @@ func labelAt(toks []token, i int, l []string) bool {
 // (the first word of some vendor or shipping label), looked for among the
 // tokens classifyTokens found shaped like one.
 func labelStartsAt(toks []token, shaped []int32, out []int32) []int32 {
+	out, _ = labelStartsFirstAt(toks, shaped, out, nil)
+	return out
+}
+
+// labelStartsFirstAt is labelStartsAt that also appends to firsts, for each
+// start, the index of its word in labelFirstIndex, which labelValueFirstAt
+// and vendorByLabelFirst would otherwise look up again (once per label set).
+func labelStartsFirstAt(toks []token, shaped []int32, out []int32, firsts []uint8) ([]int32, []uint8) {
 	x := labelFirstIndex
 	for _, i := range shaped {
-		if x.probe(toks[i].norm) >= 0 {
+		if fi := x.probe(toks[i].norm); fi >= 0 {
 			out = append(out, i)
+			firsts = append(firsts, uint8(fi))
 		}
 	}
-	return out
+	return out, firsts
+}
+
+// labelFirstOf returns the index in labelFirstIndex of the word of start k
+// of starts: firsts[k] when firsts is given (labelStartsFirstAt), else
+// looked up.
+func labelFirstOf(toks []token, starts []int32, firsts []uint8, k int) int {
+	if firsts != nil {
+		return int(firsts[k])
+	}
+	return labelFirstIndex.find(toks[starts[k]].norm)
+}
+
+// The label first words' indexes fit the bytes of labelStartsFirstAt.
+func init() {
+	if len(labelFirstIndex.words) > 256 {
+		panic("detect: more than 256 label first words")
+	}
 }
 
 // labelValueAt finds the first label among starts (labelStartsAt) and
 // returns the text after it (up to the end of the line, a separator, or max
 // bytes).
 func labelValueAt(text string, toks []token, starts []int32, labels [][]string, max int, oneWord bool) string {
-	for _, i32 := range starts {
+	return labelValueFirstAt(text, toks, starts, nil, labels, max, oneWord)
+}
+
+// labelValueFirstAt is labelValueAt with the starts' first-word indexes
+// (labelStartsFirstAt; nil: looked up).
+func labelValueFirstAt(text string, toks []token, starts []int32, firsts []uint8, labels [][]string, max int, oneWord bool) string {
+	for k, i32 := range starts {
 		i := int(i32)
-		cands, indexed := labelCandidates(labels, toks[i].norm)
+		cands, indexed := labelCandidatesOf(labels, labelFirstOf(toks, starts, firsts, k))
 		n := len(cands)
 		if !indexed {
 			n = len(labels)
@@ -547,10 +585,16 @@ var vendorLeadIndex, _ = wordIndexOf(vendorLead)
 // When the labels on a page name different vendors (an index or category
 // page) it returns "" rather than guess.
 func vendorByLabel(text string, toks []token, starts []int32) string {
+	return vendorByLabelFirst(text, toks, starts, nil)
+}
+
+// vendorByLabelFirst is vendorByLabel with the starts' first-word indexes
+// (labelStartsFirstAt; nil: looked up).
+func vendorByLabelFirst(text string, toks []token, starts []int32, firsts []uint8) string {
 	name := ""
-	for _, i32 := range starts {
+	for k, i32 := range starts {
 		i := int(i32)
-		cands, _ := labelCandidates(vendorLabels, toks[i].norm)
+		cands, _ := labelCandidatesOf(vendorLabels, labelFirstOf(toks, starts, firsts, k))
 		for _, li := range cands {
 			l := vendorLabels[li]
 			if !labelAt(toks, i, l) {

@@ -80,6 +80,23 @@ func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks [
 			}
 		}
 	}
+	// the same with the starts' first-word indexes found with them
+	var c tokClasses
+	classifyTokens(toks, &c)
+	st, firsts := labelStartsFirstAt(toks, c.labels, nil, make([]uint8, 0, 1))
+	if !slices.Equal(st, starts) || len(firsts) != len(st) {
+		t.Fatalf("%s: label starts %v (firsts %v), want %v", name, st, firsts, starts)
+	}
+	if got, want := vendorByLabelFirst(text, toks, st, firsts), prevVendorByLabel(text, toks, starts); got != want {
+		t.Fatalf("%s: vendor (firsts) %q, want %q", name, got, want)
+	}
+	for _, ls := range [][][]string{shipsFromLabels, shipsToLabels, vendorLabels} {
+		for _, one := range []bool{false, true} {
+			if got, want := labelValueFirstAt(text, toks, st, firsts, ls, 40, one), prevLabelValueAt(text, toks, starts, ls, 40, one); got != want {
+				t.Fatalf("%s: label value (firsts) %q, want %q", name, got, want)
+			}
+		}
+	}
 	if got, want := cleanVendor(text), prevCleanVendor(text); got != want {
 		t.Fatalf("%s: cleanVendor %q, want %q", name, got, want)
 	}
@@ -486,6 +503,35 @@ func TestVendorLeadCJKNonASCII(t *testing.T) {
 	for _, p := range vendorLeadCJK {
 		if p == "" || p[0] < 0x80 {
 			t.Fatalf("vendorLeadCJK word %q does not start with a non-ASCII byte", p)
+		}
+	}
+}
+
+// TestWordIndexOneByteOff: for every word of every index, the words that
+// differ from it in one byte (any position, any value) are found exactly
+// when they are indexed themselves (probe compares short words inline).
+func TestWordIndexOneByteOff(t *testing.T) {
+	for _, x := range []*wordIndex{stopIndex, currencyIndex, unitIndex, pathKindIndex, labelFirstIndex, vendorLeadIndex} {
+		in := map[string]int{}
+		for i, w := range x.words {
+			in[w] = i
+		}
+		for _, w := range x.words {
+			b := []byte(w)
+			for k := range b {
+				orig := b[k]
+				for c := 0; c < 256; c++ {
+					b[k] = byte(c)
+					want, ok := in[string(b)]
+					if !ok {
+						want = -1
+					}
+					if got := x.find(string(b)); got != want {
+						t.Fatalf("find(%q) = %d, want %d", b, got, want)
+					}
+				}
+				b[k] = orig
+			}
 		}
 	}
 }

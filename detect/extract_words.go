@@ -1,5 +1,7 @@
 package detect
 
+import "slices"
+
 // wordIndex finds a token word among a small fixed set of words faster than
 // a map. Most words are rejected by their shape alone (first byte and
 // length); the others probe a table whose slot is chosen from the length
@@ -81,20 +83,36 @@ func (x *wordIndex) probe(w string) int {
 		if s == 0 {
 			return -1
 		}
-		if x.words[s-1] == w {
+		v := x.words[s-1]
+		if len(v) != len(w) {
+			continue
+		}
+		// Words of four to eight bytes (most) are compared inline as two
+		// overlapping four-byte words; string equality would call the
+		// runtime's memequal.
+		if n := len(w); n >= 4 && n <= 8 {
+			if le32(v, 0) == le32(w, 0) && le32(v, n-4) == le32(w, n-4) {
+				return s - 1
+			}
+		} else if v == w {
 			return s - 1
 		}
 	}
 }
 
 // wordIndexOf indexes the keys of m and returns the index with the value of
-// each word in the same order.
+// each word in the same order. The words are indexed in sorted order, not
+// in the map's (random) order, so that the table, and the cost of probing
+// it, is the same in every process.
 func wordIndexOf[V any](m map[string]V) (*wordIndex, []V) {
 	words := make([]string, 0, len(m))
-	vals := make([]V, 0, len(m))
-	for w, v := range m {
+	for w := range m {
 		words = append(words, w)
-		vals = append(vals, v)
+	}
+	slices.Sort(words)
+	vals := make([]V, len(words))
+	for i, w := range words {
+		vals[i] = m[w]
 	}
 	return newWordIndex(words), vals
 }

@@ -37,13 +37,16 @@ const termLangWeight = 3
 // best returns the language with the highest count, the first on a tie,
 // or "" when all counts are 0.
 func (c *langCounts) best() string {
-	best, bestN := "", 0
-	for i, l := range langCodes {
-		if c[i] > bestN {
-			best, bestN = l, c[i]
+	best, bestN := -1, 0
+	for i, n := range c {
+		if n > bestN {
+			best, bestN = i, n
 		}
 	}
-	return best
+	if best < 0 {
+		return ""
+	}
+	return langCodes[best]
 }
 
 // startsCyrillic reports whether w begins with a valid UTF-8 encoding of a

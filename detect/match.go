@@ -160,6 +160,14 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 // the table does not hold to matchPlain, every other word to matchWord.
 func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
 	ms := matchStatePool.Get().(*matchState)
+	out = d.findMatchesWith(ms, out, text, toks)
+	matchStatePool.Put(ms)
+	return out
+}
+
+// findMatchesWith is findMatchesInto with the working state ms (empty, as
+// it leaves it).
+func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, toks []token) []match {
 	ms.text, ms.toks, ms.out = text, toks, out[:0]
 	tt := d.terms
 	for i := range toks {
@@ -217,7 +225,7 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token) []mat
 		// and masked words span fewer): resolve's own tests are known.
 		out = dropCoveredRuns(ms.out, true)
 	}
-	ms.release()
+	ms.reset()
 	return out
 }
 
@@ -238,13 +246,12 @@ type matchState struct {
 
 var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
 
-// release empties ms (the leet cache, and every reference to the call's
-// text and tokens) and returns it to the pool. peq is already all zero.
-func (ms *matchState) release() {
+// reset empties ms (the leet cache, and every reference to the call's
+// text and tokens) for the next call. peq is already all zero.
+func (ms *matchState) reset() {
 	ms.text, ms.toks, ms.out = "", nil, nil
 	ms.lc.reset()
 	ms.vs = [8]string{}
-	matchStatePool.Put(ms)
 }
 
 // matchPlain is matchWord for a plain token i (not leet, not han, not

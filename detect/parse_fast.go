@@ -365,8 +365,15 @@ type fastParser struct {
 }
 
 var fastParserPool = sync.Pool{New: func() any {
-	return &fastParser{stack: make([]fastElem, 0, 32), fields: make([]fieldSpan, 0, 16), attrs: make([]rawAttr, 0, 8)}
+	p := &fastParser{}
+	p.init()
+	return p
 }}
+
+// init sizes a new parser's lists.
+func (p *fastParser) init() {
+	p.stack, p.fields, p.attrs = make([]fastElem, 0, 32), make([]fieldSpan, 0, 16), make([]rawAttr, 0, 8)
+}
 
 // maxPooledText bounds the text buffer a pooled parser keeps, and
 // maxPooledItems its element, field and segment lists (a hostile page of
@@ -380,20 +387,32 @@ const (
 // byteScanner would bail on, or s is longer than maxFastPage (the caller
 // then reads s with x/net/html).
 func parseFast(s string) (doc *document, ok bool) {
+	p := fastParserPool.Get().(*fastParser)
+	doc, ok = parseFastWith(p, nil, s)
+	fastParserPool.Put(p)
+	return doc, ok
+}
+
+// parseFastWith is parseFast with the parser p, reading into doc (zero) or,
+// when doc is nil, into a document from docPool.
+func parseFastWith(p *fastParser, doc *document, s string) (*document, bool) {
 	if len(s) > maxFastPage {
 		return nil, false
 	}
 	if strings.IndexByte(s, 0) >= 0 {
 		return nil, false // NUL handling differs between raw text and text
 	}
-	p := fastParserPool.Get().(*fastParser)
 	p.tb.reset(p.segs[:0])
 	p.stack = p.stack[:0]
 	p.fields = p.fields[:0]
-	ok = p.run(s)
-	if ok {
+	ok := p.run(s)
+	if !ok {
+		doc = nil
+	} else {
 		p.tb.closeSeg()
-		doc = docPool.Get().(*document) // zero: new, or zeroed by release
+		if doc == nil {
+			doc = docPool.Get().(*document) // zero: new, or zeroed by release
+		}
 		doc.text = string(p.tb.b)
 		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
 			doc.segs = doc.segArr[:len(segs):len(segs)]
@@ -422,7 +441,6 @@ func parseFast(s string) (doc *document, ok bool) {
 	if cap(p.segs) > maxPooledItems {
 		p.segs = nil
 	}
-	fastParserPool.Put(p)
 	return doc, ok
 }
 

@@ -55,6 +55,16 @@ func parseStream(s string) *document {
 	return d
 }
 
+// parseStreamWithState is parseStream with the page state's parser, into
+// its document when the single-pass reader reads the page.
+func parseStreamWithState(ps *pageState, s string) *document {
+	if d, ok := parseFastWith(&ps.fp, &ps.doc, s); ok {
+		return d
+	}
+	d, _ := parseStreamWith(s, false)
+	return d
+}
+
 // segPool recycles the segment lists of streamed documents (see
 // document.release).
 var segPool sync.Pool

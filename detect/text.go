@@ -61,12 +61,18 @@ type document struct {
 // itself to docPool; neither d nor d.segs may be used afterwards (the
 // strings read from it stay valid: they live in the page and its text).
 func (d *document) release() {
+	d.clear()
+	docPool.Put(d)
+}
+
+// clear is release for a document that does not go back to docPool (the
+// one in a pageState): it hands back the pooled segment list and zeroes d.
+func (d *document) clear() {
 	if d.segBuf != nil {
 		*d.segBuf = d.segs[:0]
 		segPool.Put(d.segBuf)
 	}
 	*d = document{}
-	docPool.Put(d)
 }
 
 // docPool recycles the documents Detect releases (zeroed), so that the
@@ -79,7 +85,18 @@ func decodeBody(body []byte, contentType string) string {
 	// (ASCII case folding is all strings.ToLower and bytes.EqualFold
 	// would do here: no other rune folds to an ASCII letter of "charset"
 	// or "utf")
-	if validUTF8(body) && !containsFoldASCII(contentType, "charset") {
+	if !validUTF8(body) {
+		return decodeBodySlow(body, contentType)
+	}
+	if containsFoldASCII(contentType, "charset") {
+		// A header charset overrides meta tags (a BOM overrides both, but
+		// valid UTF-8 can only start with the UTF-8 BOM). For a plain
+		// "charset=utf-8" the general path below would return the body
+		// unchanged: a copy checked by strings.ToValidUTF8.
+		if headerCharsetUTF8(contentType) {
+			return unsafe.String(unsafe.SliceData(body), len(body))
+		}
+	} else {
 		// Fast path: valid UTF-8 and no declared charset; a meta tag could
 		// still declare a legacy encoding, so peek at the head.
 		head := body
@@ -103,6 +120,11 @@ func decodeBody(body []byte, contentType string) string {
 			return unsafe.String(unsafe.SliceData(body), len(body))
 		}
 	}
+	return decodeBodySlow(body, contentType)
+}
+
+// decodeBodySlow is decodeBody through charset.DetermineEncoding.
+func decodeBodySlow(body []byte, contentType string) string {
 	enc, name, _ := charset.DetermineEncoding(body, contentType)
 	if enc == nil || name == "utf-8" {
 		return strings.ToValidUTF8(string(body), "\uFFFD")
@@ -114,11 +136,23 @@ func decodeBody(body []byte, contentType string) string {
 	return string(out)
 }
 
-// containsFoldASCII reports whether s contains lower (all lower case) once
-// ASCII capitals in s are lower-cased.
+// containsFoldASCII reports whether s contains lower (four to eight
+// lower-case ASCII letters) once ASCII capitals in s are lower-cased.
+//
+// For a letter c, b|0x20 == c holds only for b == c and its capital: a
+// position is tested by its first byte so, and where that is lower's first
+// letter, by OR-ing 0x20 into two four-byte words (the first and the last
+// four bytes of lower, which overlap when it is shorter than eight) and
+// comparing them with lower's.
 func containsFoldASCII(s, lower string) bool {
-	for i := 0; i+len(lower) <= len(s); i++ {
-		if asciiEqualFold(s[i:i+len(lower)], lower) {
+	const fold = 0x20202020
+	n := len(lower)
+	if len(s) < n {
+		return false
+	}
+	c0, head, tail := lower[0], le32(lower, 0), le32(lower, n-4)
+	for i, c := range []byte(s[:len(s)-n+1]) {
+		if c|0x20 == c0 && le32(s, i)|fold == head && le32(s, i+n-4)|fold == tail {
 			return true
 		}
 	}
@@ -127,11 +161,20 @@ func containsFoldASCII(s, lower string) bool {
 
 // looksLikeHTML reports whether the body should be parsed as HTML.
 func looksLikeHTML(s string, contentType string) bool {
-	ct := strings.ToLower(contentType)
-	if strings.HasPrefix(ct, "text/plain") {
-		return false
+	// The tests read the content type lower-cased (strings.ToLower).
+	// Folding ASCII capitals alone gives the same answers, except for one
+	// rune that lower-cases to an ASCII letter of "text/plain" or "html":
+	// U+0130 (İ) to 'i' (U+212A, the Kelvin sign, gives 'k', which
+	// neither holds). So a type starting "text/pla" is left to ToLower.
+	// ('/'|0x20 is '/': the OR only lets through types that might start
+	// "text/pla" in some case, which ToLower then decides)
+	if len(contentType) >= 8 && le64(contentType, 0)|0x2020202020202020 == le64("text/pla", 0) {
+		ct := strings.ToLower(contentType)
+		if strings.HasPrefix(ct, "text/plain") {
+			return false
+		}
 	}
-	if strings.Contains(ct, "html") {
+	if containsFoldASCII(contentType, "html") {
 		return true
 	}
 	t := strings.TrimLeft(s, " \t\r\n\uFEFF")
