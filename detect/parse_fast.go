@@ -363,6 +363,8 @@ type fastParser struct {
 	// pooled parser, so that a tag without attributes costs no zeroing).
 	tagAttrs tagAttrs
 	segs     []segment // the segments under construction
+	// out holds the page texts handed to documents (outchunk.go).
+	out textChunk
 }
 
 var fastParserPool = sync.Pool{New: func() any {
@@ -395,7 +397,7 @@ func parseFast(s string) (doc *document, ok bool) {
 	if ok {
 		p.tb.closeSeg()
 		doc = docPool.Get().(*document) // zero: new, or zeroed by release
-		doc.text = string(p.tb.b)
+		doc.text = p.out.copyString(p.tb.b)
 		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
 			doc.segs = doc.segArr[:len(segs):len(segs)]
 			copy(doc.segs, segs)
