@@ -483,8 +483,8 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 		v.Severity = fentinel.SeverityHigh
 	}
 	if n := len(names) + len(classes); n > 0 {
-		// Both lists in one allocation; each slice's capacity ends at its
-		// length, so an append to one cannot write into the other.
+		// Both lists in one piece of outStrs; each slice's capacity ends
+		// at its length, so an append to one cannot write into the other.
 		buf := scr.outStrs.take(n)
 		if len(names) > 0 {
 			v.Substances = buf[:len(names):len(names)]
