@@ -60,6 +60,11 @@ type scratch struct {
 	names      []string
 	evKeys     []evKey
 	strs       []string
+	// The verdict's own memory (outchunk.go): Evidence slices, the
+	// Substances and Classes lists, composed rule ids and snippets.
+	outEv   chunk[fentinel.Evidence]
+	outStrs chunk[string]
+	outText textChunk
 }
 
 // evKey marks a substance mention already quoted as evidence (substance
@@ -489,9 +494,9 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		v.Severity = fentinel.SeverityHigh
 	}
 	if n := len(names) + len(classes); n > 0 {
-		// Both lists in one allocation; each slice's capacity ends at its
-		// length, so an append to one cannot write into the other.
-		buf := make([]string, n)
+		// Both lists in one piece of outStrs; each slice's capacity ends
+		// at its length, so an append to one cannot write into the other.
+		buf := scr.outStrs.take(n)
 		if len(names) > 0 {
 			v.Substances = buf[:len(names):len(names)]
 			copy(v.Substances, names)
@@ -536,8 +541,8 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		subEv = append(subEv, r)
 	}
 	n := min(len(subEv)+len(ev), maxEvidence)
-	v.Evidence = make([]fentinel.Evidence, n)
-	d.quoteEvidence(v.Evidence, doc.text, subEv, ev)
+	v.Evidence = scr.outEv.take(n)
+	d.quoteEvidence(v.Evidence, doc.text, subEv, ev, &scr.outText)
 }
 
 // classDecoyHit is a class-scoped page decoy seen on the page.

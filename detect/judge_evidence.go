@@ -2,7 +2,7 @@ package detect
 
 import (
 	"math"
-	"strings"
+	"unsafe"
 
 	"github.com/fentinel/fentinel"
 )
@@ -55,19 +55,20 @@ func (d *Detector) rule(r *evRec) string {
 }
 
 // appendRule appends the composite rule id of r to b.
-func (d *Detector) appendRule(b *strings.Builder, r *evRec) {
-	b.WriteString(d.subs[r.idx].rule)
+func (d *Detector) appendRule(b []byte, r *evRec) []byte {
+	b = append(b, d.subs[r.idx].rule...)
 	if r.how != howExact {
-		b.WriteByte('#')
-		b.WriteString(howNames[r.how])
+		b = append(b, '#')
+		b = append(b, howNames[r.how]...)
 	}
 	if r.question {
-		b.WriteString("?question")
+		b = append(b, "?question"...)
 	}
 	if r.neut != 0 {
-		b.WriteByte('!')
-		b.WriteString(d.decoys[r.neut-1].id)
+		b = append(b, '!')
+		b = append(b, d.decoys[r.neut-1].id...)
 	}
+	return b
 }
 
 // compositeLen is the length of the composite rule id of r.
@@ -88,9 +89,9 @@ func (d *Detector) compositeLen(r *evRec) int {
 // quoteEvidence quotes the records of subEv, then of ev, into dst (fresh,
 // zeroed elements of the verdict's slice, at most maxEvidence, filled in
 // place) until dst is full. The strings the records compose (composite
-// rule ids, snippets with ellipses) are then written into one string that
-// they share: one allocation per verdict instead of one per string.
-func (d *Detector) quoteEvidence(dst []fentinel.Evidence, text string, subEv, ev []evRec) {
+// rule ids, snippets with ellipses) are then written into one piece of out
+// that they share.
+func (d *Detector) quoteEvidence(dst []fentinel.Evidence, text string, subEv, ev []evRec, out *textChunk) {
 	subEv = subEv[:min(len(subEv), len(dst))] // only substance records are composite
 	ev = ev[:len(dst)-len(subEv)]
 	// pre and post mark, by index in dst (maxEvidence <= 64), the snippets
@@ -128,26 +129,28 @@ func (d *Detector) quoteEvidence(dst []fentinel.Evidence, text string, subEv, ev
 	if total == 0 {
 		return
 	}
-	var b strings.Builder
-	b.Grow(total)
+	// buf is a fresh piece of out with room for exactly total bytes: the
+	// appends below fill it in place.
+	buf := out.take(total)[:0]
 	for i := range subEv {
 		if subEv[i].composite() {
-			d.appendRule(&b, &subEv[i])
+			buf = d.appendRule(buf, &subEv[i])
 		}
 	}
 	for k := 0; pre|post != 0 && k < len(dst); k++ {
 		if (pre|post)&(1<<k) != 0 {
 			if pre&(1<<k) != 0 {
-				b.WriteString(ellipsis)
+				buf = append(buf, ellipsis...)
 			}
-			b.WriteString(dst[k].Snippet)
+			buf = append(buf, dst[k].Snippet...)
 			if post&(1<<k) != 0 {
-				b.WriteString(ellipsis)
+				buf = append(buf, ellipsis...)
 			}
 		}
 	}
-	// Take the composed strings off the front, in the order written.
-	composed := b.String()
+	// Take the composed strings off the front, in the order written (buf
+	// is never written again: out handed it out for good).
+	composed := unsafe.String(unsafe.SliceData(buf), len(buf))
 	for i := range subEv {
 		if r := &subEv[i]; r.composite() {
 			l := d.compositeLen(r)

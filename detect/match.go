@@ -246,12 +246,14 @@ type matchState struct {
 
 var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
 
-// reset empties ms (the leet cache, and every reference to the call's
-// text and tokens) for the next call. peq is already all zero.
+// reset empties the leet cache for the next call. peq is already all
+// zero. text, toks, out and vs keep the call's references: the next call
+// sets the first three before reading them and writes each variant before
+// reading it, so they are never read stale. (Clearing them would cost a
+// write barrier per pointer while the GC marks, to free at most one page's
+// text and scratch per pooled state a little earlier.)
 func (ms *matchState) reset() {
-	ms.text, ms.toks, ms.out = "", nil, nil
 	ms.lc.reset()
-	ms.vs = [8]string{}
 }
 
 // matchPlain is matchWord for a plain token i (not leet, not han, not
@@ -1102,10 +1104,15 @@ type leetSlot struct {
 }
 
 // reset empties every slot and buf (no fold of the call is in use); most
-// pages fold nothing, and then there is nothing to clear.
+// pages fold nothing, and then there is nothing to clear. A slot is empty
+// when its tok is 0 (at rewrites the whole slot before use), so only tok
+// is cleared: the stale folds stay, never read, and the reset writes no
+// pointers (each would cost a write barrier while the GC marks).
 func (c *leetCache) reset() {
 	if c.used {
-		c.slot = [leetSlots]leetSlot{}
+		for i := range c.slot {
+			c.slot[i].tok = 0
+		}
 		c.used = false
 	}
 	c.buf = c.buf[:0]

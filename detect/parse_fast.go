@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 
 	"golang.org/x/net/html"
@@ -362,6 +363,8 @@ type fastParser struct {
 	// pooled parser, so that a tag without attributes costs no zeroing).
 	tagAttrs tagAttrs
 	segs     []segment // the segments under construction
+	// out holds the page texts handed to documents (outchunk.go).
+	out textChunk
 }
 
 var fastParserPool = sync.Pool{New: func() any {
@@ -413,7 +416,7 @@ func parseFastWith(p *fastParser, doc *document, s string) (*document, bool) {
 		if doc == nil {
 			doc = docPool.Get().(*document) // zero: new, or zeroed by release
 		}
-		doc.text = string(p.tb.b)
+		doc.text = p.out.copyString(p.tb.b)
 		if segs := p.tb.segs; len(segs) <= len(doc.segArr) {
 			doc.segs = doc.segArr[:len(segs):len(segs)]
 			copy(doc.segs, segs)
@@ -784,8 +787,9 @@ func commonEntity(name string) (string, bool) {
 // unescapeCommon appends to dst what unescapeText makes of raw (CR LF and
 // lone CR as LF, character references decoded) when every "&" in raw
 // either starts no reference (followed by neither a letter, a digit nor
-// "#") or starts a reference in commonEntityNames closed by ";". ok is false
-// for any other reference; the caller then uses unescapeText.
+// "#"), starts a reference in commonEntityNames closed by ";", or starts a
+// numeric reference numericRef decodes. ok is false for any other
+// reference; the caller then uses unescapeText (which allocates).
 func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 	cr := strings.IndexByte(raw, '\r') >= 0
 	for i := 0; i < len(raw); {
@@ -803,7 +807,13 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 			}
 			if j == i+1 {
 				if j < len(raw) && raw[j] == '#' {
-					return dst, false
+					r, n, ok := numericRef(raw[j+1:])
+					if !ok {
+						return dst, false
+					}
+					dst = utf8.AppendRune(dst, r)
+					i = j + 1 + n
+					continue
 				}
 				dst = append(dst, '&') // "&" that starts no reference
 				i++
@@ -834,6 +844,47 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 		}
 	}
 	return dst, true
+}
+
+// numericRef decodes the numeric character reference whose "&#" precedes
+// s: "x" or "X" and 1–7 hex digits, or 1–7 decimal digits, then ";" (seven
+// digits cannot overflow r; longer runs are left to the fallback). n is
+// the length read from s, ";" included. ok is false for every other form
+// and for code points html.UnescapeString maps to something else (0,
+// 0x80–0x9F, surrogates, beyond 0x10FFFF): the caller then falls back to
+// unescapeText, so only references it decodes verbatim are decoded here.
+func numericRef(s string) (r rune, n int, ok bool) {
+	hex := len(s) > 0 && (s[0] == 'x' || s[0] == 'X')
+	if hex {
+		n = 1
+	}
+	d0 := n
+	for ; n < len(s) && n-d0 < 8; n++ {
+		c := s[n]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case hex && 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case hex && 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			goto end
+		}
+		if hex {
+			r = r<<4 | rune(c)
+		} else {
+			r = r*10 + rune(c)
+		}
+	}
+end:
+	if n == d0 || n-d0 > 7 || n >= len(s) || s[n] != ';' {
+		return 0, 0, false
+	}
+	if r == 0 || 0x80 <= r && r <= 0x9F || 0xD800 <= r && r <= 0xDFFF || r > utf8.MaxRune {
+		return 0, 0, false
+	}
+	return r, n + 1, true
 }
 
 // isASCIIAlnum reports whether c is an ASCII letter or digit.
@@ -1190,8 +1241,13 @@ func attrMaskString(v string) attrMasks {
 	return attrMask(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
-// attrTextString is attrText for a string.
+// attrTextString is attrText for a string, except that v itself is returned
+// when it holds no reference: the callers only append the text to the page
+// text, so it need not be a copy.
 func attrTextString(v string) string {
+	if strings.IndexByte(v, '&') < 0 {
+		return v
+	}
 	return attrText(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 

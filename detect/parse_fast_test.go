@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -268,7 +269,12 @@ func TestSpaceLeadBytes(t *testing.T) {
 func TestUnescapeCommon(t *testing.T) {
 	cases := []string{"a &amp; b", "&amp", "&ampx;", "&AMP;", "&#65;", "&#x66;", "& b", "&", "x&", "&;", "&&amp;",
 		"&nbsp;&nbsp;x", "\r\n&lt;\r", "\r\r\n\n\r", "&notin;", "&not;", "&notit;", "&zwj;&shy;", "a&b", "a&1;", "&amp;amp;",
-		"é&middot;ü", "&unknown;", "&gt", "&gt;&gt;;", "&#;", "&x;"}
+		"é&middot;ü", "&unknown;", "&gt", "&gt;&gt;;", "&#;", "&x;",
+		// numeric references
+		"&#x;", "&#X41;", "&#x1F600;", "&#x1f600;", "&#128512;", "&#0;", "&#00065;", "&#0000065;", "&#x0041;",
+		"&#x00041;", "&#x000041;", "&#128;", "&#159;", "&#160;", "&#127;", "&#xD800;", "&#xDFFF;", "&#xE000;",
+		"&#x10FFFF;", "&#x110000;", "&#1114111;", "&#1114112;", "&#9999999;", "&#65", "&#65 ", "&#x41", "&#xg;",
+		"&#-1;", "&#+1;", "&# 65;", "a&#65;b&amp;c&#x42;", "&#65;&#66;", "&#", "&#x", "&#X", "&#65;;", "&#12a;"}
 	for _, name := range commonEntityNames {
 		cases = append(cases, "&"+name+";", "x&"+name+";y", "&"+name, "&"+name+"x;", "&"+strings.ToUpper(name)+";")
 	}
@@ -293,6 +299,21 @@ func TestUnescapeCommon(t *testing.T) {
 				check(part[k+1:])
 			}
 		}
+	}
+	for _, raw := range []string{"&#65;", "&#x1F600;", "&#X41;", "a&#160;b", "&#1114111;"} {
+		if _, ok := unescapeCommon(nil, raw); !ok {
+			t.Errorf("unescapeCommon(%q) declined a numeric reference it should decode", raw)
+		}
+	}
+	// random strings over the bytes that matter
+	rng := rand.New(rand.NewPCG(7, 7))
+	const alpha = "&#;xXaAfFgG0123456789\r\n é"
+	for range 100000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = alpha[rng.IntN(len(alpha))]
+		}
+		check(string(b))
 	}
 	if decoded < 100 {
 		t.Errorf("unescapeCommon decoded only %d tokens", decoded)
@@ -327,4 +348,19 @@ func TestCommonEntity(t *testing.T) {
 			t.Errorf("commonEntity(%q) ok = %v", name, ok)
 		}
 	}
+}
+
+// FuzzUnescapeCommon: whenever unescapeCommon decodes a text token it
+// agrees with unescapeText.
+func FuzzUnescapeCommon(f *testing.F) {
+	for _, s := range []string{"a &amp; b", "&#65;", "&#x1F600;", "&#128;", "&#xD800;", "\r\n&lt;", "&#1114112;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if got, ok := unescapeCommon(nil, raw); ok {
+			if want := unescapeText([]byte(raw)); string(got) != want {
+				t.Errorf("unescapeCommon(%q) = %q, unescapeText says %q", raw, got, want)
+			}
+		}
+	})
 }
