@@ -157,14 +157,15 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	defer scratchPool.Put(scr)
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
 	scr.toks, scr.arena = toks[:0], arena[:0]
-	ms := d.findMatchesInto(scr.ms, doc.text, toks)
+	nb := newNormBase(arena) // the tokens' norms
+	ms := d.findMatchesInto(scr.ms, doc.text, toks, &nb)
 	scr.ms = ms[:0]
 	cls := &scr.cls
-	classifyTokens(toks, cls)
-	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, cls.nums)
+	classifyTokens(toks, &nb, cls)
+	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, &nb, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
 	ex := &v.Extracted
-	d.extractInto(ex, doc, raw, toks, cls, prices, qtys, prof)
+	d.extractInto(ex, doc, raw, toks, &nb, cls, prices, qtys, prof)
 
 	lang := cls.lang
 	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
@@ -577,13 +578,13 @@ func printableEnds(s string) bool {
 }
 
 // extractInto fills the structured fields of the zero *ex.
-func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
+func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, nb *normBase, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var starts []int32
 	labelAt := func() []int32 {
 		if starts == nil {
-			starts = labelStartsAt(toks, cls.labels, startBuf[:0])
+			starts = labelStartsAt(toks, nb, cls.labels, startBuf[:0])
 		}
 		return starts
 	}
@@ -603,8 +604,8 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.ShipsFrom = stripLabel(sel(prof.shipsFrom))
 		ex.ShipsTo = stripLabel(sel(prof.shipsTo))
 		if pt := sel(prof.price); pt != "" {
-			ptoks := tokenize(pt, []segment{{zone: zoneMain, start: 0, end: len(pt)}})
-			if ph, _ := scanNumbers(pt, ptoks); len(ph) > 0 {
+			ptoks, pnb := tokenize(pt, []segment{{zone: zoneMain, start: 0, end: len(pt)}})
+			if ph, _ := scanNumbers(pt, ptoks, &pnb); len(ph) > 0 {
 				ex.Price, ex.Currency = ph[0].value, ph[0].currency
 			}
 		}
@@ -635,7 +636,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.Quantity, ex.Unit = q.value, q.unit
 	}
 	if ex.Vendor == "" {
-		ex.Vendor = vendorByLabel(doc.text, toks, labelAt())
+		ex.Vendor = vendorByLabel(doc.text, toks, nb, labelAt())
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
@@ -647,15 +648,15 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
-		ex.ShipsFrom = labelValueAt(doc.text, toks, labelAt(), shipsFromLabels, 40, false)
+		ex.ShipsFrom = labelValueAt(doc.text, toks, nb, labelAt(), shipsFromLabels, 40, false)
 	}
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {
-		ex.ShipsTo = labelValueAt(doc.text, toks, labelAt(), shipsToLabels, 40, false)
+		ex.ShipsTo = labelValueAt(doc.text, toks, nb, labelAt(), shipsToLabels, 40, false)
 	}
-	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
+	ex.Entities = findEntitiesAt(doc.text, raw, toks, nb, cls.ents, cls.contact)
 }
 
 func stripLabel(s string) string {
