@@ -35,10 +35,12 @@ const MaxInput = 4 << 20
 type scratch struct {
 	toks  []token
 	arena []byte
-	ms    []match
-	subs  []mention
-	kinds cueKinds
-	cls   tokClasses
+	// fieldArena is priceOfField's arena (the page's tokens use arena)
+	fieldArena []byte
+	ms         []match
+	subs       []mention
+	kinds      cueKinds
+	cls        tokClasses
 	// seenDecoys lists the decoy frames with a match on the page.
 	seenDecoys []int32
 	floats     []float64
@@ -165,7 +167,7 @@ func (d *Detector) judge(v *fentinel.Verdict, doc *document, raw string, prof *p
 	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, &nb, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
 	ex := &v.Extracted
-	d.extractInto(ex, doc, raw, toks, &nb, cls, prices, qtys, prof)
+	d.extractInto(ex, doc, raw, toks, &nb, cls, prices, qtys, prof, &scr.fieldArena)
 
 	lang := cls.lang
 	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
@@ -578,7 +580,8 @@ func printableEnds(s string) bool {
 }
 
 // extractInto fills the structured fields of the zero *ex.
-func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, nb *normBase, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
+// fieldArena, if not nil, is reused for the tokens of a price field.
+func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, nb *normBase, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile, fieldArena *[]byte) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var starts []int32
@@ -623,7 +626,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		}
 	}
 	if ex.Currency == "" && doc.price != "" {
-		if ph, ok := priceOfField(doc.price); ok {
+		if ph, ok := priceOfField(doc.price, fieldArena); ok {
 			ex.Price, ex.Currency = ph.value, ph.currency
 		}
 	}

@@ -119,15 +119,23 @@ func scanNumbers(text string, toks []token, nb *normBase) (prices []priceHit, qt
 }
 
 // priceOfField is the first price scanNumbers finds in a page's price field
-// (a few tokens): tokens, candidates and hits are kept on the stack.
-func priceOfField(text string) (priceHit, bool) {
+// (a few tokens): tokens, candidates and hits are kept on the stack, the
+// tokens' arena in *arena when arena is not nil (reused across pages).
+func priceOfField(text string, arena *[]byte) (priceHit, bool) {
+	var buf []byte
+	if arena != nil {
+		buf = *arena
+	}
 	var tokBuf [16]token
 	var numBuf [16]int32
 	var priceBuf [4]priceHit
 	var qtyBuf [4]qtyHit
 	seg := [1]segment{{zone: zoneMain, start: 0, end: len(text)}}
-	toks, arena := tokenizeInto(tokBuf[:0], nil, text, seg[:])
-	nb := newNormBase(arena)
+	toks, buf := tokenizeInto(tokBuf[:0], buf, text, seg[:])
+	if arena != nil {
+		*arena = buf[:0] // the hits keep no norm: reused by the next page
+	}
+	nb := newNormBase(buf)
 	ph, _ := scanNumbersAt(priceBuf[:0], qtyBuf[:0], text, toks, &nb, numberTokens(toks, numBuf[:0]))
 	if len(ph) == 0 {
 		return priceHit{}, false

@@ -53,7 +53,7 @@ func BenchmarkExtract(b *testing.B) {
 			classifyTokens(in.toks, &in.nb, &cls)
 			prices, qtys = scanNumbersAt(prices, qtys, in.doc.text, in.toks, &in.nb, cls.nums)
 			var ex fentinel.Extracted
-			d.extractInto(&ex, in.doc, in.raw, in.toks, &in.nb, &cls, prices, qtys, nil)
+			d.extractInto(&ex, in.doc, in.raw, in.toks, &in.nb, &cls, prices, qtys, nil, nil)
 			lang := cls.lang
 			for _, m := range in.ms {
 				d.countLang(&lang, m)

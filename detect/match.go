@@ -188,11 +188,11 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token, nb *n
 					continue
 				}
 				if !t.han {
-					d.matchPlain(ms, i) // a false positive of the filter
+					d.matchPlain(ms, i, norm) // a false positive of the filter
 					continue
 				}
 			}
-			d.matchWord(ms, i, k, hasPH(norm))
+			d.matchWord(ms, i, norm, k, hasPH(norm))
 			continue
 		}
 		// Not a key: only its variants (leet folds, inflection
@@ -202,14 +202,14 @@ func (d *Detector) findMatchesInto(out []match, text string, toks []token, nb *n
 			continue
 		}
 		if t.leet || t.end < len(text) && isMask(text[t.end]) {
-			d.matchWord(ms, i, nil, hasPH(norm))
+			d.matchWord(ms, i, norm, nil, hasPH(norm))
 			continue
 		}
 		// A plain word: what it matches depends on norm alone.
 		// ("ph" is rare and costs a read of the word: tested last)
 		n := len(norm)
 		if n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) || hasPH(norm) {
-			d.matchPlain(ms, i)
+			d.matchPlain(ms, i, norm)
 		}
 	}
 	if tt.long {
@@ -256,28 +256,27 @@ func (ms *matchState) release() {
 // come only from variants of its norm that are keys and from fuzzy
 // matching, so a word without such keys and without matches matches
 // nothing wherever it appears: d.plain remembers it and later calls return
-// at once.
-func (d *Detector) matchPlain(ms *matchState, i int) {
-	norm := ms.nb.norm(&ms.toks[i])
+// at once. norm is the token's norm (read by the caller).
+func (d *Detector) matchPlain(ms *matchState, i int, norm string) {
 	p, ok := wordKey(norm)
 	if ok && d.plain.has(&p) {
 		return
 	}
 	n0 := len(ms.out)
 	ms.keyed = false
-	d.matchWord(ms, i, nil, hasPH(norm))
+	d.matchWord(ms, i, norm, nil, hasPH(norm))
 	if ok && !ms.keyed && len(ms.out) == n0 {
 		d.plain.add(&p)
 	}
 }
 
-// matchWord appends the matches that start at token i, whose term-table
-// key is k (nil if none) and which contains "ph" when ph is set.
-func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
+// matchWord appends the matches that start at token i, whose norm is norm
+// (read by the caller), whose term-table key is k (nil if none) and which
+// contains "ph" when ph is set.
+func (d *Detector) matchWord(ms *matchState, i int, norm string, k *termKey, ph bool) {
 	tt := d.terms
 	toks, text, out, nb := ms.toks, ms.text, ms.out, &ms.nb
 	t := &toks[i]
-	norm := nb.norm(t)
 	subFound := false
 	if k != nil && k.first.hi > k.first.lo {
 		if k.multi == k.first.hi {

@@ -524,7 +524,7 @@ func TestPlainKeyFacts(t *testing.T) {
 			}
 			ph := hasPH(s)
 			got := run(func(ms *matchState) { d.matchKey(ms, 0, &tt.keys[ki]) })
-			want := run(func(ms *matchState) { d.matchWord(ms, 0, &tt.keys[ki], ph) })
+			want := run(func(ms *matchState) { d.matchWord(ms, 0, s, &tt.keys[ki], ph) })
 			// the same matches, maybe in another order (resolve sorts them)
 			slices.SortFunc(got, compareMatch)
 			slices.SortFunc(want, compareMatch)
