@@ -62,7 +62,7 @@ func BenchmarkNormalize(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, doc := range docs {
-			_ = tokenize(doc.text, doc.segs)
+			_, _ = tokenize(doc.text, doc.segs)
 		}
 	}
 }

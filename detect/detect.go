@@ -35,10 +35,12 @@ const MaxInput = 4 << 20
 type scratch struct {
 	toks  []token
 	arena []byte
-	ms    []match
-	subs  []mention
-	kinds cueKinds
-	cls   tokClasses
+	// fieldArena is priceOfField's arena (the page's tokens use arena)
+	fieldArena []byte
+	ms         []match
+	subs       []mention
+	kinds      cueKinds
+	cls        tokClasses
 	// seenDecoys lists the decoy frames with a match on the page.
 	seenDecoys []int32
 	floats     []float64
@@ -173,14 +175,15 @@ func pageHost(p fentinel.Page) string {
 func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, prof *profile, scr *scratch, mst *matchState) {
 	toks, arena := tokenizeInto(scr.toks, scr.arena, doc.text, doc.segs)
 	scr.toks, scr.arena = toks[:0], arena[:0]
-	ms := d.findMatchesWith(mst, scr.ms, doc.text, toks)
+	nb := newNormBase(arena) // the tokens' norms
+	ms := d.findMatchesWith(mst, scr.ms, doc.text, toks, &nb)
 	scr.ms = ms[:0]
 	cls := &scr.cls
-	classifyTokens(toks, cls)
-	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, cls.nums)
+	classifyTokens(toks, &nb, cls)
+	prices, qtys := scanNumbersAt(scr.prices, scr.qtys, doc.text, toks, &nb, cls.nums)
 	scr.prices, scr.qtys = prices[:0], qtys[:0]
 	ex := &v.Extracted
-	d.extractInto(ex, doc, raw, toks, cls, prices, qtys, prof)
+	d.extractInto(ex, doc, raw, toks, &nb, cls, prices, qtys, prof, &scr.fieldArena)
 
 	lang := cls.lang
 	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
@@ -593,7 +596,8 @@ func printableEnds(s string) bool {
 }
 
 // extractInto fills the structured fields of the zero *ex.
-func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile) {
+// fieldArena, if not nil, is reused for the tokens of a price field.
+func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string, toks []token, nb *normBase, cls *tokClasses, prices []priceHit, qtys []qtyHit, prof *profile, fieldArena *[]byte) {
 	// label starts, found once for the vendor and shipping labels
 	var startBuf [64]int32
 	var firstBuf [64]uint8
@@ -601,7 +605,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 	var firsts []uint8
 	labelAt := func() []int32 {
 		if starts == nil {
-			starts, firsts = labelStartsFirstAt(toks, cls.labels, startBuf[:0], firstBuf[:0])
+			starts, firsts = labelStartsFirstAt(toks, nb, cls.labels, startBuf[:0], firstBuf[:0])
 		}
 		return starts
 	}
@@ -621,8 +625,8 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		ex.ShipsFrom = stripLabel(sel(prof.shipsFrom))
 		ex.ShipsTo = stripLabel(sel(prof.shipsTo))
 		if pt := sel(prof.price); pt != "" {
-			ptoks := tokenize(pt, []segment{{zone: zoneMain, start: 0, end: len(pt)}})
-			if ph, _ := scanNumbers(pt, ptoks); len(ph) > 0 {
+			ptoks, pnb := tokenize(pt, []segment{{zone: zoneMain, start: 0, end: len(pt)}})
+			if ph, _ := scanNumbers(pt, ptoks, &pnb); len(ph) > 0 {
 				ex.Price, ex.Currency = ph[0].value, ph[0].currency
 			}
 		}
@@ -640,7 +644,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		}
 	}
 	if ex.Currency == "" && doc.price != "" {
-		if ph, ok := priceOfField(doc.price); ok {
+		if ph, ok := priceOfField(doc.price, fieldArena); ok {
 			ex.Price, ex.Currency = ph.value, ph.currency
 		}
 	}
@@ -654,7 +658,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 	}
 	if ex.Vendor == "" {
 		st := labelAt() // (before firsts is read: it sets it)
-		ex.Vendor = vendorByLabelFirst(doc.text, toks, st, firsts)
+		ex.Vendor = vendorByLabelFirst(doc.text, toks, nb, st, firsts)
 		if ex.Vendor == "" && doc.dom != nil {
 			ex.Vendor = vendorFromDOM(doc.dom)
 		}
@@ -667,16 +671,16 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 	}
 	if ex.ShipsFrom == "" {
 		st := labelAt()
-		ex.ShipsFrom = labelValueFirstAt(doc.text, toks, st, firsts, shipsFromLabels, 40, false)
+		ex.ShipsFrom = labelValueFirstAt(doc.text, toks, nb, st, firsts, shipsFromLabels, 40, false)
 	}
 	if ex.ShipsTo == "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {
 		st := labelAt()
-		ex.ShipsTo = labelValueFirstAt(doc.text, toks, st, firsts, shipsToLabels, 40, false)
+		ex.ShipsTo = labelValueFirstAt(doc.text, toks, nb, st, firsts, shipsToLabels, 40, false)
 	}
-	ex.Entities = findEntitiesAt(doc.text, raw, toks, cls.ents, cls.contact)
+	ex.Entities = findEntitiesAt(doc.text, raw, toks, nb, cls.ents, cls.contact)
 }
 
 func stripLabel(s string) string {

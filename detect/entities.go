@@ -18,7 +18,7 @@ const maxEntities = 50
 // findEntitiesAt is findEntities given what classifyTokens found: the
 // tokens that may be addresses, and whether a token names a contact
 // network.
-func findEntitiesAt(text, raw string, toks []token, cands []int32, contact bool) []fentinel.Entity {
+func findEntitiesAt(text, raw string, toks []token, nb *normBase, cands []int32, contact bool) []fentinel.Entity {
 	var out []fentinel.Entity
 	add := func(kind, value, network string) {
 		if len(out) >= maxEntities {
@@ -57,7 +57,7 @@ func findEntitiesAt(text, raw string, toks []token, cands []int32, contact bool)
 				add(fentinel.EntityETH, orig, "")
 			}
 		case n == 56:
-			if t.gap != gapBreak && i+1 < len(toks) && toks[i+1].norm == "onion" {
+			if t.gap != gapBreak && i+1 < len(toks) && nb.norm(&toks[i+1]) == "onion" {
 				if ValidOnionV3(strings.ToLower(orig)) {
 					add(fentinel.EntityOnion, strings.ToLower(orig)+".onion", "")
 				}

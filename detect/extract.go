@@ -113,21 +113,30 @@ func runeAfter(text string, i int) (rune, int) {
 
 // scanNumbers finds prices and quantities (in a few tokens: the candidate
 // list stays on the stack).
-func scanNumbers(text string, toks []token) (prices []priceHit, qtys []qtyHit) {
+func scanNumbers(text string, toks []token, nb *normBase) (prices []priceHit, qtys []qtyHit) {
 	var buf [16]int32
-	return scanNumbersAt(nil, nil, text, toks, numberTokens(toks, buf[:0]))
+	return scanNumbersAt(nil, nil, text, toks, nb, numberTokens(toks, buf[:0]))
 }
 
 // priceOfField is the first price scanNumbers finds in a page's price field
-// (a few tokens): tokens, candidates and hits are kept on the stack.
-func priceOfField(text string) (priceHit, bool) {
+// (a few tokens): tokens, candidates and hits are kept on the stack, the
+// tokens' arena in *arena when arena is not nil (reused across pages).
+func priceOfField(text string, arena *[]byte) (priceHit, bool) {
+	var buf []byte
+	if arena != nil {
+		buf = *arena
+	}
 	var tokBuf [16]token
 	var numBuf [16]int32
 	var priceBuf [4]priceHit
 	var qtyBuf [4]qtyHit
 	seg := [1]segment{{zone: zoneMain, start: 0, end: len(text)}}
-	toks, _ := tokenizeInto(tokBuf[:0], nil, text, seg[:])
-	ph, _ := scanNumbersAt(priceBuf[:0], qtyBuf[:0], text, toks, numberTokens(toks, numBuf[:0]))
+	toks, buf := tokenizeInto(tokBuf[:0], buf, text, seg[:])
+	if arena != nil {
+		*arena = buf[:0] // the hits keep no norm: reused by the next page
+	}
+	nb := newNormBase(buf)
+	ph, _ := scanNumbersAt(priceBuf[:0], qtyBuf[:0], text, toks, &nb, numberTokens(toks, numBuf[:0]))
 	if len(ph) == 0 {
 		return priceHit{}, false
 	}
@@ -147,17 +156,18 @@ func numberTokens(toks []token, out []int32) []int32 {
 }
 
 // scanNumbersAt is scanNumbersInto over the number candidates nums
-// (classifyTokens), in order.
-func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, nums []int32) ([]priceHit, []qtyHit) {
+// (classifyTokens), in order; nb is the tokens' normBase.
+func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, nb *normBase, nums []int32) ([]priceHit, []qtyHit) {
 	prices, qtys = prices[:0], qtys[:0]
 	for _, i32 := range nums {
 		i := int(i32)
 		t := &toks[i]
-		num, rest := splitNumUnit(t.norm)
+		norm := nb.norm(t)
+		num, rest := splitNumUnit(norm)
 		if num == "" {
 			// "x100", "m30": "x" prefix quantity
-			if strings.HasPrefix(t.norm, "x") {
-				if v, ok := parseNumber(t.norm[1:]); ok && v > 0 {
+			if strings.HasPrefix(norm, "x") {
+				if v, ok := parseNumber(norm[1:]); ok && v > 0 {
 					qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: t.start, end: t.end})
 				}
 			}
@@ -174,7 +184,7 @@ func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, 
 				h.kind, h.unit = hitQty, u
 			}
 		default:
-			numberContext(text, toks, i, &h)
+			numberContext(text, toks, nb, i, &h)
 		}
 		if h.kind == hitNone {
 			continue
@@ -230,7 +240,7 @@ type numberHit struct {
 // symbol before or after it, a currency or unit word after it, a currency
 // word or "x" before it. *h holds the token's span on entry and is filled
 // in place (no copy of the hit in and out).
-func numberContext(text string, toks []token, i int, h *numberHit) {
+func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit) {
 	t := &toks[i]
 	if r, at := runeBefore(text, t.start); r != 0 {
 		if c, ok := currencySymbol(r); ok {
@@ -258,22 +268,24 @@ func numberContext(text string, toks []token, i int, h *numberHit) {
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
 		n := &toks[i+1]
-		if c, crypto, ok := currencyWord(n.norm); ok {
+		nn := nb.norm(n)
+		if c, crypto, ok := currencyWord(nn); ok {
 			h.kind, h.currency, h.crypto, h.end = hitPrice, c, crypto, n.end
 			return
 		}
-		if u, ok := unitWord(n.norm); ok {
+		if u, ok := unitWord(nn); ok {
 			h.kind, h.unit, h.end = hitQty, u, n.end
 			return
 		}
 	}
 	if i > 0 && toks[i-1].gap <= gapSpace {
 		p := &toks[i-1]
-		if c, crypto, ok := currencyWord(p.norm); ok && p.norm != "р" {
+		pn := nb.norm(p)
+		if c, crypto, ok := currencyWord(pn); ok && pn != "р" {
 			h.kind, h.currency, h.crypto, h.start = hitPrice, c, crypto, p.start
 			return
 		}
-		if p.norm == "x" {
+		if pn == "x" {
 			h.kind, h.unit, h.start = hitQty, "x", p.start
 		}
 	}
@@ -358,12 +370,12 @@ func labelCandidatesOf(set [][]string, fi int) (idx []int, ok bool) {
 }
 
 // labelAt reports whether label l begins at token i.
-func labelAt(toks []token, i int, l []string) bool {
-	if toks[i].norm != l[0] || i+len(l) > len(toks) {
+func labelAt(toks []token, nb *normBase, i int, l []string) bool {
+	if i+len(l) > len(toks) {
 		return false
 	}
-	for k := 1; k < len(l); k++ {
-		if toks[i+k].norm != l[k] {
+	for k, w := range l {
+		if nb.norm(&toks[i+k]) != w {
 			return false
 		}
 	}
@@ -373,18 +385,18 @@ func labelAt(toks []token, i int, l []string) bool {
 // labelStartsAt appends to out the indexes of the tokens that begin a label
 // (the first word of some vendor or shipping label), looked for among the
 // tokens classifyTokens found shaped like one.
-func labelStartsAt(toks []token, shaped []int32, out []int32) []int32 {
-	out, _ = labelStartsFirstAt(toks, shaped, out, nil)
+func labelStartsAt(toks []token, nb *normBase, shaped []int32, out []int32) []int32 {
+	out, _ = labelStartsFirstAt(toks, nb, shaped, out, nil)
 	return out
 }
 
 // labelStartsFirstAt is labelStartsAt that also appends to firsts, for each
 // start, the index of its word in labelFirstIndex, which labelValueFirstAt
 // and vendorByLabelFirst would otherwise look up again (once per label set).
-func labelStartsFirstAt(toks []token, shaped []int32, out []int32, firsts []uint8) ([]int32, []uint8) {
+func labelStartsFirstAt(toks []token, nb *normBase, shaped []int32, out []int32, firsts []uint8) ([]int32, []uint8) {
 	x := labelFirstIndex
 	for _, i := range shaped {
-		if fi := x.probe(toks[i].norm); fi >= 0 {
+		if fi := x.probe(nb.norm(&toks[i])); fi >= 0 {
 			out = append(out, i)
 			firsts = append(firsts, uint8(fi))
 		}
@@ -395,11 +407,11 @@ func labelStartsFirstAt(toks []token, shaped []int32, out []int32, firsts []uint
 // labelFirstOf returns the index in labelFirstIndex of the word of start k
 // of starts: firsts[k] when firsts is given (labelStartsFirstAt), else
 // looked up.
-func labelFirstOf(toks []token, starts []int32, firsts []uint8, k int) int {
+func labelFirstOf(toks []token, nb *normBase, starts []int32, firsts []uint8, k int) int {
 	if firsts != nil {
 		return int(firsts[k])
 	}
-	return labelFirstIndex.find(toks[starts[k]].norm)
+	return labelFirstIndex.find(nb.norm(&toks[starts[k]]))
 }
 
 // The label first words' indexes fit the bytes of labelStartsFirstAt.
@@ -412,16 +424,16 @@ func init() {
 // labelValueAt finds the first label among starts (labelStartsAt) and
 // returns the text after it (up to the end of the line, a separator, or max
 // bytes).
-func labelValueAt(text string, toks []token, starts []int32, labels [][]string, max int, oneWord bool) string {
-	return labelValueFirstAt(text, toks, starts, nil, labels, max, oneWord)
+func labelValueAt(text string, toks []token, nb *normBase, starts []int32, labels [][]string, max int, oneWord bool) string {
+	return labelValueFirstAt(text, toks, nb, starts, nil, labels, max, oneWord)
 }
 
 // labelValueFirstAt is labelValueAt with the starts' first-word indexes
 // (labelStartsFirstAt; nil: looked up).
-func labelValueFirstAt(text string, toks []token, starts []int32, firsts []uint8, labels [][]string, max int, oneWord bool) string {
+func labelValueFirstAt(text string, toks []token, nb *normBase, starts []int32, firsts []uint8, labels [][]string, max int, oneWord bool) string {
 	for k, i32 := range starts {
 		i := int(i32)
-		cands, indexed := labelCandidatesOf(labels, labelFirstOf(toks, starts, firsts, k))
+		cands, indexed := labelCandidatesOf(labels, labelFirstOf(toks, nb, starts, firsts, k))
 		n := len(cands)
 		if !indexed {
 			n = len(labels)
@@ -431,7 +443,7 @@ func labelValueFirstAt(text string, toks []token, starts []int32, firsts []uint8
 			if indexed {
 				l = labels[cands[c]]
 			}
-			if !labelAt(toks, i, l) {
+			if !labelAt(toks, nb, i, l) {
 				continue
 			}
 			end := toks[i+len(l)-1].end
@@ -584,20 +596,20 @@ var vendorLeadIndex, _ = wordIndexOf(vendorLead)
 // vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
 // When the labels on a page name different vendors (an index or category
 // page) it returns "" rather than guess.
-func vendorByLabel(text string, toks []token, starts []int32) string {
-	return vendorByLabelFirst(text, toks, starts, nil)
+func vendorByLabel(text string, toks []token, nb *normBase, starts []int32) string {
+	return vendorByLabelFirst(text, toks, nb, starts, nil)
 }
 
 // vendorByLabelFirst is vendorByLabel with the starts' first-word indexes
 // (labelStartsFirstAt; nil: looked up).
-func vendorByLabelFirst(text string, toks []token, starts []int32, firsts []uint8) string {
+func vendorByLabelFirst(text string, toks []token, nb *normBase, starts []int32, firsts []uint8) string {
 	name := ""
 	for k, i32 := range starts {
 		i := int(i32)
-		cands, _ := labelCandidatesOf(vendorLabels, labelFirstOf(toks, starts, firsts, k))
+		cands, _ := labelCandidatesOf(vendorLabels, labelFirstOf(toks, nb, starts, firsts, k))
 		for _, li := range cands {
 			l := vendorLabels[li]
-			if !labelAt(toks, i, l) {
+			if !labelAt(toks, nb, i, l) {
 				continue
 			}
 			v := cleanVendor(valueAfter(text, toks[i+len(l)-1].end, 40, true))

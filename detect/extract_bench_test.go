@@ -13,6 +13,7 @@ type extractInput struct {
 	raw  string
 	url  string
 	toks []token
+	nb   normBase
 	ms   []match
 }
 
@@ -26,9 +27,9 @@ func extractInputs(tb testing.TB, d *Detector) ([]extractInput, int64) {
 		ct := s.Page.ContentType()
 		raw := decodeBody(s.Page.Body, ct)
 		doc := d.parse(raw, looksLikeHTML(raw, ct), nil)
-		toks := tokenize(doc.text, doc.segs)
-		ms := d.findMatchesInto(nil, doc.text, toks)
-		ins = append(ins, extractInput{name: s.Name, doc: doc, raw: raw, url: pageURL(s.Page), toks: toks, ms: ms})
+		toks, nb := tokenize(doc.text, doc.segs)
+		ms := d.findMatchesInto(nil, doc.text, toks, &nb)
+		ins = append(ins, extractInput{name: s.Name, doc: doc, raw: raw, url: pageURL(s.Page), toks: toks, nb: nb, ms: ms})
 		total += int64(len(s.Page.Body))
 	}
 	return ins, total
@@ -49,10 +50,10 @@ func BenchmarkExtract(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for k := range ins {
 			in := &ins[k]
-			classifyTokens(in.toks, &cls)
-			prices, qtys = scanNumbersAt(prices, qtys, in.doc.text, in.toks, cls.nums)
+			classifyTokens(in.toks, &in.nb, &cls)
+			prices, qtys = scanNumbersAt(prices, qtys, in.doc.text, in.toks, &in.nb, cls.nums)
 			var ex fentinel.Extracted
-			d.extractInto(&ex, in.doc, in.raw, in.toks, &cls, prices, qtys, nil)
+			d.extractInto(&ex, in.doc, in.raw, in.toks, &in.nb, &cls, prices, qtys, nil, nil)
 			lang := cls.lang
 			for _, m := range in.ms {
 				d.countLang(&lang, m)

@@ -57,42 +57,44 @@ func randomExtractText(r *rand.Rand, n int) string {
 }
 
 // compareExtractWithPrev checks every reworked extraction function against
-// its reference copy on one text.
-func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks []token) {
+// its reference copy on one text (toks its tokens, nb their base; the
+// reference copies read the tokens with their norms, rt).
+func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks []token, nb normBase) {
 	t.Helper()
-	if got, want := findEntities(text, text, toks), prevFindEntities(text, text, toks); !slices.Equal(got, want) {
+	rt := withNorms(toks, nb)
+	if got, want := findEntities(text, text, toks, &nb), prevFindEntities(text, text, rt); !slices.Equal(got, want) {
 		t.Fatalf("%s: entities\n%+v\nwant\n%+v", name, got, want)
 	}
 	if lower := newASCIIFolded(text); !slices.Equal(findLabels(lower, nil), prevFindLabels(lower, nil)) {
 		t.Fatalf("%s: contact labels %v, want %v", name, findLabels(lower, nil), prevFindLabels(lower, nil))
 	}
-	starts, wantStarts := labelStarts(toks, nil), prevLabelStarts(toks, nil)
+	starts, wantStarts := labelStarts(toks, &nb, nil), prevLabelStarts(rt, nil)
 	if !slices.Equal(starts, wantStarts) {
 		t.Fatalf("%s: label starts %v, want %v", name, starts, wantStarts)
 	}
-	if got, want := vendorByLabel(text, toks, starts), prevVendorByLabel(text, toks, starts); got != want {
+	if got, want := vendorByLabel(text, toks, &nb, starts), prevVendorByLabel(text, rt, starts); got != want {
 		t.Fatalf("%s: vendor %q, want %q", name, got, want)
 	}
 	for _, ls := range [][][]string{shipsFromLabels, shipsToLabels, vendorLabels} {
 		for _, one := range []bool{false, true} {
-			if got, want := labelValueAt(text, toks, starts, ls, 40, one), prevLabelValueAt(text, toks, starts, ls, 40, one); got != want {
+			if got, want := labelValueAt(text, toks, &nb, starts, ls, 40, one), prevLabelValueAt(text, rt, starts, ls, 40, one); got != want {
 				t.Fatalf("%s: label value %q, want %q", name, got, want)
 			}
 		}
 	}
 	// the same with the starts' first-word indexes found with them
 	var c tokClasses
-	classifyTokens(toks, &c)
-	st, firsts := labelStartsFirstAt(toks, c.labels, nil, make([]uint8, 0, 1))
+	classifyTokens(toks, &nb, &c)
+	st, firsts := labelStartsFirstAt(toks, &nb, c.labels, nil, make([]uint8, 0, 1))
 	if !slices.Equal(st, starts) || len(firsts) != len(st) {
 		t.Fatalf("%s: label starts %v (firsts %v), want %v", name, st, firsts, starts)
 	}
-	if got, want := vendorByLabelFirst(text, toks, st, firsts), prevVendorByLabel(text, toks, starts); got != want {
+	if got, want := vendorByLabelFirst(text, toks, &nb, st, firsts), prevVendorByLabel(text, rt, starts); got != want {
 		t.Fatalf("%s: vendor (firsts) %q, want %q", name, got, want)
 	}
 	for _, ls := range [][][]string{shipsFromLabels, shipsToLabels, vendorLabels} {
 		for _, one := range []bool{false, true} {
-			if got, want := labelValueFirstAt(text, toks, st, firsts, ls, 40, one), prevLabelValueAt(text, toks, starts, ls, 40, one); got != want {
+			if got, want := labelValueFirstAt(text, toks, &nb, st, firsts, ls, 40, one), prevLabelValueAt(text, rt, starts, ls, 40, one); got != want {
 				t.Fatalf("%s: label value (firsts) %q, want %q", name, got, want)
 			}
 		}
@@ -101,13 +103,13 @@ func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks [
 		t.Fatalf("%s: cleanVendor %q, want %q", name, got, want)
 	}
 	if d != nil {
-		ms := d.findMatchesInto(nil, text, toks)
-		if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+		ms := d.findMatchesInto(nil, text, toks, &nb)
+		if got, want := guessLanguage(toks, &nb, ms, d), prevGuessLanguage(rt, ms, d); got != want {
 			t.Fatalf("%s: language %q, want %q", name, got, want)
 		}
 	}
 	for i := range toks {
-		w := toks[i].norm
+		w := rt[i].norm
 		for _, s := range []string{w, strings.TrimRight(w, ".,abcdefghijklmnopqrstuvwxyz")} {
 			gv, gok := parseNumber(s)
 			wv, wok := prevParseNumber(s)
@@ -119,8 +121,8 @@ func compareExtractWithPrev(t *testing.T, d *Detector, name, text string, toks [
 			t.Fatalf("%s: cleanVendor %q, want %q", name, got, want)
 		}
 	}
-	gp, gq := scanNumbersInto(nil, nil, text, toks)
-	wp, wq := refScanNumbersInto(nil, nil, text, toks)
+	gp, gq := scanNumbersInto(nil, nil, text, toks, &nb)
+	wp, wq := refScanNumbersInto(nil, nil, text, rt)
 	if !slices.Equal(gp, wp) || !slices.Equal(gq, wq) {
 		t.Fatalf("%s: numbers %+v %+v, want %+v %+v", name, gp, gq, wp, wq)
 	}
@@ -133,8 +135,8 @@ func TestExtractEqualsPrev(t *testing.T) {
 	d := defaultDetectorOnce(t)
 	ins, _ := extractInputs(t, d)
 	for _, in := range ins {
-		compareExtractWithPrev(t, d, in.name, in.doc.text, in.toks)
-		if got, want := findEntities(in.doc.text, in.raw, in.toks), prevFindEntities(in.doc.text, in.raw, in.toks); !slices.Equal(got, want) {
+		compareExtractWithPrev(t, d, in.name, in.doc.text, in.toks, in.nb)
+		if got, want := findEntities(in.doc.text, in.raw, in.toks, &in.nb), prevFindEntities(in.doc.text, in.raw, withNorms(in.toks, in.nb)); !slices.Equal(got, want) {
 			t.Fatalf("%s: entities with raw body differ", in.name)
 		}
 	}
@@ -147,8 +149,8 @@ func TestExtractEqualsPrev(t *testing.T) {
 		// Detect's texts are valid UTF-8 (decodeBody); the reference
 		// contact scan can panic on invalid bytes.
 		text = strings.ToValidUTF8(text, "\uFFFD")
-		toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
-		compareExtractWithPrev(t, d, fmt.Sprintf("text %d %.60q", i, text), text, toks)
+		toks, nb := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+		compareExtractWithPrev(t, d, fmt.Sprintf("text %d %.60q", i, text), text, toks, nb)
 	}
 }
 
@@ -161,7 +163,8 @@ func FuzzExtractEqualsPrev(f *testing.F) {
 	d := defaultDetector(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		doc := plainDocument(strings.ToValidUTF8(s, "\uFFFD"))
-		compareExtractWithPrev(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
+		toks, nb := tokenize(doc.text, doc.segs)
+		compareExtractWithPrev(t, d, fmt.Sprintf("%q", s), doc.text, toks, nb)
 	})
 }
 

@@ -25,7 +25,7 @@ var prevStopF = newKeyFilter(stopwords)
 // bech32, bech32m), Monero, Ethereum (EIP-55), v3 onions, PGP v4
 // fingerprints from armored public keys, e-mail addresses and contact
 // handles. text is the extracted page text, raw the decoded body.
-func prevFindEntities(text, raw string, toks []token) []fentinel.Entity {
+func prevFindEntities(text, raw string, toks []refToken) []fentinel.Entity {
 	var out []fentinel.Entity
 	add := func(kind, value, network string) {
 		if len(out) >= maxEntities {
@@ -226,7 +226,7 @@ func prevValidEthereum(s string) bool {
 
 // prevFindContacts finds e-mail addresses, @handles, t.me links, Session IDs
 // and "wickr: name" style handles.
-func prevFindContacts(text string, toks []token, add func(kind, value, network string)) {
+func prevFindContacts(text string, toks []refToken, add func(kind, value, network string)) {
 	// Only pages that name a contact network (or have an @) need the scan.
 	need := strings.IndexByte(text, '@') >= 0
 	for i := 0; i < len(toks) && !need; i++ {
@@ -426,7 +426,7 @@ func prevMayBeLabelFirst(w string) bool {
 
 // prevLabelStarts appends to out the indexes of the tokens that may begin a
 // label (the first word of some vendor or shipping label).
-func prevLabelStarts(toks []token, out []int32) []int32 {
+func prevLabelStarts(toks []refToken, out []int32) []int32 {
 	for i := range toks {
 		if w := toks[i].norm; prevMayBeLabelFirst(w) && prevLabelFirstF.mayHave(w) && prevLabelFirst[w] {
 			out = append(out, int32(i))
@@ -436,7 +436,7 @@ func prevLabelStarts(toks []token, out []int32) []int32 {
 }
 
 // prevLabelValueAt is labelValue over the label starts found by prevLabelStarts.
-func prevLabelValueAt(text string, toks []token, starts []int32, labels [][]string, max int, oneWord bool) string {
+func prevLabelValueAt(text string, toks []refToken, starts []int32, labels [][]string, max int, oneWord bool) string {
 	for _, i32 := range starts {
 		i := int(i32)
 		for _, l := range labels {
@@ -562,7 +562,7 @@ func prevIsVendorLead(w string, buf *[32]byte) bool {
 // prevVendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
 // When the labels on a page name different vendors (an index or category
 // page) it returns "" rather than guess.
-func prevVendorByLabel(text string, toks []token, starts []int32) string {
+func prevVendorByLabel(text string, toks []refToken, starts []int32) string {
 	name := ""
 	for _, i32 := range starts {
 		i := int(i32)
@@ -617,7 +617,7 @@ var prevLabelFirstShape = func() (t [256]uint64) {
 }()
 
 // prevGuessLanguage returns a BCP 47 primary tag from scripts and function words.
-func prevGuessLanguage(toks []token, ms []match, d *Detector) string {
+func prevGuessLanguage(toks []refToken, ms []match, d *Detector) string {
 	var counts langCounts
 	for i := range toks {
 		if i >= 400 {

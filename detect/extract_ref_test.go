@@ -9,7 +9,7 @@ import (
 
 // refScanNumbersInto is scanNumbersInto as it was before numbers were
 // parsed only after their context was read; the test below compares the two.
-func refScanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
+func refScanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []refToken) ([]priceHit, []qtyHit) {
 	prices, qtys = prices[:0], qtys[:0]
 	for i := range toks {
 		t := &toks[i]
@@ -101,9 +101,9 @@ func TestScanNumbersEqualsReference(t *testing.T) {
 		texts = append(texts, doc.text)
 	}
 	for _, text := range texts {
-		toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
-		gp, gq := scanNumbersInto(nil, nil, text, toks)
-		wp, wq := refScanNumbersInto(nil, nil, text, toks)
+		toks, nb := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+		gp, gq := scanNumbersInto(nil, nil, text, toks, &nb)
+		wp, wq := refScanNumbersInto(nil, nil, text, withNorms(toks, nb))
 		if !slices.Equal(gp, wp) || !slices.Equal(gq, wq) {
 			t.Errorf("%.60q:\nprices %+v\nwant   %+v\nqtys %+v\nwant %+v", text, gp, wp, gq, wq)
 		}

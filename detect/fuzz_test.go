@@ -18,9 +18,9 @@ func FuzzTokenize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		toks := tokenize(s, []segment{{zone: zoneBody, start: 0, end: len(s)}})
+		toks, nb := tokenize(s, []segment{{zone: zoneBody, start: 0, end: len(s)}})
 		prev := 0
-		for _, tk := range toks {
+		for _, tk := range withNorms(toks, nb) {
 			if tk.start < prev || tk.end < tk.start || tk.end > len(s) {
 				t.Fatalf("bad span %d:%d (prev end %d, len %d)", tk.start, tk.end, prev, len(s))
 			}
@@ -76,8 +76,8 @@ func FuzzExtractNumbers(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		toks := tokenize(s, []segment{{zone: zoneMain, start: 0, end: len(s)}})
-		ps, qs := scanNumbers(s, toks)
+		toks, nb := tokenize(s, []segment{{zone: zoneMain, start: 0, end: len(s)}})
+		ps, qs := scanNumbers(s, toks, &nb)
 		for _, p := range ps {
 			if p.value < 0 || p.start < 0 || p.end > len(s) || p.start > p.end {
 				t.Fatalf("bad price %+v", p)
@@ -88,7 +88,7 @@ func FuzzExtractNumbers(f *testing.F) {
 				t.Fatalf("bad quantity %+v", q)
 			}
 		}
-		_ = labelValue(s, toks, vendorLabels, 40, true)
-		_ = findEntities(s, s, toks)
+		_ = labelValue(s, toks, &nb, vendorLabels, 40, true)
+		_ = findEntities(s, s, toks, &nb)
 	})
 }

@@ -56,7 +56,7 @@ func (d *Detector) neutraliserRef(toks []token, windows []match, m match, class 
 // not a CJK character), or len(toks). On the way it sets *named when it
 // passes a token naming a contact network (contactToken), so one walk over
 // the tokens serves both.
-func nextEntityToken(toks []token, i int, named *bool) int {
+func nextEntityToken(toks []refToken, i int, named *bool) int {
 	nm := *named
 	for ; i < len(toks); i++ {
 		t := &toks[i]
@@ -76,7 +76,7 @@ func nextEntityToken(toks []token, i int, named *bool) int {
 // nextShape returns the index of the first token at or after i whose word
 // has a shape in shape, or len(toks). The loop makes no call, so nothing is
 // spilled per token.
-func nextShape(toks []token, i int, shape *shapeSet) int {
+func nextShape(toks []refToken, i int, shape *shapeSet) int {
 	for ; i < len(toks); i++ {
 		if shape.has(toks[i].norm) {
 			return i

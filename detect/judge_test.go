@@ -31,8 +31,8 @@ func TestNeutraliserOfMatchesRef(t *testing.T) {
 	}
 	n := 0
 	for _, doc := range docs {
-		toks := tokenize(doc.text, doc.segs)
-		ms := d.findMatchesInto(nil, doc.text, toks)
+		toks, nb := tokenize(doc.text, doc.segs)
+		ms := d.findMatchesInto(nil, doc.text, toks, &nb)
 		var windows []match
 		for _, m := range ms {
 			e := &d.entries[m.e]
@@ -65,16 +65,17 @@ func TestNeutraliserOfMatchesRef(t *testing.T) {
 }
 
 // refClassify is classifyTokens by the walks it replaced.
-func refClassify(toks []token) (nums, ents, labels []int32, contact bool) {
+func refClassify(toks []token, nb normBase) (nums, ents, labels []int32, contact bool) {
 	nums = numberTokens(toks, nil)
+	rt := withNorms(toks, nb)
 	for i := 0; i < len(toks); i++ {
-		if i = nextEntityToken(toks, i, &contact); i == len(toks) {
+		if i = nextEntityToken(rt, i, &contact); i == len(toks) {
 			break
 		}
 		ents = append(ents, int32(i))
 	}
 	for i := 0; i < len(toks); i++ {
-		if i = nextShape(toks, i, &labelFirstIndex.shape); i == len(toks) {
+		if i = nextShape(rt, i, &labelFirstIndex.shape); i == len(toks) {
 			break
 		}
 		labels = append(labels, int32(i))
@@ -86,15 +87,15 @@ func refClassify(toks []token) (nums, ents, labels []int32, contact bool) {
 // language counts, guessLanguage with prevGuessLanguage.
 func checkClassify(t *testing.T, d *Detector, name, text string) {
 	t.Helper()
-	toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+	toks, nb := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
 	var c tokClasses
-	classifyTokens(toks, &c)
-	nums, ents, labels, contact := refClassify(toks)
+	classifyTokens(toks, &nb, &c)
+	nums, ents, labels, contact := refClassify(toks, nb)
 	if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
 		t.Fatalf("%s: classified %v %v %v %v, want %v %v %v %v", name, c.nums, c.ents, c.labels, c.contact, nums, ents, labels, contact)
 	}
-	ms := d.findMatchesInto(nil, text, toks)
-	if got, want := guessLanguage(toks, ms, d), prevGuessLanguage(toks, ms, d); got != want {
+	ms := d.findMatchesInto(nil, text, toks, &nb)
+	if got, want := guessLanguage(toks, &nb, ms, d), prevGuessLanguage(withNorms(toks, nb), ms, d); got != want {
 		t.Fatalf("%s: language %q, want %q", name, got, want)
 	}
 }
@@ -106,12 +107,12 @@ func TestClassifyTokensMatchesRef(t *testing.T) {
 	ins, _ := extractInputs(t, d)
 	for _, in := range ins {
 		var c tokClasses
-		classifyTokens(in.toks, &c)
-		nums, ents, labels, contact := refClassify(in.toks)
+		classifyTokens(in.toks, &in.nb, &c)
+		nums, ents, labels, contact := refClassify(in.toks, in.nb)
 		if !slices.Equal(c.nums, nums) || !slices.Equal(c.ents, ents) || !slices.Equal(c.labels, labels) || c.contact != contact {
 			t.Fatalf("%s: classification differs", in.name)
 		}
-		if got, want := guessLanguage(in.toks, in.ms, d), prevGuessLanguage(in.toks, in.ms, d); got != want {
+		if got, want := guessLanguage(in.toks, &in.nb, in.ms, d), prevGuessLanguage(withNorms(in.toks, in.nb), in.ms, d); got != want {
 			t.Fatalf("%s: language %q, want %q", in.name, got, want)
 		}
 	}

@@ -103,8 +103,8 @@ const langTokens = 400
 // earlier walks (nextNumberToken, nextEntityToken with its contact check,
 // nextShape over the label first words) and guessLanguage's token loop.
 // The tokenizer's class bits (token.cls) say which tests a token may pass;
-// the rest of each test runs here.
-func classifyTokens(toks []token, c *tokClasses) {
+// the rest of each test runs here. nb is the tokens' normBase.
+func classifyTokens(toks []token, nb *normBase, c *tokClasses) {
 	// The lists are appended to in c, not in locals: with three slices
 	// live the loop spilled and reloaded them on every token, while most
 	// tokens append nothing.
@@ -131,7 +131,7 @@ func classifyTokens(toks []token, c *tokClasses) {
 			c.labels = append(c.labels, int32(i))
 		}
 		if k&clsContact != 0 && !c.contact {
-			c.contact = contactToken(t.norm)
+			c.contact = contactToken(nb.norm(t))
 		}
 		if k&(clsHan|clsStop|clsCyr) == 0 || t.zone == zoneNav {
 			continue
@@ -141,10 +141,10 @@ func classifyTokens(toks []token, c *tokClasses) {
 		case k&clsHan != 0:
 			lang[langZH]++
 		case k&clsStop != 0:
-			if si := stopIndex.probe(t.norm); si >= 0 {
+			if si := stopIndex.probe(nb.norm(t)); si >= 0 {
 				lang[stopLang[si]] += 2
 			}
-		case startsCyrillic(t.norm): // clsCyr
+		case startsCyrillic(nb.norm(t)): // clsCyr
 			lang[langRU]++
 		}
 	}

@@ -28,26 +28,27 @@ type match struct {
 
 // variants returns the forms a token may take when looked up: as written,
 // leet-folded, with "ph" read as "f", and without an inflection suffix.
-// ph tells whether t.norm contains "ph" (hasPH).
-func (d *Detector) variants(toks []token, i int, lc *leetCache, ph bool, vs *[8]string, hs *[8]uint8) int {
+// ph tells whether the token's norm contains "ph" (hasPH).
+func (d *Detector) variants(toks []token, nb *normBase, i int, lc *leetCache, ph bool, vs *[8]string, hs *[8]uint8) int {
 	t := &toks[i]
-	vs[0], hs[0] = t.norm, howExact
+	norm := nb.norm(t)
+	vs[0], hs[0] = norm, howExact
 	n := 1
 	if t.han {
 		return n
 	}
-	if t.leet && !isAmount(t.norm) {
-		if v, ok := lc.folded(toks, i); ok {
+	if t.leet && !isAmount(norm) {
+		if v, ok := lc.folded(toks, nb, i); ok {
 			vs[n], hs[n] = v, howLeet
 			n++
-			if l := lc.foldedL(toks, i); l != v {
+			if l := lc.foldedL(toks, nb, i); l != v {
 				vs[n], hs[n] = l, howLeet
 				n++
 			}
 		}
 	}
 	if ph {
-		vs[n], hs[n] = strings.ReplaceAll(t.norm, "ph", "f"), howLeet
+		vs[n], hs[n] = strings.ReplaceAll(norm, "ph", "f"), howLeet
 		n++
 	}
 	base := n
@@ -107,29 +108,30 @@ func isAmount(s string) bool {
 // variants as the first token. The tests that settle most comparisons
 // (equal, or a first byte or length that rules out every variant but the
 // leet folds) are here; tokEqSlow does the rest.
-func (d *Detector) tokEq(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
+func (d *Detector) tokEq(toks []token, nb *normBase, j int, lc *leetCache, want string) (bool, uint8) {
 	t := &toks[j]
-	if t.norm == want {
+	norm := nb.norm(t)
+	if norm == want {
 		return true, howExact
 	}
-	if t.han || !t.leet && (len(t.norm) <= len(want) || len(want) > 0 && t.norm[0] != want[0]) {
+	if t.han || !t.leet && (len(norm) <= len(want) || len(want) > 0 && norm[0] != want[0]) {
 		// neither a leet fold nor want plus a suffix
 		return false, 0
 	}
-	return d.tokEqSlow(toks, j, lc, want)
+	return d.tokEqSlow(toks, nb, j, lc, want)
 }
 
 // tokEqSlow is tokEq after the exact comparison, for a token that is not
 // Han and is leet or longer than want.
-func (d *Detector) tokEqSlow(toks []token, j int, lc *leetCache, want string) (bool, uint8) {
+func (d *Detector) tokEqSlow(toks []token, nb *normBase, j int, lc *leetCache, want string) (bool, uint8) {
 	t := &toks[j]
 	if t.leet {
-		if v, ok := lc.folded(toks, j); ok && (v == want || lc.foldedL(toks, j) == want) {
+		if v, ok := lc.folded(toks, nb, j); ok && (v == want || lc.foldedL(toks, nb, j) == want) {
 			return true, howLeet
 		}
 	}
-	if len(t.norm) > len(want) && strings.HasPrefix(t.norm, want) {
-		rest := t.norm[len(want):]
+	if norm := nb.norm(t); len(norm) > len(want) && strings.HasPrefix(norm, want) {
+		rest := norm[len(want):]
 		for _, suf := range d.suffixes {
 			if rest == suf {
 				return true, howExact
@@ -139,9 +141,10 @@ func (d *Detector) tokEqSlow(toks []token, j int, lc *leetCache, want string) (b
 	return false, 0
 }
 
-// findMatches runs the compiled dictionary over the tokens.
-func (d *Detector) findMatches(text string, toks []token) []match {
-	return d.findMatchesInto(nil, text, toks)
+// findMatches runs the compiled dictionary over the tokens (made from
+// text, their norms read through nb).
+func (d *Detector) findMatches(text string, toks []token, nb *normBase) []match {
+	return d.findMatchesInto(nil, text, toks, nb)
 }
 
 // findMatchesInto is findMatches appending to out[:0].
@@ -158,26 +161,26 @@ func (d *Detector) findMatches(text string, toks []token) []match {
 // words): a few tests decide whether anything but an exact key can start
 // there. A plain key goes to matchKey, a plain word the filter passes but
 // the table does not hold to matchPlain, every other word to matchWord.
-func (d *Detector) findMatchesInto(out []match, text string, toks []token) []match {
+func (d *Detector) findMatchesInto(out []match, text string, toks []token, nb *normBase) []match {
 	ms := matchStatePool.Get().(*matchState)
-	out = d.findMatchesWith(ms, out, text, toks)
+	out = d.findMatchesWith(ms, out, text, toks, nb)
 	matchStatePool.Put(ms)
 	return out
 }
 
 // findMatchesWith is findMatchesInto with the working state ms (empty, as
 // it leaves it).
-func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, toks []token) []match {
-	ms.text, ms.toks, ms.out = text, toks, out[:0]
+func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, toks []token, nb *normBase) []match {
+	ms.text, ms.toks, ms.nb, ms.out = text, toks, *nb, out[:0]
 	tt := d.terms
 	for i := range toks {
 		t := &toks[i]
-		norm := t.norm
+		norm := nb.norm(t)
 		if tt.filter.mayHave(norm) {
 			k := tt.lookupKey(norm)
 			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
 				if k != nil {
-					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1])) {
+					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1], nb)) {
 						// matchKey when only the key's single-token
 						// entries and its fuzzy match can start here
 						// (many keys), without the call
@@ -193,11 +196,11 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 					continue
 				}
 				if !t.han {
-					d.matchPlain(ms, i) // a false positive of the filter
+					d.matchPlain(ms, i, norm) // a false positive of the filter
 					continue
 				}
 			}
-			d.matchWord(ms, i, k, hasPH(norm))
+			d.matchWord(ms, i, norm, k, hasPH(norm))
 			continue
 		}
 		// Not a key: only its variants (leet folds, inflection
@@ -207,14 +210,14 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 			continue
 		}
 		if t.leet || t.end < len(text) && isMask(text[t.end]) {
-			d.matchWord(ms, i, nil, hasPH(norm))
+			d.matchWord(ms, i, norm, nil, hasPH(norm))
 			continue
 		}
 		// A plain word: what it matches depends on norm alone.
 		// ("ph" is rare and costs a read of the word: tested last)
 		n := len(norm)
 		if n >= 4 && d.sufLast.has(norm[n-1]) || d.fuzzyMay(norm) || hasPH(norm) {
-			d.matchPlain(ms, i)
+			d.matchPlain(ms, i, norm)
 		}
 	}
 	if tt.long {
@@ -234,6 +237,7 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 type matchState struct {
 	text string
 	toks []token
+	nb   normBase // the tokens' norms
 	out  []match
 	lc   leetCache
 	vs   [8]string
@@ -247,11 +251,11 @@ type matchState struct {
 var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
 
 // reset empties the leet cache for the next call. peq is already all
-// zero. text, toks, out and vs keep the call's references: the next call
-// sets the first three before reading them and writes each variant before
-// reading it, so they are never read stale. (Clearing them would cost a
-// write barrier per pointer while the GC marks, to free at most one page's
-// text and scratch per pooled state a little earlier.)
+// zero. text, toks, nb, out and vs keep the call's references: the next
+// call sets the first four before reading them and writes each variant
+// before reading it, so they are never read stale. (Clearing them would
+// cost a write barrier per pointer while the GC marks, to free at most one
+// page's text and scratch per pooled state a little earlier.)
 func (ms *matchState) reset() {
 	ms.lc.reset()
 }
@@ -261,28 +265,27 @@ func (ms *matchState) reset() {
 // come only from variants of its norm that are keys and from fuzzy
 // matching, so a word without such keys and without matches matches
 // nothing wherever it appears: d.plain remembers it and later calls return
-// at once.
-func (d *Detector) matchPlain(ms *matchState, i int) {
-	norm := ms.toks[i].norm
+// at once. norm is the token's norm (read by the caller).
+func (d *Detector) matchPlain(ms *matchState, i int, norm string) {
 	p, ok := wordKey(norm)
 	if ok && d.plain.has(&p) {
 		return
 	}
 	n0 := len(ms.out)
 	ms.keyed = false
-	d.matchWord(ms, i, nil, hasPH(norm))
+	d.matchWord(ms, i, norm, nil, hasPH(norm))
 	if ok && !ms.keyed && len(ms.out) == n0 {
 		d.plain.add(&p)
 	}
 }
 
-// matchWord appends the matches that start at token i, whose term-table
-// key is k (nil if none) and which contains "ph" when ph is set.
-func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
+// matchWord appends the matches that start at token i, whose norm is norm
+// (read by the caller), whose term-table key is k (nil if none) and which
+// contains "ph" when ph is set.
+func (d *Detector) matchWord(ms *matchState, i int, norm string, k *termKey, ph bool) {
 	tt := d.terms
-	toks, text, out := ms.toks, ms.text, ms.out
+	toks, text, out, nb := ms.toks, ms.text, ms.out, &ms.nb
 	t := &toks[i]
-	norm := t.norm
 	subFound := false
 	if k != nil && k.first.hi > k.first.lo {
 		if k.multi == k.first.hi {
@@ -294,7 +297,7 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 				subFound = subFound || e.sub
 			}
 		} else {
-			out, subFound = d.matchFirst(toks, i, &ms.lc, k, howExact, out)
+			out, subFound = d.matchFirst(toks, nb, i, &ms.lc, k, howExact, out)
 		}
 	}
 	if t.han {
@@ -303,7 +306,7 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 	}
 	nv := 1 // variants in ms.vs; ms.vs[0] is set when fuzzy matching needs it
 	if t.leet || ph || len(norm) >= 4 && d.sufLast.has(norm[len(norm)-1]) {
-		nv = d.variants(toks, i, &ms.lc, ph, &ms.vs, &ms.hs)
+		nv = d.variants(toks, nb, i, &ms.lc, ph, &ms.vs, &ms.hs)
 		for vi := 1; vi < nv; vi++ {
 			v := ms.vs[vi]
 			if !tt.filter.mayHave(v) {
@@ -315,17 +318,17 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 			}
 			ms.keyed = true
 			var found bool
-			out, found = d.matchFirst(toks, i, &ms.lc, kv, ms.hs[vi], out)
+			out, found = d.matchFirst(toks, nb, i, &ms.lc, kv, ms.hs[vi], out)
 			subFound = subFound || found
 		}
 	}
 	// Split words: "f.e.n.t.a.n.y.l", "fenta*nyl", "Carfentani l".
-	if t.gap != gapBreak && (t.leet || k != nil && k.prefix && d.splitMay(toks, i)) {
-		out = d.splitMatches(toks, i, &ms.lc, k, out)
+	if t.gap != gapBreak && (t.leet || k != nil && k.prefix && d.splitMay(toks, nb, i)) {
+		out = d.splitMatches(toks, nb, i, &ms.lc, k, out)
 	}
 	// Masked letters: "f*nt*nyl", "FENT___NYL".
 	if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
-		out = d.maskedMatches(text, toks, i, &ms.lc, out)
+		out = d.maskedMatches(text, toks, nb, i, &ms.lc, out)
 	}
 	if !subFound && len(norm) >= 5 {
 		ms.vs[0] = norm
@@ -345,14 +348,14 @@ func (d *Detector) matchWord(ms *matchState, i int, k *termKey, ph bool) {
 // its fuzzy match, depends on the key string alone and was found when the
 // table was built (termKey.vars, termKey.fuzzyE).
 func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
-	toks, out := ms.toks, ms.out
+	toks, out, nb := ms.toks, ms.out, &ms.nb
 	subFound := false
 	// matchFirst, found as written; the longer terms first, so that the
 	// matches come out in resolve's order (longer first, then by entry)
 	// when there are no others
 	t := &toks[i]
-	if k.multi < k.first.hi && i+1 < len(toks) && t.gap != gapBreak && k.longerMay(&toks[i+1]) {
-		out, subFound = d.matchLonger(toks, i, &ms.lc, k, howExact, out)
+	if k.multi < k.first.hi && i+1 < len(toks) && t.gap != gapBreak && k.longerMay(&toks[i+1], nb) {
+		out, subFound = d.matchLonger(toks, nb, i, &ms.lc, k, howExact, out)
 	}
 	for x := k.first.lo; x < k.multi; x++ {
 		e := &d.terms.first[x]
@@ -366,12 +369,12 @@ func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
 	if k.vars.hi > k.vars.lo {
 		for _, kv := range d.terms.vars[k.vars.lo:k.vars.hi] {
 			var found bool
-			out, found = d.matchFirst(toks, i, &ms.lc, kv.k, kv.how, out)
+			out, found = d.matchFirst(toks, nb, i, &ms.lc, kv.k, kv.how, out)
 			subFound = subFound || found
 		}
 	}
-	if k.prefix && t.gap != gapBreak && d.splitMay(toks, i) {
-		out = d.splitMatches(toks, i, &ms.lc, k, out)
+	if k.prefix && t.gap != gapBreak && d.splitMay(toks, nb, i) {
+		out = d.splitMatches(toks, nb, i, &ms.lc, k, out)
 	}
 	if !subFound && k.fuzzyE >= 0 {
 		out = append(out, match{e: k.fuzzyE, i: int32(i), j: int32(i + 1), how: howFuzzy})
@@ -386,7 +389,7 @@ func (d *Detector) matchKey(ms *matchState, i int, k *termKey) {
 // second token (one shared string per group, its size on its first entry),
 // so the second token is compared with token i+1 once per group and a group
 // whose second token differs is skipped whole.
-func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
+func (d *Detector) matchFirst(toks []token, nb *normBase, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
 	tt := d.terms
 	subFound := false
 	for x := k.first.lo; x < k.multi; x++ {
@@ -397,17 +400,17 @@ func (d *Detector) matchFirst(toks []token, i int, lc *leetCache, k *termKey, ho
 		out = append(out, match{e: e.e, i: int32(i), j: int32(i + 1), how: how0})
 		subFound = subFound || e.sub
 	}
-	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak || !k.longerMay(&toks[i+1]) {
+	if k.multi == k.first.hi || i+1 >= len(toks) || toks[i].gap == gapBreak || !k.longerMay(&toks[i+1], nb) {
 		return out, subFound // no longer term can follow
 	}
-	out, found := d.matchLonger(toks, i, lc, k, how0, out)
+	out, found := d.matchLonger(toks, nb, i, lc, k, how0, out)
 	return out, subFound || found
 }
 
 // matchLonger is matchFirst's second half: it appends the terms of two
 // or more tokens whose first token is k (token i, found as how0), for a
 // token i followed by another and no break.
-func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
+func (d *Detector) matchLonger(toks []token, nb *normBase, i int, lc *leetCache, k *termKey, how0 uint8, out []match) ([]match, bool) {
 	tt := d.terms
 	subFound := false
 	ents := tt.first[k.multi:k.first.hi]
@@ -416,7 +419,7 @@ func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, h
 	// it is at least as long and starts with the same byte. The groups
 	// are in the order of their second tokens, so once their first byte
 	// is past the token's, none can.
-	next := toks[i+1].norm
+	next := nb.norm(&toks[i+1])
 	quick := !toks[i+1].leet
 	for x := 0; x < len(ents); {
 		end := x + int(ents[x].group)
@@ -433,7 +436,7 @@ func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, h
 		w := ents[x].rest[0]
 		secondEq, secondHow := true, howExact
 		if !quick || len(next) != len(w) {
-			secondEq, secondHow = d.tokEq(toks, i+1, lc, w)
+			secondEq, secondHow = d.tokEq(toks, nb, i+1, lc, w)
 		} else if next != w {
 			secondEq = false
 		}
@@ -451,7 +454,7 @@ func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, h
 					ok = false
 					break
 				}
-				eq, h := d.tokEq(toks, j, lc, want)
+				eq, h := d.tokEq(toks, nb, j, lc, want)
 				if !eq {
 					ok = false
 					break
@@ -478,18 +481,19 @@ func (d *Detector) matchLonger(toks []token, i int, lc *leetCache, k *termKey, h
 // ... ("f.e.n.t.a.n.y.l"): the pieces are joined while the joined string is
 // a prefix of some term's joined form. kNorm is token i's term-table key
 // (nil if none).
-func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termKey, out []match) []match {
+func (d *Detector) splitMatches(toks []token, nb *normBase, i int, lc *leetCache, kNorm *termKey, out []match) []match {
 	t := &toks[i]
+	norm := nb.norm(t)
 	tt := d.terms
 	var sbuf [64]byte
 	for c := 0; c < 2; c++ {
-		start, k := t.norm, kNorm
+		start, k := norm, kNorm
 		if c == 1 {
 			// the leet-folded token as a second start
 			if !t.leet {
 				break
 			}
-			v, ok := lc.folded(toks, i)
+			v, ok := lc.folded(toks, nb, i)
 			if !ok {
 				break
 			}
@@ -502,7 +506,7 @@ func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termK
 			continue
 		}
 		s := append(sbuf[:0], start...)
-		allShort := len(t.norm) <= 2
+		allShort := len(norm) <= 2
 		spaced := false
 		for j := i + 1; j < len(toks) && j < i+24; j++ {
 			prev := &toks[j-1]
@@ -516,14 +520,14 @@ func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termK
 			if nt.han {
 				break
 			}
-			piece := nt.norm
+			piece := nb.norm(nt)
+			if len(piece) > 2 {
+				allShort = false
+			}
 			if nt.leet {
-				if v, ok := lc.folded(toks, j); ok {
+				if v, ok := lc.folded(toks, nb, j); ok {
 					piece = v
 				}
-			}
-			if len(nt.norm) > 2 {
-				allShort = false
 			}
 			s = append(s, piece...)
 			ks := tt.findBytes(s)
@@ -549,7 +553,7 @@ func (d *Detector) splitMatches(toks []token, i int, lc *leetCache, kNorm *termK
 // next token's piece, and stops when that is not in the table. When the
 // next token is not leet (its piece is its norm) the key filter answers
 // for the joined string without building it.
-func (d *Detector) splitMay(toks []token, i int) bool {
+func (d *Detector) splitMay(toks []token, nb *normBase, i int) bool {
 	if i+1 >= len(toks) {
 		return false
 	}
@@ -557,7 +561,7 @@ func (d *Detector) splitMay(toks []token, i int) bool {
 	if nt.han {
 		return false // splitMatches stops at a Han token
 	}
-	return nt.leet || d.terms.filter.mayHaveJoin(toks[i].norm, nt.norm)
+	return nt.leet || d.terms.filter.mayHaveJoin(nb.norm(&toks[i]), nb.norm(nt))
 }
 
 // fuzzyMatches appends the fuzzy-matchable name closest (by edit distance,
@@ -990,7 +994,7 @@ var maskBytes = [256]bool{'*': true, '_': true, '#': true, '?': true}
 
 // maskedMatches reads runs of mask characters between word pieces as
 // missing letters and compares the pattern with the fuzzy-matchable names.
-func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache, out []match) []match {
+func (d *Detector) maskedMatches(text string, toks []token, nb *normBase, i int, lc *leetCache, out []match) []match {
 	var patBuf [64]byte
 	pat := patBuf[:0]
 	masked := false
@@ -999,9 +1003,9 @@ func (d *Detector) maskedMatches(text string, toks []token, i int, lc *leetCache
 		if t.han {
 			break
 		}
-		piece := t.norm
+		piece := nb.norm(t)
 		if t.leet {
-			if v, ok := lc.folded(toks, j); ok {
+			if v, ok := lc.folded(toks, nb, j); ok {
 				piece = v
 			}
 		}
@@ -1128,12 +1132,12 @@ func (c *leetCache) at(i int) *leetSlot {
 	return sl
 }
 
-// folded is leetFold(toks[i].norm).
-func (c *leetCache) folded(toks []token, i int) (string, bool) {
+// folded is leetFold(nb.norm(&toks[i])).
+func (c *leetCache) folded(toks []token, nb *normBase, i int) (string, bool) {
 	sl := c.at(i)
 	if sl.state == 0 {
 		var ok bool
-		c.buf, sl.lf, ok = leetFoldInto(c.buf, toks[i].norm, &leetByte)
+		c.buf, sl.lf, ok = leetFoldInto(c.buf, nb.norm(&toks[i]), &leetByte)
 		sl.state = 2
 		if ok {
 			sl.state = 1
@@ -1142,11 +1146,11 @@ func (c *leetCache) folded(toks []token, i int) (string, bool) {
 	return sl.lf, sl.state == 1
 }
 
-// foldedL is leetFoldL(toks[i].norm).
-func (c *leetCache) foldedL(toks []token, i int) string {
+// foldedL is leetFoldL(nb.norm(&toks[i])).
+func (c *leetCache) foldedL(toks []token, nb *normBase, i int) string {
 	sl := c.at(i)
 	if !sl.lDone {
-		c.buf, sl.lfl, _ = leetFoldInto(c.buf, toks[i].norm, &leetByteL)
+		c.buf, sl.lfl, _ = leetFoldInto(c.buf, nb.norm(&toks[i]), &leetByteL)
 		sl.lDone = true
 	}
 	return sl.lfl

@@ -11,6 +11,7 @@ import (
 type matchDoc struct {
 	text string
 	toks []token // pristine tokens: no leetspeak fold cached yet
+	nb   normBase
 }
 
 // matchDocs reads and tokenizes pages the way Detect does (decoding,
@@ -25,8 +26,8 @@ func matchDocs(d *Detector, pages []fentinel.Page) []matchDoc {
 			prof = d.profileFor(pageHost(p))
 		}
 		doc := d.parse(s, looksLikeHTML(s, ct), prof)
-		toks, _ := tokenizeInto(nil, nil, doc.text, doc.segs)
-		out = append(out, matchDoc{text: doc.text, toks: toks})
+		toks, arena := tokenizeInto(nil, nil, doc.text, doc.segs)
+		out = append(out, matchDoc{text: doc.text, toks: toks, nb: newNormBase(arena)})
 	}
 	return out
 }
@@ -60,8 +61,8 @@ func BenchmarkMatch(b *testing.B) {
 		}
 		d.resetCaches() // each pass counts only repetition within itself
 		b.StartTimer()
-		for k, doc := range docs {
-			ms = d.findMatchesInto(ms, doc.text, work[k])
+		for k := range docs {
+			ms = d.findMatchesInto(ms, docs[k].text, work[k], &docs[k].nb)
 		}
 	}
 }

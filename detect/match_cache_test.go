@@ -96,21 +96,22 @@ func TestPlainCacheEqualsUncached(t *testing.T) {
 		texts = append(texts, strings.Join(words[k:k+200], " "))
 	}
 	texts = append(texts, contextTexts(d)...)
-	check := func(name, text string, toks []token) {
+	check := func(name, text string, toks []token, nb normBase) {
 		t.Helper()
-		got := d.findMatches(text, slices.Clone(toks))
-		want := u.findMatches(text, slices.Clone(toks))
+		got := d.findMatches(text, slices.Clone(toks), &nb)
+		want := u.findMatches(text, slices.Clone(toks), &nb)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: findMatches\n got %v\nwant %v (uncached)", name, got, want)
 		}
 	}
 	for round := 0; round < 2; round++ {
 		for k, doc := range docs {
-			check(fmt.Sprintf("round %d page %d", round, k), doc.text, doc.toks)
+			check(fmt.Sprintf("round %d page %d", round, k), doc.text, doc.toks, doc.nb)
 		}
 		for _, s := range texts {
 			doc := plainDocument(s)
-			check(fmt.Sprintf("round %d %.60q", round, s), doc.text, tokenize(doc.text, doc.segs))
+			toks, nb := tokenize(doc.text, doc.segs)
+			check(fmt.Sprintf("round %d %.60q", round, s), doc.text, toks, nb)
 		}
 		if n := d.plain.occupied(); n < wordCacheSlots/4 {
 			t.Fatalf("round %d: only %d cached words: the comparison would prove little", round, n)
@@ -188,15 +189,15 @@ func TestPlainCacheBounded(t *testing.T) {
 	c := d.plain
 	words := hostileWords(rand.New(rand.NewSource(5)), d, 100000)
 	doc := plainDocument(strings.Join(words, " "))
-	toks := tokenize(doc.text, doc.segs)
-	got := d.findMatches(doc.text, slices.Clone(toks))
+	toks, nb := tokenize(doc.text, doc.segs)
+	got := d.findMatches(doc.text, slices.Clone(toks), &nb)
 	if d.plain != c {
 		t.Fatalf("the cache was replaced")
 	}
 	if n := c.occupied(); n > wordCacheSlots {
 		t.Fatalf("%d cached words in %d slots", n, wordCacheSlots)
 	}
-	if want := uncached(d).findMatches(doc.text, slices.Clone(toks)); !slices.Equal(got, want) {
+	if want := uncached(d).findMatches(doc.text, slices.Clone(toks), &nb); !slices.Equal(got, want) {
 		t.Errorf("hostile page: findMatches with cache differs from without")
 	}
 	i := 0
@@ -222,11 +223,12 @@ func TestPlainCacheConcurrent(t *testing.T) {
 	words := hostileWords(rand.New(rand.NewSource(9)), d, 8000)
 	for k := 0; k+100 <= len(words); k += 100 {
 		doc := plainDocument(strings.Join(words[k:k+100], " "))
-		docs = append(docs, matchDoc{text: doc.text, toks: tokenize(doc.text, doc.segs)})
+		toks, nb := tokenize(doc.text, doc.segs)
+		docs = append(docs, matchDoc{text: doc.text, toks: toks, nb: nb})
 	}
 	want := make([][]match, len(docs))
 	for k, doc := range docs {
-		want[k] = u.findMatches(doc.text, slices.Clone(doc.toks))
+		want[k] = u.findMatches(doc.text, slices.Clone(doc.toks), &doc.nb)
 	}
 	var wg sync.WaitGroup
 	for g := 0; g < 4; g++ {
@@ -236,7 +238,7 @@ func TestPlainCacheConcurrent(t *testing.T) {
 			for r := 0; r < 2; r++ {
 				for k := range docs {
 					k := (k*7 + g*31) % len(docs)
-					got := d.findMatches(docs[k].text, slices.Clone(docs[k].toks))
+					got := d.findMatches(docs[k].text, slices.Clone(docs[k].toks), &docs[k].nb)
 					if !slices.Equal(got, want[k]) {
 						t.Errorf("goroutine %d doc %d: findMatches differs from uncached", g, k)
 						return
@@ -251,7 +253,7 @@ func TestPlainCacheConcurrent(t *testing.T) {
 		for r := 0; r < 20; r++ {
 			d.resetCaches()
 			k := len(docs) - 1 - r
-			if got := d.findMatches(docs[k].text, slices.Clone(docs[k].toks)); !slices.Equal(got, want[k]) {
+			if got := d.findMatches(docs[k].text, slices.Clone(docs[k].toks), &docs[k].nb); !slices.Equal(got, want[k]) {
 				t.Errorf("resetting goroutine doc %d: findMatches differs from uncached", k)
 			}
 		}

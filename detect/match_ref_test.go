@@ -12,7 +12,7 @@ import (
 // the production matcher with it.
 
 // refFindMatches is the reference matcher.
-func (d *Detector) refFindMatches(text string, toks []token) []match {
+func (d *Detector) refFindMatches(text string, toks []refToken) []match {
 	var out []match
 	var vsArr [8]string
 	var hsArr [8]uint8
@@ -68,7 +68,7 @@ func (d *Detector) refFindMatches(text string, toks []token) []match {
 }
 
 // refVariants is the previous variants.
-func (d *Detector) refVariants(t *token, vs *[8]string, hs *[8]uint8) int {
+func (d *Detector) refVariants(t *refToken, vs *[8]string, hs *[8]uint8) int {
 	vs[0], hs[0] = t.norm, howExact
 	n := 1
 	if t.han {
@@ -105,7 +105,7 @@ func (d *Detector) refVariants(t *token, vs *[8]string, hs *[8]uint8) int {
 }
 
 // refTokEq is the previous tokEq.
-func (d *Detector) refTokEq(t *token, want string) (bool, uint8) {
+func (d *Detector) refTokEq(t *refToken, want string) (bool, uint8) {
 	if t.norm == want {
 		return true, howExact
 	}
@@ -129,7 +129,7 @@ func (d *Detector) refTokEq(t *token, want string) (bool, uint8) {
 }
 
 // refSplitMatches is the previous splitMatches without prefilters.
-func (d *Detector) refSplitMatches(toks []token, i int, out []match) []match {
+func (d *Detector) refSplitMatches(toks []refToken, i int, out []match) []match {
 	t := &toks[i]
 	cand := []string{t.norm}
 	if t.leet {
@@ -181,7 +181,7 @@ func (d *Detector) refSplitMatches(toks []token, i int, out []match) []match {
 
 // refFuzzyMatches is the previous fuzzyMatches without prefilters other
 // than the per-entry gate and byte-length bound.
-func (d *Detector) refFuzzyMatches(t *token, i int, vs []string, out []match) []match {
+func (d *Detector) refFuzzyMatches(t *refToken, i int, vs []string, out []match) []match {
 	best := -1
 	bestDist := 99
 	for _, v := range vs {
@@ -213,7 +213,7 @@ func (d *Detector) refFuzzyMatches(t *token, i int, vs []string, out []match) []
 }
 
 // refMaskedMatches is the previous maskedMatches.
-func (d *Detector) refMaskedMatches(text string, toks []token, i int, out []match) []match {
+func (d *Detector) refMaskedMatches(text string, toks []refToken, i int, out []match) []match {
 	var pat []byte
 	masked := false
 	for j := i; j < len(toks) && j < i+8; j++ {

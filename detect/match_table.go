@@ -106,9 +106,14 @@ type termKey struct {
 // longerMay reports whether a term of two or more tokens starting with
 // k may continue with token next: tokEq's own first test (a token that is
 // not leet can only equal a second token w, or w plus a suffix, when it
-// starts with w's first byte) for all of k's second tokens at once.
-func (k *termKey) longerMay(next *token) bool {
-	return next.leet || len(next.norm) == 0 || k.seconds>>(next.norm[0]&63)&1 != 0
+// starts with w's first byte) for all of k's second tokens at once. nb is
+// the token's normBase.
+func (k *termKey) longerMay(next *token, nb *normBase) bool {
+	if next.leet {
+		return true
+	}
+	n := nb.norm(next)
+	return len(n) == 0 || k.seconds>>(n[0]&63)&1 != 0
 }
 
 // keyVar is a variant of a key that is itself a key with entries (in
@@ -341,12 +346,12 @@ func (d *Detector) plainKeyFacts() {
 	for ki := range tt.keys {
 		k := &tt.keys[ki]
 		s := tt.text[k.off : k.off+k.n]
-		toks := []token{{norm: s}}
+		toks, nb := []token{{nLen: uint32(len(s))}}, newNormBase([]byte(s))
 		ph := hasPH(s)
 		nv := 1
 		vs[0] = s
 		if ph || len(s) >= 4 && d.sufLast.has(s[len(s)-1]) {
-			nv = d.variants(toks, 0, nil, ph, &vs, &hs)
+			nv = d.variants(toks, &nb, 0, nil, ph, &vs, &hs)
 		}
 		lo := uint32(len(tt.vars))
 		for vi := 1; vi < nv; vi++ {

@@ -12,12 +12,11 @@ import (
 
 // compareWithReference runs findMatches and the reference matcher on
 // separate copies of toks (tokens cache their leet folds) and reports a
-// difference.
-func compareWithReference(t *testing.T, d *Detector, name, text string, toks []token) {
+// difference. The reference matcher reads the tokens with their norms.
+func compareWithReference(t *testing.T, d *Detector, name, text string, toks []token, nb normBase) {
 	t.Helper()
-	a, b := slices.Clone(toks), slices.Clone(toks)
-	got := d.findMatches(text, a)
-	want := d.refFindMatches(text, b)
+	got := d.findMatches(text, slices.Clone(toks), &nb)
+	want := d.refFindMatches(text, withNorms(toks, nb))
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: findMatches\n got %v\nwant %v (reference)", name, got, want)
 	}
@@ -32,8 +31,8 @@ func TestFindMatchesEqualsReference(t *testing.T) {
 	docs := matchDocs(d, goldenPages(t))
 	nonEmpty := 0
 	for k, doc := range docs {
-		compareWithReference(t, d, fmt.Sprintf("page %d", k), doc.text, doc.toks)
-		if len(d.refFindMatches(doc.text, slices.Clone(doc.toks))) > 0 {
+		compareWithReference(t, d, fmt.Sprintf("page %d", k), doc.text, doc.toks, doc.nb)
+		if len(d.refFindMatches(doc.text, withNorms(doc.toks, doc.nb))) > 0 {
 			nonEmpty++
 		}
 	}
@@ -42,13 +41,15 @@ func TestFindMatchesEqualsReference(t *testing.T) {
 	}
 	for _, s := range matchEdgeCases {
 		doc := plainDocument(s)
-		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
+		toks, nb := tokenize(doc.text, doc.segs)
+		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, toks, nb)
 	}
 	rng := rand.New(rand.NewSource(7))
 	for n := 0; n < 4000; n++ {
 		s := mangledText(rng, d)
 		doc := plainDocument(s)
-		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
+		toks, nb := tokenize(doc.text, doc.segs)
+		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, toks, nb)
 	}
 }
 
@@ -486,7 +487,8 @@ func FuzzFindMatchesEqualsReference(f *testing.F) {
 	d := defaultDetector(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		doc := plainDocument(s)
-		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, tokenize(doc.text, doc.segs))
+		toks, nb := tokenize(doc.text, doc.segs)
+		compareWithReference(t, d, fmt.Sprintf("%q", s), doc.text, toks, nb)
 	})
 }
 
@@ -507,21 +509,22 @@ func TestPlainKeyFacts(t *testing.T) {
 		}
 		s := tt.str(&tt.keys[ki])
 		for _, next := range nexts {
-			toks := []token{{norm: s, end: len(s), letters: true, han: len(s) == 3 && s[0] >= 0xE3 && s[0] <= 0xE9}}
+			rt := []refToken{{token: token{end: len(s), letters: true, han: len(s) == 3 && s[0] >= 0xE3 && s[0] <= 0xE9}, norm: s}}
 			text := s
 			if next != "" {
-				toks[0].gap = gapSpace
-				toks = append(toks, token{norm: next, start: len(s) + 1, end: len(s) + 1 + len(next), letters: true})
+				rt[0].gap = gapSpace
+				rt = append(rt, refToken{token: token{start: len(s) + 1, end: len(s) + 1 + len(next), letters: true}, norm: next})
 				text += " " + next
 			}
+			toks, nb := tokensOf(text, rt)
 			run := func(f func(ms *matchState)) []match {
-				ms := &matchState{text: text, toks: toks}
+				ms := &matchState{text: text, toks: toks, nb: nb}
 				f(ms)
 				return ms.out
 			}
 			ph := hasPH(s)
 			got := run(func(ms *matchState) { d.matchKey(ms, 0, &tt.keys[ki]) })
-			want := run(func(ms *matchState) { d.matchWord(ms, 0, &tt.keys[ki], ph) })
+			want := run(func(ms *matchState) { d.matchWord(ms, 0, s, &tt.keys[ki], ph) })
 			// the same matches, maybe in another order (resolve sorts them)
 			slices.SortFunc(got, compareMatch)
 			slices.SortFunc(want, compareMatch)

@@ -21,17 +21,21 @@ const (
 // token is one normalised word of the document text, with its span in the
 // original (extracted) text so evidence can quote the page as written.
 //
-// A token holds one pointer (norm) and takes 48 bytes: the pooled token
-// slices are scanned by the garbage collector and every token written while
-// it marks pays a write barrier per pointer, so what the matcher derives
-// from a token (its leetspeak folds) is kept by the matcher, not here.
+// A token holds no pointer: its norm is an offset and a length into the
+// tokenizer's arena, read through the page's normBase.
+// The garbage collector then neither scans token slices nor makes every
+// token written while it marks pay a write barrier; for the same reason
+// what the matcher derives from a token (its leetspeak folds) is kept by
+// the matcher, not here.
 // The fields from sent to cls are written together, as two eight-byte
 // words, by putToken: keep them in this order (tok_class.go checks their
 // offsets at compile time).
 type token struct {
-	norm       string // NFKC, case-folded, marks and format characters removed, confusables folded
-	start, end int    // byte span in document.text
-	sent       int32  // sentence number
+	// the norm (NFKC, case-folded, marks and format characters removed,
+	// confusables folded): nLen bytes at nOff in the arena (normBase.norm)
+	nOff, nLen uint32
+	start, end int   // byte span in document.text
+	sent       int32 // sentence number
 	zone       uint8
 	gap        uint8 // gap to the next token
 	han        bool  // a single CJK character
@@ -41,6 +45,48 @@ type token struct {
 	mixed      bool  // mixed-script word folded to one script
 	question   bool  // the token's sentence ends with a question mark
 	cls        uint8 // class bits for classifyTokens (cls* constants, tokenClass)
+}
+
+// normBase is what token norms are read from: the arena tokenizeInto
+// returned with the tokens, as a string (it is not written while the
+// tokens are in use). The arena begins with a copy of the text, so a norm
+// that equals its source bytes is found at the token's own offset, and the
+// norms that differ follow: one string for all norms, and no test of where
+// a norm lies. Made only by newNormBase (norm relies on what it ensures).
+type normBase struct {
+	s string
+}
+
+// newNormBase returns the base of tokens made with arena. It leaves at
+// least one byte of capacity past the base's end (copying arena if it is
+// full), so that s+len(s) still points into its allocation (see norm).
+func newNormBase(arena []byte) normBase {
+	if len(arena) == cap(arena) {
+		arena = append(arena, 0)[:len(arena)]
+	}
+	return normBase{s: unsafe.String(unsafe.SliceData(arena), len(arena))}
+}
+
+// strHdr is a string's representation: *(*string)(unsafe.Pointer(&h))
+// is the string of n bytes at p.
+type strHdr struct {
+	p unsafe.Pointer
+	n int
+}
+
+// norm returns the normalised form of t, a token read through b.
+//
+// Norms are read on every use, several times per token, so the string is
+// made from its pointer and length rather than by b.s[o:o+n], which checks
+// two bounds and masks the pointer (so that an empty result does not point
+// past its allocation). Sound: b.s[:o+n] checks o+n <= len(b.s) (o and n
+// are uint32s widened to uint: the sum cannot wrap), so the n bytes at
+// b.s+o lie in b.s, and b.s+o, even for o = len(b.s), points into the
+// allocation, which newNormBase ends at least a byte past b.s.
+func (b *normBase) norm(t *token) string {
+	o, n := uint(t.nOff), uint(t.nLen)
+	_ = b.s[:o+n]
+	return *(*string)(unsafe.Pointer(&strHdr{unsafe.Add(unsafe.Pointer(unsafe.StringData(b.s)), o), int(n)}))
 }
 
 // markQuestion flags every token of sentence sent (the last ones in toks).
@@ -236,43 +282,43 @@ func isLetterRune(r rune) bool {
 // The tokens are built in a pooled slice and copied to one of the exact
 // length: a page's token count is not known in advance, and a slice sized
 // by guess is either too large or grown (copied) several times.
-func tokenize(text string, segs []segment) []token {
+func tokenize(text string, segs []segment) ([]token, normBase) {
 	p := tokenPool.Get().(*[]token)
-	toks, _ := tokenizeInto(*p, nil, text, segs)
+	toks, arena := tokenizeInto(*p, nil, text, segs)
 	out := make([]token, len(toks))
 	copy(out, toks)
-	// The pooled tokens keep pointing at this text until the slice is
-	// reused or the pool is dropped at a garbage collection.
 	*p = toks[:0]
 	tokenPool.Put(p)
-	return out
+	return out, newNormBase(arena)
 }
 
 // tokenPool recycles tokenize's working token slices.
 var tokenPool = sync.Pool{New: func() any { return new([]token) }}
 
 // tokenizeInto is tokenize reusing toks and arena (both reset) when they
-// are large enough. Token norms point into arena or into text: the caller
-// must not reuse arena while the tokens are in use.
+// are large enough. It returns the tokens and the arena holding their
+// norms; their base is newNormBase(arena), and the caller must not reuse
+// arena while the tokens are in use.
 //
 // Runs of ASCII letters and digits are read through a byte-class table
 // without rune decoding; only leet symbols and bytes >= 0x80 go through the
 // rune path (fold tables, Han and mixed-script handling). A token whose
 // normalised form equals its source bytes (lower-case ASCII words, most
-// Cyrillic and accented words) is a substring of text, not a copy.
+// Cyrillic and accented words) is not copied: it is read at its offset in
+// the arena's copy of text.
 func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]token, []byte) {
 	if cap(toks) < len(text)/6+8 {
 		toks = make([]token, 0, len(text)/6+8)
 	}
-	// arena holds the normalised text of the tokens that differ from their
-	// source bytes; their norms are substrings of it (one allocation
-	// instead of one per token).
-	// (allocated on first use: texts of lower-case words need none).
-	if cap(arena) < len(text)+16 {
-		arena = nil
+	// arena holds a copy of text, then the normalised text of the tokens
+	// that differ from their source bytes; every norm is a substring of it
+	// (one allocation instead of one per token). Room for the copy and
+	// as much again: appends past that grow it (norms are offsets).
+	if cap(arena) < 2*len(text)+16 {
+		arena = make([]byte, 0, 2*len(text)+16)
 	}
 	tokOnce.Do(buildTokRuneClass)
-	z := tokenizer{arena: arena[:0], text: text}
+	z := tokenizer{arena: append(arena[:0], text...), text: text}
 	toks = toks[:0]
 	for _, sg := range segs {
 		toks = z.segment(toks, sg)
@@ -280,7 +326,7 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 	if len(toks) > 0 {
 		toks[len(toks)-1].gap = gapBreak
 	}
-	return toks, z.arena[:0]
+	return toks, z.arena
 }
 
 // tokenizer is the state of one tokenizeInto call. The token slice is
@@ -288,8 +334,9 @@ func tokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]to
 // through a pointer it would escape, and callers that tokenize into a
 // stack array (a price field's few tokens) would allocate it.
 type tokenizer struct {
-	// arena holds the norms that differ from their source bytes; the
-	// open token's, once it is no longer verbatim, is arena[mark:]
+	// arena holds a copy of text, then the norms that differ from their
+	// source bytes; the open token's, once it is no longer verbatim, is
+	// arena[mark:]
 	arena []byte
 	mark  int
 	text  string
@@ -406,14 +453,21 @@ func growTokens(toks []token) []token {
 }
 
 // lowerWord returns s[i:j], ASCII letters and digits with no token open,
-// lower-cased at the end of arena, which it allocates on first use.
-func (z *tokenizer) lowerWord(i, j int) string {
-	if z.arena == nil {
-		z.arena = make([]byte, 0, len(z.text)+16)
-	}
+// lower-cased at the end of arena, and its nOff.
+func (z *tokenizer) lowerWord(i, j int) (string, uint32) {
 	n := len(z.arena)
 	z.appendLower(i, j)
-	return unsafe.String(&z.arena[n], j-i)
+	return unsafe.String(&z.arena[n], j-i), uint32(n)
+}
+
+// toArena appends s, a norm that is not already in the arena (a fold
+// table's string, a mixed-script fold), to the arena and returns its nOff.
+// No open token's norm may be in the arena's end (it would no longer be
+// at its end): called with none open or while closing one.
+func (z *tokenizer) toArena(s string) uint32 {
+	n := len(z.arena)
+	z.arena = append(z.arena, s...)
+	return uint32(n)
 }
 
 // stop handles s[i], a separator that may end a sentence (class bits cl):
@@ -652,9 +706,6 @@ func (z *tokenizer) materialize(i int) {
 	if !z.verbatim {
 		return
 	}
-	if z.arena == nil {
-		z.arena = make([]byte, 0, len(z.text)+16)
-	}
 	z.mark = len(z.arena)
 	if i > z.tokStart {
 		z.arena = append(z.arena, z.s[z.tokStart:i]...)
@@ -685,15 +736,21 @@ func (z *tokenizer) appendLower(i, j int) {
 // closeTok appends the open token, which ends at s[end].
 func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
+	var off uint32
 	if z.verbatim {
-		n = z.s[z.tokStart:end]
+		n, off = z.s[z.tokStart:end], uint32(z.base+z.tokStart)
 	} else if len(z.arena) > z.mark {
 		// the arena's bytes after mark are never written again
-		n = unsafe.String(&z.arena[z.mark], len(z.arena)-z.mark)
+		n, off = unsafe.String(&z.arena[z.mark], len(z.arena)-z.mark), uint32(z.mark)
 	}
 	mixed := false
 	if z.latin && z.greekCyr && z.letters {
-		n, mixed = foldMixedScript(n)
+		var f string
+		if f, mixed = foldMixedScript(n); mixed {
+			// a new string: copied after the token's own bytes,
+			// which are left unused
+			n, off = f, z.toArena(f)
+		}
 	}
 	// tokenClass(n, false, z.digits, z.letters, mixed), inline
 	k := shapeBits(n)
@@ -723,7 +780,7 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	}
 	z.gst = gsNone
 	toks = toks[:i+1]
-	putToken(&toks[i], n, z.base+z.tokStart, z.base+end,
+	putToken(&toks[i], off, uint32(len(n)), z.base+z.tokStart, z.base+end,
 		tokWordA(z.sent, z.zone)|b2u(z.digits)<<tokDigitsShift,
 		b2u(z.letters)<<tokLettersShift|b2u(z.leet || z.letters && z.digits)<<tokLeetShift|
 			b2u(mixed)<<tokMixedShift|uint64(k)<<tokClsShift)
@@ -914,10 +971,10 @@ func leetFoldL(s string) string {
 // normalizeTerm turns a rule term into the token sequence the matcher
 // compares with page tokens.
 func normalizeTerm(term string) []string {
-	toks := tokenize(term, []segment{{zone: zoneBody, start: 0, end: len(term)}})
+	toks, nb := tokenize(term, []segment{{zone: zoneBody, start: 0, end: len(term)}})
 	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		out = append(out, t.norm)
+	for i := range toks {
+		out = append(out, nb.norm(&toks[i]))
 	}
 	return out
 }

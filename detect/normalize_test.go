@@ -16,7 +16,7 @@ import (
 
 func norms(s string) []string {
 	var out []string
-	for _, t := range tokenize(s, []segment{{zone: zoneBody, start: 0, end: len(s)}}) {
+	for _, t := range withNorms(tokenize(s, []segment{{zone: zoneBody, start: 0, end: len(s)}})) {
 		out = append(out, t.norm)
 	}
 	return out
@@ -46,7 +46,7 @@ func TestTokenizeNormalises(t *testing.T) {
 
 func TestTokenSpansPointAtOriginal(t *testing.T) {
 	s := "Buy ＦＥＮＴ now, f\u200be\u200bn\u200bt!"
-	for _, tok := range tokenize(s, []segment{{zone: zoneBody, start: 0, end: len(s)}}) {
+	for _, tok := range withNorms(tokenize(s, []segment{{zone: zoneBody, start: 0, end: len(s)}})) {
 		orig := s[tok.start:tok.end]
 		if !utf8.ValidString(orig) || orig == "" {
 			t.Errorf("token %q has span %d:%d = %q", tok.norm, tok.start, tok.end, orig)
@@ -77,9 +77,9 @@ func TestMatchingEvasions(t *testing.T) {
 		{"acetyl fentanyl", "acetylfentanyl", "split"},
 	}
 	for _, tt := range tests {
-		toks := tokenize(tt.text, []segment{{zone: zoneMain, start: 0, end: len(tt.text)}})
+		toks, nb := tokenize(tt.text, []segment{{zone: zoneMain, start: 0, end: len(tt.text)}})
 		found := false
-		for _, m := range d.findMatches(tt.text, toks) {
+		for _, m := range d.findMatches(tt.text, toks, &nb) {
 			e := d.entries[m.e]
 			if e.kind == kSub && d.subs[e.idx].name == tt.sub && (tt.how == "" || howNames[m.how] == tt.how) {
 				found = true
@@ -91,8 +91,8 @@ func TestMatchingEvasions(t *testing.T) {
 	}
 	// Word boundaries: no substance inside these.
 	for _, text := range []string{"Fenty Beauty", "Fentimans lemonade", "1-pentanol", "defenestrate", "carefully", "isotope", "fentons"} {
-		toks := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
-		for _, m := range d.findMatches(text, toks) {
+		toks, nb := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+		for _, m := range d.findMatches(text, toks, &nb) {
 			e := d.entries[m.e]
 			if e.kind == kSub && e.form != fAmbig {
 				t.Errorf("%q matched %s (%q)", text, d.subs[e.idx].name, e.term)

@@ -14,23 +14,23 @@ import (
 // bech32, bech32m), Monero, Ethereum (EIP-55), v3 onions, PGP v4
 // fingerprints from armored public keys, e-mail addresses and contact
 // handles. text is the extracted page text, raw the decoded body.
-func findEntities(text, raw string, toks []token) []fentinel.Entity {
+func findEntities(text, raw string, toks []token, nb *normBase) []fentinel.Entity {
 	var c tokClasses
-	classifyTokens(toks, &c)
-	return findEntitiesAt(text, raw, toks, c.ents, c.contact)
+	classifyTokens(toks, nb, &c)
+	return findEntitiesAt(text, raw, toks, nb, c.ents, c.contact)
 }
 
 // scanNumbersInto is scanNumbers appending to prices[:0] and qtys[:0].
-func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token) ([]priceHit, []qtyHit) {
+func scanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []token, nb *normBase) ([]priceHit, []qtyHit) {
 	var c tokClasses
-	classifyTokens(toks, &c)
-	return scanNumbersAt(prices, qtys, text, toks, c.nums)
+	classifyTokens(toks, nb, &c)
+	return scanNumbersAt(prices, qtys, text, toks, nb, c.nums)
 }
 
 // labelValue finds the first label and returns the text after it (up to
 // the end of the line, a separator, or max bytes).
-func labelValue(text string, toks []token, labels [][]string, max int, oneWord bool) string {
-	return labelValueAt(text, toks, labelStarts(toks, nil), labels, max, oneWord)
+func labelValue(text string, toks []token, nb *normBase, labels [][]string, max int, oneWord bool) string {
+	return labelValueAt(text, toks, nb, labelStarts(toks, nb, nil), labels, max, oneWord)
 }
 
 // lookupTagSlow is lookupTag by a scan of tagNames (the reference for
@@ -103,18 +103,18 @@ func containsWord(v []byte, w string) bool {
 
 // labelStarts appends to out the indexes of the tokens that may begin a
 // label (the first word of some vendor or shipping label).
-func labelStarts(toks []token, out []int32) []int32 {
+func labelStarts(toks []token, nb *normBase, out []int32) []int32 {
 	var c tokClasses
-	classifyTokens(toks, &c)
-	return labelStartsAt(toks, c.labels, out)
+	classifyTokens(toks, nb, &c)
+	return labelStartsAt(toks, nb, c.labels, out)
 }
 
 // guessLanguage is the verdict's language guess on its own: classifyTokens'
 // script and stopword counts plus termLangWeight for every matched term with
 // a language, as judge counts them.
-func guessLanguage(toks []token, ms []match, d *Detector) string {
+func guessLanguage(toks []token, nb *normBase, ms []match, d *Detector) string {
 	var c tokClasses
-	classifyTokens(toks, &c)
+	classifyTokens(toks, nb, &c)
 	for _, m := range ms {
 		d.countLang(&c.lang, m)
 	}
@@ -126,4 +126,34 @@ func (d *Detector) countLang(counts *langCounts, m match) {
 	if li := d.facts[m.e].lang; li >= 0 {
 		counts[li] += termLangWeight
 	}
+}
+
+// refToken is a token with its norm as a string, as the token was before
+// norms became offsets (normBase): the form reference copies of earlier
+// code read, and the form tests build tokens in.
+type refToken struct {
+	token
+	norm string
+}
+
+// withNorms returns toks with their norms read through nb.
+func withNorms(toks []token, nb normBase) []refToken {
+	out := make([]refToken, len(toks))
+	for i := range toks {
+		out[i] = refToken{token: toks[i], norm: nb.norm(&toks[i])}
+	}
+	return out
+}
+
+// tokensOf returns the tokens rs and their base: the norms are copied to
+// an arena, the spans kept (they are offsets in text).
+func tokensOf(text string, rs []refToken) ([]token, normBase) {
+	var arena []byte
+	toks := make([]token, len(rs))
+	for i, r := range rs {
+		toks[i] = r.token
+		toks[i].nOff, toks[i].nLen = uint32(len(arena)), uint32(len(r.norm))
+		arena = append(arena, r.norm...)
+	}
+	return toks, newNormBase(arena)
 }

@@ -241,19 +241,21 @@ var gsNext = [16]uint8{
 
 // Layout checks for putToken: an array of negative length does not
 // compile, so each pair fails unless the field is at the offset putToken
-// writes (bytes 32 to 47 are sent, zone, gap, han, digits, then letters,
-// leet, mixed, question, cls and padding).
+// writes (bytes tokSentOff to tokSentOff+15 are sent, zone, gap, han,
+// digits, then letters, leet, mixed, question, cls and padding).
+const tokSentOff = 24
+
 var (
-	_ [unsafe.Offsetof(token{}.sent) - 32]struct{}
-	_ [32 - unsafe.Offsetof(token{}.sent)]struct{}
-	_ [unsafe.Offsetof(token{}.digits) - 39]struct{}
-	_ [39 - unsafe.Offsetof(token{}.digits)]struct{}
-	_ [unsafe.Offsetof(token{}.letters) - 40]struct{}
-	_ [40 - unsafe.Offsetof(token{}.letters)]struct{}
-	_ [unsafe.Offsetof(token{}.cls) - 44]struct{}
-	_ [44 - unsafe.Offsetof(token{}.cls)]struct{}
-	_ [unsafe.Sizeof(token{}) - 48]struct{}
-	_ [48 - unsafe.Sizeof(token{})]struct{}
+	_ [unsafe.Offsetof(token{}.sent) - tokSentOff]struct{}
+	_ [tokSentOff - unsafe.Offsetof(token{}.sent)]struct{}
+	_ [unsafe.Offsetof(token{}.digits) - (tokSentOff + 7)]struct{}
+	_ [tokSentOff + 7 - unsafe.Offsetof(token{}.digits)]struct{}
+	_ [unsafe.Offsetof(token{}.letters) - (tokSentOff + 8)]struct{}
+	_ [tokSentOff + 8 - unsafe.Offsetof(token{}.letters)]struct{}
+	_ [unsafe.Offsetof(token{}.cls) - (tokSentOff + 12)]struct{}
+	_ [tokSentOff + 12 - unsafe.Offsetof(token{}.cls)]struct{}
+	_ [unsafe.Sizeof(token{}) - (tokSentOff + 16)]struct{}
+	_ [tokSentOff + 16 - unsafe.Sizeof(token{})]struct{}
 )
 
 // tokWordA is the first packed word of a token (putToken) with its sentence
@@ -270,13 +272,14 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// putToken writes every field of *t: norm, start and end, then the twelve
-// bytes from sent to cls as two eight-byte words. a holds sent, zone, gap,
-// han and digits, b letters, leet, mixed, question and cls (and three
-// bytes of padding), each at its tok*Shift, bools as 0 or 1. Two stores
-// instead of ten: a token is written once per word of the page.
-func putToken(t *token, norm string, start, end int, a, b uint64) {
-	t.norm, t.start, t.end = norm, start, end
+// putToken writes every field of *t: its norm's nOff and nLen, start and
+// end, then the twelve bytes from sent to cls as two eight-byte words. a
+// holds sent, zone, gap, han and digits, b letters, leet, mixed, question
+// and cls (and three bytes of padding), each at its tok*Shift, bools as 0
+// or 1. Two stores instead of ten: a token is written once per word of the
+// page.
+func putToken(t *token, off, n uint32, start, end int, a, b uint64) {
+	t.nOff, t.nLen, t.start, t.end = off, n, start, end
 	p := unsafe.Pointer(&t.sent)
 	*(*uint64)(p) = a
 	*(*uint64)(unsafe.Add(p, 8)) = b
@@ -284,7 +287,7 @@ func putToken(t *token, norm string, start, end int, a, b uint64) {
 
 // pushToken appends a token (fields as for putToken) after setting the gap
 // of the token before it from the separators read since (z.gst).
-func (z *tokenizer) pushToken(toks []token, norm string, start, end int, a, b uint64) []token {
+func (z *tokenizer) pushToken(toks []token, off, nLen uint32, start, end int, a, b uint64) []token {
 	n := len(toks)
 	if n > 0 {
 		toks[n-1].gap = z.gst & gapMask
@@ -293,7 +296,7 @@ func (z *tokenizer) pushToken(toks []token, norm string, start, end int, a, b ui
 		toks = growTokens(toks)
 	}
 	toks = toks[:n+1]
-	putToken(&toks[n], norm, start, end, a, b)
+	putToken(&toks[n], off, nLen, start, end, a, b)
 	z.gst = gsNone
 	return toks
 }

@@ -166,9 +166,9 @@ func TestNoteScripts(t *testing.T) {
 // its own field.
 func TestPutToken(t *testing.T) {
 	var tk token
-	putToken(&tk, "norm", 3, 7, tokWordA(-2, 5)|1<<tokHanShift|1<<tokDigitsShift,
+	putToken(&tk, 5, 4, 3, 7, tokWordA(-2, 5)|1<<tokHanShift|1<<tokDigitsShift,
 		1<<tokLettersShift|1<<tokLeetShift|1<<tokMixedShift|1<<tokQuestionShift|0xAB<<tokClsShift)
-	want := token{norm: "norm", start: 3, end: 7, sent: -2, zone: 5, han: true, digits: true, letters: true, leet: true,
+	want := token{nOff: 5, nLen: 4, start: 3, end: 7, sent: -2, zone: 5, han: true, digits: true, letters: true, leet: true,
 		mixed: true, question: true, cls: 0xAB}
 	if tk != want {
 		t.Fatalf("putToken wrote %+v, want %+v", tk, want)
@@ -185,7 +185,7 @@ func TestPutToken(t *testing.T) {
 		{0, 1 << tokQuestionShift, token{question: true}},
 	} {
 		tk = token{gap: 3}
-		putToken(&tk, "", 0, 0, c.a, c.b)
+		putToken(&tk, 0, 0, 0, 0, c.a, c.b)
 		if tk != c.want {
 			t.Errorf("putToken(%#x, %#x) wrote %+v, want %+v", c.a, c.b, tk, c.want)
 		}

@@ -9,15 +9,15 @@ import (
 // (commit aa1f1b5), kept verbatim as the reference that
 // TestTokenizeMatchesReference and FuzzTokenizeMatchesReference compare the
 // current tokenizer with, field by field.
-func refTokenize(text string, segs []segment) []token {
+func refTokenize(text string, segs []segment) []refToken {
 	toks, _ := refTokenizeInto(nil, nil, text, segs)
 	return toks
 }
 
 // refTokenizeInto is the previous tokenizeInto, unchanged but for its name.
-func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([]token, []byte) {
+func refTokenizeInto(toks []refToken, arena []byte, text string, segs []segment) ([]refToken, []byte) {
 	if cap(toks) < len(text)/6+8 {
-		toks = make([]token, 0, len(text)/6+8)
+		toks = make([]refToken, 0, len(text)/6+8)
 	}
 	toks = toks[:0]
 	var sent int32
@@ -79,7 +79,7 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 				// ASCII letter or digit: the common case, no folding table needed
 				if cur < 0 {
 					setGap()
-					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
+					toks = append(toks, refToken{token: token{start: base + i, zone: sg.zone, sent: sent}})
 					cur = len(toks) - 1
 				}
 				t := &toks[cur]
@@ -119,7 +119,7 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 					sepJoin = false
 				}
 				if r == '?' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
-					markQuestion(toks, sent)
+					refMarkQuestion(toks, sent)
 				}
 				if r == '\n' || r == '!' || r == '?' || r == ';' || (r == '.' && (i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n')) {
 					sent++
@@ -138,7 +138,7 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 			case isHan(fr):
 				closeTok(i)
 				setGap()
-				toks = append(toks, token{norm: f, start: base + i, end: base + i + size, zone: sg.zone, sent: sent, han: true, letters: true})
+				toks = append(toks, refToken{token: token{start: base + i, end: base + i + size, zone: sg.zone, sent: sent, han: true, letters: true}, norm: f})
 				sepRun, sepJoin = 0, true
 				// Han tokens are closed immediately; the next token is adjacent.
 				i += size
@@ -146,7 +146,7 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 			case isWordRune(fr) || (isLeetSymbol(r) && cur >= 0 && nextIsWord(s, i+size)):
 				if cur < 0 {
 					setGap()
-					toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent})
+					toks = append(toks, refToken{token: token{start: base + i, zone: sg.zone, sent: sent}})
 					cur = len(toks) - 1
 				}
 				t := &toks[cur]
@@ -162,7 +162,7 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 			case isLeetSymbol(r) && cur < 0 && nextIsLetter(s, i+size):
 				// word-initial leet symbol: "@cetyl", "$ufentanil"
 				setGap()
-				toks = append(toks, token{start: base + i, zone: sg.zone, sent: sent, leet: true})
+				toks = append(toks, refToken{token: token{start: base + i, zone: sg.zone, sent: sent, leet: true}})
 				cur = len(toks) - 1
 				buf = append(buf, f...)
 				i += size
@@ -173,7 +173,7 @@ func refTokenizeInto(toks []token, arena []byte, text string, segs []segment) ([
 					sepJoin = false
 				}
 				if fr == '？' && len(toks) > 0 && toks[len(toks)-1].sent == sent {
-					markQuestion(toks, sent)
+					refMarkQuestion(toks, sent)
 				}
 				switch fr {
 				case '。', '！', '？', '；', '…', '¡', '¿', '!':
@@ -218,4 +218,11 @@ func hasNonASCII(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// refMarkQuestion is markQuestion for the reference tokenizer's tokens.
+func refMarkQuestion(toks []refToken, sent int32) {
+	for k := len(toks) - 1; k >= 0 && toks[k].sent == sent; k-- {
+		toks[k].question = true
+	}
 }

@@ -36,6 +36,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		}
 		// 0 <= i < j <= len(s); s is text[base:]
 		p := unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i)
+		off := uint32(z.base + i)
 		if acc&tbUpper != 0 {
 			// lower-cased at the end of arena (no token is open:
 			// materialize's bookkeeping is not needed), in two
@@ -53,7 +54,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			*(*uint64)(ap) = lowerAlnumWord(x0)
 			*(*uint64)(unsafe.Add(ap, 8)) = lowerAlnumWord(x1)
 			z.arena = z.arena[:k+j-i] // a self-slice: no pointer store
-			p = ap
+			p, off = ap, uint32(k)
 		}
 		norm := unsafe.String((*byte)(p), j-i)
 		// pushToken, inline: the flags and asciiClass' bits from acc by
@@ -66,7 +67,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		if n > 0 {
 			(*token)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Sizeof(token{})))).gap = z.gst & gapMask
 		}
-		putToken(t, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|asciiTokA[acc&7], b)
+		putToken(t, off, uint32(j-i), z.base+i, z.base+j, tokWordA(z.sent, z.zone)|asciiTokA[acc&7], b)
 		toks = toks[:n+1]
 		z.gst = gsNone
 		i = j
@@ -133,12 +134,12 @@ func buildWordPairClass() (t [1 << 16]uint8) {
 // and digits with class bits acc, with no token open, for the cases
 // asciiWords declines.
 func (z *tokenizer) emitASCIISlow(toks []token, i, j int, acc uint8) []token {
-	norm := z.s[i:j]
+	norm, off := z.s[i:j], uint32(z.base+i)
 	if acc&tbUpper != 0 {
-		norm = z.lowerWord(i, j)
+		norm, off = z.lowerWord(i, j)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
-	return z.pushToken(toks, norm, z.base+i, z.base+j, tokWordA(z.sent, z.zone)|b2u(digits)<<tokDigitsShift,
+	return z.pushToken(toks, off, uint32(len(norm)), z.base+i, z.base+j, tokWordA(z.sent, z.zone)|b2u(digits)<<tokDigitsShift,
 		b2u(letters)<<tokLettersShift|b2u(letters && digits)<<tokLeetShift|uint64(asciiClass(norm, digits, letters))<<tokClsShift)
 }
 
@@ -172,9 +173,11 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 	s := z.s
 	a := tokWordA(z.sent, z.zone) | 1<<tokHanShift
 	for {
-		norm := s[i : i+size] // a rune that folds to itself (trSame): its source bytes
+		// a rune that folds to itself (trSame): its source bytes
+		norm, off := s[i:i+size], uint32(z.base+i)
 		if info&trSame == 0 || r == utf8.RuneError {
 			norm = fold(r)
+			off = z.toArena(norm)
 		}
 		n := len(toks)
 		if n == cap(toks) {
@@ -185,7 +188,7 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 		}
 		z.gst = gsNone
 		toks = toks[:n+1]
-		putToken(&toks[n], norm, z.base+i, z.base+i+size, a,
+		putToken(&toks[n], off, uint32(len(norm)), z.base+i, z.base+i+size, a,
 			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
 		i += size
 		// the next character: CJK text is runs of Han characters

@@ -183,14 +183,14 @@ func TestLabelShapeNeverHidesALabel(t *testing.T) {
 	}
 	for _, s := range loadCorpus(t) {
 		doc := parseDocument(decodeBody(s.Page.Body, "text/html"), true, "")
-		toks := tokenize(doc.text, doc.segs)
+		toks, nb := tokenize(doc.text, doc.segs)
 		var want []int32
 		for i := range toks {
-			if labelFirst[toks[i].norm] {
+			if labelFirst[nb.norm(&toks[i])] {
 				want = append(want, int32(i))
 			}
 		}
-		if got := labelStarts(toks, nil); !slices.Equal(got, want) {
+		if got := labelStarts(toks, &nb, nil); !slices.Equal(got, want) {
 			t.Fatalf("%s: label starts %v, want %v", s.Name, got, want)
 		}
 	}
