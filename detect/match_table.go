@@ -76,12 +76,21 @@ type termEnt struct {
 // termKey is one string of the termTable and what the matcher needs to
 // know about it. The string is text[off:off+n] of its table.
 type termKey struct {
-	word   uint64 // loadShort of the key when it is at most 8 bytes
-	off, n uint32
+	word uint64 // loadShort of the key when it is at most 8 bytes
+	off  uint32
+	n    uint16 // (newTermTable panics on a longer key)
+	// The two flags here, in n's padding: the record is then 64 bytes,
+	// one cache line (with n a uint32 and the flags in their own places
+	// it took 72 and spanned two lines).
+	prefix bool // the key is a proper prefix of a joined form (in Detector.prefixes)
+	// solo is set when the key has no variants with entries (vars) and is
+	// not a split-word prefix: then, when no longer term can follow, a
+	// plain token of the key matches its single-token entries and soloE
+	// (see findMatchesInto)
+	solo   bool
 	first  span   // entries whose first token is the key (Detector.first, same order)
 	multi  uint32 // first.lo + the number of single-token entries: the longer ones are first[multi:first.hi]
 	joined span   // substance entries whose joined form is the key (Detector.joined, same order)
-	prefix bool   // the key is a proper prefix of a joined form (in Detector.prefixes)
 	// What a plain token (not leet, not Han, no mask after it) whose norm
 	// is the key matches beyond the key's own entries, fixed by the key
 	// string alone (see Detector.plainKeyFacts): vars, a span of
@@ -89,11 +98,6 @@ type termKey struct {
 	// fuzzyE is the entry its fuzzy match names (-1 for none).
 	vars   span
 	fuzzyE int32
-	// solo is set when the key has no variants with entries (vars) and is
-	// not a split-word prefix: then, when no longer term can follow, a
-	// plain token of the key matches its single-token entries and soloE
-	// (see findMatchesInto)
-	solo bool
 	// soloE is fuzzyE when none of the key's single-token entries is a
 	// substance (which would rule the fuzzy match out), else -1
 	soloE int32
@@ -165,7 +169,7 @@ func (tt *termTable) find(h termHash, s string) *termKey {
 		}
 		if sl&^tt.idxMask == tag {
 			k := &tt.keys[sl&tt.idxMask-1]
-			if int(k.n) == len(s) && tt.text[k.off:k.off+k.n] == s {
+			if int(k.n) == len(s) && tt.text[k.off:k.off+uint32(k.n)] == s {
 				return k
 			}
 		}
@@ -248,6 +252,10 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		n *= 2
 	}
 	tt := &termTable{slots: make([]uint32, n), shift: uint(64 - bits.TrailingZeros(uint(n)))}
+	// one allocation of 64-byte records: large allocations start on a
+	// page and smaller ones on a multiple of their size class (a multiple
+	// of 64 from 512 bytes on), so each record sits in one cache line
+	tt.keys = make([]termKey, 0, len(names))
 	tt.idxMask = 1<<bits.Len32(uint32(len(names))) - 1
 	for ei := range entries {
 		tt.long = tt.long || len(entries[ei].toks) > resolveWindow
@@ -260,7 +268,10 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 	off := 0
 	seconds := map[string]string{}
 	for ki, s := range names {
-		k := termKey{off: uint32(off), n: uint32(len(s)), fuzzyE: -1}
+		if len(s) > 0xFFFF {
+			panic("detect: term key too long")
+		}
+		k := termKey{off: uint32(off), n: uint16(len(s)), fuzzyE: -1}
 		if len(s) <= 8 {
 			k.word = loadShort(s)
 		}
@@ -345,7 +356,7 @@ func (d *Detector) plainKeyFacts() {
 	var peq [256]uint64
 	for ki := range tt.keys {
 		k := &tt.keys[ki]
-		s := tt.text[k.off : k.off+k.n]
+		s := tt.text[k.off : k.off+uint32(k.n)]
 		toks, nb := []token{{nLen: uint32(len(s))}}, newNormBase([]byte(s))
 		ph := hasPH(s)
 		nv := 1

@@ -17,16 +17,58 @@ import (
 // maxFastMask is the longest value attrMaskFast reads.
 const maxFastMask = 128
 
-// fastWord is a mask word prepared for attrMaskFast.
+// fastWord is a mask word prepared for attrMaskFast, sixteen bytes so
+// that all of triWords fits in fifteen cache lines: every word is at most
+// sixteen bytes long (newFastWord panics otherwise), its first eight bytes
+// held in head and the rest in tail, little-endian. A position's eight
+// bytes w hold the word's head when (w^head)<<hs == 0 (the shift drops the
+// bytes past the word's end: hs is 8*(8-n) for a word of n < 8 bytes),
+// and likewise its next eight bytes and tail with ts.
 type fastWord struct {
-	head, headMask uint64 // the word's first (up to) eight bytes, and their mask
-	tail           string // the bytes after the eighth
-	n              int    // the word's length
-	m              attrMasks
+	head   uint64
+	tail   uint32 // bytes 8..n-1 (at most four of them)
+	n      uint8  // the word's length (0: the end of a run)
+	hs, ts uint8
+	m      attrMasks
 }
 
-// triBits sizes triIndex.
-const triBits = 12
+// fastWordMax is the longest word a fastWord holds.
+const fastWordMax = 12
+
+// newFastWord returns w's fastWord.
+func newFastWord(w maskWord) fastWord {
+	n := len(w.w)
+	if n == 0 || n > fastWordMax {
+		panic("detect: mask word too long for fastWord: " + w.w)
+	}
+	fw := fastWord{n: uint8(n), hs: uint8(8 * (8 - min(n, 8))), ts: 64, m: w.m}
+	for i := 0; i < n && i < 8; i++ {
+		fw.head |= uint64(w.w[i]) << (8 * i)
+	}
+	if n > 8 {
+		for i := 8; i < n; i++ {
+			fw.tail |= uint32(w.w[i]) << (8 * (i - 8))
+		}
+		fw.ts = uint8(8 * (16 - n))
+	}
+	return fw
+}
+
+// matches reports whether the word starts where w (eight bytes) and, if
+// the word is longer than eight bytes, w2 (the eight after them) are
+// read; the caller checks that the value has room for the word. A ts of
+// 64 (a word of at most eight bytes) shifts every bit out, so w2 is then
+// not looked at.
+func (fw *fastWord) matches(w, w2 uint64) bool {
+	return (w^fw.head)<<fw.hs == 0 && (w2^uint64(fw.tail))<<fw.ts == 0
+}
+
+// triBits sizes triIndex: 1 KiB, sixteen cache lines, which stay in the
+// data cache across a page's attribute values (a 4096-entry table of
+// uint16 took a cache miss on most positions of most values). About
+// thirty distinct trigrams in 1024 buckets leave a random position a ~3 %
+// chance of reading a run for nothing.
+const triBits = 10
 
 // triHash hashes the low three bytes of w into triBits bits.
 func triHash(w uint64) uint64 {
@@ -37,21 +79,14 @@ func triHash(w uint64) uint64 {
 // words starting with a trigram of that hash begin in triWords (0: no word
 // does); each hash's words lie together in triWords, and the run ends at an
 // entry with n == 0. triWords[0] is such an end, so index 0 is free to mean
-// "none".
-var triIndex, triWords = func() ([1 << triBits]uint16, []fastWord) {
-	var idx [1 << triBits]uint16
+// "none". One byte an entry: triWords has fewer than 256 entries.
+var triIndex, triWords = func() ([1 << triBits]uint8, []fastWord) {
+	var idx [1 << triBits]uint8
 	var lists [1 << triBits][]fastWord
 	for _, ws := range maskWords {
 		for _, w := range ws {
-			var head uint64
-			for i := 0; i < len(w.w) && i < 8; i++ {
-				head |= uint64(w.w[i]) << (8 * i)
-			}
-			fw := fastWord{head: head, headMask: keyMask[min(len(w.w), 8)], n: len(w.w), m: w.m}
-			if len(w.w) > 8 {
-				fw.tail = w.w[8:]
-			}
-			h := triHash(head)
+			fw := newFastWord(w)
+			h := triHash(fw.head)
 			lists[h] = append(lists[h], fw)
 		}
 	}
@@ -60,10 +95,10 @@ var triIndex, triWords = func() ([1 << triBits]uint16, []fastWord) {
 		if len(l) == 0 {
 			continue
 		}
-		if len(flat) > 1<<16-1 {
+		if len(flat) > 1<<8-1 {
 			panic("detect: triWords too long")
 		}
-		idx[h] = uint16(len(flat))
+		idx[h] = uint8(len(flat))
 		flat = append(flat, l...)
 		flat = append(flat, fastWord{}) // the end of the run
 	}
@@ -101,7 +136,17 @@ func attrMaskFast(v []byte) (m attrMasks, ok bool) {
 		}
 		for fw := &triWords[k]; fw.n != 0; fw = (*fastWord)(unsafe.Add(unsafe.Pointer(fw), unsafe.Sizeof(*fw))) {
 			// (the run ends at an entry with n == 0, inside triWords)
-			if w&fw.headMask == fw.head && (fw.tail == "" || n-i >= fw.n && string(v[i+8:i+fw.n]) == fw.tail) {
+			if n-i < int(fw.n) {
+				continue
+			}
+			// i+16 <= len(b) = n+8: either fw.n <= 8 (ts is 64 and w2
+			// unused, so read it at i, in bounds) or i+fw.n <= n with
+			// fw.n > 8
+			w2 := w
+			if fw.n > 8 {
+				w2 = load8b(b, i+8)
+			}
+			if fw.matches(w, w2) {
 				m |= fw.m
 			}
 		}
@@ -145,7 +190,16 @@ func attrMaskPage(s string, start, end int) attrMasks {
 			continue
 		}
 		for fw := &triWords[k]; fw.n != 0; fw = (*fastWord)(unsafe.Add(unsafe.Pointer(fw), unsafe.Sizeof(*fw))) {
-			if w&fw.headMask == fw.head && end-i >= fw.n && (fw.tail == "" || s[i+8:i+fw.n] == fw.tail) {
+			if end-i < int(fw.n) {
+				continue
+			}
+			// a word longer than eight bytes ends by end, so its next
+			// eight bytes lie before end+8 <= len(s)
+			w2 := w
+			if fw.n > 8 {
+				w2 = load8(s, i+8)
+			}
+			if fw.matches(w, w2) {
 				m |= fw.m
 			}
 		}

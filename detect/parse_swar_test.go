@@ -154,6 +154,24 @@ func TestAttrMaskPage(t *testing.T) {
 	}
 }
 
+// FuzzAttrMaskPage: attrMaskPage agrees with attrMask on any value of any
+// page, wherever it sits (its reads past the value, and the compact
+// trigram table's tail words, must never change the answer).
+func FuzzAttrMaskPage(f *testing.F) {
+	for _, s := range []string{"", "class=\"item-detail description\" x", "breadcrumbs ships_from destination ....", "Nav sidebar-x"} {
+		f.Add(s, uint8(0), uint8(40))
+	}
+	f.Fuzz(func(t *testing.T, s string, a, b uint8) {
+		start, end := int(a), int(a)+int(b)
+		if end > len(s) {
+			return
+		}
+		if got, want := attrMaskPage(s, start, end), attrMask([]byte(s[start:end])); got != want {
+			t.Fatalf("attrMaskPage(%q, %d, %d) = %b, attrMask = %b", s, start, end, got, want)
+		}
+	})
+}
+
 // TestQuotedAttrName: whenever quotedAttrName reads a name, attrName reads
 // the same name and key, an "=" ends it and a quote follows; and it reads
 // the common shapes.

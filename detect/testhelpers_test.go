@@ -83,7 +83,7 @@ func foldUpper(w uint64) uint64 {
 func (tt *termTable) firstOf(k *termKey) []termEnt { return tt.first[k.first.lo:k.first.hi] }
 
 // str returns k's string.
-func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+k.n] }
+func (tt *termTable) str(k *termKey) string { return tt.text[k.off : k.off+uint32(k.n)] }
 
 // containsWord reports whether w occurs in v, without converting either.
 func containsWord(v []byte, w string) bool {
