@@ -126,6 +126,9 @@ type Detector struct {
 	// plain caches words that match nothing on their own (see wordCache);
 	// shared by concurrent Detect calls, bounded in size.
 	plain *wordCache
+	// fuzzyGate answers fuzzyMay (the first test of fuzzy matching) from
+	// a few kilobytes rather than fuzzyBk's bitsets
+	fuzzyGate fuzzyGate
 	// facts holds, per entry, what the judge reads of it and of its frame
 	// (see entryFacts), filled once the entries and frames are final.
 	facts []entryFacts
@@ -251,6 +254,7 @@ func New(rs *rules.Set) (*Detector, error) {
 			d.fuzzyBk[b] = newFuzzyBucket(d.fuzzy, idx)
 		}
 	}
+	d.fuzzyGate = *newFuzzyGate(&d.fuzzyBk)
 	d.plainKeyFacts()
 	for _, p := range rs.Profiles {
 		d.profiles = append(d.profiles, profile{hosts: p.Hosts, title: p.Title, price: p.Price, vendor: p.Vendor,

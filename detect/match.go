@@ -646,8 +646,7 @@ func (d *Detector) fuzzyMay(v string) bool {
 	if len(v) < 6 || len(v) > fuzzyMaxLen {
 		return false
 	}
-	b := d.fuzzyBk[v[0]]
-	return b != nil && (b.nw > 1 || b.candidates(v, 0) != 0)
+	return d.fuzzyGate.may(v) // b != nil && (b.nw > 1 || b.candidates(v, 0) != 0)
 }
 
 // setPeq sets, for each byte c of a (at most 64 bytes), the bits of the
