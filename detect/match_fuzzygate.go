@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // fuzzyGate answers fuzzyMay from a few small tables instead of the fuzzy
 // buckets' bitsets (two 2 KiB sets per first byte and a length set, read
 // at three scattered places for most words of six bytes or more, which made
@@ -64,14 +66,19 @@ func newFuzzyGate(bk *[256]*fuzzyBucket) *fuzzyGate {
 			}
 			continue
 		}
+		// the length set of each entry of the bucket (bit ci of byLen[l])
+		var lens [64]uint64
+		for l := 0; l <= fuzzyMaxLen; l++ {
+			for set := b.byLen[l]; set != 0; set &= set - 1 {
+				lens[bits.TrailingZeros64(set)] |= 1 << l
+			}
+		}
 		for x := 0; x < 256; x++ {
-			for l := 0; l <= fuzzyMaxLen; l++ {
-				if b.byK1[x]&b.byLen[l] != 0 {
-					g.m1[r*g.n1+int(g.col1[x])] |= 1 << l
-				}
-				if b.byK2[x]&b.byLen[l] != 0 {
-					g.m2[r*g.n2+int(g.col2[x])] |= 1 << l
-				}
+			for set := b.byK1[x]; set != 0; set &= set - 1 {
+				g.m1[r*g.n1+int(g.col1[x])] |= lens[bits.TrailingZeros64(set)]
+			}
+			for set := b.byK2[x]; set != 0; set &= set - 1 {
+				g.m2[r*g.n2+int(g.col2[x])] |= lens[bits.TrailingZeros64(set)]
 			}
 		}
 	}
