@@ -69,3 +69,16 @@ func TestFuzzyGateEqualsBuckets(t *testing.T) {
 		check(string(b))
 	}
 }
+
+// FuzzFuzzyGate compares fuzzyMay with the bucket bitsets on any word.
+func FuzzFuzzyGate(f *testing.F) {
+	for _, s := range []string{"fentanyl", "fentanil", "carfentanil", "oxycodone", "xyzzyx", "фентанил"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		d := defaultDetectorOnce(t)
+		if got, want := d.fuzzyMay(v), d.fuzzyMayRef(v); got != want {
+			t.Fatalf("fuzzyMay(%q) = %v, buckets say %v", v, got, want)
+		}
+	})
+}
