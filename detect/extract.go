@@ -382,15 +382,9 @@ func labelAt(toks []token, nb *normBase, i int, l []string) bool {
 	return true
 }
 
-// labelStartsAt appends to out the indexes of the tokens that begin a label
-// (the first word of some vendor or shipping label), looked for among the
-// tokens classifyTokens found shaped like one.
-func labelStartsAt(toks []token, nb *normBase, shaped []int32, out []int32) []int32 {
-	out, _ = labelStartsFirstAt(toks, nb, shaped, out, nil)
-	return out
-}
-
-// labelStartsFirstAt is labelStartsAt that also appends to firsts, for each
+// labelStartsFirstAt appends to out the indexes of the tokens that begin a
+// label (the first word of some vendor or shipping label), looked for among
+// the tokens classifyTokens found shaped like one, and to firsts, for each
 // start, the index of its word in labelFirstIndex, which labelValueFirstAt
 // and vendorByLabelFirst would otherwise look up again (once per label set).
 func labelStartsFirstAt(toks []token, nb *normBase, shaped []int32, out []int32, firsts []uint8) ([]int32, []uint8) {
@@ -421,15 +415,9 @@ func init() {
 	}
 }
 
-// labelValueAt finds the first label among starts (labelStartsAt) and
-// returns the text after it (up to the end of the line, a separator, or max
-// bytes).
-func labelValueAt(text string, toks []token, nb *normBase, starts []int32, labels [][]string, max int, oneWord bool) string {
-	return labelValueFirstAt(text, toks, nb, starts, nil, labels, max, oneWord)
-}
-
-// labelValueFirstAt is labelValueAt with the starts' first-word indexes
-// (labelStartsFirstAt; nil: looked up).
+// labelValueFirstAt finds the first label among starts (labelStartsFirstAt,
+// with their first-word indexes firsts; nil: looked up) and returns the text
+// after it (up to the end of the line, a separator, or max bytes).
 func labelValueFirstAt(text string, toks []token, nb *normBase, starts []int32, firsts []uint8, labels [][]string, max int, oneWord bool) string {
 	for k, i32 := range starts {
 		i := int(i32)
@@ -593,15 +581,10 @@ func isVendorLead(w string, buf *[32]byte) bool {
 // vendorLeadIndex finds the vendorLead words (all true).
 var vendorLeadIndex, _ = wordIndexOf(vendorLead)
 
-// vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
-// When the labels on a page name different vendors (an index or category
-// page) it returns "" rather than guess.
-func vendorByLabel(text string, toks []token, nb *normBase, starts []int32) string {
-	return vendorByLabelFirst(text, toks, nb, starts, nil)
-}
-
-// vendorByLabelFirst is vendorByLabel with the starts' first-word indexes
-// (labelStartsFirstAt; nil: looked up).
+// vendorByLabelFirst reads the vendor after a label ("Vendor: X", "sold by
+// X") among starts (labelStartsFirstAt, with their first-word indexes
+// firsts; nil: looked up). When the labels on a page name different vendors
+// (an index or category page) it returns "" rather than guess.
 func vendorByLabelFirst(text string, toks []token, nb *normBase, starts []int32, firsts []uint8) string {
 	name := ""
 	for k, i32 := range starts {

@@ -6,7 +6,7 @@ package detect
 type tokClasses struct {
 	nums    []int32    // tokens with a digit, not CJK: number candidates (scanNumbersAt)
 	ents    []int32    // tokens that may be an address (findEntitiesAt)
-	labels  []int32    // tokens shaped like a label's first word (labelStartsAt)
+	labels  []int32    // tokens shaped like a label's first word (labelStartsFirstAt)
 	contact bool       // some token names a contact network (contactToken)
 	lang    langCounts // script and stopword counts for the language guess (termLangWeight)
 }

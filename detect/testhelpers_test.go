@@ -157,3 +157,28 @@ func tokensOf(text string, rs []refToken) ([]token, normBase) {
 	}
 	return toks, newNormBase(arena)
 }
+
+// The label readers without first-word indexes (looked up), as the
+// equivalence tests call them.
+
+// labelStartsAt appends to out the indexes of the tokens that begin a label
+// (the first word of some vendor or shipping label), looked for among the
+// tokens classifyTokens found shaped like one.
+func labelStartsAt(toks []token, nb *normBase, shaped []int32, out []int32) []int32 {
+	out, _ = labelStartsFirstAt(toks, nb, shaped, out, nil)
+	return out
+}
+
+// labelValueAt finds the first label among starts (labelStartsAt) and
+// returns the text after it (up to the end of the line, a separator, or max
+// bytes).
+func labelValueAt(text string, toks []token, nb *normBase, starts []int32, labels [][]string, max int, oneWord bool) string {
+	return labelValueFirstAt(text, toks, nb, starts, nil, labels, max, oneWord)
+}
+
+// vendorByLabel reads the vendor after a label ("Vendor: X", "sold by X").
+// When the labels on a page name different vendors (an index or category
+// page) it returns "" rather than guess.
+func vendorByLabel(text string, toks []token, nb *normBase, starts []int32) string {
+	return vendorByLabelFirst(text, toks, nb, starts, nil)
+}
