@@ -340,15 +340,10 @@ func labelsByFirst(set [][]string) [][]int {
 	return lists
 }
 
-// labelCandidates returns the indexes of the labels in set that begin with
-// the word w (a label start), in the set's order; ok is false when set is
-// not one of the three label sets.
-func labelCandidates(set [][]string, w string) (idx []int, ok bool) {
-	return labelCandidatesOf(set, labelFirstIndex.find(w))
-}
-
-// labelCandidatesOf is labelCandidates for the word of index fi in
-// labelFirstIndex (-1 for none).
+// labelCandidatesOf returns the indexes of the labels in set that begin
+// with the word of index fi in labelFirstIndex (a label start; -1 for
+// none), in the set's order; ok is false when set is not one of the three
+// label sets.
 func labelCandidatesOf(set [][]string, fi int) (idx []int, ok bool) {
 	var by [][]int
 	switch {

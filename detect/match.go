@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"sync"
 	"unsafe"
 )
 
@@ -141,13 +140,9 @@ func (d *Detector) tokEqSlow(toks []token, nb *normBase, j int, lc *leetCache, w
 	return false, 0
 }
 
-// findMatches runs the compiled dictionary over the tokens (made from
-// text, their norms read through nb).
-func (d *Detector) findMatches(text string, toks []token, nb *normBase) []match {
-	return d.findMatchesInto(nil, text, toks, nb)
-}
-
-// findMatchesInto is findMatches appending to out[:0].
+// findMatchesWith runs the compiled dictionary over the tokens (made from
+// text, their norms read through nb), appending the matches to out[:0],
+// with the working state ms (empty, as it leaves it).
 //
 // A word the key filter passes is looked up once in the term table
 // (lookupKey), which answers for the first tokens of terms and for the
@@ -161,15 +156,6 @@ func (d *Detector) findMatches(text string, toks []token, nb *normBase) []match 
 // words): a few tests decide whether anything but an exact key can start
 // there. A plain key goes to matchKey, a plain word the filter passes but
 // the table does not hold to matchPlain, every other word to matchWord.
-func (d *Detector) findMatchesInto(out []match, text string, toks []token, nb *normBase) []match {
-	ms := matchStatePool.Get().(*matchState)
-	out = d.findMatchesWith(ms, out, text, toks, nb)
-	matchStatePool.Put(ms)
-	return out
-}
-
-// findMatchesWith is findMatchesInto with the working state ms (empty, as
-// it leaves it).
 func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, toks []token, nb *normBase) []match {
 	ms.text, ms.toks, ms.nb, ms.out = text, toks, *nb, out[:0]
 	tt := d.terms
@@ -247,8 +233,6 @@ type matchState struct {
 	// terms (whose matches may depend on the following tokens)
 	keyed bool
 }
-
-var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
 
 // reset empties the leet cache for the next call. peq is already all
 // zero. text, toks, nb, out and vs keep the call's references: the next

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/fentinel/fentinel"
 )
@@ -182,3 +183,20 @@ func labelValueAt(text string, toks []token, nb *normBase, starts []int32, label
 func vendorByLabel(text string, toks []token, nb *normBase, starts []int32) string {
 	return vendorByLabelFirst(text, toks, nb, starts, nil)
 }
+
+// findMatches runs the compiled dictionary over the tokens (made from
+// text, their norms read through nb).
+func (d *Detector) findMatches(text string, toks []token, nb *normBase) []match {
+	return d.findMatchesInto(nil, text, toks, nb)
+}
+
+// findMatchesInto is findMatches appending to out[:0].
+func (d *Detector) findMatchesInto(out []match, text string, toks []token, nb *normBase) []match {
+	ms := matchStatePool.Get().(*matchState)
+	out = d.findMatchesWith(ms, out, text, toks, nb)
+	matchStatePool.Put(ms)
+	return out
+}
+
+// matchStatePool holds findMatchesInto's working states.
+var matchStatePool = sync.Pool{New: func() any { return new(matchState) }}
