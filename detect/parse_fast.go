@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -729,6 +731,10 @@ var commonEntityNames = []string{"amp", "lt", "gt", "quot", "apos", "nbsp", "mid
 type entitySlot struct {
 	key  uint64
 	text string
+	// packed holds text's bytes (at most four, first byte lowest) and
+	// size its length, for unescapeCommon's four-byte store.
+	packed uint32
+	size   uint8
 }
 
 // entityHashBits sizes entityHash (1<<entityHashBits slots).
@@ -752,7 +758,15 @@ var entityHash, entityHashMul = func() (*[1 << entityHashBits]entitySlot, uint64
 				ok = false
 				break
 			}
-			t[h] = entitySlot{k, html.UnescapeString("&" + name + ";")}
+			text := html.UnescapeString("&" + name + ";")
+			if len(text) > 4 || len(text) > len(name)+2 {
+				panic("detect: common entity text longer than four bytes or than its reference: " + name)
+			}
+			var packed uint32
+			for i := len(text) - 1; i >= 0; i-- {
+				packed = packed<<8 | uint32(text[i])
+			}
+			t[h] = entitySlot{key: k, text: text, packed: packed, size: uint8(len(text))}
 		}
 		if ok {
 			return t, mul
@@ -790,60 +804,91 @@ func commonEntity(name string) (string, bool) {
 // "#"), starts a reference in commonEntityNames closed by ";", or starts a
 // numeric reference numericRef decodes. ok is false for any other
 // reference; the caller then uses unescapeText (which allocates).
+//
+// The text is never longer than raw (no reference is shorter than its
+// text: numericRef's need at least four bytes for a rune of one, and five
+// (hex) or six for longer ones; entityHash checks its names when it is
+// built; CR LF only shrinks), so dst is grown once, by
+// len(raw) and eight bytes more; the bytes between references are then
+// copied eight at a time, and a reference's text as one four-byte store,
+// each store landing within that room (what lies past the text's end is
+// overwritten or left past the returned length).
 func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
-	cr := strings.IndexByte(raw, '\r') >= 0
-	for i := 0; i < len(raw); {
-		switch raw[i] {
-		case '\r':
-			dst = append(dst, '\n')
+	n := len(raw)
+	if cap(dst)-len(dst) < n+8 {
+		dst = slices.Grow(dst, n+8)
+	}
+	d := len(dst) // the text's end; d <= len(dst)+i throughout
+	b := dst[:cap(dst)]
+	base := unsafe.Pointer(unsafe.SliceData(b))
+	for i := 0; i < n; {
+		// up to the next "&" or CR, eight bytes a step (the store lies
+		// within b: d+8 <= len(dst)+i+8 <= len(dst)+n)
+		for i+8 <= n {
+			w := load8(raw, i)
+			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(base, d))[:], w)
+			if m := bytesEqual(w, '&') | bytesEqual(w, '\r'); m != 0 {
+				k := bits.TrailingZeros64(m) >> 3
+				d += k
+				i += k
+				break
+			}
+			d += 8
+			i += 8
+		}
+		for i < n && raw[i] != '&' && raw[i] != '\r' {
+			b[d] = raw[i]
+			d++
 			i++
-			if i < len(raw) && raw[i] == '\n' {
+		}
+		if i >= n {
+			break
+		}
+		if raw[i] == '\r' {
+			b[d] = '\n'
+			d++
+			i++
+			if i < n && raw[i] == '\n' {
 				i++
 			}
-		case '&':
-			j := i + 1
-			for j < len(raw) && isASCIIAlnum(raw[j]) {
-				j++
-			}
-			if j == i+1 {
-				if j < len(raw) && raw[j] == '#' {
-					r, n, ok := numericRef(raw[j+1:])
-					if !ok {
-						return dst, false
-					}
-					dst = utf8.AppendRune(dst, r)
-					i = j + 1 + n
-					continue
+			continue
+		}
+		// "&": the name's bytes, packed as entityKey packs them
+		j := i + 1
+		var key uint64
+		for j < n && isASCIIAlnum(raw[j]) {
+			key = key<<8 | uint64(raw[j])
+			j++
+		}
+		if j == i+1 {
+			if j < n && raw[j] == '#' {
+				r, l, ok := numericRef(raw[j+1:])
+				if !ok {
+					return dst, false
 				}
-				dst = append(dst, '&') // "&" that starts no reference
-				i++
+				d += utf8.EncodeRune(b[d:], r)
+				i = j + 1 + l
 				continue
 			}
-			if j >= len(raw) || raw[j] != ';' {
-				return dst, false
-			}
-			rep, known := commonEntity(raw[i+1 : j])
-			if !known {
-				return dst, false
-			}
-			dst = append(dst, rep...)
-			i = j + 1
-		default:
-			// up to the next "&" or CR
-			j := len(raw)
-			if k := strings.IndexByte(raw[i+1:], '&'); k >= 0 {
-				j = i + 1 + k
-			}
-			if cr {
-				if k := strings.IndexByte(raw[i+1:j], '\r'); k >= 0 {
-					j = i + 1 + k
-				}
-			}
-			dst = append(dst, raw[i:j]...)
-			i = j
+			b[d] = '&' // "&" that starts no reference
+			d++
+			i++
+			continue
 		}
+		if j >= n || raw[j] != ';' || j-i-1 > 8 {
+			return dst, false
+		}
+		e := &entityHash[(key*entityHashMul)>>(64-entityHashBits)]
+		if e.key != key {
+			return dst, false
+		}
+		// the text's four bytes (zero-padded) land within b: the
+		// reference, at least four bytes, lies within raw
+		binary.LittleEndian.PutUint32((*[4]byte)(unsafe.Add(base, d))[:], e.packed)
+		d += int(e.size)
+		i = j + 1
 	}
-	return dst, true
+	return b[:d], true
 }
 
 // numericRef decodes the numeric character reference whose "&#" precedes
