@@ -299,6 +299,9 @@ const maxFastPage = 1 << 28
 type fieldSpan struct {
 	field      uint8
 	start, end int
+	// clean: the text was built by clean writes alone (textBuf.dirty),
+	// so collapseClean may read it
+	clean bool
 }
 
 // attrSpan places an attribute value in the page: s[start:end] (int32:
@@ -426,7 +429,7 @@ func parseFastWith(p *fastParser, doc *document, s string) (*document, bool) {
 			doc.segs, doc.segBuf = pooledSegs(segs)
 		}
 		for _, f := range p.fields {
-			doc.setField(f.field, doc.text[f.start:f.end])
+			doc.setFieldText(f.field, doc.text[f.start:f.end], f.clean)
 		}
 	}
 	p.segs = p.tb.segs[:0]
@@ -1314,7 +1317,7 @@ func (p *fastParser) endTag(name string, key uint64) {
 
 // addField records the text of field element e, which closes now.
 func (p *fastParser) addField(e *fastElem) {
-	p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
+	p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b), p.tb.dirty <= int(e.start)})
 }
 
 // pop closes the elements from p.stack[k] up: it records their fields and
@@ -1323,7 +1326,7 @@ func (p *fastParser) pop(k int) {
 	for j := len(p.stack) - 1; j >= k; j-- {
 		e := &p.stack[j]
 		if e.field != fieldNone {
-			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
+			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b), p.tb.dirty <= int(e.start)})
 		}
 		if e.flags&tfBlock != 0 || e.id == tagTitle {
 			p.tb.newline()
@@ -1341,11 +1344,21 @@ type textBuf struct {
 	open bool
 	// pendingSpace: a space is due before the next text.
 	pendingSpace bool
+	// dirty is len(b) after the last write that was not clean. A clean
+	// write appends text of no byte below 0x20 and no two spaces in a
+	// row, which starts with no space, after at most one space (and only
+	// when b ends neither in a space nor a newline): the plain runs run
+	// copies and the text textBuf.text copies whole. newline and
+	// textSlow write dirty. So b[k:] with k >= dirty holds words of no
+	// byte below 0x20 separated by single spaces, with at most a space
+	// before them and none after (collapseClean).
+	dirty int
 }
 
 // reset empties the buffer for a new page, keeping its memory.
 func (tb *textBuf) reset(segs []segment) {
 	tb.b = tb.b[:0]
+	tb.dirty = 0
 	tb.segs = segs
 	tb.cur, tb.open, tb.pendingSpace = 0, false, false
 }
@@ -1380,6 +1393,7 @@ func (tb *textBuf) newline() {
 		return
 	}
 	tb.b = append(tb.b, '\n')
+	tb.dirty = n + 1
 	tb.pendingSpace = false
 }
 
@@ -1427,5 +1441,6 @@ func (tb *textBuf) textSlow(z uint8, s string) {
 	}
 	if started {
 		tb.b = b
+		tb.dirty = len(b)
 	}
 }

@@ -267,3 +267,33 @@ func TestNonASCIISpaceAt(t *testing.T) {
 		}
 	}
 }
+
+// TestCollapseClean: collapseClean agrees with collapse on text of the
+// shape clean writes leave (words without bytes below 0x20, single
+// spaces, perhaps one space before), words drawn with ASCII, non-ASCII
+// runes and white-space runes above ASCII, and lead bytes cut short.
+func TestCollapseClean(t *testing.T) {
+	words := []string{"a", "word", "é", "ж", "中", "—", "·", "€", "ア", "\u00a0", "\u2003", "\u3000", "\u0085", "\u205f",
+		"x\u00a0y", "\xc2", "\xe2\x80", "\xe3\x80", "\x7f", "\xff", "12345678", "abcdefgh\u2002"}
+	rng := rand.New(rand.NewSource(11))
+	for n := 0; n < 100000; n++ {
+		var b []byte
+		if rng.Intn(2) == 0 {
+			b = append(b, ' ')
+		}
+		for k := rng.Intn(8); k >= 0; k-- {
+			w := words[rng.Intn(len(words))]
+			if rng.Intn(3) != 0 {
+				w = words[rng.Intn(2)]
+			}
+			b = append(b, w...)
+			if k > 0 {
+				b = append(b, ' ')
+			}
+		}
+		s := string(b)
+		if got, want := collapseClean(s), collapse(s); got != want {
+			t.Fatalf("collapseClean(%q) = %q, collapse says %q", s, got, want)
+		}
+	}
+}

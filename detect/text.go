@@ -698,3 +698,32 @@ var collapseClass = func() (t [256]uint8) {
 	}
 	return t
 }()
+
+// collapseClean is collapse for text the fast reader built by clean
+// writes alone (textBuf.dirty): words without bytes below 0x20 separated
+// by single spaces, perhaps after one space. Such text is collapsed once
+// that space is cut, unless it holds a white-space rune above ASCII: the
+// lead bytes of those are looked for eight bytes at a time (as in
+// collapsePlain), and text that has one goes to collapse.
+func collapseClean(s string) string {
+	t := s
+	if len(t) > 0 && t[0] == ' ' {
+		t = t[1:]
+	}
+	k := 0
+	for ; k+8 <= len(t); k += 8 {
+		if w := load8(t, k); w&hi1 != 0 {
+			for m := bytesEqual(w, 0xC2) | bytesEqual(w&0xFCFCFCFCFCFCFCFC, 0xE0); m != 0; m &= m - 1 {
+				if nonASCIISpaceAt(t, k+bits.TrailingZeros64(m)>>3) {
+					return collapse(s)
+				}
+			}
+		}
+	}
+	for ; k < len(t); k++ {
+		if collapseClass[t[k]] == 2 && nonASCIISpaceAt(t, k) {
+			return collapse(s)
+		}
+	}
+	return t
+}
