@@ -945,9 +945,9 @@ var noAttrs tagAttrs
 // startTagRest reads the start tag at s[i] ("<" followed by a letter)
 // whose name s[i+1:j] (key its tagKey) run has read, and handles it; it
 // returns the index after the tag (after the raw text of raw-text
-// elements) and ok=false when the reader must bail. run handles the
-// commonest tag itself, one without attributes of an element without
-// tfZoned flags.
+// elements) and ok=false when the reader must bail. It zones the element
+// as parseStreamWith does. run handles the commonest tag itself, one
+// without attributes of an element without tfZoned flags.
 func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	ns := i + 1
 	ok := true
@@ -1108,8 +1108,9 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	slot := lookupTagAt(s, ns, l, key)
 	info := slot.info
 	if info.flags&tfZoned == 0 && a.cls.end|a.id.end|a.role.end|a.itemprop.end == 0 {
-		// no attribute element reads (an attribute the tag has ends
-		// past 0): as pushPlain, or nothing for a tag that closes itself
+		// no attribute the zoning below reads (an attribute the tag
+		// has ends past 0): as pushPlain, or nothing for a tag that
+		// closes itself
 		if !selfClosing {
 			p.pushPlain(ns, l, key, info)
 		}
@@ -1118,7 +1119,118 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(ns, l, key, info, selfClosing, a)
+	// the element's zone, as parseStreamWith finds it (written out here
+	// rather than in a function of its own: the call cost startTagRest a
+	// spill and reload of its values on every tag it zones)
+	{
+		tb := &p.tb
+		val := func(v attrSpan) string { return p.attr(v) }
+		parentZone, parentSkip := p.cur()
+		if parentSkip {
+			if info.flags&tfVoid == 0 && !selfClosing {
+				p.stack = append(p.stack, fastElem{nameOff: int32(ns), nameLen: int32(l), key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+			}
+			goto zoned
+		}
+		switch {
+		case info.id == tagMeta:
+			if asciiEqualFold(val(a.metaName), "description") {
+				tb.newline()
+				tb.text(zoneBody, attrTextString(val(a.content)))
+				tb.newline()
+			}
+			goto zoned
+		case info.flags&tfAltText != 0:
+			az := zoneAlt
+			if parentZone == zoneNav {
+				az = zoneNav
+			}
+			if a.alt.end > a.alt.start {
+				tb.newline()
+				tb.text(az, attrTextString(val(a.alt)))
+				tb.newline()
+			}
+			if a.title.end > a.title.start {
+				tb.newline()
+				tb.text(az, attrTextString(val(a.title)))
+				tb.newline()
+			}
+			if info.id == tagInput && (val(a.typ) == "submit" || val(a.typ) == "button") {
+				tb.text(parentZone, attrTextString(val(a.value)))
+			}
+			goto zoned
+		case info.flags&tfBreak != 0:
+			tb.newline()
+			goto zoned
+		}
+		if info.flags&tfVoid != 0 || selfClosing {
+			goto zoned
+		}
+		e := fastElem{nameOff: int32(ns), nameLen: int32(l), key: key, id: info.id, flags: info.flags, zone: parentZone}
+		e.skip = info.flags&tfSkip != 0
+		if info.id == tagTitle {
+			e.zone = zoneTitle
+			e.field = fieldTitle
+		}
+		var cm, im attrMasks
+		// zoneAttrs: the tag has a class, id, role or itemprop (an attribute
+		// the tag has ends past 0; one it lacks is {0, 0})
+		zoneAttrs := a.cls.end|a.id.end|a.role.end|a.itemprop.end != 0
+		if !e.skip && e.zone != zoneNav && info.id != tagTitle {
+			if zoneAttrs {
+				if a.cls.end > a.cls.start {
+					cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end))
+				}
+				if a.id.end > a.id.start {
+					im = attrMaskPage(p.s, int(a.id.start), int(a.id.end))
+				}
+				switch {
+				case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
+					e.zone = zoneNav
+				case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
+					e.zone = zoneMain
+				}
+			} else { // the same decisions without class, id or role
+				switch {
+				case info.flags&tfNav != 0:
+					e.zone = zoneNav
+				case parentZone == zoneBody && info.flags&tfMain != 0:
+					e.zone = zoneMain
+				}
+			}
+			switch {
+			case info.id == tagH1:
+				if e.zone != zoneNav {
+					e.zone = zoneTitle
+					e.field = fieldH1
+				}
+			case info.id >= tagH2 && info.id <= tagH6:
+				if e.zone != zoneNav {
+					e.zone = zoneHeading
+				}
+			}
+		}
+		if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
+			if e.skip && a.cls.end > a.cls.start {
+				cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end)) // not read above
+			}
+			var pm attrMasks
+			if a.itemprop.end > a.itemprop.start {
+				pm = attrMaskPage(p.s, int(a.itemprop.start), int(a.itemprop.end))
+			}
+			if (cm|pm)&fieldMasks != 0 {
+				e.field = fieldFromMasks(cm, pm)
+			}
+		}
+		if info.flags&tfBlock != 0 || info.id == tagTitle {
+			tb.newline()
+		} else if info.flags&tfCell != 0 {
+			tb.pendingSpace = true
+		}
+		e.start = int32(len(tb.b))
+		p.stack = append(p.stack, e)
+	}
+zoned:
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
@@ -1136,120 +1248,10 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	return rend, true
 }
 
-// element zones a start tag, as parseStreamWith does.
-func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
-	tb := &p.tb
-	val := func(v attrSpan) string { return p.attr(v) }
-	parentZone, parentSkip := p.cur()
-	if parentSkip {
-		if info.flags&tfVoid == 0 && !selfClosing {
-			p.stack = append(p.stack, fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
-		}
-		return
-	}
-	switch {
-	case info.id == tagMeta:
-		if asciiEqualFold(val(a.metaName), "description") {
-			tb.newline()
-			tb.text(zoneBody, attrTextString(val(a.content)))
-			tb.newline()
-		}
-		return
-	case info.flags&tfAltText != 0:
-		az := zoneAlt
-		if parentZone == zoneNav {
-			az = zoneNav
-		}
-		if a.alt.end > a.alt.start {
-			tb.newline()
-			tb.text(az, attrTextString(val(a.alt)))
-			tb.newline()
-		}
-		if a.title.end > a.title.start {
-			tb.newline()
-			tb.text(az, attrTextString(val(a.title)))
-			tb.newline()
-		}
-		if info.id == tagInput && (val(a.typ) == "submit" || val(a.typ) == "button") {
-			tb.text(parentZone, attrTextString(val(a.value)))
-		}
-		return
-	case info.flags&tfBreak != 0:
-		tb.newline()
-		return
-	}
-	if info.flags&tfVoid != 0 || selfClosing {
-		return
-	}
-	e := fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone}
-	e.skip = info.flags&tfSkip != 0
-	if info.id == tagTitle {
-		e.zone = zoneTitle
-		e.field = fieldTitle
-	}
-	var cm, im attrMasks
-	// zoneAttrs: the tag has a class, id, role or itemprop (an attribute
-	// the tag has ends past 0; one it lacks is {0, 0})
-	zoneAttrs := a.cls.end|a.id.end|a.role.end|a.itemprop.end != 0
-	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
-		if zoneAttrs {
-			if a.cls.end > a.cls.start {
-				cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end))
-			}
-			if a.id.end > a.id.start {
-				im = attrMaskPage(p.s, int(a.id.start), int(a.id.end))
-			}
-			switch {
-			case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
-				e.zone = zoneNav
-			case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
-				e.zone = zoneMain
-			}
-		} else { // the same decisions without class, id or role
-			switch {
-			case info.flags&tfNav != 0:
-				e.zone = zoneNav
-			case parentZone == zoneBody && info.flags&tfMain != 0:
-				e.zone = zoneMain
-			}
-		}
-		switch {
-		case info.id == tagH1:
-			if e.zone != zoneNav {
-				e.zone = zoneTitle
-				e.field = fieldH1
-			}
-		case info.id >= tagH2 && info.id <= tagH6:
-			if e.zone != zoneNav {
-				e.zone = zoneHeading
-			}
-		}
-	}
-	if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
-		if e.skip && a.cls.end > a.cls.start {
-			cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end)) // not read above
-		}
-		var pm attrMasks
-		if a.itemprop.end > a.itemprop.start {
-			pm = attrMaskPage(p.s, int(a.itemprop.start), int(a.itemprop.end))
-		}
-		if (cm|pm)&fieldMasks != 0 {
-			e.field = fieldFromMasks(cm, pm)
-		}
-	}
-	if info.flags&tfBlock != 0 || info.id == tagTitle {
-		tb.newline()
-	} else if info.flags&tfCell != 0 {
-		tb.pendingSpace = true
-	}
-	e.start = int32(len(tb.b))
-	p.stack = append(p.stack, e)
-}
-
-// pushPlain is element for a start tag without attributes of an element
-// without tfZoned flags: it opens the element in its parent's zone (and
-// skip state), ending the line before a block and leaving a space due
-// before a cell's text. (run does the same for the tags it handles
+// pushPlain is startTagRest's zoning for a start tag without attributes
+// of an element without tfZoned flags: it opens the element in its
+// parent's zone (and skip state), ending the line before a block and
+// leaving a space due before a cell's text. (run does the same for the tags it handles
 // itself; keep the two alike.)
 func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 	zone, skip := p.cur()
