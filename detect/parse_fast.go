@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"encoding/binary"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -297,6 +299,9 @@ const maxFastPage = 1 << 28
 type fieldSpan struct {
 	field      uint8
 	start, end int
+	// clean: the text was built by clean writes alone (textBuf.dirty),
+	// so collapseClean may read it
+	clean bool
 }
 
 // attrSpan places an attribute value in the page: s[start:end] (int32:
@@ -424,7 +429,7 @@ func parseFastWith(p *fastParser, doc *document, s string) (*document, bool) {
 			doc.segs, doc.segBuf = pooledSegs(segs)
 		}
 		for _, f := range p.fields {
-			doc.setField(f.field, doc.text[f.start:f.end])
+			doc.setFieldText(f.field, doc.text[f.start:f.end], f.clean)
 		}
 	}
 	p.segs = p.tb.segs[:0]
@@ -729,6 +734,10 @@ var commonEntityNames = []string{"amp", "lt", "gt", "quot", "apos", "nbsp", "mid
 type entitySlot struct {
 	key  uint64
 	text string
+	// packed holds text's bytes (at most four, first byte lowest) and
+	// size its length, for unescapeCommon's four-byte store.
+	packed uint32
+	size   uint8
 }
 
 // entityHashBits sizes entityHash (1<<entityHashBits slots).
@@ -752,7 +761,15 @@ var entityHash, entityHashMul = func() (*[1 << entityHashBits]entitySlot, uint64
 				ok = false
 				break
 			}
-			t[h] = entitySlot{k, html.UnescapeString("&" + name + ";")}
+			text := html.UnescapeString("&" + name + ";")
+			if len(text) > 4 || len(text) > len(name)+2 {
+				panic("detect: common entity text longer than four bytes or than its reference: " + name)
+			}
+			var packed uint32
+			for i := len(text) - 1; i >= 0; i-- {
+				packed = packed<<8 | uint32(text[i])
+			}
+			t[h] = entitySlot{key: k, text: text, packed: packed, size: uint8(len(text))}
 		}
 		if ok {
 			return t, mul
@@ -790,60 +807,91 @@ func commonEntity(name string) (string, bool) {
 // "#"), starts a reference in commonEntityNames closed by ";", or starts a
 // numeric reference numericRef decodes. ok is false for any other
 // reference; the caller then uses unescapeText (which allocates).
+//
+// The text is never longer than raw (no reference is shorter than its
+// text: numericRef's need at least four bytes for a rune of one, and five
+// (hex) or six for longer ones; entityHash checks its names when it is
+// built; CR LF only shrinks), so dst is grown once, by
+// len(raw) and eight bytes more; the bytes between references are then
+// copied eight at a time, and a reference's text as one four-byte store,
+// each store landing within that room (what lies past the text's end is
+// overwritten or left past the returned length).
 func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
-	cr := strings.IndexByte(raw, '\r') >= 0
-	for i := 0; i < len(raw); {
-		switch raw[i] {
-		case '\r':
-			dst = append(dst, '\n')
+	n := len(raw)
+	if cap(dst)-len(dst) < n+8 {
+		dst = slices.Grow(dst, n+8)
+	}
+	d := len(dst) // the text's end; d <= len(dst)+i throughout
+	b := dst[:cap(dst)]
+	base := unsafe.Pointer(unsafe.SliceData(b))
+	for i := 0; i < n; {
+		// up to the next "&" or CR, eight bytes a step (the store lies
+		// within b: d+8 <= len(dst)+i+8 <= len(dst)+n)
+		for i+8 <= n {
+			w := load8(raw, i)
+			binary.LittleEndian.PutUint64((*[8]byte)(unsafe.Add(base, d))[:], w)
+			if m := bytesEqual(w, '&') | bytesEqual(w, '\r'); m != 0 {
+				k := bits.TrailingZeros64(m) >> 3
+				d += k
+				i += k
+				break
+			}
+			d += 8
+			i += 8
+		}
+		for i < n && raw[i] != '&' && raw[i] != '\r' {
+			b[d] = raw[i]
+			d++
 			i++
-			if i < len(raw) && raw[i] == '\n' {
+		}
+		if i >= n {
+			break
+		}
+		if raw[i] == '\r' {
+			b[d] = '\n'
+			d++
+			i++
+			if i < n && raw[i] == '\n' {
 				i++
 			}
-		case '&':
-			j := i + 1
-			for j < len(raw) && isASCIIAlnum(raw[j]) {
-				j++
-			}
-			if j == i+1 {
-				if j < len(raw) && raw[j] == '#' {
-					r, n, ok := numericRef(raw[j+1:])
-					if !ok {
-						return dst, false
-					}
-					dst = utf8.AppendRune(dst, r)
-					i = j + 1 + n
-					continue
+			continue
+		}
+		// "&": the name's bytes, packed as entityKey packs them
+		j := i + 1
+		var key uint64
+		for j < n && isASCIIAlnum(raw[j]) {
+			key = key<<8 | uint64(raw[j])
+			j++
+		}
+		if j == i+1 {
+			if j < n && raw[j] == '#' {
+				r, l, ok := numericRef(raw[j+1:])
+				if !ok {
+					return dst, false
 				}
-				dst = append(dst, '&') // "&" that starts no reference
-				i++
+				d += utf8.EncodeRune(b[d:], r)
+				i = j + 1 + l
 				continue
 			}
-			if j >= len(raw) || raw[j] != ';' {
-				return dst, false
-			}
-			rep, known := commonEntity(raw[i+1 : j])
-			if !known {
-				return dst, false
-			}
-			dst = append(dst, rep...)
-			i = j + 1
-		default:
-			// up to the next "&" or CR
-			j := len(raw)
-			if k := strings.IndexByte(raw[i+1:], '&'); k >= 0 {
-				j = i + 1 + k
-			}
-			if cr {
-				if k := strings.IndexByte(raw[i+1:j], '\r'); k >= 0 {
-					j = i + 1 + k
-				}
-			}
-			dst = append(dst, raw[i:j]...)
-			i = j
+			b[d] = '&' // "&" that starts no reference
+			d++
+			i++
+			continue
 		}
+		if j >= n || raw[j] != ';' || j-i-1 > 8 {
+			return dst, false
+		}
+		e := &entityHash[(key*entityHashMul)>>(64-entityHashBits)]
+		if e.key != key {
+			return dst, false
+		}
+		// the text's four bytes (zero-padded) land within b: the
+		// reference, at least four bytes, lies within raw
+		binary.LittleEndian.PutUint32((*[4]byte)(unsafe.Add(base, d))[:], e.packed)
+		d += int(e.size)
+		i = j + 1
 	}
-	return dst, true
+	return b[:d], true
 }
 
 // numericRef decodes the numeric character reference whose "&#" precedes
@@ -897,9 +945,9 @@ var noAttrs tagAttrs
 // startTagRest reads the start tag at s[i] ("<" followed by a letter)
 // whose name s[i+1:j] (key its tagKey) run has read, and handles it; it
 // returns the index after the tag (after the raw text of raw-text
-// elements) and ok=false when the reader must bail. run handles the
-// commonest tag itself, one without attributes of an element without
-// tfZoned flags.
+// elements) and ok=false when the reader must bail. It zones the element
+// as parseStreamWith does. run handles the commonest tag itself, one
+// without attributes of an element without tfZoned flags.
 func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	ns := i + 1
 	ok := true
@@ -1060,8 +1108,9 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	slot := lookupTagAt(s, ns, l, key)
 	info := slot.info
 	if info.flags&tfZoned == 0 && a.cls.end|a.id.end|a.role.end|a.itemprop.end == 0 {
-		// no attribute element reads (an attribute the tag has ends
-		// past 0): as pushPlain, or nothing for a tag that closes itself
+		// no attribute the zoning below reads (an attribute the tag
+		// has ends past 0): as pushPlain, or nothing for a tag that
+		// closes itself
 		if !selfClosing {
 			p.pushPlain(ns, l, key, info)
 		}
@@ -1070,7 +1119,118 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	if info.flags&tfRaw != 0 && (selfClosing || info.flags&tfRawBail != 0) {
 		return 0, false
 	}
-	p.element(ns, l, key, info, selfClosing, a)
+	// the element's zone, as parseStreamWith finds it (written out here
+	// rather than in a function of its own: the call cost startTagRest a
+	// spill and reload of its values on every tag it zones)
+	{
+		tb := &p.tb
+		val := func(v attrSpan) string { return p.attr(v) }
+		parentZone, parentSkip := p.cur()
+		if parentSkip {
+			if info.flags&tfVoid == 0 && !selfClosing {
+				p.stack = append(p.stack, fastElem{nameOff: int32(ns), nameLen: int32(l), key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
+			}
+			goto zoned
+		}
+		switch {
+		case info.id == tagMeta:
+			if asciiEqualFold(val(a.metaName), "description") {
+				tb.newline()
+				tb.text(zoneBody, attrTextString(val(a.content)))
+				tb.newline()
+			}
+			goto zoned
+		case info.flags&tfAltText != 0:
+			az := zoneAlt
+			if parentZone == zoneNav {
+				az = zoneNav
+			}
+			if a.alt.end > a.alt.start {
+				tb.newline()
+				tb.text(az, attrTextString(val(a.alt)))
+				tb.newline()
+			}
+			if a.title.end > a.title.start {
+				tb.newline()
+				tb.text(az, attrTextString(val(a.title)))
+				tb.newline()
+			}
+			if info.id == tagInput && (val(a.typ) == "submit" || val(a.typ) == "button") {
+				tb.text(parentZone, attrTextString(val(a.value)))
+			}
+			goto zoned
+		case info.flags&tfBreak != 0:
+			tb.newline()
+			goto zoned
+		}
+		if info.flags&tfVoid != 0 || selfClosing {
+			goto zoned
+		}
+		e := fastElem{nameOff: int32(ns), nameLen: int32(l), key: key, id: info.id, flags: info.flags, zone: parentZone}
+		e.skip = info.flags&tfSkip != 0
+		if info.id == tagTitle {
+			e.zone = zoneTitle
+			e.field = fieldTitle
+		}
+		var cm, im attrMasks
+		// zoneAttrs: the tag has a class, id, role or itemprop (an attribute
+		// the tag has ends past 0; one it lacks is {0, 0})
+		zoneAttrs := a.cls.end|a.id.end|a.role.end|a.itemprop.end != 0
+		if !e.skip && e.zone != zoneNav && info.id != tagTitle {
+			if zoneAttrs {
+				if a.cls.end > a.cls.start {
+					cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end))
+				}
+				if a.id.end > a.id.start {
+					im = attrMaskPage(p.s, int(a.id.start), int(a.id.end))
+				}
+				switch {
+				case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
+					e.zone = zoneNav
+				case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
+					e.zone = zoneMain
+				}
+			} else { // the same decisions without class, id or role
+				switch {
+				case info.flags&tfNav != 0:
+					e.zone = zoneNav
+				case parentZone == zoneBody && info.flags&tfMain != 0:
+					e.zone = zoneMain
+				}
+			}
+			switch {
+			case info.id == tagH1:
+				if e.zone != zoneNav {
+					e.zone = zoneTitle
+					e.field = fieldH1
+				}
+			case info.id >= tagH2 && info.id <= tagH6:
+				if e.zone != zoneNav {
+					e.zone = zoneHeading
+				}
+			}
+		}
+		if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
+			if e.skip && a.cls.end > a.cls.start {
+				cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end)) // not read above
+			}
+			var pm attrMasks
+			if a.itemprop.end > a.itemprop.start {
+				pm = attrMaskPage(p.s, int(a.itemprop.start), int(a.itemprop.end))
+			}
+			if (cm|pm)&fieldMasks != 0 {
+				e.field = fieldFromMasks(cm, pm)
+			}
+		}
+		if info.flags&tfBlock != 0 || info.id == tagTitle {
+			tb.newline()
+		} else if info.flags&tfCell != 0 {
+			tb.pendingSpace = true
+		}
+		e.start = int32(len(tb.b))
+		p.stack = append(p.stack, e)
+	}
+zoned:
 	if info.flags&tfRaw == 0 {
 		return end, true
 	}
@@ -1088,120 +1248,10 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	return rend, true
 }
 
-// element zones a start tag, as parseStreamWith does.
-func (p *fastParser) element(nameOff, nameLen int, key uint64, info tagInfo, selfClosing bool, a *tagAttrs) {
-	tb := &p.tb
-	val := func(v attrSpan) string { return p.attr(v) }
-	parentZone, parentSkip := p.cur()
-	if parentSkip {
-		if info.flags&tfVoid == 0 && !selfClosing {
-			p.stack = append(p.stack, fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone, skip: true})
-		}
-		return
-	}
-	switch {
-	case info.id == tagMeta:
-		if asciiEqualFold(val(a.metaName), "description") {
-			tb.newline()
-			tb.text(zoneBody, attrTextString(val(a.content)))
-			tb.newline()
-		}
-		return
-	case info.flags&tfAltText != 0:
-		az := zoneAlt
-		if parentZone == zoneNav {
-			az = zoneNav
-		}
-		if a.alt.end > a.alt.start {
-			tb.newline()
-			tb.text(az, attrTextString(val(a.alt)))
-			tb.newline()
-		}
-		if a.title.end > a.title.start {
-			tb.newline()
-			tb.text(az, attrTextString(val(a.title)))
-			tb.newline()
-		}
-		if info.id == tagInput && (val(a.typ) == "submit" || val(a.typ) == "button") {
-			tb.text(parentZone, attrTextString(val(a.value)))
-		}
-		return
-	case info.flags&tfBreak != 0:
-		tb.newline()
-		return
-	}
-	if info.flags&tfVoid != 0 || selfClosing {
-		return
-	}
-	e := fastElem{nameOff: int32(nameOff), nameLen: int32(nameLen), key: key, id: info.id, flags: info.flags, zone: parentZone}
-	e.skip = info.flags&tfSkip != 0
-	if info.id == tagTitle {
-		e.zone = zoneTitle
-		e.field = fieldTitle
-	}
-	var cm, im attrMasks
-	// zoneAttrs: the tag has a class, id, role or itemprop (an attribute
-	// the tag has ends past 0; one it lacks is {0, 0})
-	zoneAttrs := a.cls.end|a.id.end|a.role.end|a.itemprop.end != 0
-	if !e.skip && e.zone != zoneNav && info.id != tagTitle {
-		if zoneAttrs {
-			if a.cls.end > a.cls.start {
-				cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end))
-			}
-			if a.id.end > a.id.start {
-				im = attrMaskPage(p.s, int(a.id.start), int(a.id.end))
-			}
-			switch {
-			case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
-				e.zone = zoneNav
-			case parentZone == zoneBody && (info.flags&tfMain != 0 || val(a.role) == "main" || (cm|im)&maskMain != 0):
-				e.zone = zoneMain
-			}
-		} else { // the same decisions without class, id or role
-			switch {
-			case info.flags&tfNav != 0:
-				e.zone = zoneNav
-			case parentZone == zoneBody && info.flags&tfMain != 0:
-				e.zone = zoneMain
-			}
-		}
-		switch {
-		case info.id == tagH1:
-			if e.zone != zoneNav {
-				e.zone = zoneTitle
-				e.field = fieldH1
-			}
-		case info.id >= tagH2 && info.id <= tagH6:
-			if e.zone != zoneNav {
-				e.zone = zoneHeading
-			}
-		}
-	}
-	if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
-		if e.skip && a.cls.end > a.cls.start {
-			cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end)) // not read above
-		}
-		var pm attrMasks
-		if a.itemprop.end > a.itemprop.start {
-			pm = attrMaskPage(p.s, int(a.itemprop.start), int(a.itemprop.end))
-		}
-		if (cm|pm)&fieldMasks != 0 {
-			e.field = fieldFromMasks(cm, pm)
-		}
-	}
-	if info.flags&tfBlock != 0 || info.id == tagTitle {
-		tb.newline()
-	} else if info.flags&tfCell != 0 {
-		tb.pendingSpace = true
-	}
-	e.start = int32(len(tb.b))
-	p.stack = append(p.stack, e)
-}
-
-// pushPlain is element for a start tag without attributes of an element
-// without tfZoned flags: it opens the element in its parent's zone (and
-// skip state), ending the line before a block and leaving a space due
-// before a cell's text. (run does the same for the tags it handles
+// pushPlain is startTagRest's zoning for a start tag without attributes
+// of an element without tfZoned flags: it opens the element in its
+// parent's zone (and skip state), ending the line before a block and
+// leaving a space due before a cell's text. (run does the same for the tags it handles
 // itself; keep the two alike.)
 func (p *fastParser) pushPlain(nameOff, nameLen int, key uint64, info tagInfo) {
 	zone, skip := p.cur()
@@ -1269,7 +1319,7 @@ func (p *fastParser) endTag(name string, key uint64) {
 
 // addField records the text of field element e, which closes now.
 func (p *fastParser) addField(e *fastElem) {
-	p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
+	p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b), p.tb.dirty <= int(e.start)})
 }
 
 // pop closes the elements from p.stack[k] up: it records their fields and
@@ -1278,7 +1328,7 @@ func (p *fastParser) pop(k int) {
 	for j := len(p.stack) - 1; j >= k; j-- {
 		e := &p.stack[j]
 		if e.field != fieldNone {
-			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b)})
+			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b), p.tb.dirty <= int(e.start)})
 		}
 		if e.flags&tfBlock != 0 || e.id == tagTitle {
 			p.tb.newline()
@@ -1296,11 +1346,21 @@ type textBuf struct {
 	open bool
 	// pendingSpace: a space is due before the next text.
 	pendingSpace bool
+	// dirty is len(b) after the last write that was not clean. A clean
+	// write appends text of no byte below 0x20 and no two spaces in a
+	// row, which starts with no space, after at most one space (and only
+	// when b ends neither in a space nor a newline): the plain runs run
+	// copies and the text textBuf.text copies whole. newline and
+	// textSlow write dirty. So b[k:] with k >= dirty holds words of no
+	// byte below 0x20 separated by single spaces, with at most a space
+	// before them and none after (collapseClean).
+	dirty int
 }
 
 // reset empties the buffer for a new page, keeping its memory.
 func (tb *textBuf) reset(segs []segment) {
 	tb.b = tb.b[:0]
+	tb.dirty = 0
 	tb.segs = segs
 	tb.cur, tb.open, tb.pendingSpace = 0, false, false
 }
@@ -1335,6 +1395,7 @@ func (tb *textBuf) newline() {
 		return
 	}
 	tb.b = append(tb.b, '\n')
+	tb.dirty = n + 1
 	tb.pendingSpace = false
 }
 
@@ -1382,5 +1443,6 @@ func (tb *textBuf) textSlow(z uint8, s string) {
 	}
 	if started {
 		tb.b = b
+		tb.dirty = len(b)
 	}
 }

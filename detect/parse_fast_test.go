@@ -14,6 +14,12 @@ import (
 // parseEdgeCases add to scanEdgeCases the tag and attribute shapes the
 // fused attribute reader handles itself or hands to tagEnd and scanTag.
 var parseEdgeCases = []string{
+	// field text with white space collapse must undo (textBuf.dirty)
+	"<title>a&nbsp;b \u2003 c\u00a0</title><h1> x\u00a0y </h1><p>z</p>",
+	"<h1>a<br>b</h1><div class=vendor>A <b>B</b>\u2003C</div><div class=vendor>A B C</div>",
+	"<h1>x&#32;&#32;y</h1><h1>q</h1><span class=price> 12 &euro;\u205f</span><span class=price>9</span>",
+	"<h1>a\x0bb\x01c</h1><div itemprop=seller>\u3000V\u3000</div><div class=ships-from><p>DE</p> NL</div>",
+	"<title>\u2014 \u00b7 \u20ac \u30a2</title><h1><img alt=\"a\u00a0b\">t</h1><div class=vendor><input type=submit value=\"v\u2028w\"></div>",
 	"<DIV CLASS=NAV>upper</DIV><p>after</p>",
 	"<div class=main><SPAN class=vendor>Vendor: V</span></DIV>",
 	"<div a/class=nav>slash in name</div><p>x</p>",

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // textOps replays a sequence of text builder calls, described by ops (one
@@ -151,7 +152,8 @@ func TestTextRun(t *testing.T) {
 // white space and control bytes, and non-ASCII white space and its lead
 // bytes in other runes, cut at every length around the word size.
 func TestCollapsePlain(t *testing.T) {
-	parts := []string{"a", "word", " ", "  ", "\t", "\n", "\x01", "\x0b", "\u00a0", "\u2003", "\u3000", "é", "ж", "中", "\xc2\xa9", "\xe2\x82\xac", "\xe3\x81\x82", "\xe1\x88\x80", "\x7f", "\xff"}
+	parts := []string{"a", "word", " ", "  ", "\t", "\n", "\x01", "\x0b", "\u00a0", "\u2003", "\u3000", "é", "ж", "中", "\xc2\xa9", "\xe2\x82\xac", "\xe3\x81\x82", "\xe1\x88\x80", "\x7f", "\xff",
+		"\u2014", "\u00b7", "\u0085", "\u1680", "\u200a", "\u200b", "\u2028", "\u202f", "\u205f", "\u3001", "\u30a2", "\xe2\x80", "\xc2", "\xe3\x80"}
 	rng := rand.New(rand.NewSource(6))
 	answered := 0
 	for n := 0; n < 100000; n++ {
@@ -241,4 +243,57 @@ func textRun(s string, pos int) (end int, open uint8, plain, ok bool) {
 		prev = sp >> 56
 	}
 	return n, openText, bad&hi1 == 0, true
+}
+
+// TestNonASCIISpaceAt: nonASCIISpaceAt agrees with unicode.IsSpace on the
+// encoding of every rune above ASCII, whole and cut short, and says no to
+// bytes that encode no rune.
+func TestNonASCIISpaceAt(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		s := string(r)
+		if got, want := nonASCIISpaceAt(s, 0), unicode.IsSpace(r); got != want {
+			t.Fatalf("nonASCIISpaceAt(%q) = %v, unicode.IsSpace(%U) = %v", s, got, r, want)
+		}
+		if nonASCIISpaceAt(s[:len(s)-1], 0) {
+			t.Fatalf("nonASCIISpaceAt(%q) = true for a cut rune", s[:len(s)-1])
+		}
+	}
+	for _, s := range []string{"\xc2", "\xe2\x80", "\xc2\x20", "\xe2\x80\x20", "\xe3\x80", "\xe1\x9a", "\xed\xa0\x80"} {
+		if nonASCIISpaceAt(s, 0) {
+			t.Errorf("nonASCIISpaceAt(%q) = true", s)
+		}
+	}
+}
+
+// TestCollapseClean: collapseClean agrees with collapse on text of the
+// shape clean writes leave (words without bytes below 0x20, single
+// spaces, perhaps one space before), words drawn with ASCII, non-ASCII
+// runes and white-space runes above ASCII, and lead bytes cut short.
+func TestCollapseClean(t *testing.T) {
+	words := []string{"a", "word", "é", "ж", "中", "—", "·", "€", "ア", "\u00a0", "\u2003", "\u3000", "\u0085", "\u205f",
+		"x\u00a0y", "\xc2", "\xe2\x80", "\xe3\x80", "\x7f", "\xff", "12345678", "abcdefgh\u2002"}
+	rng := rand.New(rand.NewSource(11))
+	for n := 0; n < 100000; n++ {
+		var b []byte
+		if rng.Intn(2) == 0 {
+			b = append(b, ' ')
+		}
+		for k := rng.Intn(8); k >= 0; k-- {
+			w := words[rng.Intn(len(words))]
+			if rng.Intn(3) != 0 {
+				w = words[rng.Intn(2)]
+			}
+			b = append(b, w...)
+			if k > 0 {
+				b = append(b, ' ')
+			}
+		}
+		s := string(b)
+		if got, want := collapseClean(s), collapse(s); got != want {
+			t.Fatalf("collapseClean(%q) = %q, collapse says %q", s, got, want)
+		}
+	}
 }

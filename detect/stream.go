@@ -282,6 +282,17 @@ func parseStreamWith(s string, fast bool) (doc *document, ok bool) {
 // yet collapsed): the first one of each field, and for vendors whether
 // later ones name someone else. Text no field needs is not collapsed.
 func (d *document) setField(f uint8, raw string) {
+	d.setFieldText(f, raw, false)
+}
+
+// setFieldText is setField for a field whose text the fast reader built
+// by clean writes alone when clean is set (textBuf.dirty), which it then
+// collapses with collapseClean.
+func (d *document) setFieldText(f uint8, raw string, clean bool) {
+	collapse := collapse
+	if clean {
+		collapse = collapseClean
+	}
 	var dst *string
 	switch f {
 	case fieldTitle:

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -600,8 +601,11 @@ func collapse(s string) string {
 // collapsePlain returns collapse(s) for the common s: trimmed of ASCII
 // white space, it holds no white space but single spaces between words
 // (most field text, which textBuf has already collapsed). ok is false for
-// any other s, or when in doubt (a control byte, a lead byte of non-ASCII
-// white space). It reads eight bytes at a time while it can.
+// any other s, or when in doubt (a control byte). It reads eight bytes at
+// a time while it can; a lead byte of non-ASCII white space (collapseClass
+// 2) is looked at with the bytes after it (nonASCIISpaceAt), so that text
+// with other runes from those lead bytes (dashes, "·", "€", kana) stays on
+// this path.
 func collapsePlain(s string) (t string, ok bool) {
 	i, j := 0, len(s)
 	for i < j && collapseClass[s[i]] == 1 {
@@ -616,8 +620,10 @@ func collapsePlain(s string) (t string, ok bool) {
 	for ; k+8 <= len(t); k += 8 {
 		w := load8(t, k)
 		if w&hi1 != 0 {
-			for x := k; x < k+8; x++ {
-				if collapseClass[t[x]] == 2 {
+			// bytes C2 and E0..E3 (E0 is no lead byte of a space, but
+			// the mask is cheaper with it; nonASCIISpaceAt says no)
+			for m := bytesEqual(w, 0xC2) | bytesEqual(w&0xFCFCFCFCFCFCFCFC, 0xE0); m != 0; m &= m - 1 {
+				if nonASCIISpaceAt(t, k+bits.TrailingZeros64(m)>>3) {
 					return "", false
 				}
 			}
@@ -631,7 +637,14 @@ func collapsePlain(s string) (t string, ok bool) {
 	prevSpace := prev != 0
 	for ; k < len(t); k++ {
 		c := t[k]
-		if collapseClass[c] == 0 {
+		switch collapseClass[c] {
+		case 0:
+			prevSpace = false
+			continue
+		case 2:
+			if nonASCIISpaceAt(t, k) {
+				return "", false
+			}
 			prevSpace = false
 			continue
 		}
@@ -641,6 +654,36 @@ func collapsePlain(s string) (t string, ok bool) {
 		prevSpace = true
 	}
 	return t, true
+}
+
+// nonASCIISpaceAt reports whether t[k:] starts with the UTF-8 encoding of
+// a white-space rune above ASCII (unicode.IsSpace: U+0085, U+00A0,
+// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000; they
+// start with C2, E1, E2 or E3). Bytes that are no valid encoding are no
+// space, as collapse decodes them to U+FFFD.
+func nonASCIISpaceAt(t string, k int) bool {
+	if k+1 >= len(t) {
+		return false
+	}
+	b1 := t[k+1]
+	switch t[k] {
+	case 0xC2:
+		return b1 == 0x85 || b1 == 0xA0
+	case 0xE1, 0xE2, 0xE3:
+		if k+2 >= len(t) {
+			return false
+		}
+		b2 := t[k+2]
+		switch t[k] {
+		case 0xE1:
+			return b1 == 0x9A && b2 == 0x80
+		case 0xE2:
+			return b1 == 0x80 && (b2 <= 0x8A && b2 >= 0x80 || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF) || b1 == 0x81 && b2 == 0x9F
+		default:
+			return b1 == 0x80 && b2 == 0x80
+		}
+	}
+	return false
 }
 
 // collapseClass sorts bytes for collapse: 1 for ASCII white space, 2 for
@@ -655,3 +698,32 @@ var collapseClass = func() (t [256]uint8) {
 	}
 	return t
 }()
+
+// collapseClean is collapse for text the fast reader built by clean
+// writes alone (textBuf.dirty): words without bytes below 0x20 separated
+// by single spaces, perhaps after one space. Such text is collapsed once
+// that space is cut, unless it holds a white-space rune above ASCII: the
+// lead bytes of those are looked for eight bytes at a time (as in
+// collapsePlain), and text that has one goes to collapse.
+func collapseClean(s string) string {
+	t := s
+	if len(t) > 0 && t[0] == ' ' {
+		t = t[1:]
+	}
+	k := 0
+	for ; k+8 <= len(t); k += 8 {
+		if w := load8(t, k); w&hi1 != 0 {
+			for m := bytesEqual(w, 0xC2) | bytesEqual(w&0xFCFCFCFCFCFCFCFC, 0xE0); m != 0; m &= m - 1 {
+				if nonASCIISpaceAt(t, k+bits.TrailingZeros64(m)>>3) {
+					return collapse(s)
+				}
+			}
+		}
+	}
+	for ; k < len(t); k++ {
+		if collapseClass[t[k]] == 2 && nonASCIISpaceAt(t, k) {
+			return collapse(s)
+		}
+	}
+	return t
+}
