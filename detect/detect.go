@@ -330,7 +330,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		if f.weight == 0 || genreSum[i] == 0 {
 			continue
 		}
-		st := f.weight * math.Min(1, genreSum[i]/genreSaturation)
+		st := f.weight * min(1, genreSum[i]/genreSaturation) // (the builtin: math.Min's NaN and zero rules, inline)
 		if f.product {
 			product *= 1 - st
 		} else {
@@ -467,7 +467,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	default:
 		score *= 1 - Dp*0.15
 	}
-	score = math.Max(0, math.Min(1, score))
+	score = max(0, min(1, score)) // (the builtins: math.Max and math.Min's rules, inline)
 	score = math.Round(score*1000) / 1000
 	flagged := score >= sc.Threshold
 
