@@ -512,9 +512,18 @@ func TestVendorLeadCJKNonASCII(t *testing.T) {
 
 // TestWordIndexOneByteOff: for every word of every index, the words that
 // differ from it in one byte (any position, any value) are found exactly
-// when they are indexed themselves (probe compares short words inline).
+// when they are indexed themselves (probe compares words of up to 16 bytes
+// inline).
 func TestWordIndexOneByteOff(t *testing.T) {
-	for _, x := range []*wordIndex{stopIndex, currencyIndex, unitIndex, pathKindIndex, labelFirstIndex, vendorLeadIndex} {
+	// and an index with a word of every length probe compares (1 to 32
+	// bytes, each path of its comparison)
+	every := map[string]bool{}
+	for n := 1; n <= 32; n++ {
+		every[strings.Repeat("ab", n)[:n]] = true
+		every[strings.Repeat("é", n)[:n]] = true
+	}
+	everyIndex, _ := wordIndexOf(every)
+	for _, x := range []*wordIndex{stopIndex, currencyIndex, unitIndex, pathKindIndex, labelFirstIndex, vendorLeadIndex, everyIndex} {
 		in := map[string]int{}
 		for i, w := range x.words {
 			in[w] = i
