@@ -552,25 +552,67 @@ func cleanVendor(s string) string {
 }
 
 // isVendorLead reports whether w, lower-cased, is in vendorLead; short
-// ASCII words are lower-cased in buf instead of allocating.
+// ASCII words are lower-cased in buf instead of allocating. Most words
+// (vendor names) have no lead word's shape: the shape of the lower-cased
+// word is tested from its folded first and last bytes before the word is
+// lower-cased (an ASCII word of another shape is no lead word; a word with
+// a non-ASCII byte goes to the map, as strings.ToLower may change its
+// length).
 func isVendorLead(w string, buf *[32]byte) bool {
-	if len(w) > len(buf) {
+	n := len(w)
+	if n == 0 {
+		return false
+	}
+	if n > len(buf) || w[0] >= 0x80 || w[n-1] >= 0x80 {
 		return vendorLead[strings.ToLower(w)]
 	}
-	for i := 0; i < len(w); i++ {
+	if !vendorLeadIndex.shape.hasEnds(lowerASCII(w[0]), lowerASCII(w[n-1]), n) {
+		if !isASCIIWord(w) {
+			return vendorLead[strings.ToLower(w)]
+		}
+		return false
+	}
+	for i := 0; i < n; i++ {
 		c := w[i]
 		if c >= 0x80 {
 			return vendorLead[strings.ToLower(w)]
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
+		buf[i] = lowerASCII(c)
 	}
 	// The lower-cased copy is read in place (unsafe.String: buf is not
-	// written while the index reads it); the index rejects most words by
-	// their shape without hashing them.
-	return len(w) > 0 && vendorLeadIndex.find(unsafe.String(&buf[0], len(w))) >= 0
+	// written while the index reads it).
+	return vendorLeadIndex.probe(unsafe.String(&buf[0], n)) >= 0
+}
+
+// lowerASCII is the ASCII byte c lower-cased.
+func lowerASCII(c byte) byte {
+	if c-'A' < 26 {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// isASCIIWord reports whether the short word w (up to 32 bytes) is ASCII,
+// testing overlapping four- or eight-byte words.
+func isASCIIWord(w string) bool {
+	const hi = 0x8080808080808080
+	switch n := len(w); {
+	case n < 4:
+		for i := 0; i < n; i++ {
+			if w[i] >= 0x80 {
+				return false
+			}
+		}
+		return true
+	case n < 8:
+		return (le32(w, 0)|le32(w, n-4))&0x80808080 == 0
+	default:
+		x := le64(w, n-8)
+		for i := 0; i+8 <= n; i += 8 {
+			x |= le64(w, i)
+		}
+		return x&hi == 0
+	}
 }
 
 // vendorLeadIndex finds the vendorLead words (all true).

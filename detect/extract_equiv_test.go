@@ -547,3 +547,53 @@ func TestWordIndexOneByteOff(t *testing.T) {
 		}
 	}
 }
+
+// TestIsVendorLead checks isVendorLead against the map lookup it stands
+// for, vendorLead[strings.ToLower(w)], on every lead word in three cases,
+// its one-byte variants, words that lower-case to a lead word only through
+// a non-ASCII rune (the Kelvin sign lower-cases to 'k'), and random words;
+// and isASCIIWord against isASCII.
+func TestIsVendorLead(t *testing.T) {
+	check := func(w string) {
+		t.Helper()
+		var buf [32]byte
+		if got, want := isVendorLead(w, &buf), vendorLead[strings.ToLower(w)]; got != want {
+			t.Fatalf("isVendorLead(%q) = %v, want %v", w, got, want)
+		}
+		if len(w) <= 32 {
+			if got, want := isASCIIWord(w), isASCII(w); got != want {
+				t.Fatalf("isASCIIWord(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+	for w := range vendorLead {
+		for _, v := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:], w + "s", w + ":", "x" + w, w[:len(w)-1]} {
+			check(v)
+		}
+		b := []byte(w)
+		for k := range b {
+			orig := b[k]
+			for _, c := range []byte{0, 'A', 'Z', 'a', 'z', 0x7f, 0x80, 0xc3, 0xff, orig ^ 0x20} {
+				b[k] = c
+				check(string(b))
+			}
+			b[k] = orig
+		}
+		// 'k' written as the Kelvin sign, 'i' as a dotted capital I
+		check(strings.ReplaceAll(w, "k", "\u212a"))
+		check(strings.ReplaceAll(strings.ToUpper(w), "K", "\u212a"))
+		check(strings.ReplaceAll(w, "i", "\u0130"))
+	}
+	check("")
+	check(strings.Repeat("a", 33))
+	check("VERKAUFER" + strings.Repeat(" ", 30))
+	r := rand.New(rand.NewSource(11))
+	alphabet := []string{"a", "B", "e", "R", "k", "\u212a", "é", "É", "у", "У", ":", " ", "\xff", "卖"}
+	for n := 0; n < 200000; n++ {
+		var sb strings.Builder
+		for k := r.Intn(14); k > 0; k-- {
+			sb.WriteString(alphabet[r.Intn(len(alphabet))])
+		}
+		check(sb.String())
+	}
+}

@@ -75,6 +75,12 @@ func (t *shapeSet) has(w string) bool {
 	return n < 32 && t[(uint(w[0])<<5|n)&(256*32-1)]&(1<<(w[n]&7)) != 0
 }
 
+// hasEnds reports whether the set holds the shape of a word of n bytes
+// (1 to 32) with the given first and last bytes.
+func (t *shapeSet) hasEnds(first, last byte, n int) bool {
+	return t[(int(first)<<5|(n-1))&(256*32-1)]&(1<<(last&7)) != 0
+}
+
 // probe is find without the shape test.
 func (x *wordIndex) probe(w string) int {
 	mask := len(x.slots) - 1
