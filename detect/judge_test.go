@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -297,6 +298,36 @@ func TestAddEvidenceMatchesRef(t *testing.T) {
 			if got := (refEvRec{d.rule(&ev[i]), ev[i].w}); got != ref[i] {
 				t.Fatalf("record %d = %+v, want %+v", i, got, ref[i])
 			}
+		}
+	}
+}
+
+// TestPutSortedAndSortInt32s checks putSorted against copy and
+// sort.Strings, and sortInt32s against slices.Sort, on random lists short
+// and long, with repeats.
+func TestPutSortedAndSortInt32s(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	words := []string{"", "a", "b", "ab", "fentanyl", "carfentanil", "opioid", "Z", "é", "\xff"}
+	for k := 0; k < 20000; k++ {
+		n := r.Intn(24)
+		src := make([]string, n)
+		ints := make([]int32, n)
+		for i := range src {
+			src[i] = words[r.Intn(len(words))]
+			ints[i] = int32(r.Intn(20) - 5)
+		}
+		got := make([]string, n)
+		putSorted(got, src)
+		want := slices.Clone(src)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("putSorted(%q) = %q, want %q", src, got, want)
+		}
+		wantInts := slices.Clone(ints)
+		slices.Sort(wantInts)
+		sortInt32s(ints)
+		if !slices.Equal(ints, wantInts) {
+			t.Fatalf("sortInt32s = %v, want %v", ints, wantInts)
 		}
 	}
 }
