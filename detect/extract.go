@@ -242,28 +242,21 @@ type numberHit struct {
 // in place (no copy of the hit in and out).
 func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit) {
 	t := &toks[i]
-	if r, at := runeBefore(text, t.start); r != 0 {
-		if c, ok := currencySymbol(r); ok {
-			if c == "USD" && at > 0 {
-				// R$ (BRL), US$, C$, A$, MX$
-				p, _ := utf8.DecodeLastRuneInString(text[:at])
-				switch p {
-				case 'R':
-					c = "BRL"
-				case 'C':
-					c = "CAD"
-				case 'A':
-					c = "AUD"
-				}
-			}
-			h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
+	// The only ASCII currency symbol is '$': an ASCII byte before or
+	// after the number (past one space) that is not one is no symbol, and
+	// the rune reads are skipped.
+	if j := t.start - spaceBefore(text, t.start); j > 0 && (text[j-1] == '$' || text[j-1] >= utf8.RuneSelf) {
+		numberSymbolBefore(text, t.start, h)
+		if h.kind != hitNone {
 			return
 		}
 	}
-	if r, end := runeAfter(text, t.end); r != 0 {
-		if c, ok := currencySymbol(r); ok {
-			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
-			return
+	if j := t.end + spaceAt(text, t.end); j < len(text) && (text[j] == '$' || text[j] >= utf8.RuneSelf) {
+		if r, end := runeAfter(text, t.end); r != 0 {
+			if c, ok := currencySymbol(r); ok {
+				h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
+				return
+			}
 		}
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
@@ -289,6 +282,49 @@ func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit)
 			h.kind, h.unit, h.start = hitQty, "x", p.start
 		}
 	}
+}
+
+// numberSymbolBefore fills *h as a price when a currency symbol stands
+// before the number at text[start:] (past one space): the symbol's
+// currency, "$" read as BRL, CAD or AUD after R, C or A (R$, C$, A$; US$
+// and MX$ stay USD).
+func numberSymbolBefore(text string, start int, h *numberHit) {
+	r, at := runeBefore(text, start)
+	if r == 0 {
+		return
+	}
+	c, ok := currencySymbol(r)
+	if !ok {
+		return
+	}
+	if c == "USD" && at > 0 {
+		p, _ := utf8.DecodeLastRuneInString(text[:at])
+		switch p {
+		case 'R':
+			c = "BRL"
+		case 'C':
+			c = "CAD"
+		case 'A':
+			c = "AUD"
+		}
+	}
+	h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
+}
+
+// spaceBefore is 1 when text[i-1] is a space (runeBefore skips it), else 0.
+func spaceBefore(text string, i int) int {
+	if i > 0 && text[i-1] == ' ' {
+		return 1
+	}
+	return 0
+}
+
+// spaceAt is 1 when text[i] is a space (runeAfter skips it), else 0.
+func spaceAt(text string, i int) int {
+	if i < len(text) && text[i] == ' ' {
+		return 1
+	}
+	return 0
 }
 
 // Field labels: the tokens that introduce a vendor name or a shipping place.
