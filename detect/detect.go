@@ -700,14 +700,14 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 			ex.Vendor = cleanVendor(doc.vendor)
 		}
 	}
-	if ex.ShipsFrom == "" {
+	if ex.ShipsFrom == "" && doc.shipsFrom != "" {
 		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
 		st := labelAt()
 		ex.ShipsFrom = labelValueFirstAt(doc.text, toks, nb, st, firsts, shipsFromLabels, 40, false)
 	}
-	if ex.ShipsTo == "" {
+	if ex.ShipsTo == "" && doc.shipsTo != "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {

@@ -542,7 +542,9 @@ var vendorLeadCJK = []string{"卖家", "供应商", "商家", "由"}
 // "продавец:", "卖家：") are dropped and the first remaining word is the name.
 // It returns "" when nothing but such words is left.
 func cleanVendor(s string) string {
-	s = strings.TrimSpace(s)
+	if !printableEnds(s) {
+		s = strings.TrimSpace(s)
+	}
 	for s != "" {
 		s = trimVendorLeft(s)
 		if t := strings.TrimPrefix(s, fullColon); t != s {
@@ -571,20 +573,19 @@ func cleanVendor(s string) string {
 			continue
 		}
 		if !isVendorLead(lw, &buf) {
-			break
+			// The first word left is the name, without its trailing
+			// punctuation, unless that makes it a lead word. v and lw
+			// are both prefixes of w: when they are equal, lw was just
+			// found to be none.
+			v := trimVendorRight(w)
+			if len(v) != len(lw) && isVendorLead(v, &buf) {
+				return ""
+			}
+			return v
 		}
 		s = s[len(w):]
 	}
-	w := s
-	if i := indexSpace(s); i >= 0 {
-		w = s[:i]
-	}
-	w = trimVendorRight(w)
-	var buf [32]byte
-	if isVendorLead(w, &buf) {
-		return ""
-	}
-	return w
+	return "" // nothing but lead words
 }
 
 // isVendorLead reports whether w, lower-cased, is in vendorLead; short

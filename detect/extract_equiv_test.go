@@ -597,3 +597,34 @@ func TestIsVendorLead(t *testing.T) {
 		check(sb.String())
 	}
 }
+
+// TestCleanVendorEqualsPrev compares cleanVendor with the reference copy on
+// random runs of lead words, labels, colons, punctuation, spaces and names.
+func TestCleanVendorEqualsPrev(t *testing.T) {
+	pieces := []string{"by", "BY", "sold", "Vendor", "vendor:", "vendido", "por", "卖家", "：", ":", "::", " ", "  ", "\t", "\n", "-", "—", "·", "|",
+		".", ",", "!", ")", "?", ";", "NitroSynth", "nitro", "the", "ÄÖ", "\u212a", "\xff", "x"}
+	r := rand.New(rand.NewSource(12))
+	for k := 0; k < 200000; k++ {
+		var b strings.Builder
+		for n := r.Intn(7); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := cleanVendor(s), prevCleanVendor(s); got != want {
+			t.Fatalf("cleanVendor(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzCleanVendorEqualsPrev: cleanVendor equals the reference copy on any
+// string.
+func FuzzCleanVendorEqualsPrev(f *testing.F) {
+	for _, s := range []string{"by NitroSynth", "Vendor: x.", "sold by the", "卖家：abc", "vendor:NitroSynth", " \t:by:", "by."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanVendor(s), prevCleanVendor(s); got != want {
+			t.Fatalf("cleanVendor(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
