@@ -510,8 +510,14 @@ func valueAfter(text string, i, max int, oneWord bool) string {
 	for j > i && j < len(text) && !utf8.RuneStart(text[j]) {
 		j--
 	}
-	v := strings.TrimSpace(text[i:j])
-	v = strings.TrimRight(v, ".:")
+	v := text[i:j]
+	if !printableEnds(v) {
+		v = strings.TrimSpace(v)
+	}
+	// strings.TrimRight(v, ".:") without building its cut set
+	for len(v) > 0 && (v[len(v)-1] == '.' || v[len(v)-1] == ':') {
+		v = v[:len(v)-1]
+	}
 	return v
 }
 
