@@ -4,7 +4,6 @@ import (
 	"math"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -193,8 +192,9 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		kc.sales, kc.ctxs, kc.decoys = kc.sales[:0], kc.ctxs[:0], kc.decoys[:0]
 		kc.windows, kc.negs = kc.windows[:0], kc.negs[:0]
 	}()
-	// per-frame working arrays, zeroed
-	nf := 2*len(d.sale) + 2*len(d.decoys)
+	// per-frame working arrays, zeroed: one slot per sale frame, then one
+	// per decoy frame
+	nf := len(d.sale) + len(d.decoys)
 	if cap(scr.floats) < nf {
 		scr.floats = make([]float64, nf)
 		scr.ints = make([]int, nf)
@@ -322,7 +322,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	}
 	// Only the frames seen on the page can weigh: visit them in frame
 	// order, as the products below and the evidence order depend on it.
-	slices.Sort(seen)
+	sortInt32s(seen)
 	genre, product := 1.0, 1.0
 	for _, i32 := range seen {
 		i := int(i32)
@@ -330,7 +330,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		if f.weight == 0 || genreSum[i] == 0 {
 			continue
 		}
-		st := f.weight * math.Min(1, genreSum[i]/genreSaturation)
+		st := f.weight * min(1, genreSum[i]/genreSaturation) // (the builtin: math.Min's NaN and zero rules, inline)
 		if f.product {
 			product *= 1 - st
 		} else {
@@ -467,7 +467,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	default:
 		score *= 1 - Dp*0.15
 	}
-	score = math.Max(0, math.Min(1, score))
+	score = max(0, min(1, score)) // (the builtins: math.Max and math.Min's rules, inline)
 	score = math.Round(score*1000) / 1000
 	flagged := score >= sc.Threshold
 
@@ -502,13 +502,11 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		buf := scr.outStrs.take(n)
 		if len(names) > 0 {
 			v.Substances = buf[:len(names):len(names)]
-			copy(v.Substances, names)
-			sort.Strings(v.Substances)
+			putSorted(v.Substances, names)
 		}
 		if len(classes) > 0 {
 			v.Classes = buf[len(names):]
-			copy(v.Classes, classes)
-			sort.Strings(v.Classes)
+			putSorted(v.Classes, classes)
 		}
 	}
 
@@ -546,6 +544,42 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	n := min(len(subEv)+len(ev), maxEvidence)
 	v.Evidence = scr.outEv.take(n)
 	d.quoteEvidence(v.Evidence, doc.text, subEv, ev, &scr.outText)
+}
+
+// putSorted stores src into dst (of the same length) in increasing
+// order, as copy and sort.Strings would: by insertion, without their
+// calls, for the few names of a verdict's lists (a sort's result is
+// unique up to equal strings, which are indistinguishable).
+func putSorted(dst, src []string) {
+	if len(src) > 16 {
+		copy(dst, src)
+		slices.Sort(dst)
+		return
+	}
+	for i, s := range src {
+		j := i
+		for ; j > 0 && dst[j-1] > s; j-- {
+			dst[j] = dst[j-1]
+		}
+		dst[j] = s
+	}
+}
+
+// sortInt32s is slices.Sort(a) by insertion, without the call, for the
+// few decoy frames a page has matches of.
+func sortInt32s(a []int32) {
+	if len(a) > 16 {
+		slices.Sort(a)
+		return
+	}
+	for i := 1; i < len(a); i++ {
+		x := a[i]
+		j := i
+		for ; j > 0 && a[j-1] > x; j-- {
+			a[j] = a[j-1]
+		}
+		a[j] = x
+	}
 }
 
 // classDecoyHit is a class-scoped page decoy seen on the page.
@@ -666,14 +700,14 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 			ex.Vendor = cleanVendor(doc.vendor)
 		}
 	}
-	if ex.ShipsFrom == "" {
+	if ex.ShipsFrom == "" && doc.shipsFrom != "" {
 		ex.ShipsFrom = stripLabel(doc.shipsFrom)
 	}
 	if ex.ShipsFrom == "" {
 		st := labelAt()
 		ex.ShipsFrom = labelValueFirstAt(doc.text, toks, nb, st, firsts, shipsFromLabels, 40, false)
 	}
-	if ex.ShipsTo == "" {
+	if ex.ShipsTo == "" && doc.shipsTo != "" {
 		ex.ShipsTo = stripLabel(doc.shipsTo)
 	}
 	if ex.ShipsTo == "" {

@@ -242,28 +242,21 @@ type numberHit struct {
 // in place (no copy of the hit in and out).
 func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit) {
 	t := &toks[i]
-	if r, at := runeBefore(text, t.start); r != 0 {
-		if c, ok := currencySymbol(r); ok {
-			if c == "USD" && at > 0 {
-				// R$ (BRL), US$, C$, A$, MX$
-				p, _ := utf8.DecodeLastRuneInString(text[:at])
-				switch p {
-				case 'R':
-					c = "BRL"
-				case 'C':
-					c = "CAD"
-				case 'A':
-					c = "AUD"
-				}
-			}
-			h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
+	// The only ASCII currency symbol is '$': an ASCII byte before or
+	// after the number (past one space) that is not one is no symbol, and
+	// the rune reads are skipped.
+	if j := t.start - spaceBefore(text, t.start); j > 0 && (text[j-1] == '$' || text[j-1] >= utf8.RuneSelf) {
+		numberSymbolBefore(text, t.start, h)
+		if h.kind != hitNone {
 			return
 		}
 	}
-	if r, end := runeAfter(text, t.end); r != 0 {
-		if c, ok := currencySymbol(r); ok {
-			h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
-			return
+	if j := t.end + spaceAt(text, t.end); j < len(text) && (text[j] == '$' || text[j] >= utf8.RuneSelf) {
+		if r, end := runeAfter(text, t.end); r != 0 {
+			if c, ok := currencySymbol(r); ok {
+				h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
+				return
+			}
 		}
 	}
 	if i+1 < len(toks) && t.gap <= gapSpace {
@@ -289,6 +282,49 @@ func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit)
 			h.kind, h.unit, h.start = hitQty, "x", p.start
 		}
 	}
+}
+
+// numberSymbolBefore fills *h as a price when a currency symbol stands
+// before the number at text[start:] (past one space): the symbol's
+// currency, "$" read as BRL, CAD or AUD after R, C or A (R$, C$, A$; US$
+// and MX$ stay USD).
+func numberSymbolBefore(text string, start int, h *numberHit) {
+	r, at := runeBefore(text, start)
+	if r == 0 {
+		return
+	}
+	c, ok := currencySymbol(r)
+	if !ok {
+		return
+	}
+	if c == "USD" && at > 0 {
+		p, _ := utf8.DecodeLastRuneInString(text[:at])
+		switch p {
+		case 'R':
+			c = "BRL"
+		case 'C':
+			c = "CAD"
+		case 'A':
+			c = "AUD"
+		}
+	}
+	h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
+}
+
+// spaceBefore is 1 when text[i-1] is a space (runeBefore skips it), else 0.
+func spaceBefore(text string, i int) int {
+	if i > 0 && text[i-1] == ' ' {
+		return 1
+	}
+	return 0
+}
+
+// spaceAt is 1 when text[i] is a space (runeAfter skips it), else 0.
+func spaceAt(text string, i int) int {
+	if i < len(text) && text[i] == ' ' {
+		return 1
+	}
+	return 0
 }
 
 // Field labels: the tokens that introduce a vendor name or a shipping place.
@@ -474,8 +510,14 @@ func valueAfter(text string, i, max int, oneWord bool) string {
 	for j > i && j < len(text) && !utf8.RuneStart(text[j]) {
 		j--
 	}
-	v := strings.TrimSpace(text[i:j])
-	v = strings.TrimRight(v, ".:")
+	v := text[i:j]
+	if !printableEnds(v) {
+		v = strings.TrimSpace(v)
+	}
+	// strings.TrimRight(v, ".:") without building its cut set
+	for len(v) > 0 && (v[len(v)-1] == '.' || v[len(v)-1] == ':') {
+		v = v[:len(v)-1]
+	}
 	return v
 }
 
@@ -506,7 +548,9 @@ var vendorLeadCJK = []string{"卖家", "供应商", "商家", "由"}
 // "продавец:", "卖家：") are dropped and the first remaining word is the name.
 // It returns "" when nothing but such words is left.
 func cleanVendor(s string) string {
-	s = strings.TrimSpace(s)
+	if !printableEnds(s) {
+		s = strings.TrimSpace(s)
+	}
 	for s != "" {
 		s = trimVendorLeft(s)
 		if t := strings.TrimPrefix(s, fullColon); t != s {
@@ -535,42 +579,83 @@ func cleanVendor(s string) string {
 			continue
 		}
 		if !isVendorLead(lw, &buf) {
-			break
+			// The first word left is the name, without its trailing
+			// punctuation, unless that makes it a lead word. v and lw
+			// are both prefixes of w: when they are equal, lw was just
+			// found to be none.
+			v := trimVendorRight(w)
+			if len(v) != len(lw) && isVendorLead(v, &buf) {
+				return ""
+			}
+			return v
 		}
 		s = s[len(w):]
 	}
-	w := s
-	if i := indexSpace(s); i >= 0 {
-		w = s[:i]
-	}
-	w = trimVendorRight(w)
-	var buf [32]byte
-	if isVendorLead(w, &buf) {
-		return ""
-	}
-	return w
+	return "" // nothing but lead words
 }
 
 // isVendorLead reports whether w, lower-cased, is in vendorLead; short
-// ASCII words are lower-cased in buf instead of allocating.
+// ASCII words are lower-cased in buf instead of allocating. Most words
+// (vendor names) have no lead word's shape: the shape of the lower-cased
+// word is tested from its folded first and last bytes before the word is
+// lower-cased (an ASCII word of another shape is no lead word; a word with
+// a non-ASCII byte goes to the map, as strings.ToLower may change its
+// length).
 func isVendorLead(w string, buf *[32]byte) bool {
-	if len(w) > len(buf) {
+	n := len(w)
+	if n == 0 {
+		return false
+	}
+	if n > len(buf) || w[0] >= 0x80 || w[n-1] >= 0x80 {
 		return vendorLead[strings.ToLower(w)]
 	}
-	for i := 0; i < len(w); i++ {
+	if !vendorLeadIndex.shape.hasEnds(lowerASCII(w[0]), lowerASCII(w[n-1]), n) {
+		if !isASCIIWord(w) {
+			return vendorLead[strings.ToLower(w)]
+		}
+		return false
+	}
+	for i := 0; i < n; i++ {
 		c := w[i]
 		if c >= 0x80 {
 			return vendorLead[strings.ToLower(w)]
 		}
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
+		buf[i] = lowerASCII(c)
 	}
 	// The lower-cased copy is read in place (unsafe.String: buf is not
-	// written while the index reads it); the index rejects most words by
-	// their shape without hashing them.
-	return len(w) > 0 && vendorLeadIndex.find(unsafe.String(&buf[0], len(w))) >= 0
+	// written while the index reads it).
+	return vendorLeadIndex.probe(unsafe.String(&buf[0], n)) >= 0
+}
+
+// lowerASCII is the ASCII byte c lower-cased.
+func lowerASCII(c byte) byte {
+	if c-'A' < 26 {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// isASCIIWord reports whether the short word w (up to 32 bytes) is ASCII,
+// testing overlapping four- or eight-byte words.
+func isASCIIWord(w string) bool {
+	const hi = 0x8080808080808080
+	switch n := len(w); {
+	case n < 4:
+		for i := 0; i < n; i++ {
+			if w[i] >= 0x80 {
+				return false
+			}
+		}
+		return true
+	case n < 8:
+		return (le32(w, 0)|le32(w, n-4))&0x80808080 == 0
+	default:
+		x := le64(w, n-8)
+		for i := 0; i+8 <= n; i += 8 {
+			x |= le64(w, i)
+		}
+		return x&hi == 0
+	}
 }
 
 // vendorLeadIndex finds the vendorLead words (all true).

@@ -512,9 +512,18 @@ func TestVendorLeadCJKNonASCII(t *testing.T) {
 
 // TestWordIndexOneByteOff: for every word of every index, the words that
 // differ from it in one byte (any position, any value) are found exactly
-// when they are indexed themselves (probe compares short words inline).
+// when they are indexed themselves (probe compares words of up to 16 bytes
+// inline).
 func TestWordIndexOneByteOff(t *testing.T) {
-	for _, x := range []*wordIndex{stopIndex, currencyIndex, unitIndex, pathKindIndex, labelFirstIndex, vendorLeadIndex} {
+	// and an index with a word of every length probe compares (1 to 32
+	// bytes, each path of its comparison)
+	every := map[string]bool{}
+	for n := 1; n <= 32; n++ {
+		every[strings.Repeat("ab", n)[:n]] = true
+		every[strings.Repeat("é", n)[:n]] = true
+	}
+	everyIndex, _ := wordIndexOf(every)
+	for _, x := range []*wordIndex{stopIndex, currencyIndex, unitIndex, pathKindIndex, labelFirstIndex, vendorLeadIndex, everyIndex} {
 		in := map[string]int{}
 		for i, w := range x.words {
 			in[w] = i
@@ -537,4 +546,85 @@ func TestWordIndexOneByteOff(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestIsVendorLead checks isVendorLead against the map lookup it stands
+// for, vendorLead[strings.ToLower(w)], on every lead word in three cases,
+// its one-byte variants, words that lower-case to a lead word only through
+// a non-ASCII rune (the Kelvin sign lower-cases to 'k'), and random words;
+// and isASCIIWord against isASCII.
+func TestIsVendorLead(t *testing.T) {
+	check := func(w string) {
+		t.Helper()
+		var buf [32]byte
+		if got, want := isVendorLead(w, &buf), vendorLead[strings.ToLower(w)]; got != want {
+			t.Fatalf("isVendorLead(%q) = %v, want %v", w, got, want)
+		}
+		if len(w) <= 32 {
+			if got, want := isASCIIWord(w), isASCII(w); got != want {
+				t.Fatalf("isASCIIWord(%q) = %v, want %v", w, got, want)
+			}
+		}
+	}
+	for w := range vendorLead {
+		for _, v := range []string{w, strings.ToUpper(w), strings.ToUpper(w[:1]) + w[1:], w + "s", w + ":", "x" + w, w[:len(w)-1]} {
+			check(v)
+		}
+		b := []byte(w)
+		for k := range b {
+			orig := b[k]
+			for _, c := range []byte{0, 'A', 'Z', 'a', 'z', 0x7f, 0x80, 0xc3, 0xff, orig ^ 0x20} {
+				b[k] = c
+				check(string(b))
+			}
+			b[k] = orig
+		}
+		// 'k' written as the Kelvin sign, 'i' as a dotted capital I
+		check(strings.ReplaceAll(w, "k", "\u212a"))
+		check(strings.ReplaceAll(strings.ToUpper(w), "K", "\u212a"))
+		check(strings.ReplaceAll(w, "i", "\u0130"))
+	}
+	check("")
+	check(strings.Repeat("a", 33))
+	check("VERKAUFER" + strings.Repeat(" ", 30))
+	r := rand.New(rand.NewSource(11))
+	alphabet := []string{"a", "B", "e", "R", "k", "\u212a", "é", "É", "у", "У", ":", " ", "\xff", "卖"}
+	for n := 0; n < 200000; n++ {
+		var sb strings.Builder
+		for k := r.Intn(14); k > 0; k-- {
+			sb.WriteString(alphabet[r.Intn(len(alphabet))])
+		}
+		check(sb.String())
+	}
+}
+
+// TestCleanVendorEqualsPrev compares cleanVendor with the reference copy on
+// random runs of lead words, labels, colons, punctuation, spaces and names.
+func TestCleanVendorEqualsPrev(t *testing.T) {
+	pieces := []string{"by", "BY", "sold", "Vendor", "vendor:", "vendido", "por", "卖家", "：", ":", "::", " ", "  ", "\t", "\n", "-", "—", "·", "|",
+		".", ",", "!", ")", "?", ";", "NitroSynth", "nitro", "the", "ÄÖ", "\u212a", "\xff", "x"}
+	r := rand.New(rand.NewSource(12))
+	for k := 0; k < 200000; k++ {
+		var b strings.Builder
+		for n := r.Intn(7); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := cleanVendor(s), prevCleanVendor(s); got != want {
+			t.Fatalf("cleanVendor(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzCleanVendorEqualsPrev: cleanVendor equals the reference copy on any
+// string.
+func FuzzCleanVendorEqualsPrev(f *testing.F) {
+	for _, s := range []string{"by NitroSynth", "Vendor: x.", "sold by the", "卖家：abc", "vendor:NitroSynth", " \t:by:", "by."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := cleanVendor(s), prevCleanVendor(s); got != want {
+			t.Fatalf("cleanVendor(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

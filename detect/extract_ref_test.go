@@ -95,7 +95,10 @@ func refScanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []re
 func TestScanNumbersEqualsReference(t *testing.T) {
 	texts := []string{"$1,250.00", "1.250,00 €", "0.0117 BTC", "R$ 600", "US$ 5", "C$7 A$8", "5000 руб", "5000 р",
 		"100x", "x100", "x 100", "30mg", "30 mg", "1,2,3.4.5", "₿0.1", "9999999999999999999999 usd", "price: 120 EUR",
-		"EUR 120", "12.. usd", "m30 blues x100", "1e309 usd", "€", "", "42", "0x1f usd", "3 g 4 g", "р 500", "руб 500", "500р"}
+		"EUR 120", "12.. usd", "m30 blues x100", "1e309 usd", "€", "", "42", "0x1f usd", "3 g 4 g", "р 500", "руб 500", "500р",
+		// symbols right before or after a number, past one space or two, and non-ASCII bytes that are none
+		"€5", "5€", "5 €", "5  €", "$ 5", "5$", "5 $", "R$5", "MX$5", "5 ₽", "¥5", "￥5", "₿ 5", "£5.5", "\xff5", "5\xff", "\xe2\x82 5",
+		"é5", "5é", "— 5 —", "中5", "5中", " 5 ", "a$ 5", "\x005", "5\x00", "$$5"}
 	for _, s := range loadCorpus(t) {
 		doc := parseDocument(decodeBody(s.Page.Body, "text/html"), true, "")
 		texts = append(texts, doc.text)
@@ -108,4 +111,20 @@ func TestScanNumbersEqualsReference(t *testing.T) {
 			t.Errorf("%.60q:\nprices %+v\nwant   %+v\nqtys %+v\nwant %+v", text, gp, wp, gq, wq)
 		}
 	}
+}
+
+// FuzzScanNumbersEqualsReference: scanNumbersInto equals the reference
+// on any text.
+func FuzzScanNumbersEqualsReference(f *testing.F) {
+	for _, s := range []string{"$1,250.00", "1.250,00 €", "R$ 600", "5 ₽", "€5", "5$", "\xff5", "x100", "30 mg"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		toks, nb := tokenize(text, []segment{{zone: zoneMain, start: 0, end: len(text)}})
+		gp, gq := scanNumbersInto(nil, nil, text, toks, &nb)
+		wp, wq := refScanNumbersInto(nil, nil, text, withNorms(toks, nb))
+		if !slices.Equal(gp, wp) || !slices.Equal(gq, wq) {
+			t.Fatalf("%q:\nprices %+v\nwant   %+v\nqtys %+v\nwant %+v", text, gp, wp, gq, wq)
+		}
+	})
 }

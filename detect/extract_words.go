@@ -75,6 +75,12 @@ func (t *shapeSet) has(w string) bool {
 	return n < 32 && t[(uint(w[0])<<5|n)&(256*32-1)]&(1<<(w[n]&7)) != 0
 }
 
+// hasEnds reports whether the set holds the shape of a word of n bytes
+// (1 to 32) with the given first and last bytes.
+func (t *shapeSet) hasEnds(first, last byte, n int) bool {
+	return t[(int(first)<<5|(n-1))&(256*32-1)]&(1<<(last&7)) != 0
+}
+
 // probe is find without the shape test.
 func (x *wordIndex) probe(w string) int {
 	mask := len(x.slots) - 1
@@ -87,15 +93,28 @@ func (x *wordIndex) probe(w string) int {
 		if len(v) != len(w) {
 			continue
 		}
-		// Words of four to eight bytes (most) are compared inline as two
-		// overlapping four-byte words; string equality would call the
-		// runtime's memequal.
-		if n := len(w); n >= 4 && n <= 8 {
+		// Words of up to sixteen bytes (nearly all) are compared inline:
+		// one to three bytes by their first, middle and last byte (which
+		// cover them), four to eight as two overlapping four-byte words,
+		// nine to sixteen as two overlapping eight-byte words; string
+		// equality would call the runtime's memequal.
+		switch n := len(w); {
+		case n < 4:
+			if v[0] == w[0] && v[n>>1] == w[n>>1] && v[n-1] == w[n-1] {
+				return s - 1
+			}
+		case n <= 8:
 			if le32(v, 0) == le32(w, 0) && le32(v, n-4) == le32(w, n-4) {
 				return s - 1
 			}
-		} else if v == w {
-			return s - 1
+		case n <= 16:
+			if le64(v, 0) == le64(w, 0) && le64(v, n-8) == le64(w, n-8) {
+				return s - 1
+			}
+		default:
+			if v == w {
+				return s - 1
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"math/bits"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -72,7 +73,7 @@ func cutSnippet(text string, start, end int) snippetCut {
 		s = strings.ReplaceAll(s, "\n", " ")
 	}
 	if !printableEnds(s) {
-		s = strings.TrimSpace(s)
+		s = trimSnippetSpace(s)
 	}
 	return snippetCut{s: s, pre: a > 0 && text[a-1] != '\n', post: b < len(text) && text[b] != '\n'}
 }
@@ -99,4 +100,65 @@ func lastNewline(s string) int {
 		}
 	}
 	return -1
+}
+
+// spaceLastBytes marks, by c-0x80, the bytes a non-ASCII white-space rune
+// (unicode.IsSpace: U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
+// U+2029, U+202F, U+205F, U+3000) ends with in UTF-8: 0x80–0x8A, 0x9F,
+// 0xA0, 0xA8, 0xA9 and 0xAF.
+const spaceLastBytes = 1<<11 - 1 | 1<<0x1f | 1<<0x20 | 1<<0x28 | 1<<0x29 | 1<<0x2f
+
+// trimSnippetSpace is strings.TrimSpace(s) (white-space runes, as
+// unicode.IsSpace tells them, trimmed off both ends; an invalid byte is
+// U+FFFD, no space). strings.TrimSpace hands any string with a non-ASCII
+// end to strings.TrimFunc, a few hundred instructions on a snippet of
+// Cyrillic or Chinese text; here an end decodes a rune only when its byte
+// can begin (the lead bytes 0xC2, 0xE1, 0xE2, 0xE3) or end
+// (spaceLastBytes) a non-ASCII space. TestTrimSpace checks it against
+// strings.TrimSpace.
+func trimSnippetSpace(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		if c < utf8.RuneSelf {
+			if !isASCIISpace(c) {
+				break
+			}
+			s = s[1:]
+			continue
+		}
+		if c != 0xC2 && c-0xE1 > 2 {
+			break
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s = s[n:]
+	}
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c < utf8.RuneSelf {
+			if !isASCIISpace(c) {
+				break
+			}
+			s = s[:len(s)-1]
+			continue
+		}
+		if c-0x80 >= 64 || spaceLastBytes>>(c-0x80)&1 == 0 {
+			break
+		}
+		r, n := utf8.DecodeLastRuneInString(s)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s = s[:len(s)-n]
+	}
+	return s
+}
+
+// isASCIISpace reports whether the ASCII byte c is white space as
+// unicode.IsSpace (and strings.TrimSpace) tell it: '\t', '\n', '\v',
+// '\f', '\r' or ' '.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c-'\t' <= '\r'-'\t'
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -161,8 +162,9 @@ func TestLastNewline(t *testing.T) {
 	}
 }
 
-// TestTrimSpace checks trimSpace against strings.TrimSpace on every pair
-// of end bytes and a few runes.
+// TestTrimSpace checks trimSpace and trimSnippetSpace against
+// strings.TrimSpace on every pair of end bytes and a few runes, every rune
+// of the BMP at either end, and random mixes of spaces and other runes.
 func TestTrimSpace(t *testing.T) {
 	ends := []string{"", " ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1f", "!", "~", "\x7f", "\u0085", "\u00a0", "\u2000", "\u3000", "é", "\xff", "a"}
 	for c := 0; c < 256; c++ {
@@ -175,7 +177,37 @@ func TestTrimSpace(t *testing.T) {
 				if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 					t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
 				}
+				if got, want := trimSnippetSpace(s), strings.TrimSpace(s); got != want {
+					t.Fatalf("trimSnippetSpace(%q) = %q, want %q", s, got, want)
+				}
 			}
+		}
+	}
+	// every rune up to U+10000 and some beyond, and invalid sequences,
+	// at either end, alone, doubled and around a word
+	var runes []string
+	for r := rune(0); r < 0x10000; r++ {
+		runes = append(runes, string(r))
+	}
+	runes = append(runes, "\U0001F600", "\xe2\x80", "\xe3\x80", "\xc2", "\xe1\x9a", "\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80")
+	for _, x := range runes {
+		for _, s := range []string{x, x + x, x + "a" + x, "a" + x, x + "a", x + " ", " " + x, x + "\u3000" + x, "\u00a0" + x + "\u2029"} {
+			if got, want := trimSnippetSpace(s), strings.TrimSpace(s); got != want {
+				t.Fatalf("trimSnippetSpace(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	// random mixes of spaces, words and bytes
+	r := rand.New(rand.NewSource(9))
+	pieces := []string{" ", "\t", "\n", "\u0085", "\u00a0", "\u1680", "\u2000", "\u200a", "\u200b", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\u3001", "é", "ж", "中", "a", "\x80", "\xc2", "\xe2\x80", "\xff"}
+	for k := 0; k < 100000; k++ {
+		var b strings.Builder
+		for n := r.Intn(8); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := trimSnippetSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trimSnippetSpace(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -266,6 +298,36 @@ func TestAddEvidenceMatchesRef(t *testing.T) {
 			if got := (refEvRec{d.rule(&ev[i]), ev[i].w}); got != ref[i] {
 				t.Fatalf("record %d = %+v, want %+v", i, got, ref[i])
 			}
+		}
+	}
+}
+
+// TestPutSortedAndSortInt32s checks putSorted against copy and
+// sort.Strings, and sortInt32s against slices.Sort, on random lists short
+// and long, with repeats.
+func TestPutSortedAndSortInt32s(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	words := []string{"", "a", "b", "ab", "fentanyl", "carfentanil", "opioid", "Z", "é", "\xff"}
+	for k := 0; k < 20000; k++ {
+		n := r.Intn(24)
+		src := make([]string, n)
+		ints := make([]int32, n)
+		for i := range src {
+			src[i] = words[r.Intn(len(words))]
+			ints[i] = int32(r.Intn(20) - 5)
+		}
+		got := make([]string, n)
+		putSorted(got, src)
+		want := slices.Clone(src)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("putSorted(%q) = %q, want %q", src, got, want)
+		}
+		wantInts := slices.Clone(ints)
+		slices.Sort(wantInts)
+		sortInt32s(ints)
+		if !slices.Equal(ints, wantInts) {
+			t.Fatalf("sortInt32s = %v, want %v", ints, wantInts)
 		}
 	}
 }

@@ -64,34 +64,16 @@ func urlKind(rawURL string) string {
 	if j < 0 {
 		return fentinel.PageIndex // "http://host": the home page
 	}
-	path, query := rest[j:], ""
-	if k := indexQueryOrFragment(path); k >= 0 {
-		if path[k] == '?' {
-			query = path[k+1:]
-			if h := strings.IndexByte(query, '#'); h >= 0 {
-				query = query[:h]
-			}
-		}
-		path = path[:k]
-	}
-	if strings.IndexByte(path, '%') >= 0 {
-		if p, err := url.PathUnescape(path); err == nil {
-			path = p
+	path := rest[j:]
+	best, bare, end := walkPath(path)
+	query := ""
+	if end < len(path) && path[end] == '?' {
+		query = path[end+1:]
+		if h := strings.IndexByte(query, '#'); h >= 0 {
+			query = query[:h]
 		}
 	}
-	best := ""
-	trimmed := strings.Trim(path, "/")
-	for rest := trimmed; rest != ""; {
-		seg, tail, _ := strings.Cut(rest, "/")
-		rest = tail
-		if dot := strings.LastIndexByte(seg, '.'); dot > 0 {
-			seg = seg[:dot] // "news.html", "viewtopic.php"
-		}
-		if k := pathKind(lowerSegment(seg)); k != "" && rankOf(k) > rankOf(best) {
-			best = k
-		}
-	}
-	if best == "" && trimmed == "" {
+	if best == "" && bare {
 		best = fentinel.PageIndex // the home page, or "/?q=…" search
 	}
 	if best == "" || best == fentinel.PageIndex {
@@ -104,6 +86,111 @@ func urlKind(rawURL string) string {
 		}
 	}
 	return best
+}
+
+// Classes of path bytes for walkPath (urlPathClass).
+const (
+	upPlain  = iota // nothing to note
+	upFold          // an upper-case ASCII letter or a non-ASCII byte: the segment needs lower-casing
+	upDot           // '.', which may start an extension
+	upSlash         // '/', which ends a segment
+	upEnd           // '?' or '#', which ends the path
+	upEscape        // '%': the path is read unescaped (escapedPathKind)
+)
+
+// urlPathClass is the walkPath class of every byte.
+var urlPathClass = func() (t [256]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = upFold
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = upFold
+	}
+	t['.'], t['/'], t['?'], t['#'], t['%'] = upDot, upSlash, upEnd, upEnd, upEscape
+	return t
+}()
+
+// walkPath reads the page kind of the segments of path, up to its query
+// or fragment, in one walk over its bytes: best is the most specific kind
+// a segment names (kindRank), each segment read without its extension and
+// lower-cased; bare reports whether that part of path is nothing but
+// slashes; end is the index of the first '?' or '#', or len(path). It
+// finds what splitting the path at "?#", unescaping it when it holds a
+// '%' (escapedPathKind does that), trimming its slashes and cutting it at
+// each '/' finds.
+func walkPath(path string) (best string, bare bool, end int) {
+	bare = true
+	seg, dot, fold := 0, -1, false // the current segment's start, its last '.', and whether it needs lower-casing
+	end = len(path)
+walk:
+	for k := 0; k < len(path); k++ {
+		for urlPathClass[path[k]] == upPlain { // most bytes: a tight loop
+			if k++; k == len(path) {
+				break walk
+			}
+		}
+		switch urlPathClass[path[k]] {
+		case upFold:
+			fold = true
+		case upDot:
+			dot = k
+		case upSlash:
+			if k > seg {
+				best, bare = segmentKind(path[seg:k], dot-seg, fold, best), false
+			}
+			seg, dot, fold = k+1, -1, false
+		case upEnd:
+			end = k
+			break walk
+		default: // upEscape
+			return escapedPathKind(path)
+		}
+	}
+	if end > seg {
+		best, bare = segmentKind(path[seg:end], dot-seg, fold, best), false
+	}
+	return best, bare, end
+}
+
+// segmentKind is best, or the kind the path segment seg names if that is
+// more specific: seg is read without its extension (from its last '.', at
+// index dot, when that is not its first byte) and lower-cased when fold
+// is set (fold may be set needlessly, never wrongly: lowerSegment changes
+// only what needs it).
+func segmentKind(seg string, dot int, fold bool, best string) string {
+	if dot > 0 {
+		seg = seg[:dot] // "news.html", "viewtopic.php"
+	}
+	if fold {
+		seg = lowerSegment(seg)
+	}
+	if k := pathKind(seg); k != "" && rankOf(k) > rankOf(best) {
+		return k
+	}
+	return best
+}
+
+// escapedPathKind is walkPath for a path with a '%' before its query or
+// fragment: the path is read unescaped (when it unescapes), with
+// strings.Trim and strings.Cut.
+func escapedPathKind(path string) (best string, bare bool, end int) {
+	end = len(path)
+	if k := indexQueryOrFragment(path); k >= 0 {
+		end = k
+	}
+	p := path[:end]
+	if u, err := url.PathUnescape(p); err == nil {
+		p = u
+	}
+	trimmed := strings.Trim(p, "/")
+	for rest := trimmed; rest != ""; {
+		seg, tail, _ := strings.Cut(rest, "/")
+		rest = tail
+		if seg != "" {
+			best = segmentKind(seg, strings.LastIndexByte(seg, '.'), true, best)
+		}
+	}
+	return best, trimmed == "", end
 }
 
 // pathKindIndex finds the pathKinds words; pathKindOf holds their kinds.
