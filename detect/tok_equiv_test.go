@@ -57,6 +57,10 @@ var hostileTexts = []string{
 	"Фентанил, 1г — цена 5000 руб.", "fentanilo envío rápido", "não entrega ação", "für Versand größe",
 	"\u00a0nbsp\u00a0sep\u2003em\u3000ideo", "x\u00ady", "\u00ad", "\u200b", "a\u200b", "\u200ba",
 	"ab\u0430\u0432 \u0430\u0432ab", "пeнтaн", "ρhentanyl", "ωmega",
+	// ASCII separators between ASCII words (asciiWords' separator loop)
+	"one.two. three.\nfour;five ; six . seven .eight", "x\n\ny\n \nz", "a,b, c ,d", "a - b -- c", "x#y z_ w* v__u",
+	"e.g. i.e. u.s.a.", "a.?b", "end.", "a ?", "word\n", "a\n.b", "a.\nb", "a.;b", "a;\nb", "a..b", "a. .b", "a . b", "3 . 5",
+	"a\tb\rc\x00d\x7fe", "a/b'c~d+e=f:g^h`i#j", "a! b@ c$ d| e", "A.\nB C\n\nD. E", "x \xd0\x90 y . z",
 	// 56 bytes, an onion label's length (clsEnt), as letters, digits, both, and capitalised
 	strings.Repeat("a", 56), strings.Repeat("7", 56), strings.Repeat("a1", 28), "X" + strings.Repeat("b", 55),
 	strings.Repeat("б", 28) + " " + strings.Repeat("Б", 28) + " x" + strings.Repeat("а", 27) + "x",
