@@ -164,7 +164,7 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		norm := nb.norm(t)
 		if tt.filter.mayHave(norm) {
 			k := tt.lookupKey(norm)
-			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
+			if t.mk&(mkLeet|mkMask) == 0 { // not leet, no masking character after it
 				if k != nil {
 					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1], nb)) {
 						// matchKey when only the key's single-token
@@ -192,11 +192,10 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		// Not a key: only its variants (leet folds, inflection
 		// suffixes, "ph"), a split word starting with a leet fold,
 		// masked letters or a misspelling can start here.
-		if t.han {
-			continue
-		}
-		if t.leet || t.end < len(text) && isMask(text[t.end]) {
-			d.matchWord(ms, i, norm, nil, hasPH(norm))
+		if t.mk != 0 {
+			if t.mk&mkHan == 0 { // leet or masked
+				d.matchWord(ms, i, norm, nil, hasPH(norm))
+			}
 			continue
 		}
 		// A plain word: what it matches depends on norm alone.
@@ -311,7 +310,7 @@ func (d *Detector) matchWord(ms *matchState, i int, norm string, k *termKey, ph 
 		out = d.splitMatches(toks, nb, i, &ms.lc, k, out)
 	}
 	// Masked letters: "f*nt*nyl", "FENT___NYL".
-	if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
+	if t.mk&mkMask != 0 && t.letters && i+1 < len(toks) {
 		out = d.maskedMatches(text, toks, nb, i, &ms.lc, out)
 	}
 	if !subFound && len(norm) >= 5 {

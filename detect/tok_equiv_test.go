@@ -100,7 +100,11 @@ func TestTokenizeMatchesReference(t *testing.T) {
 	check := func(name, text string, segs []segment) {
 		t.Helper()
 		want := refTokenize(text, segs)
-		if d := tokenDiff(withNorms(tokenize(text, segs)), want); d != "" {
+		toks, nb := tokenize(text, segs)
+		if d := tokenDiff(withNorms(toks, nb), want); d != "" {
+			t.Errorf("%s: %s", name, d)
+		}
+		if d := mkDiff(toks, text); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
 	}
@@ -116,12 +120,15 @@ func TestTokenizeMatchesReference(t *testing.T) {
 		if d := tokenDiff(withNorms(toks, newNormBase(arena)), refTokenize(doc.text, doc.segs)); d != "" {
 			t.Errorf("%s (reused buffers): %s", smp.Name, d)
 		}
+		if d := mkDiff(toks, doc.text); d != "" {
+			t.Errorf("%s (reused buffers): %s", smp.Name, d)
+		}
 		// dirty the reused slice: every slot holds a token with every
 		// field set, as a pooled slice does after matching
 		toks = toks[:cap(toks)]
 		for k := range toks {
 			toks[k] = token{nOff: 7, nLen: 5, start: 1, end: 2, sent: 3, zone: 4, gap: 5, han: true, digits: true, letters: true,
-				leet: true, mixed: true, question: true}
+				leet: true, mixed: true, question: true, cls: 0xFF, mk: 0xFF}
 		}
 		toks, arena = toks[:0], arena[:0]
 	}
@@ -164,7 +171,11 @@ func FuzzTokenizeMatchesReference(f *testing.F) {
 		if c := int(cut); c > 0 && c < len(s) {
 			segs = []segment{{zone: zoneMain, start: 0, end: c}, {zone: zoneNav, start: c, end: len(s)}}
 		}
-		if d := tokenDiff(withNorms(tokenize(s, segs)), refTokenize(s, segs)); d != "" {
+		toks, nb := tokenize(s, segs)
+		if d := tokenDiff(withNorms(toks, nb), refTokenize(s, segs)); d != "" {
+			t.Fatalf("%q: %s", s, d)
+		}
+		if d := mkDiff(toks, s); d != "" {
 			t.Fatalf("%q: %s", s, d)
 		}
 	})

@@ -92,17 +92,27 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		x := uint(gsNone) << 8
 		for {
 			if uint(i) >= uint(len(s)) {
+				if x == uint(gsNone)<<8 {
+					// the word ends the segment: its mkMask from the text
+					toks[len(toks)-1].mk |= uint8(maskAfter(z.text, z.base+i))
+				}
 				z.gst = uint8(x >> 8)
 				return toks, i
 			}
 			e := sepStep[(x|uint(s[i]))&(8<<8-1)]
-			if e&(ssWord|ssOut) != 0 {
-				g = uint8(x >> 8)
-				if e&ssOut != 0 {
-					z.gst = g
-					return toks, i // a rune, a leet symbol or '?': segment reads it
+			if e&(ssWord|ssOut|ssMask) != 0 {
+				if e&ssMask != 0 {
+					// a masking character right after the word
+					toks[len(toks)-1].mk |= mkMask
 				}
-				break // the next word
+				if e&(ssWord|ssOut) != 0 {
+					g = uint8(x >> 8)
+					if e&ssOut != 0 {
+						z.gst = g
+						return toks, i // a rune, a leet symbol or '?': segment reads it
+					}
+					break // the next word
+				}
 			}
 			x = uint(e & ssGap)
 			// a line end or ';' ends the sentence, a '.' when a space, a
@@ -123,11 +133,14 @@ const (
 	ssDot  = 1 << 1 // '.': the sentence ends before a space, a line end or the end
 	ssWord = 1 << 2 // a letter or a digit: the next word starts
 	ssOut  = 1 << 3 // anything else: a rune, a leet symbol or '?' (segment reads it)
+	ssMask = 1 << 4 // in row gsNone (right after a word) only: a masking character (mkMask)
 )
 
 // sepStep[g<<8|c] is what asciiWords' separator loop does with byte c in
 // gap state g (below 8): segment's separator case (gsNext, and stop for
-// the sentence ends) folded into one load.
+// the sentence ends) folded into one load, and whether c, right after a
+// word (state gsNone, which no separator leads back to), sets the word's
+// mkMask.
 var sepStep = func() (t [8 << 8]uint16) {
 	for g := range 8 {
 		for c := range 256 {
@@ -147,6 +160,9 @@ var sepStep = func() (t [8 << 8]uint16) {
 					e |= ssDot
 				}
 			}
+			if g == int(gsNone) && isMask(byte(c)) {
+				e |= ssMask
+			}
 			t[g<<8|c] = e
 		}
 	}
@@ -155,16 +171,26 @@ var sepStep = func() (t [8 << 8]uint16) {
 
 // asciiTokA and asciiTokB hold, for the class bits acc of a whole ASCII
 // word (wordEnd's, tbLower|tbUpper|tbDigit), what putToken's words a and
-// b get from them: digits in a; letters, leet and asciiClass' bits but
-// the shape bits and the 56-byte length test in b.
+// b get from them: digits in a; letters, leet (and mk's mkLeet) and
+// asciiClass' bits but the shape bits and the 56-byte length test in b.
 var asciiTokA, asciiTokB = func() (a, b [8]uint64) {
 	for acc := range uint8(8) {
 		letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
 		a[acc] = b2u(digits) << tokDigitsShift
 		b[acc] = b2u(letters)<<tokLettersShift | b2u(letters && digits)<<tokLeetShift |
-			uint64(asciiClass("", digits, letters))<<tokClsShift
+			uint64(asciiClass("", digits, letters))<<tokClsShift | b2u(letters && digits)*mkLeet<<tokMkShift
 	}
 	return a, b
+}()
+
+// maskMk[c] is mkMask for a masking character c (isMask), else 0.
+var maskMk = func() (t [256]uint8) {
+	for c := range 256 {
+		if isMask(byte(c)) {
+			t[c] = mkMask
+		}
+	}
+	return t
 }()
 
 // Bits of a wordPairClass entry besides the tb* classes of the word bytes.
@@ -208,8 +234,10 @@ func (z *tokenizer) emitASCIISlow(toks []token, i, j int, acc uint8) []token {
 		norm, off = z.lowerWord(i, j)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+	leet := b2u(letters && digits)
 	return z.pushToken(toks, off, uint32(len(norm)), z.base+i, z.base+j, tokWordA(z.sent, z.zone)|b2u(digits)<<tokDigitsShift,
-		b2u(letters)<<tokLettersShift|b2u(letters && digits)<<tokLeetShift|uint64(asciiClass(norm, digits, letters))<<tokClsShift)
+		b2u(letters)<<tokLettersShift|leet<<tokLeetShift|uint64(asciiClass(norm, digits, letters))<<tokClsShift|
+			(leet|maskAfter(z.text, z.base+j))<<tokMkShift)
 }
 
 // wordEnd returns the end of the run of ASCII letters and digits that
@@ -258,7 +286,7 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 		z.gst = gsNone
 		toks = toks[:n+1]
 		putToken(&toks[n], off, uint32(len(norm)), z.base+i, z.base+i+size, a,
-			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
+			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift|mkHan<<tokMkShift)
 		i += size
 		// the next character: CJK text is runs of Han characters
 		if uint(i+2) < uint(len(s)) {
@@ -272,6 +300,9 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 			}
 		}
 		if i >= len(s) || s[i] < utf8.RuneSelf {
+			// the token's mkMask: only here can a masking character
+			// follow it (the other exits are at a non-ASCII rune)
+			toks[n].mk |= uint8(maskAfter(z.text, z.base+i))
 			return toks, i
 		}
 		r, size = decodeRuneAt(s, i)
