@@ -211,7 +211,7 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		// The matches are in start order (token by token) and, with no
 		// term longer than resolveWindow tokens, none is long (split
 		// and masked words span fewer): resolve's own tests are known.
-		out = dropCoveredRuns(ms.out, true)
+		out = dropCoveredRuns(ms.out)
 	}
 	ms.reset()
 	return out
@@ -802,8 +802,8 @@ func compareMatch(a, b match) int {
 //
 // The order compares every field, so any correct sort gives the same
 // slice. findMatches emits matches by start token: then only the runs that
-// share a start need sorting, and dropCoveredRuns sorts each run as it
-// reaches it, in the same pass that drops.
+// share a start need sorting, and dropCoveredRuns orders what it keeps of
+// each run as it reaches it, in the same pass that drops.
 func resolve(ms []match) []match {
 	if len(ms) < 2 {
 		return ms
@@ -833,7 +833,7 @@ func resolve(ms []match) []match {
 		}
 		return dropCoveredWindowed(ms)
 	}
-	return dropCoveredRuns(ms, byStart)
+	return dropCoveredRuns(ms)
 }
 
 // resolveWindow is how far back (in start tokens) resolve looks for a
@@ -881,16 +881,19 @@ func runLess(a, b match) bool {
 }
 
 // dropCoveredRuns drops, from matches ordered by start (each run of equal
-// starts sorted by compareMatch first when sortRuns is set and the run is
-// out of order, else already sorted), the duplicates and the matches
-// inside a longer kept match, in one pass: a match is inside a longer one when a kept match with an
-// earlier start ends at or after it (prevMax), or a kept match with the
-// same start ends after it (runMax); duplicates are next to each other in
-// the sorted order. When no match spans more than resolveWindow tokens this
-// is what dropCoveredWindowed does (a match whose start is further back
-// cannot reach), without its look-back. The kept matches are written over
-// ms, never past the run being read.
-func dropCoveredRuns(ms []match, sortRuns bool) []match {
+// starts in any order), the duplicates and the matches inside a
+// longer kept match, in one pass. In compareMatch's order (longer first)
+// a run keeps only its longest matches: a shorter one lies inside the
+// first, which is kept unless a kept match with an earlier start ends at
+// or after it (prevMax), and then every match of the run lies inside that
+// one. So each run is read once for its end and its longest end J, and
+// the matches that end at J, when J > prevMax, are kept, in order of entry
+// and "how", the first of each entry (the duplicates). When no match spans
+// more than resolveWindow tokens this is what dropCoveredWindowed does
+// after a full sort (a match whose start is further back cannot reach),
+// without its look-back. The kept matches are written over ms, never past
+// the run being read.
+func dropCoveredRuns(ms []match) []match {
 	const none = -1 << 31
 	prevMax := int32(none)
 	w := 0 // ms[:w] holds the kept matches
@@ -907,34 +910,43 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 			a++
 			continue
 		}
-		// the run's end, and whether it is out of order
-		b, sorted := a+1, true
+		// the run's end and its longest end
+		b, J := a+1, m.j
 		for ; b < len(ms) && ms[b].i == m.i; b++ {
-			sorted = sorted && !runLess(ms[b], ms[b-1])
+			J = max(J, ms[b].j)
 		}
-		if sortRuns && !sorted {
-			sortRun(ms[a:b])
+		if J <= prevMax {
+			a = b // all inside a kept match
+			continue
 		}
-		runMax := int32(none)
+		// its longest matches, by entry and "how" (w <= a: no match of
+		// the run is overwritten before it is read)
+		w0, sorted := w, true
 		for k := a; k < b; k++ {
-			m := ms[k]
-			if prevMax >= m.j || runMax > m.j {
-				continue // strictly inside a longer kept match
+			if c := ms[k]; c.j == J {
+				if w > w0 {
+					p := &ms[w-1]
+					sorted = sorted && (p.e < c.e || p.e == c.e && p.how <= c.how)
+				}
+				ms[w] = c
+				w++
 			}
-			if w > 0 {
-				if o := &ms[w-1]; o.e == m.e && o.i == m.i && o.j == m.j {
-					continue // duplicate; the first kept has the better "how"
+		}
+		if w-w0 > 1 {
+			if !sorted {
+				sortRun(ms[w0:w]) // all end at J: by entry, then "how"
+			}
+			// the first of each entry
+			n := w0 + 1
+			for k := w0 + 1; k < w; k++ {
+				if ms[k].e != ms[n-1].e {
+					ms[n] = ms[k]
+					n++
 				}
 			}
-			ms[w] = m
-			w++
-			if m.j > runMax {
-				runMax = m.j
-			}
+			w = n
 		}
-		if runMax > prevMax {
-			prevMax = runMax
-		}
+		prevMax = J
 		a = b
 	}
 	return ms[:w]
