@@ -198,7 +198,28 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 func (tt *termTable) lookupKey(s string) *termKey {
 	n := len(s)
 	if n > 8 {
-		return tt.find(hashTerm(s), s)
+		if n > 16 {
+			return tt.find(hashTerm(s), s)
+		}
+		// hashTerm for 9 to 16 bytes, written out: the first and the
+		// last eight bytes (through array pointers: both lie in s)
+		p := unsafe.Pointer(unsafe.StringData(s))
+		w0 := binary.LittleEndian.Uint64((*[8]byte)(p)[:])
+		w1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, n-8))[:])
+		i, tag := tt.slot(termHash(hashMix(hashMix(uint64(n)*hashK0, w0), w1)))
+		mask := uint64(len(tt.slots) - 1)
+		for {
+			sl := tt.slots[i&mask]
+			if sl == 0 {
+				return nil
+			}
+			if sl&^tt.idxMask == tag {
+				if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && tt.text[k.off:k.off+uint32(n)] == s {
+					return k
+				}
+			}
+			i++
+		}
 	}
 	// loadShort(s), written out: a call per key lookup costs about as
 	// much as the loads. The four-byte loads read through array pointers
