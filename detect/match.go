@@ -295,7 +295,7 @@ func (d *Detector) matchWord(ms *matchState, i int, norm string, k *termKey, ph 
 			if !tt.filter.mayHave(v) {
 				continue
 			}
-			kv := tt.find(hashTerm(v), v)
+			kv := tt.lookupKey(v)
 			if kv == nil || kv.first.hi == kv.first.lo {
 				continue
 			}
@@ -482,7 +482,7 @@ func (d *Detector) splitMatches(toks []token, nb *normBase, i int, lc *leetCache
 			}
 			start, k = v, nil
 			if tt.filter.mayHave(v) {
-				k = tt.find(hashTerm(v), v)
+				k = tt.lookupKey(v)
 			}
 		}
 		if k == nil || !k.prefix {

@@ -189,12 +189,13 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 	if !tt.filter.mayHave(s) {
 		return nil
 	}
-	return tt.find(hashTerm(s), s)
+	return tt.lookupKey(s)
 }
 
-// lookupKey is hashTerm and find in one call, with the common case of a
-// word of at most eight bytes written out: one load, one mix, one probe,
-// and the key compared as a word.
+// lookupKey is hashTerm and find in one call (every lookup of the matcher
+// goes through it), with the common case of a word of at most eight bytes
+// written out: one load, one mix, one probe, and the key compared as a
+// word; and a word of 9 to 16 bytes: two loads and two mixes.
 func (tt *termTable) lookupKey(s string) *termKey {
 	n := len(s)
 	if n > 8 {
