@@ -24,9 +24,11 @@ func hashMix(h, w uint64) uint64 {
 	return h ^ h>>32
 }
 
-// load64 returns s[i:i+8] as a little-endian word; i+8 <= len(s).
+// load64 returns s[i:i+8] as a little-endian word; i+8 <= len(s) (the
+// caller's guarantee: the eight bytes are read through an array pointer,
+// without a bounds check).
 func load64(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Pointer(unsafe.StringData(s[i:])))[:])
 }
 
 // loadShort returns the bytes of s (at most 8) as a little-endian word,
