@@ -164,14 +164,15 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		norm := nb.norm(t)
 		if tt.filter.mayHave(norm) {
 			k := tt.lookupKey(norm)
-			if !t.leet && !(t.end < len(text) && isMask(text[t.end])) {
+			if t.mk&(mkLeet|mkMask) == 0 { // not leet, no masking character after it
 				if k != nil {
 					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1], nb)) {
 						// matchKey when only the key's single-token
 						// entries and its fuzzy match can start here
 						// (many keys), without the call
-						for x := k.first.lo; x < k.multi; x++ {
-							ms.out = append(ms.out, match{e: tt.first[x].e, i: int32(i), j: int32(i + 1), how: howExact})
+						ents := tt.first[k.first.lo:k.multi]
+						for x := range ents {
+							ms.out = append(ms.out, match{e: ents[x].e, i: int32(i), j: int32(i + 1), how: howExact})
 						}
 						if k.soloE >= 0 && !t.han {
 							ms.out = append(ms.out, match{e: k.soloE, i: int32(i), j: int32(i + 1), how: howFuzzy})
@@ -192,11 +193,10 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		// Not a key: only its variants (leet folds, inflection
 		// suffixes, "ph"), a split word starting with a leet fold,
 		// masked letters or a misspelling can start here.
-		if t.han {
-			continue
-		}
-		if t.leet || t.end < len(text) && isMask(text[t.end]) {
-			d.matchWord(ms, i, norm, nil, hasPH(norm))
+		if t.mk != 0 {
+			if t.mk&mkHan == 0 { // leet or masked
+				d.matchWord(ms, i, norm, nil, hasPH(norm))
+			}
 			continue
 		}
 		// A plain word: what it matches depends on norm alone.
@@ -212,7 +212,7 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		// The matches are in start order (token by token) and, with no
 		// term longer than resolveWindow tokens, none is long (split
 		// and masked words span fewer): resolve's own tests are known.
-		out = dropCoveredRuns(ms.out, true)
+		out = dropCoveredRuns(ms.out)
 	}
 	ms.reset()
 	return out
@@ -296,7 +296,7 @@ func (d *Detector) matchWord(ms *matchState, i int, norm string, k *termKey, ph 
 			if !tt.filter.mayHave(v) {
 				continue
 			}
-			kv := tt.find(hashTerm(v), v)
+			kv := tt.lookupKey(v)
 			if kv == nil || kv.first.hi == kv.first.lo {
 				continue
 			}
@@ -311,7 +311,7 @@ func (d *Detector) matchWord(ms *matchState, i int, norm string, k *termKey, ph 
 		out = d.splitMatches(toks, nb, i, &ms.lc, k, out)
 	}
 	// Masked letters: "f*nt*nyl", "FENT___NYL".
-	if t.end < len(text) && isMask(text[t.end]) && t.letters && i+1 < len(toks) {
+	if t.mk&mkMask != 0 && t.letters && i+1 < len(toks) {
 		out = d.maskedMatches(text, toks, nb, i, &ms.lc, out)
 	}
 	if !subFound && len(norm) >= 5 {
@@ -483,7 +483,7 @@ func (d *Detector) splitMatches(toks []token, nb *normBase, i int, lc *leetCache
 			}
 			start, k = v, nil
 			if tt.filter.mayHave(v) {
-				k = tt.find(hashTerm(v), v)
+				k = tt.lookupKey(v)
 			}
 		}
 		if k == nil || !k.prefix {
@@ -803,8 +803,8 @@ func compareMatch(a, b match) int {
 //
 // The order compares every field, so any correct sort gives the same
 // slice. findMatches emits matches by start token: then only the runs that
-// share a start need sorting, and dropCoveredRuns sorts each run as it
-// reaches it, in the same pass that drops.
+// share a start need sorting, and dropCoveredRuns orders what it keeps of
+// each run as it reaches it, in the same pass that drops.
 func resolve(ms []match) []match {
 	if len(ms) < 2 {
 		return ms
@@ -834,7 +834,7 @@ func resolve(ms []match) []match {
 		}
 		return dropCoveredWindowed(ms)
 	}
-	return dropCoveredRuns(ms, byStart)
+	return dropCoveredRuns(ms)
 }
 
 // resolveWindow is how far back (in start tokens) resolve looks for a
@@ -882,16 +882,19 @@ func runLess(a, b match) bool {
 }
 
 // dropCoveredRuns drops, from matches ordered by start (each run of equal
-// starts sorted by compareMatch first when sortRuns is set and the run is
-// out of order, else already sorted), the duplicates and the matches
-// inside a longer kept match, in one pass: a match is inside a longer one when a kept match with an
-// earlier start ends at or after it (prevMax), or a kept match with the
-// same start ends after it (runMax); duplicates are next to each other in
-// the sorted order. When no match spans more than resolveWindow tokens this
-// is what dropCoveredWindowed does (a match whose start is further back
-// cannot reach), without its look-back. The kept matches are written over
-// ms, never past the run being read.
-func dropCoveredRuns(ms []match, sortRuns bool) []match {
+// starts in any order), the duplicates and the matches inside a
+// longer kept match, in one pass. In compareMatch's order (longer first)
+// a run keeps only its longest matches: a shorter one lies inside the
+// first, which is kept unless a kept match with an earlier start ends at
+// or after it (prevMax), and then every match of the run lies inside that
+// one. So each run is read once for its end and its longest end J, and
+// the matches that end at J, when J > prevMax, are kept, in order of entry
+// and "how", the first of each entry (the duplicates). When no match spans
+// more than resolveWindow tokens this is what dropCoveredWindowed does
+// after a full sort (a match whose start is further back cannot reach),
+// without its look-back. The kept matches are written over ms, never past
+// the run being read.
+func dropCoveredRuns(ms []match) []match {
 	const none = -1 << 31
 	prevMax := int32(none)
 	w := 0 // ms[:w] holds the kept matches
@@ -908,34 +911,43 @@ func dropCoveredRuns(ms []match, sortRuns bool) []match {
 			a++
 			continue
 		}
-		// the run's end, and whether it is out of order
-		b, sorted := a+1, true
+		// the run's end and its longest end
+		b, J := a+1, m.j
 		for ; b < len(ms) && ms[b].i == m.i; b++ {
-			sorted = sorted && !runLess(ms[b], ms[b-1])
+			J = max(J, ms[b].j)
 		}
-		if sortRuns && !sorted {
-			sortRun(ms[a:b])
+		if J <= prevMax {
+			a = b // all inside a kept match
+			continue
 		}
-		runMax := int32(none)
+		// its longest matches, by entry and "how" (w <= a: no match of
+		// the run is overwritten before it is read)
+		w0, sorted := w, true
 		for k := a; k < b; k++ {
-			m := ms[k]
-			if prevMax >= m.j || runMax > m.j {
-				continue // strictly inside a longer kept match
+			if c := ms[k]; c.j == J {
+				if w > w0 {
+					p := &ms[w-1]
+					sorted = sorted && (p.e < c.e || p.e == c.e && p.how <= c.how)
+				}
+				ms[w] = c
+				w++
 			}
-			if w > 0 {
-				if o := &ms[w-1]; o.e == m.e && o.i == m.i && o.j == m.j {
-					continue // duplicate; the first kept has the better "how"
+		}
+		if w-w0 > 1 {
+			if !sorted {
+				sortRun(ms[w0:w]) // all end at J: by entry, then "how"
+			}
+			// the first of each entry
+			n := w0 + 1
+			for k := w0 + 1; k < w; k++ {
+				if ms[k].e != ms[n-1].e {
+					ms[n] = ms[k]
+					n++
 				}
 			}
-			ms[w] = m
-			w++
-			if m.j > runMax {
-				runMax = m.j
-			}
+			w = n
 		}
-		if runMax > prevMax {
-			prevMax = runMax
-		}
+		prevMax = J
 		a = b
 	}
 	return ms[:w]

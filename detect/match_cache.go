@@ -100,7 +100,7 @@ func (c *wordCache) has(k *cacheKey) bool {
 	if c == nil {
 		return false
 	}
-	s := &c.slots[k.slot]
+	s := &c.slots[k.slot&(wordCacheSlots-1)] // (the mask spares a bounds check)
 	q := s.seq.Load()
 	if q&1 != 0 || s.n.Load() != k.n || s.w[0].Load() != k.w0 {
 		return false
@@ -122,7 +122,7 @@ func (c *wordCache) add(k *cacheKey) {
 	if c == nil {
 		return
 	}
-	s := &c.slots[k.slot]
+	s := &c.slots[k.slot&(wordCacheSlots-1)] // (the mask spares a bounds check)
 	q := s.seq.Load()
 	if q&1 != 0 || !s.seq.CompareAndSwap(q, q+1) {
 		return

@@ -313,3 +313,65 @@ func refLeetFoldL(s string) string {
 	r, _ := refLeetFold(oneAsL.Replace(s))
 	return r
 }
+
+// refDropCoveredRuns is dropCoveredRuns before it kept only each run's
+// longest matches (the reference for TestDropCoveredRunsEqualsPrevious).
+// It drops, from matches ordered by start (each run of equal
+// starts sorted by compareMatch first when sortRuns is set and the run is
+// out of order, else already sorted), the duplicates and the matches
+// inside a longer kept match, in one pass: a match is inside a longer one when a kept match with an
+// earlier start ends at or after it (prevMax), or a kept match with the
+// same start ends after it (runMax); duplicates are next to each other in
+// the sorted order. When no match spans more than resolveWindow tokens this
+// is what dropCoveredWindowed does (a match whose start is further back
+// cannot reach), without its look-back. The kept matches are written over
+// ms, never past the run being read.
+func refDropCoveredRuns(ms []match, sortRuns bool) []match {
+	const none = -1 << 31
+	prevMax := int32(none)
+	w := 0 // ms[:w] holds the kept matches
+	for a := 0; a < len(ms); {
+		m := ms[a]
+		if a+1 == len(ms) || ms[a+1].i != m.i {
+			// a run of one (most runs): it duplicates no kept match
+			// (they start earlier) and is kept unless one reaches its end
+			if prevMax < m.j {
+				ms[w] = m
+				w++
+				prevMax = m.j
+			}
+			a++
+			continue
+		}
+		// the run's end, and whether it is out of order
+		b, sorted := a+1, true
+		for ; b < len(ms) && ms[b].i == m.i; b++ {
+			sorted = sorted && !runLess(ms[b], ms[b-1])
+		}
+		if sortRuns && !sorted {
+			sortRun(ms[a:b])
+		}
+		runMax := int32(none)
+		for k := a; k < b; k++ {
+			m := ms[k]
+			if prevMax >= m.j || runMax > m.j {
+				continue // strictly inside a longer kept match
+			}
+			if w > 0 {
+				if o := &ms[w-1]; o.e == m.e && o.i == m.i && o.j == m.j {
+					continue // duplicate; the first kept has the better "how"
+				}
+			}
+			ms[w] = m
+			w++
+			if m.j > runMax {
+				runMax = m.j
+			}
+		}
+		if runMax > prevMax {
+			prevMax = runMax
+		}
+		a = b
+	}
+	return ms[:w]
+}

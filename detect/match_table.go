@@ -24,25 +24,30 @@ func hashMix(h, w uint64) uint64 {
 	return h ^ h>>32
 }
 
-// load64 returns s[i:i+8] as a little-endian word; i+8 <= len(s).
+// load64 returns s[i:i+8] as a little-endian word; i+8 <= len(s) (the
+// caller's guarantee: the eight bytes are read through an array pointer,
+// without a bounds check).
 func load64(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Pointer(unsafe.StringData(s[i:])))[:])
 }
 
 // loadShort returns the bytes of s (at most 8) as a little-endian word,
-// the upper bytes zero. It reads no byte outside s.
+// the upper bytes zero. It reads no byte outside s: it reads through
+// pointers, without bounds checks (small enough to inline), only the
+// four bytes at 0 and at n-4 when n >= 4 and the bytes 0, n/2 and n-1
+// when 1 <= n <= 3, all in s.
 func loadShort(s string) uint64 {
 	n := uint(len(s))
+	p := unsafe.Pointer(unsafe.StringData(s))
 	if n >= 4 {
-		p := unsafe.StringData(s)
-		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(p, 4)))
-		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-4)), 4)))
+		lo := uint64(binary.LittleEndian.Uint32((*[4]byte)(p)[:]))
+		hi := uint64(binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(p, n-4))[:]))
 		return lo | hi<<(8*(n-4)) // the overlapping bytes are equal
 	}
 	if n == 0 {
 		return 0
 	}
-	return uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))
+	return uint64(*(*byte)(p)) | uint64(*(*byte)(unsafe.Add(p, n>>1)))<<(8*(n>>1)) | uint64(*(*byte)(unsafe.Add(p, n-1)))<<(8*(n-1))
 }
 
 // hashTerm is the termHash of s: its length and its bytes, eight at a
@@ -186,24 +191,47 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 	if !tt.filter.mayHave(s) {
 		return nil
 	}
-	return tt.find(hashTerm(s), s)
+	return tt.lookupKey(s)
 }
 
-// lookupKey is hashTerm and find in one call, with the common case of a
-// word of at most eight bytes written out: one load, one mix, one probe,
-// and the key compared as a word.
+// lookupKey is hashTerm and find in one call (every lookup of the matcher
+// goes through it), with the common case of a word of at most eight bytes
+// written out: one load, one mix, one probe, and the key compared as a
+// word; and a word of 9 to 16 bytes: two loads and two mixes.
 func (tt *termTable) lookupKey(s string) *termKey {
 	n := len(s)
 	if n > 8 {
-		return tt.find(hashTerm(s), s)
+		if n > 16 {
+			return tt.find(hashTerm(s), s)
+		}
+		// hashTerm for 9 to 16 bytes, written out: the first and the
+		// last eight bytes (through array pointers: both lie in s)
+		p := unsafe.Pointer(unsafe.StringData(s))
+		w0 := binary.LittleEndian.Uint64((*[8]byte)(p)[:])
+		w1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, n-8))[:])
+		i, tag := tt.slot(termHash(hashMix(hashMix(uint64(n)*hashK0, w0), w1)))
+		mask := uint64(len(tt.slots) - 1)
+		for {
+			sl := tt.slots[i&mask]
+			if sl == 0 {
+				return nil
+			}
+			if sl&^tt.idxMask == tag {
+				if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && tt.text[k.off:k.off+uint32(n)] == s {
+					return k
+				}
+			}
+			i++
+		}
 	}
 	// loadShort(s), written out: a call per key lookup costs about as
-	// much as the loads
+	// much as the loads. The four-byte loads read through array pointers
+	// (constant lengths, no bounds checks): sound, both lie in s (n >= 4).
 	var w uint64
 	if n >= 4 {
-		p := unsafe.StringData(s)
-		lo := uint64(binary.LittleEndian.Uint32(unsafe.Slice(p, 4)))
-		hi := uint64(binary.LittleEndian.Uint32(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-4)), 4)))
+		p := unsafe.Pointer(unsafe.StringData(s))
+		lo := uint64(binary.LittleEndian.Uint32((*[4]byte)(p)[:]))
+		hi := uint64(binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(p, n-4))[:]))
 		w = lo | hi<<(8*(n-4))
 	} else if n > 0 {
 		w = uint64(s[0]) | uint64(s[n>>1])<<(8*(n>>1)) | uint64(s[n-1])<<(8*(n-1))

@@ -126,8 +126,32 @@ func TestDropCoveredRunsInStartOrder(t *testing.T) {
 		want := slices.Clone(ms)
 		slices.SortFunc(want, compareMatch)
 		want = dedupeSorted(want)
-		if got := dropCoveredRuns(slices.Clone(ms), true); !slices.Equal(got, want) {
+		if got := dropCoveredRuns(slices.Clone(ms)); !slices.Equal(got, want) {
 			t.Fatalf("dropCoveredRuns(%v)\n got %v\nwant %v", ms, got, want)
+		}
+	}
+}
+
+// TestDropCoveredRunsEqualsPrevious: dropCoveredRuns gives what its
+// previous version (refDropCoveredRuns) gives, on lists in start order
+// with runs in any order (sortRuns) and on lists sorted by compareMatch,
+// with many duplicates, equal ends and runs of one.
+func TestDropCoveredRunsEqualsPrevious(t *testing.T) {
+	rng := rand.New(rand.NewSource(29))
+	for n := 0; n < 50000; n++ {
+		ms := make([]match, rng.Intn(40))
+		span := 1 + rng.Intn(40)
+		for k := range ms {
+			i := int32(rng.Intn(span))
+			ms[k] = match{e: int32(rng.Intn(5)), i: i, j: i + 1 + int32(rng.Intn(1+rng.Intn(4))), how: uint8(rng.Intn(4))}
+		}
+		slices.SortStableFunc(ms, func(a, b match) int { return int(a.i - b.i) })
+		if got, want := dropCoveredRuns(slices.Clone(ms)), refDropCoveredRuns(slices.Clone(ms), true); !slices.Equal(got, want) {
+			t.Fatalf("dropCoveredRuns(%v, true)\n got %v\nwant %v", ms, got, want)
+		}
+		slices.SortFunc(ms, compareMatch)
+		if got, want := dropCoveredRuns(slices.Clone(ms)), refDropCoveredRuns(slices.Clone(ms), false); !slices.Equal(got, want) {
+			t.Fatalf("dropCoveredRuns(%v, false)\n got %v\nwant %v", ms, got, want)
 		}
 	}
 }

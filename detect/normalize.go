@@ -27,7 +27,7 @@ const (
 // token written while it marks pay a write barrier; for the same reason
 // what the matcher derives from a token (its leetspeak folds) is kept by
 // the matcher, not here.
-// The fields from sent to cls are written together, as two eight-byte
+// The fields from sent to mk are written together, as two eight-byte
 // words, by putToken: keep them in this order (tok_class.go checks their
 // offsets at compile time).
 type token struct {
@@ -45,6 +45,25 @@ type token struct {
 	mixed      bool  // mixed-script word folded to one script
 	question   bool  // the token's sentence ends with a question mark
 	cls        uint8 // class bits for classifyTokens (cls* constants, tokenClass)
+	// mk has the matcher's first tests of a token in one byte: mkLeet
+	// (leet), mkHan (han) and mkMask (a masking character follows the
+	// token in the text)
+	mk uint8
+}
+
+// Bits of token.mk.
+const (
+	mkLeet = 1 << iota // the token is leet
+	mkHan              // the token is han
+	mkMask             // a masking character (isMask) follows the token in the text
+)
+
+// maskAfter is mkMask when text[end] is a masking character, else 0.
+func maskAfter(text string, end int) uint64 {
+	if end < len(text) && isMask(text[end]) {
+		return mkMask
+	}
+	return 0
 }
 
 // normBase is what token norms are read from: the arena tokenizeInto
@@ -422,6 +441,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 					continue
 				}
 				toks = z.closeTok(toks, i)
+				toks[len(toks)-1].mk |= maskMk[c] // closeTok's mkMask
 			}
 			z.gst = gsNext[(z.gst<<1|cl>>tbJoinShift&1)&15]
 			if cl&(tbStop|tbDot) != 0 {
@@ -440,6 +460,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 	}
 	if z.open {
 		toks = z.closeTok(toks, len(s))
+		toks[len(toks)-1].mk |= uint8(maskAfter(z.text, z.base+len(s))) // closeTok's mkMask
 	}
 	z.sent++
 	return toks
@@ -733,7 +754,9 @@ func (z *tokenizer) appendLower(i, j int) {
 	lowerAlnum(z.arena[n:n+len(w)], w)
 }
 
-// closeTok appends the open token, which ends at s[end].
+// closeTok appends the open token, which ends at s[end]. The caller sets
+// its mkMask: only an ASCII separator or the text after the segment can be
+// a masking character (runePath's runes are not).
 func (z *tokenizer) closeTok(toks []token, end int) []token {
 	var n string
 	var off uint32
@@ -780,9 +803,10 @@ func (z *tokenizer) closeTok(toks []token, end int) []token {
 	}
 	z.gst = gsNone
 	toks = toks[:i+1]
+	leet := b2u(z.leet || z.letters && z.digits)
 	putToken(&toks[i], off, uint32(len(n)), z.base+z.tokStart, z.base+end,
 		tokWordA(z.sent, z.zone)|b2u(z.digits)<<tokDigitsShift,
-		b2u(z.letters)<<tokLettersShift|b2u(z.leet || z.letters && z.digits)<<tokLeetShift|
+		b2u(z.letters)<<tokLettersShift|leet<<tokLeetShift|leet*mkLeet<<tokMkShift|
 			b2u(mixed)<<tokMixedShift|uint64(k)<<tokClsShift)
 	z.open = false
 	return toks

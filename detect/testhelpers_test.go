@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 
 	"github.com/fentinel/fentinel"
@@ -146,6 +147,30 @@ func withNorms(toks []token, nb normBase) []refToken {
 	return out
 }
 
+// mkOf is what token.mk holds for t, a token of text: its leet and han
+// flags and whether a masking character follows it.
+func mkOf(t *token, text string) uint8 {
+	var mk uint8
+	if t.leet {
+		mk |= mkLeet
+	}
+	if t.han {
+		mk |= mkHan
+	}
+	return mk | uint8(maskAfter(text, t.end))
+}
+
+// mkDiff describes the first token of toks (of text) whose mk is not
+// mkOf's, or returns "".
+func mkDiff(toks []token, text string) string {
+	for i := range toks {
+		if got, want := toks[i].mk, mkOf(&toks[i], text); got != want {
+			return fmt.Sprintf("token %d (%d:%d): mk %#x, want %#x", i, toks[i].start, toks[i].end, got, want)
+		}
+	}
+	return ""
+}
+
 // tokensOf returns the tokens rs and their base: the norms are copied to
 // an arena, the spans kept (they are offsets in text).
 func tokensOf(text string, rs []refToken) ([]token, normBase) {
@@ -153,6 +178,7 @@ func tokensOf(text string, rs []refToken) ([]token, normBase) {
 	toks := make([]token, len(rs))
 	for i, r := range rs {
 		toks[i] = r.token
+		toks[i].mk = mkOf(&toks[i], text)
 		toks[i].nOff, toks[i].nLen = uint32(len(arena)), uint32(len(r.norm))
 		arena = append(arena, r.norm...)
 	}

@@ -242,7 +242,7 @@ var gsNext = [16]uint8{
 // Layout checks for putToken: an array of negative length does not
 // compile, so each pair fails unless the field is at the offset putToken
 // writes (bytes tokSentOff to tokSentOff+15 are sent, zone, gap, han,
-// digits, then letters, leet, mixed, question, cls and padding).
+// digits, then letters, leet, mixed, question, cls, mk and padding).
 const tokSentOff = 24
 
 var (
@@ -254,6 +254,8 @@ var (
 	_ [tokSentOff + 8 - unsafe.Offsetof(token{}.letters)]struct{}
 	_ [unsafe.Offsetof(token{}.cls) - (tokSentOff + 12)]struct{}
 	_ [tokSentOff + 12 - unsafe.Offsetof(token{}.cls)]struct{}
+	_ [unsafe.Offsetof(token{}.mk) - (tokSentOff + 13)]struct{}
+	_ [tokSentOff + 13 - unsafe.Offsetof(token{}.mk)]struct{}
 	_ [unsafe.Sizeof(token{}) - (tokSentOff + 16)]struct{}
 	_ [tokSentOff + 16 - unsafe.Sizeof(token{})]struct{}
 )
@@ -273,9 +275,9 @@ func b2u(b bool) uint64 {
 }
 
 // putToken writes every field of *t: its norm's nOff and nLen, start and
-// end, then the twelve bytes from sent to cls as two eight-byte words. a
-// holds sent, zone, gap, han and digits, b letters, leet, mixed, question
-// and cls (and three bytes of padding), each at its tok*Shift, bools as 0
+// end, then the thirteen bytes from sent to mk as two eight-byte words. a
+// holds sent, zone, gap, han and digits, b letters, leet, mixed, question,
+// cls and mk (and two bytes of padding), each at its tok*Shift, bools as 0
 // or 1. Two stores instead of ten: a token is written once per word of the
 // page.
 func putToken(t *token, off, n uint32, start, end int, a, b uint64) {

@@ -167,9 +167,9 @@ func TestNoteScripts(t *testing.T) {
 func TestPutToken(t *testing.T) {
 	var tk token
 	putToken(&tk, 5, 4, 3, 7, tokWordA(-2, 5)|1<<tokHanShift|1<<tokDigitsShift,
-		1<<tokLettersShift|1<<tokLeetShift|1<<tokMixedShift|1<<tokQuestionShift|0xAB<<tokClsShift)
+		1<<tokLettersShift|1<<tokLeetShift|1<<tokMixedShift|1<<tokQuestionShift|0xAB<<tokClsShift|0x5<<tokMkShift)
 	want := token{nOff: 5, nLen: 4, start: 3, end: 7, sent: -2, zone: 5, han: true, digits: true, letters: true, leet: true,
-		mixed: true, question: true, cls: 0xAB}
+		mixed: true, question: true, cls: 0xAB, mk: 0x5}
 	if tk != want {
 		t.Fatalf("putToken wrote %+v, want %+v", tk, want)
 	}
@@ -183,6 +183,7 @@ func TestPutToken(t *testing.T) {
 		{0, 1 << tokLeetShift, token{leet: true}},
 		{0, 1 << tokMixedShift, token{mixed: true}},
 		{0, 1 << tokQuestionShift, token{question: true}},
+		{0, 0x80 << tokMkShift, token{mk: 0x80}},
 	} {
 		tk = token{gap: 3}
 		putToken(&tk, 0, 0, 0, 0, c.a, c.b)

@@ -57,6 +57,10 @@ var hostileTexts = []string{
 	"Фентанил, 1г — цена 5000 руб.", "fentanilo envío rápido", "não entrega ação", "für Versand größe",
 	"\u00a0nbsp\u00a0sep\u2003em\u3000ideo", "x\u00ady", "\u00ad", "\u200b", "a\u200b", "\u200ba",
 	"ab\u0430\u0432 \u0430\u0432ab", "пeнтaн", "ρhentanyl", "ωmega",
+	// ASCII separators between ASCII words (asciiWords' separator loop)
+	"one.two. three.\nfour;five ; six . seven .eight", "x\n\ny\n \nz", "a,b, c ,d", "a - b -- c", "x#y z_ w* v__u",
+	"e.g. i.e. u.s.a.", "a.?b", "end.", "a ?", "word\n", "a\n.b", "a.\nb", "a.;b", "a;\nb", "a..b", "a. .b", "a . b", "3 . 5",
+	"a\tb\rc\x00d\x7fe", "a/b'c~d+e=f:g^h`i#j", "a! b@ c$ d| e", "A.\nB C\n\nD. E", "x \xd0\x90 y . z",
 	// 56 bytes, an onion label's length (clsEnt), as letters, digits, both, and capitalised
 	strings.Repeat("a", 56), strings.Repeat("7", 56), strings.Repeat("a1", 28), "X" + strings.Repeat("b", 55),
 	strings.Repeat("б", 28) + " " + strings.Repeat("Б", 28) + " x" + strings.Repeat("а", 27) + "x",
@@ -96,7 +100,11 @@ func TestTokenizeMatchesReference(t *testing.T) {
 	check := func(name, text string, segs []segment) {
 		t.Helper()
 		want := refTokenize(text, segs)
-		if d := tokenDiff(withNorms(tokenize(text, segs)), want); d != "" {
+		toks, nb := tokenize(text, segs)
+		if d := tokenDiff(withNorms(toks, nb), want); d != "" {
+			t.Errorf("%s: %s", name, d)
+		}
+		if d := mkDiff(toks, text); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
 	}
@@ -112,12 +120,15 @@ func TestTokenizeMatchesReference(t *testing.T) {
 		if d := tokenDiff(withNorms(toks, newNormBase(arena)), refTokenize(doc.text, doc.segs)); d != "" {
 			t.Errorf("%s (reused buffers): %s", smp.Name, d)
 		}
+		if d := mkDiff(toks, doc.text); d != "" {
+			t.Errorf("%s (reused buffers): %s", smp.Name, d)
+		}
 		// dirty the reused slice: every slot holds a token with every
 		// field set, as a pooled slice does after matching
 		toks = toks[:cap(toks)]
 		for k := range toks {
 			toks[k] = token{nOff: 7, nLen: 5, start: 1, end: 2, sent: 3, zone: 4, gap: 5, han: true, digits: true, letters: true,
-				leet: true, mixed: true, question: true}
+				leet: true, mixed: true, question: true, cls: 0xFF, mk: 0xFF}
 		}
 		toks, arena = toks[:0], arena[:0]
 	}
@@ -160,7 +171,11 @@ func FuzzTokenizeMatchesReference(f *testing.F) {
 		if c := int(cut); c > 0 && c < len(s) {
 			segs = []segment{{zone: zoneMain, start: 0, end: c}, {zone: zoneNav, start: c, end: len(s)}}
 		}
-		if d := tokenDiff(withNorms(tokenize(s, segs)), refTokenize(s, segs)); d != "" {
+		toks, nb := tokenize(s, segs)
+		if d := tokenDiff(withNorms(toks, nb), refTokenize(s, segs)); d != "" {
+			t.Fatalf("%q: %s", s, d)
+		}
+		if d := mkDiff(toks, s); d != "" {
 			t.Fatalf("%q: %s", s, d)
 		}
 	})

@@ -16,4 +16,5 @@ const (
 	tokMixedShift    = 40 // b: mixed
 	tokQuestionShift = 32 // b: question
 	tokClsShift      = 24 // b: cls
+	tokMkShift       = 16 // b: mk
 )

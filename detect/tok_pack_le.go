@@ -16,4 +16,5 @@ const (
 	tokMixedShift    = 16 // b: mixed
 	tokQuestionShift = 24 // b: question
 	tokClsShift      = 32 // b: cls
+	tokMkShift       = 40 // b: mk
 )

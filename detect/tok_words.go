@@ -6,32 +6,41 @@ import (
 )
 
 // asciiWords appends the whole ASCII words that start at s[i] (a letter
-// or a digit, no token open) and follow each other after single spaces,
-// the bulk of most pages, and returns the offset after the last one and
-// the space after it: segment's fast path. It stops, returning the offset
-// of the word it declines, before a word that is not whole (it goes on
-// into a non-ASCII letter, a leet symbol or a decimal point), when the
-// token slice is full, and when a word must be lower-cased and is longer
-// than 16 bytes, within 16 bytes of the end of the text or the arena too
-// full for two eight-byte steps; segment then reads that word.
+// or a digit, no token open) and the ASCII separators between them, the
+// bulk of most pages, and returns the offset after the last word and the
+// separators after it: segment's fast path. It reads a separator as
+// segment's separator case does (the gap state, and the sentence ends of a
+// line end, ';' and a '.' before a space, a line end or the end), all but
+// '?' (a question mark marks its sentence's tokens: segment reads it).
+// It stops, returning the offset of the word it declines, before a word
+// that is not whole (it goes on into a non-ASCII letter, a leet symbol or
+// a decimal point), when the token slice is full, and when a word must be
+// lower-cased and is longer than 16 bytes, within 16 bytes of the end of
+// the text or the arena too full for two eight-byte steps; segment then
+// reads that word. Reading the separators here, rather than returning to
+// segment for each, saves a return and a call per line end or comma.
 //
 // It calls nothing: a leaf function keeps its values in registers, where
 // one with calls on its rare paths spilled them on every call. Bytes and
 // tokens are addressed through pointers where the offsets are known to be
-// in bounds (each noted), without the compiler's checks.
+// in bounds (each noted), without the compiler's checks. The gap state is
+// kept in g and stored to z.gst when it returns.
 func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 	s := z.s
+	g := z.gst
 	for {
 		j, acc := wordEnd(s, i)
 		if j < len(s) {
 			c := s[j]
 			if tokByteClass[c]&tbSep == 0 ||
 				acc&(tbLower|tbUpper) == 0 && (c == '.' || c == ',') && j+1 < len(s) && tokByteClass[s[j+1]]&tbDigit != 0 {
+				z.gst = g
 				return toks, i // not a whole word (decimalPoint)
 			}
 		}
 		n := len(toks)
 		if n == cap(toks) {
+			z.gst = g
 			return toks, i
 		}
 		// 0 <= i < j <= len(s); s is text[base:]
@@ -44,6 +53,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			// len(arena), where no norm points
 			k := len(z.arena)
 			if j-i > 16 || z.base+i+16 > len(z.text) || cap(z.arena)-k < 16 {
+				z.gst = g
 				return toks, i
 			}
 			// text[base+i:base+i+16] and arena[k:k+16] are in bounds
@@ -65,37 +75,122 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		}
 		t := (*token)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(toks)), uintptr(n)*unsafe.Sizeof(token{})))
 		if n > 0 {
-			(*token)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Sizeof(token{})))).gap = z.gst & gapMask
+			(*token)(unsafe.Add(unsafe.Pointer(t), -int(unsafe.Sizeof(token{})))).gap = g & gapMask
 		}
 		putToken(t, off, uint32(j-i), z.base+i, z.base+j, tokWordA(z.sent, z.zone)|asciiTokA[acc&7], b)
 		toks = toks[:n+1]
-		z.gst = gsNone
 		i = j
-		// the space after a word, the commonest separator: what
-		// segment's separator case does for it
-		if i >= len(s) || s[i] != ' ' {
-			return toks, i
+		// one space and a word (the commonest separator)
+		if uint(i+1) < uint(len(s)) && s[i] == ' ' && tokByteClass[s[i+1]]&tbWord != 0 {
+			g = gsSpace
+			i++
+			continue
 		}
-		z.gst = gsSpace
-		i++
-		if i >= len(s) || tokByteClass[s[i]]&tbWord == 0 {
-			return toks, i
+		// the separators up to the next word: what segment's separator
+		// case does for them (no token is open), one table load a byte;
+		// x is the gap state times 256 (sepStep's row)
+		x := uint(gsNone) << 8
+		for {
+			if uint(i) >= uint(len(s)) {
+				if x == uint(gsNone)<<8 {
+					// the word ends the segment: its mkMask from the text
+					toks[len(toks)-1].mk |= uint8(maskAfter(z.text, z.base+i))
+				}
+				z.gst = uint8(x >> 8)
+				return toks, i
+			}
+			e := sepStep[(x|uint(s[i]))&(8<<8-1)]
+			if e&(ssWord|ssOut|ssMask) != 0 {
+				if e&ssMask != 0 {
+					// a masking character right after the word
+					toks[len(toks)-1].mk |= mkMask
+				}
+				if e&(ssWord|ssOut) != 0 {
+					g = uint8(x >> 8)
+					if e&ssOut != 0 {
+						z.gst = g
+						return toks, i // a rune, a leet symbol or '?': segment reads it
+					}
+					break // the next word
+				}
+			}
+			x = uint(e & ssGap)
+			// a line end or ';' ends the sentence, a '.' when a space, a
+			// line end or the end follows (stop)
+			if e&(ssStop|ssDot) != 0 && (e&ssStop != 0 || i+1 >= len(s) || s[i+1] == ' ' || s[i+1] == '\n') {
+				z.sent++
+				x = uint(gsBreak) << 8
+			}
+			i++
 		}
 	}
 }
 
+// Bits of a sepStep entry.
+const (
+	ssGap  = 7 << 8 // the gap state after the byte, times 256
+	ssStop = 1 << 0 // '\n' or ';': the sentence ends
+	ssDot  = 1 << 1 // '.': the sentence ends before a space, a line end or the end
+	ssWord = 1 << 2 // a letter or a digit: the next word starts
+	ssOut  = 1 << 3 // anything else: a rune, a leet symbol or '?' (segment reads it)
+	ssMask = 1 << 4 // in row gsNone (right after a word) only: a masking character (mkMask)
+)
+
+// sepStep[g<<8|c] is what asciiWords' separator loop does with byte c in
+// gap state g (below 8): segment's separator case (gsNext, and stop for
+// the sentence ends) folded into one load, and whether c, right after a
+// word (state gsNone, which no separator leads back to), sets the word's
+// mkMask.
+var sepStep = func() (t [8 << 8]uint16) {
+	for g := range 8 {
+		for c := range 256 {
+			cl := tokByteClass[c]
+			var e uint16
+			switch {
+			case cl&tbWord != 0:
+				e = ssWord
+			case cl&tbSep == 0 || c == '?':
+				e = ssOut
+			default:
+				e = uint16(gsNext[(uint8(g)<<1|cl>>tbJoinShift&1)&15]) << 8
+				if cl&tbStop != 0 {
+					e |= ssStop
+				}
+				if cl&tbDot != 0 {
+					e |= ssDot
+				}
+			}
+			if g == int(gsNone) && isMask(byte(c)) {
+				e |= ssMask
+			}
+			t[g<<8|c] = e
+		}
+	}
+	return t
+}()
+
 // asciiTokA and asciiTokB hold, for the class bits acc of a whole ASCII
 // word (wordEnd's, tbLower|tbUpper|tbDigit), what putToken's words a and
-// b get from them: digits in a; letters, leet and asciiClass' bits but
-// the shape bits and the 56-byte length test in b.
+// b get from them: digits in a; letters, leet (and mk's mkLeet) and
+// asciiClass' bits but the shape bits and the 56-byte length test in b.
 var asciiTokA, asciiTokB = func() (a, b [8]uint64) {
 	for acc := range uint8(8) {
 		letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
 		a[acc] = b2u(digits) << tokDigitsShift
 		b[acc] = b2u(letters)<<tokLettersShift | b2u(letters && digits)<<tokLeetShift |
-			uint64(asciiClass("", digits, letters))<<tokClsShift
+			uint64(asciiClass("", digits, letters))<<tokClsShift | b2u(letters && digits)*mkLeet<<tokMkShift
 	}
 	return a, b
+}()
+
+// maskMk[c] is mkMask for a masking character c (isMask), else 0.
+var maskMk = func() (t [256]uint8) {
+	for c := range 256 {
+		if isMask(byte(c)) {
+			t[c] = mkMask
+		}
+	}
+	return t
 }()
 
 // Bits of a wordPairClass entry besides the tb* classes of the word bytes.
@@ -139,8 +234,10 @@ func (z *tokenizer) emitASCIISlow(toks []token, i, j int, acc uint8) []token {
 		norm, off = z.lowerWord(i, j)
 	}
 	letters, digits := acc&(tbLower|tbUpper) != 0, acc&tbDigit != 0
+	leet := b2u(letters && digits)
 	return z.pushToken(toks, off, uint32(len(norm)), z.base+i, z.base+j, tokWordA(z.sent, z.zone)|b2u(digits)<<tokDigitsShift,
-		b2u(letters)<<tokLettersShift|b2u(letters && digits)<<tokLeetShift|uint64(asciiClass(norm, digits, letters))<<tokClsShift)
+		b2u(letters)<<tokLettersShift|leet<<tokLeetShift|uint64(asciiClass(norm, digits, letters))<<tokClsShift|
+			(leet|maskAfter(z.text, z.base+j))<<tokMkShift)
 }
 
 // wordEnd returns the end of the run of ASCII letters and digits that
@@ -189,7 +286,7 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 		z.gst = gsNone
 		toks = toks[:n+1]
 		putToken(&toks[n], off, uint32(len(norm)), z.base+i, z.base+i+size, a,
-			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift)
+			1<<tokLettersShift|uint64(shapeBits(norm)&^clsStop|clsHan)<<tokClsShift|mkHan<<tokMkShift)
 		i += size
 		// the next character: CJK text is runs of Han characters
 		if uint(i+2) < uint(len(s)) {
@@ -203,6 +300,9 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 			}
 		}
 		if i >= len(s) || s[i] < utf8.RuneSelf {
+			// the token's mkMask: only here can a masking character
+			// follow it (the other exits are at a non-ASCII rune)
+			toks[n].mk |= uint8(maskAfter(z.text, z.base+i))
 			return toks, i
 		}
 		r, size = decodeRuneAt(s, i)
