@@ -126,6 +126,9 @@ type Detector struct {
 	// plain caches words that match nothing on their own (see wordCache);
 	// shared by concurrent Detect calls, bounded in size.
 	plain *wordCache
+	// masks caches attribute values' masks (see maskCache); shared and
+	// bounded like plain.
+	masks *maskCache
 	// fuzzyGate answers fuzzyMay (the first test of fuzzy matching) from
 	// a few kilobytes rather than fuzzyBk's bitsets
 	fuzzyGate fuzzyGate
@@ -165,6 +168,7 @@ func New(rs *rules.Set) (*Detector, error) {
 		prefixes: map[string]struct{}{},
 		builtins: map[string]int{},
 		plain:    new(wordCache),
+		masks:    new(maskCache),
 	}
 	for i, z := range zoneNames {
 		w, ok := rs.Scoring.Zones[z]

@@ -114,7 +114,9 @@ func (d *Detector) Detect(p fentinel.Page) fentinel.Verdict {
 	ps := pageStatePool.Get().(*pageState)
 	var doc *document
 	if isHTML := looksLikeHTML(s, ct); isHTML && prof == nil {
+		ps.fp.masks = d.masks
 		doc = parseStreamWithState(ps, s)
+		ps.fp.masks = nil // the pooled state keeps no Detector alive
 	} else {
 		doc = d.parse(s, isHTML, prof)
 	}

@@ -158,4 +158,5 @@ func (c *wordCache) reset() {
 // each pass counts only the repetition within itself.
 func (d *Detector) resetCaches() {
 	d.plain.reset()
+	d.masks.reset()
 }

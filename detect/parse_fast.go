@@ -370,6 +370,9 @@ type fastParser struct {
 	segs     []segment // the segments under construction
 	// out holds the page texts handed to documents (outchunk.go).
 	out textChunk
+	// masks caches class, id and itemprop values' masks: the Detector's,
+	// set by Detect for the one page (nil: none).
+	masks *maskCache
 }
 
 var fastParserPool = sync.Pool{New: func() any {
@@ -1179,10 +1182,10 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 		if !e.skip && e.zone != zoneNav && info.id != tagTitle {
 			if zoneAttrs {
 				if a.cls.end > a.cls.start {
-					cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end))
+					cm = p.masks.page(p.s, int(a.cls.start), int(a.cls.end))
 				}
 				if a.id.end > a.id.start {
-					im = attrMaskPage(p.s, int(a.id.start), int(a.id.end))
+					im = p.masks.page(p.s, int(a.id.start), int(a.id.end))
 				}
 				switch {
 				case info.flags&tfNav != 0 || isNavRole(val(a.role)) || (cm|im)&maskNav != 0:
@@ -1212,11 +1215,11 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 		}
 		if e.field == fieldNone && e.zone != zoneNav && zoneAttrs {
 			if e.skip && a.cls.end > a.cls.start {
-				cm = attrMaskPage(p.s, int(a.cls.start), int(a.cls.end)) // not read above
+				cm = p.masks.page(p.s, int(a.cls.start), int(a.cls.end)) // not read above
 			}
 			var pm attrMasks
 			if a.itemprop.end > a.itemprop.start {
-				pm = attrMaskPage(p.s, int(a.itemprop.start), int(a.itemprop.end))
+				pm = p.masks.page(p.s, int(a.itemprop.start), int(a.itemprop.end))
 			}
 			if (cm|pm)&fieldMasks != 0 {
 				e.field = fieldFromMasks(cm, pm)
