@@ -118,10 +118,20 @@ func scanNumbers(text string, toks []token, nb *normBase) (prices []priceHit, qt
 	return scanNumbersAt(nil, nil, text, toks, nb, numberTokens(toks, buf[:0]))
 }
 
-// priceOfField is the first price scanNumbers finds in a page's price field
-// (a few tokens): tokens, candidates and hits are kept on the stack, the
+// priceOfField is the value and currency of the first price scanNumbers
+// finds in a page's price field (a few tokens; the hit's other fields are
+// not set): read directly for the commonest shapes (priceFieldFast), else
+// by the tokenizer, with tokens, candidates and hits on the stack and the
 // tokens' arena in *arena when arena is not nil (reused across pages).
 func priceOfField(text string, arena *[]byte) (priceHit, bool) {
+	if v, cur, ok := priceFieldFast(text); ok {
+		return priceHit{value: v, currency: cur}, true
+	}
+	return priceOfFieldTok(text, arena)
+}
+
+// priceOfFieldTok is priceOfField by the tokenizer: any field.
+func priceOfFieldTok(text string, arena *[]byte) (priceHit, bool) {
 	var buf []byte
 	if arena != nil {
 		buf = *arena
