@@ -35,9 +35,9 @@ import (
 // later tokens decide and known is false. TestPriceFieldFast compares
 // this with the tokenizer path over the corpus's fields, the shapes' every
 // variant and random fields; FuzzPriceFieldFast on any field.
-func priceFieldFast(s string) (value float64, currency string, known bool) {
+func priceFieldFast(s string) (value float64, currency currencyCode, known bool) {
 	if s == "" {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	c := s[0]
 	switch {
@@ -49,25 +49,25 @@ func priceFieldFast(s string) (value float64, currency string, known bool) {
 	// letters: a currency word before a space, or P before '$'
 	w := asciiLetters(s, 0)
 	if w == len(s) {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	if s[w] == '$' {
 		switch s[:w] {
 		case "R", "C", "A", "US", "MX":
 			return priceSymbolFirst(s, w)
 		}
-		return 0, "", false
+		return 0, curNone, false
 	}
 	if s[w] != ' ' {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	cur, ok := asciiCurrencyWord(s[:w])
 	if !ok {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	ne := numberEnd(s, w+1)
 	if ne < 0 {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	if ne < len(s) {
 		// the token after N must be no currency or unit word: an
@@ -75,64 +75,64 @@ func priceFieldFast(s string) (value float64, currency string, known bool) {
 		a := ne + 1
 		e := asciiLetters(s, a)
 		if e == a || e < len(s) && s[e] != ' ' {
-			return 0, "", false
+			return 0, curNone, false
 		}
 		var buf [16]byte
 		if e-a > len(buf) {
-			return 0, "", false // longer than any currency or unit word
+			return 0, curNone, false // longer than any currency or unit word
 		}
 		lw := asciiLower(&buf, s[a:e])
 		if _, _, ok := currencyWord(lw); ok {
-			return 0, "", false
+			return 0, curNone, false
 		}
 		if _, ok := unitWord(lw); ok {
-			return 0, "", false
+			return 0, curNone, false
 		}
 	}
 	v, ok := parseNumber(s[w+1 : ne])
 	if !ok {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	return v, cur, true
 }
 
 // priceSymbolFirst is priceFieldFast for a field whose currency symbol
 // starts at s[i] (after P, when i > 0).
-func priceSymbolFirst(s string, i int) (float64, string, bool) {
+func priceSymbolFirst(s string, i int) (float64, currencyCode, bool) {
 	r, size := utf8.DecodeRuneInString(s[i:])
 	cur, ok := currencySymbol(r)
 	if !ok {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	if r == '$' && i > 0 {
 		switch s[i-1] {
 		case 'R':
-			cur = "BRL"
+			cur = curBRL
 		case 'C':
-			cur = "CAD"
+			cur = curCAD
 		case 'A':
-			cur = "AUD"
+			cur = curAUD
 		}
 	}
 	n := i + size
 	if n < len(s) && s[n] == ' ' {
 		n++
 	} else if i > 0 {
-		return 0, "", false // R$9: the rune path reads "rs9", a leet word
+		return 0, curNone, false // R$9: the rune path reads "rs9", a leet word
 	}
 	ne := numberEnd(s, n)
 	if ne < 0 {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	v, ok := parseNumber(s[n:ne])
 	if !ok {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	return v, cur, true
 }
 
 // priceNumberFirst is priceFieldFast for a field that starts with a digit.
-func priceNumberFirst(s string) (float64, string, bool) {
+func priceNumberFirst(s string) (float64, currencyCode, bool) {
 	ne := 0
 	for ne < len(s) && isASCIIDigit(s[ne]) {
 		ne++
@@ -141,41 +141,41 @@ func priceNumberFirst(s string) (float64, string, bool) {
 		}
 	}
 	if ne == len(s) {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	a := ne
 	if s[a] == ' ' {
 		a++
 	}
 	if a == len(s) {
-		return 0, "", false
+		return 0, curNone, false
 	}
-	var cur string
+	var cur currencyCode
 	if c := s[a]; c >= utf8.RuneSelf {
 		r, _ := utf8.DecodeRuneInString(s[a:])
 		if isLeetSymbol(r) && a == ne {
-			return 0, "", false // N€: a leet symbol against N
+			return 0, curNone, false // N€: a leet symbol against N
 		}
 		var ok bool
 		if cur, ok = currencySymbol(r); !ok {
-			return 0, "", false
+			return 0, curNone, false
 		}
 	} else {
 		if a == ne {
-			return 0, "", false
+			return 0, curNone, false
 		}
 		e := asciiLetters(s, a)
 		if e == a || e < len(s) && s[e] != ' ' {
-			return 0, "", false
+			return 0, curNone, false
 		}
 		var ok bool
 		if cur, ok = asciiCurrencyWord(s[a:e]); !ok {
-			return 0, "", false
+			return 0, curNone, false
 		}
 	}
 	v, ok := parseNumber(s[:ne])
 	if !ok {
-		return 0, "", false
+		return 0, curNone, false
 	}
 	return v, cur, true
 }
@@ -207,10 +207,10 @@ func asciiLetters(s string, i int) int {
 }
 
 // asciiCurrencyWord is currencyWord of the ASCII letters w lower-cased.
-func asciiCurrencyWord(w string) (string, bool) {
+func asciiCurrencyWord(w string) (currencyCode, bool) {
 	var buf [16]byte
 	if len(w) > len(buf) {
-		return "", false
+		return curNone, false
 	}
 	cur, _, ok := currencyWord(asciiLower(&buf, w))
 	return cur, ok

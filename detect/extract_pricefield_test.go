@@ -15,7 +15,7 @@ func checkPriceFieldFast(t testing.TB, s string) bool {
 	}
 	ph, ok := priceOfFieldTok(s, nil)
 	if !ok || ph.value != v || ph.currency != cur {
-		t.Fatalf("priceFieldFast(%q) = %v %q; tokenizer: %v %v %q", s, v, cur, ok, ph.value, ph.currency)
+		t.Fatalf("priceFieldFast(%q) = %v %q; tokenizer: %v %v %q", s, v, cur.String(), ok, ph.value, ph.currency.String())
 	}
 	return true
 }
