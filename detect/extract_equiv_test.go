@@ -663,3 +663,22 @@ func FuzzCleanVendorEqualsPrev(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBase58Decode25 compares base58Decode25 with the reference decoding
+// on any string.
+func FuzzBase58Decode25(f *testing.F) {
+	for _, s := range []string{synthBTC, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "1111111111111111111114oLvT2", "", "1", "z", "0OIl"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wok := prevBase58Decode(s)
+		got, ok := base58Decode25(s)
+		if wok && len(want) == 25 {
+			if !ok || string(got[:]) != string(want) {
+				t.Fatalf("base58Decode25(%q) = %x, %v; want %x", s, got, ok, want)
+			}
+		} else if ok {
+			t.Fatalf("base58Decode25(%q) = %x, want no 25-byte decoding", s, got)
+		}
+	})
+}
