@@ -663,7 +663,7 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 		if pt := sel(prof.price); pt != "" {
 			ptoks, pnb := tokenize(pt, []segment{{zone: zoneMain, start: 0, end: len(pt)}})
 			if ph, _ := scanNumbers(pt, ptoks, &pnb); len(ph) > 0 {
-				ex.Price, ex.Currency = ph[0].value, ph[0].currency
+				ex.Price, ex.Currency = ph[0].value, ph[0].currency.String()
 			}
 		}
 	}
@@ -681,16 +681,16 @@ func (d *Detector) extractInto(ex *fentinel.Extracted, doc *document, raw string
 	}
 	if ex.Currency == "" && doc.price != "" {
 		if ph, ok := priceOfField(doc.price, fieldArena); ok {
-			ex.Price, ex.Currency = ph.value, ph.currency
+			ex.Price, ex.Currency = ph.value, ph.currency.String()
 		}
 	}
 	if ex.Currency == "" {
 		if ph := bestPrice(prices, toks); ph != nil {
-			ex.Price, ex.Currency = ph.value, ph.currency
+			ex.Price, ex.Currency = ph.value, ph.currency.String()
 		}
 	}
 	if q := bestQty(qtys, toks); q != nil {
-		ex.Quantity, ex.Unit = q.value, q.unit
+		ex.Quantity, ex.Unit = q.value, q.unit.String()
 	}
 	if ex.Vendor == "" {
 		st := labelAt() // (before firsts is read: it sets it)

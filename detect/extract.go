@@ -9,7 +9,7 @@ import (
 // priceHit is a number with a currency next to it.
 type priceHit struct {
 	value    float64
-	currency string
+	currency currencyCode
 	crypto   bool
 	tok      int // token index of the number
 	start    int // byte span of the whole price in document text
@@ -19,7 +19,7 @@ type priceHit struct {
 // qtyHit is a number with a unit.
 type qtyHit struct {
 	value float64
-	unit  string
+	unit  unitCode
 	tok   int
 	start int
 	end   int
@@ -118,10 +118,20 @@ func scanNumbers(text string, toks []token, nb *normBase) (prices []priceHit, qt
 	return scanNumbersAt(nil, nil, text, toks, nb, numberTokens(toks, buf[:0]))
 }
 
-// priceOfField is the first price scanNumbers finds in a page's price field
-// (a few tokens): tokens, candidates and hits are kept on the stack, the
+// priceOfField is the value and currency of the first price scanNumbers
+// finds in a page's price field (a few tokens; the hit's other fields are
+// not set): read directly for the commonest shapes (priceFieldFast), else
+// by the tokenizer, with tokens, candidates and hits on the stack and the
 // tokens' arena in *arena when arena is not nil (reused across pages).
 func priceOfField(text string, arena *[]byte) (priceHit, bool) {
+	if v, cur, ok := priceFieldFast(text); ok {
+		return priceHit{value: v, currency: cur}, true
+	}
+	return priceOfFieldTok(text, arena)
+}
+
+// priceOfFieldTok is priceOfField by the tokenizer: any field.
+func priceOfFieldTok(text string, arena *[]byte) (priceHit, bool) {
 	var buf []byte
 	if arena != nil {
 		buf = *arena
@@ -168,7 +178,7 @@ func scanNumbersAt(prices []priceHit, qtys []qtyHit, text string, toks []token, 
 			// "x100", "m30": "x" prefix quantity
 			if strings.HasPrefix(norm, "x") {
 				if v, ok := parseNumber(norm[1:]); ok && v > 0 {
-					qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: t.start, end: t.end})
+					qtys = append(qtys, qtyHit{value: v, unit: unitX, tok: i, start: t.start, end: t.end})
 				}
 			}
 			continue
@@ -230,10 +240,11 @@ const (
 
 // numberHit is what the context of a number token makes of it.
 type numberHit struct {
-	kind           int
-	currency, unit string
-	crypto         bool
-	start, end     int
+	kind       int
+	currency   currencyCode
+	unit       unitCode
+	crypto     bool
+	start, end int
 }
 
 // numberContext reads what surrounds the bare number toks[i]: a currency
@@ -254,7 +265,7 @@ func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit)
 	if j := t.end + spaceAt(text, t.end); j < len(text) && (text[j] == '$' || text[j] >= utf8.RuneSelf) {
 		if r, end := runeAfter(text, t.end); r != 0 {
 			if c, ok := currencySymbol(r); ok {
-				h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == "BTC", end
+				h.kind, h.currency, h.crypto, h.end = hitPrice, c, c == curBTC, end
 				return
 			}
 		}
@@ -279,7 +290,7 @@ func numberContext(text string, toks []token, nb *normBase, i int, h *numberHit)
 			return
 		}
 		if pn == "x" {
-			h.kind, h.unit, h.start = hitQty, "x", p.start
+			h.kind, h.unit, h.start = hitQty, unitX, p.start
 		}
 	}
 }
@@ -297,18 +308,18 @@ func numberSymbolBefore(text string, start int, h *numberHit) {
 	if !ok {
 		return
 	}
-	if c == "USD" && at > 0 {
+	if c == curUSD && at > 0 {
 		p, _ := utf8.DecodeLastRuneInString(text[:at])
 		switch p {
 		case 'R':
-			c = "BRL"
+			c = curBRL
 		case 'C':
-			c = "CAD"
+			c = curCAD
 		case 'A':
-			c = "AUD"
+			c = curAUD
 		}
 	}
-	h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == "BTC", at
+	h.kind, h.currency, h.crypto, h.start = hitPrice, c, c == curBTC, at
 }
 
 // spaceBefore is 1 when text[i-1] is a space (runeBefore skips it), else 0.

@@ -279,25 +279,60 @@ func TestIndexPGPBegin(t *testing.T) {
 	}
 }
 
+// TestCurrencyAndUnitCodes: every currency and unit of the tables has a
+// code whose name is its own, and the codes' names are distinct.
+func TestCurrencyAndUnitCodes(t *testing.T) {
+	for _, c := range currencySymbols {
+		if currencyCodeOf(c).String() != c {
+			t.Errorf("currency %q has no code", c)
+		}
+	}
+	for _, c := range currencyWords {
+		if currencyCodeOf(c).String() != c {
+			t.Errorf("currency %q has no code", c)
+		}
+	}
+	for c := range cryptoCodes {
+		if currencyCodeOf(c).String() != c {
+			t.Errorf("crypto currency %q has no code", c)
+		}
+	}
+	for _, u := range unitWords {
+		if unitCodeOf(u).String() != u {
+			t.Errorf("unit %q has no code", u)
+		}
+	}
+	for c := range numCurrencies {
+		if c != curNone && currencyCodeOf(c.String()) != c {
+			t.Errorf("currency code %d: name %q not distinct", c, c.String())
+		}
+	}
+	for u := range numUnits {
+		if u != unitNone && unitCodeOf(u.String()) != u {
+			t.Errorf("unit code %d: name %q not distinct", u, u.String())
+		}
+	}
+}
+
 // TestCurrencySymbol: the switch agrees with the currencySymbols map on
 // every rune of the Basic Multilingual Plane and beyond.
 func TestCurrencySymbol(t *testing.T) {
 	for r := rune(0); r < 0x11000; r++ {
 		c, ok := currencySymbol(r)
 		wc, wok := currencySymbols[r]
-		if c != wc || ok != wok {
-			t.Fatalf("currencySymbol(%q) = %q, %v; want %q, %v", r, c, ok, wc, wok)
+		if c.String() != wc || ok != wok {
+			t.Fatalf("currencySymbol(%q) = %q, %v; want %q, %v", r, c.String(), ok, wc, wok)
 		}
 	}
 	for w := range currencyWords {
 		c, crypto, ok := currencyWord(w)
-		if !ok || c != currencyWords[w] || crypto != cryptoCodes[c] {
-			t.Fatalf("currencyWord(%q) = %q, %v, %v", w, c, crypto, ok)
+		if !ok || c.String() != currencyWords[w] || crypto != cryptoCodes[c.String()] {
+			t.Fatalf("currencyWord(%q) = %q, %v, %v", w, c.String(), crypto, ok)
 		}
 	}
 	for w := range unitWords {
-		if u, ok := unitWord(w); !ok || u != unitWords[w] {
-			t.Fatalf("unitWord(%q) = %q, %v", w, u, ok)
+		if u, ok := unitWord(w); !ok || u.String() != unitWords[w] {
+			t.Fatalf("unitWord(%q) = %q, %v", w, u.String(), ok)
 		}
 	}
 }
@@ -625,6 +660,25 @@ func FuzzCleanVendorEqualsPrev(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := cleanVendor(s), prevCleanVendor(s); got != want {
 			t.Fatalf("cleanVendor(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzBase58Decode25 compares base58Decode25 with the reference decoding
+// on any string.
+func FuzzBase58Decode25(f *testing.F) {
+	for _, s := range []string{synthBTC, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "1111111111111111111114oLvT2", "", "1", "z", "0OIl"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, wok := prevBase58Decode(s)
+		got, ok := base58Decode25(s)
+		if wok && len(want) == 25 {
+			if !ok || string(got[:]) != string(want) {
+				t.Fatalf("base58Decode25(%q) = %x, %v; want %x", s, got, ok, want)
+			}
+		} else if ok {
+			t.Fatalf("base58Decode25(%q) = %x, want no 25-byte decoding", s, got)
 		}
 	})
 }

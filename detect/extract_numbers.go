@@ -3,61 +3,77 @@ package detect
 import "strconv"
 
 // Table lookups for the number scan: the currency and unit words through
-// wordIndex instead of maps, each currency's crypto flag precomputed.
+// wordIndex instead of maps, as codes, each currency's crypto flag
+// precomputed.
 var (
-	currencyIndex, currencyCodes = wordIndexOf(currencyWords)
-	unitIndex, unitCodes         = wordIndexOf(unitWords)
-	currencyIsCrypto             = func() []bool {
-		c := make([]bool, len(currencyCodes))
-		for i, code := range currencyCodes {
-			c[i] = cryptoCodes[code]
+	currencyIndex, currencyCodes = wordIndexOfCodes(currencyWords, currencyCodeOf)
+	unitIndex, unitCodes         = wordIndexOfCodes(unitWords, unitCodeOf)
+	currencyIsCrypto             = func() (c [numCurrencies]bool) {
+		for code, name := range currencyNames {
+			c[code] = cryptoCodes[name]
 		}
 		return c
 	}()
 )
 
-// currencyWord is currencyWords[w] with cryptoCodes of the code.
-func currencyWord(w string) (code string, crypto, ok bool) {
+// wordIndexOfCodes is wordIndexOf(m) with the values as codes (code of a
+// value; it panics on a value without one).
+func wordIndexOfCodes[C comparable](m map[string]string, code func(string) C) (*wordIndex, []C) {
+	x, names := wordIndexOf(m)
+	var none C
+	codes := make([]C, len(names))
+	for i, n := range names {
+		if codes[i] = code(n); codes[i] == none {
+			panic("detect: no code for " + n)
+		}
+	}
+	return x, codes
+}
+
+// currencyWord is currencyWords[w] (as a code) with cryptoCodes of the
+// code.
+func currencyWord(w string) (code currencyCode, crypto, ok bool) {
 	if !currencyIndex.mayHave(w) {
-		return "", false, false
+		return curNone, false, false
 	}
 	i := currencyIndex.probe(w)
 	if i < 0 {
-		return "", false, false
+		return curNone, false, false
 	}
-	return currencyCodes[i], currencyIsCrypto[i], true
+	c := currencyCodes[i]
+	return c, currencyIsCrypto[c%numCurrencies], true
 }
 
-// unitWord is unitWords[w].
-func unitWord(w string) (string, bool) {
+// unitWord is unitWords[w], as a code.
+func unitWord(w string) (unitCode, bool) {
 	if !unitIndex.mayHave(w) {
-		return "", false
+		return unitNone, false
 	}
 	i := unitIndex.probe(w)
 	if i < 0 {
-		return "", false
+		return unitNone, false
 	}
 	return unitCodes[i], true
 }
 
-// currencySymbol is currencySymbols[r], as a switch (TestCurrencySymbol
+// currencySymbol is currencySymbols[r] (as a code), as a switch (TestCurrencySymbol
 // checks the two agree).
-func currencySymbol(r rune) (string, bool) {
+func currencySymbol(r rune) (currencyCode, bool) {
 	switch r {
 	case '$':
-		return "USD", true
+		return curUSD, true
 	case '€':
-		return "EUR", true
+		return curEUR, true
 	case '£':
-		return "GBP", true
+		return curGBP, true
 	case '₽':
-		return "RUB", true
+		return curRUB, true
 	case '¥', '￥':
-		return "CNY", true
+		return curCNY, true
 	case '₿':
-		return "BTC", true
+		return curBTC, true
 	}
-	return "", false
+	return curNone, false
 }
 
 // pow10 holds the powers of ten that float64 represents exactly.

@@ -21,7 +21,7 @@ func refScanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []re
 			// "x100", "m30": "x" prefix quantity
 			if strings.HasPrefix(t.norm, "x") {
 				if v, ok := parseNumber(t.norm[1:]); ok && v > 0 {
-					qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: t.start, end: t.end})
+					qtys = append(qtys, qtyHit{value: v, unit: unitX, tok: i, start: t.start, end: t.end})
 				}
 			}
 			continue
@@ -32,11 +32,11 @@ func refScanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []re
 		}
 		if rest != "" {
 			if c, ok := currencyWords[rest]; ok {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: t.start, end: t.end})
+				prices = append(prices, priceHit{value: v, currency: currencyCodeOf(c), crypto: cryptoCodes[c], tok: i, start: t.start, end: t.end})
 				continue
 			}
 			if u, ok := unitWords[rest]; ok {
-				qtys = append(qtys, qtyHit{value: v, unit: u, tok: i, start: t.start, end: t.end})
+				qtys = append(qtys, qtyHit{value: v, unit: unitCodeOf(u), tok: i, start: t.start, end: t.end})
 			}
 			continue
 		}
@@ -55,35 +55,35 @@ func refScanNumbersInto(prices []priceHit, qtys []qtyHit, text string, toks []re
 						c = "AUD"
 					}
 				}
-				prices = append(prices, priceHit{value: v, currency: c, crypto: c == "BTC", tok: i, start: at, end: t.end})
+				prices = append(prices, priceHit{value: v, currency: currencyCodeOf(c), crypto: c == "BTC", tok: i, start: at, end: t.end})
 				continue
 			}
 		}
 		if r, end := runeAfter(text, t.end); r != 0 {
 			if c, ok := currencySymbols[r]; ok {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: c == "BTC", tok: i, start: t.start, end: end})
+				prices = append(prices, priceHit{value: v, currency: currencyCodeOf(c), crypto: c == "BTC", tok: i, start: t.start, end: end})
 				continue
 			}
 		}
 		if i+1 < len(toks) && toks[i].gap <= gapSpace {
 			n := &toks[i+1]
 			if c, ok := currencyWords[n.norm]; ok {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: t.start, end: n.end})
+				prices = append(prices, priceHit{value: v, currency: currencyCodeOf(c), crypto: cryptoCodes[c], tok: i, start: t.start, end: n.end})
 				continue
 			}
 			if u, ok := unitWords[n.norm]; ok {
-				qtys = append(qtys, qtyHit{value: v, unit: u, tok: i, start: t.start, end: n.end})
+				qtys = append(qtys, qtyHit{value: v, unit: unitCodeOf(u), tok: i, start: t.start, end: n.end})
 				continue
 			}
 		}
 		if i > 0 && toks[i-1].gap <= gapSpace {
 			p := &toks[i-1]
 			if c, ok := currencyWords[p.norm]; ok && p.norm != "р" {
-				prices = append(prices, priceHit{value: v, currency: c, crypto: cryptoCodes[c], tok: i, start: p.start, end: t.end})
+				prices = append(prices, priceHit{value: v, currency: currencyCodeOf(c), crypto: cryptoCodes[c], tok: i, start: p.start, end: t.end})
 				continue
 			}
 			if p.norm == "x" {
-				qtys = append(qtys, qtyHit{value: v, unit: "x", tok: i, start: p.start, end: t.end})
+				qtys = append(qtys, qtyHit{value: v, unit: unitX, tok: i, start: p.start, end: t.end})
 			}
 		}
 	}
