@@ -197,7 +197,8 @@ func (tt *termTable) findBytes(b []byte) *termKey {
 // lookupKey is hashTerm and find in one call (every lookup of the matcher
 // goes through it), with the common case of a word of at most eight bytes
 // written out: one load, one mix, one probe, and the key compared as a
-// word; and a word of 9 to 16 bytes: two loads and two mixes.
+// word; and a word of 9 to 16 bytes hashed with two loads and two mixes,
+// then probed by find.
 func (tt *termTable) lookupKey(s string) *termKey {
 	n := len(s)
 	if n > 8 {
@@ -209,20 +210,7 @@ func (tt *termTable) lookupKey(s string) *termKey {
 		p := unsafe.Pointer(unsafe.StringData(s))
 		w0 := binary.LittleEndian.Uint64((*[8]byte)(p)[:])
 		w1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, n-8))[:])
-		i, tag := tt.slot(termHash(hashMix(hashMix(uint64(n)*hashK0, w0), w1)))
-		mask := uint64(len(tt.slots) - 1)
-		for {
-			sl := tt.slots[i&mask]
-			if sl == 0 {
-				return nil
-			}
-			if sl&^tt.idxMask == tag {
-				if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && tt.text[k.off:k.off+uint32(n)] == s {
-					return k
-				}
-			}
-			i++
-		}
+		return tt.find(termHash(hashMix(hashMix(uint64(n)*hashK0, w0), w1)), s)
 	}
 	// loadShort(s), written out: a call per key lookup costs about as
 	// much as the loads. The four-byte loads read through array pointers
