@@ -405,9 +405,30 @@ func (d *Detector) matchLonger(toks []token, nb *normBase, i int, lc *leetCache,
 	// is past the token's, none can.
 	next := nb.norm(&toks[i+1])
 	quick := !toks[i+1].leet
+	// The test reads the group's first byte from the entry (termEnt.w0,
+	// w[0] when nonzero), so that a group whose second token starts
+	// with another byte is skipped without loading the token (the
+	// slice's string header, then its bytes: two dependent loads).
+	fast := quick && len(next) > 0
+	var n0 byte
+	if fast {
+		n0 = next[0]
+	}
 	for x := 0; x < len(ents); {
 		end := x + int(ents[x].group)
-		if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
+		if c := ents[x].w0; fast && c != 0 {
+			if c != n0 {
+				if c > n0 {
+					break
+				}
+				x = end
+				continue
+			}
+			if len(next) < len(ents[x].rest[0]) {
+				x = end
+				continue
+			}
+		} else if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
 			if len(next) > 0 && w[0] > next[0] {
 				break
 			}

@@ -72,8 +72,14 @@ type span struct{ lo, hi uint32 }
 // of it kept together: its index in Detector.entries, whether it is a
 // substance, and its tokens after the first.
 type termEnt struct {
-	e     int32
-	sub   bool
+	e   int32
+	sub bool
+	// w0 is rest[0][0] (0 when rest[0] is empty or rest is): in the
+	// record's padding, so that matchLonger skips a group whose second
+	// token starts with another byte without loading the token (the
+	// slice's string header, then its bytes: two dependent loads, often
+	// cache misses)
+	w0    byte
 	group uint16 // on the first entry of a group sharing rest[0]: the group's size
 	rest  []string
 }
@@ -307,7 +313,11 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 				}
 				rest = append([]string{sec}, rest[1:]...)
 			}
-			tt.first = append(tt.first, termEnt{e: ei, sub: e.kind == kSub, rest: rest})
+			te := termEnt{e: ei, sub: e.kind == kSub, rest: rest}
+			if len(rest) > 0 && len(rest[0]) > 0 {
+				te.w0 = rest[0][0]
+			}
+			tt.first = append(tt.first, te)
 		}
 		// single-token entries first, then by second token (the order of
 		// a list does not matter: resolve sorts the matches)

@@ -151,6 +151,9 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 			if e := &d.entries[te.e]; te.sub != (e.kind == kSub) || !slices.Equal(te.rest, e.toks[1:]) {
 				t.Errorf("%q: entry %d copied as %+v", s, te.e, te)
 			}
+			if want := byte(0); len(te.rest) > 0 && len(te.rest[0]) > 0 && te.w0 != te.rest[0][0] || (len(te.rest) == 0 || te.rest[0] == "") && te.w0 != want {
+				t.Errorf("%q: entry %d: w0 %q, rest %q", s, te.e, te.w0, te.rest)
+			}
 			if x > 0 {
 				prev := tt.firstOf(k)[x-1]
 				if len(prev.rest) > 0 && len(te.rest) == 0 || len(prev.rest) > 0 && prev.rest[0] > te.rest[0] {
