@@ -170,9 +170,13 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 						// matchKey when only the key's single-token
 						// entries and its fuzzy match can start here
 						// (many keys), without the call
-						ents := tt.first[k.first.lo:k.multi]
-						for x := range ents {
-							ms.out = append(ms.out, match{e: ents[x].e, i: int32(i), j: int32(i + 1), how: howExact})
+						if k.multi == k.first.lo+1 {
+							ms.out = append(ms.out, match{e: k.e1, i: int32(i), j: int32(i + 1), how: howExact})
+						} else {
+							ents := tt.first[k.first.lo:k.multi]
+							for x := range ents {
+								ms.out = append(ms.out, match{e: ents[x].e, i: int32(i), j: int32(i + 1), how: howExact})
+							}
 						}
 						if k.soloE >= 0 && !t.han {
 							ms.out = append(ms.out, match{e: k.soloE, i: int32(i), j: int32(i + 1), how: howFuzzy})

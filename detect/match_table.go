@@ -112,6 +112,11 @@ type termKey struct {
 	// soloE is fuzzyE when none of the key's single-token entries is a
 	// substance (which would rule the fuzzy match out), else -1
 	soloE int32
+	// e1 is the entry of the key's one single-token entry when it has
+	// exactly one (multi == first.lo+1; in the record's padding), so that
+	// findMatchesWith's solo path appends it without loading
+	// termTable.first (another cache line, often a miss)
+	e1 int32
 	// seconds has bit b&63 set for the first byte b of the second token
 	// of each of the key's longer entries (all bits when one is empty):
 	// see longerMay
@@ -334,6 +339,9 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		k.multi = lo
 		for k.multi < k.first.hi && len(tt.first[k.multi].rest) == 0 {
 			k.multi++
+		}
+		if k.multi == k.first.lo+1 {
+			k.e1 = tt.first[k.first.lo].e
 		}
 		// mark the groups of entries that share a second token
 		for x := int(k.multi); x < len(tt.first); {

@@ -126,6 +126,12 @@ func mangledText(rng *rand.Rand, d *Detector) string {
 func TestTermTableHoldsTheMaps(t *testing.T) {
 	d := defaultDetector(t)
 	tt := d.terms
+	if n := unsafe.Sizeof(termKey{}); n != 64 {
+		t.Errorf("termKey is %d bytes, not one 64-byte cache line", n)
+	}
+	if n := unsafe.Sizeof(termEnt{}); n != 32 {
+		t.Errorf("termEnt is %d bytes, not 32", n)
+	}
 	check := func(s string) {
 		k := tt.find(hashTerm(s), s)
 		if k2 := tt.lookupKey(s); k2 != k {
@@ -172,6 +178,9 @@ func TestTermTableHoldsTheMaps(t *testing.T) {
 			if (len(te.rest) == 0) != (x < ms) {
 				t.Errorf("%q: multi %d, entry %d has %d more tokens", s, ms, x, len(te.rest))
 			}
+		}
+		if ms == 1 && k.e1 != ents[0].e {
+			t.Errorf("%q: e1 %d, its single-token entry %d", s, k.e1, ents[0].e)
 		}
 		for x := ms; x < len(ents); {
 			g := int(ents[x].group)
