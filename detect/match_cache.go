@@ -71,16 +71,20 @@ func wordKey(v string) (k cacheKey, ok bool) {
 }
 
 // word returns word i of k's word as the slots hold it: eight bytes
-// little-endian, the last one zero-padded.
+// little-endian, the last one zero-padded. A last word of fewer than eight
+// bytes (i >= 1: the word is longer than eight bytes) is the word's last
+// eight bytes shifted right past the bytes before it, with no branch on
+// its length; small enough to inline (loadShort was not), so has and add
+// compare and store without a call a word.
 func (k *cacheKey) word(i int) uint64 {
 	if i == 0 {
 		return k.w0
 	}
-	r := k.s[8*i:]
-	if len(r) >= 8 {
-		return load64(r, 0)
+	n := len(k.s)
+	if 8*i+8 <= n {
+		return load64(k.s, 8*i)
 	}
-	return loadShort(r)
+	return load64(k.s, n-8) >> (8 * (8*i + 8 - n))
 }
 
 // words is the number of words of k's word.

@@ -289,3 +289,38 @@ func contextTexts(d *Detector) []string {
 	}
 	return out
 }
+
+// TestCacheKeyWord checks cacheKey.word against the words read one by one
+// (eight bytes little-endian, the last zero-padded) for words of every
+// length the cache holds, of random bytes and of bytes that are all zero
+// or all 0xFF.
+func TestCacheKeyWord(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	for n := 0; n <= wordCacheMax; n++ {
+		for rep := 0; rep < 200; rep++ {
+			b := make([]byte, n)
+			for x := range b {
+				switch rep {
+				case 0:
+				case 1:
+					b[x] = 0xFF
+				default:
+					b[x] = byte(rng.Intn(256))
+				}
+			}
+			k, ok := wordKey(string(b))
+			if !ok {
+				t.Fatalf("wordKey refused %d bytes", n)
+			}
+			for i := 0; i < k.words(); i++ {
+				var want uint64
+				for x := 8 * i; x < min(8*i+8, n); x++ {
+					want |= uint64(b[x]) << (8 * (x - 8*i))
+				}
+				if got := k.word(i); got != want {
+					t.Fatalf("word %d of %x = %#x, want %#x", i, b, got, want)
+				}
+			}
+		}
+	}
+}
