@@ -1,6 +1,10 @@
 package detect
 
-import "sync/atomic"
+import (
+	"encoding/binary"
+	"sync/atomic"
+	"unsafe"
+)
 
 // wordCache remembers words that match nothing on their own: plain words
 // (not leetspeak, not followed by a masking character, no term-table key)
@@ -58,7 +62,18 @@ func wordKey(v string) (k cacheKey, ok bool) {
 	}
 	h := uint64(n) * 0x9e3779b97f4a7c15
 	if n <= 8 {
-		k.w0 = loadShort(v)
+		// loadShort(v), written out as in lookupKey (loadShort is over
+		// the inlining budget, and a call a word cost about as much as
+		// the loads): the four-byte loads read through array pointers,
+		// both in v (n >= 4)
+		if n >= 4 {
+			p := unsafe.Pointer(unsafe.StringData(v))
+			lo := uint64(binary.LittleEndian.Uint32((*[4]byte)(p)[:]))
+			hi := uint64(binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(p, n-4))[:]))
+			k.w0 = lo | hi<<(8*(n-4))
+		} else if n > 0 {
+			k.w0 = uint64(v[0]) | uint64(v[n>>1])<<(8*(n>>1)) | uint64(v[n-1])<<(8*(n-1))
+		}
 		h = (h ^ k.w0) * 0xff51afd7ed558ccd
 	} else {
 		k.w0 = load64(v, 0)

@@ -290,7 +290,8 @@ func contextTexts(d *Detector) []string {
 	return out
 }
 
-// TestCacheKeyWord checks cacheKey.word against the words read one by one
+// TestCacheKeyWord checks cacheKey.word (and wordKey's first word, word 0)
+// against the words read one by one
 // (eight bytes little-endian, the last zero-padded) for words of every
 // length the cache holds, of random bytes and of bytes that are all zero
 // or all 0xFF.
@@ -311,6 +312,9 @@ func TestCacheKeyWord(t *testing.T) {
 			k, ok := wordKey(string(b))
 			if !ok {
 				t.Fatalf("wordKey refused %d bytes", n)
+			}
+			if n == 0 && k.w0 != 0 {
+				t.Fatalf("the empty word's first word is %#x", k.w0)
 			}
 			for i := 0; i < k.words(); i++ {
 				var want uint64
