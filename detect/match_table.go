@@ -185,8 +185,19 @@ func (tt *termTable) find(h termHash, s string) *termKey {
 		}
 		if sl&^tt.idxMask == tag {
 			k := &tt.keys[sl&tt.idxMask-1]
-			if int(k.n) == len(s) && tt.text[k.off:k.off+uint32(k.n)] == s {
-				return k
+			if n := len(s); int(k.n) == n {
+				// a key of 8 to 16 bytes (most keys find sees: lookupKey
+				// probes the shorter ones itself) is compared as its
+				// first and last eight bytes, overlapping, instead of
+				// through a call to the runtime's memequal
+				t := tt.text[k.off:] // holds the key's n bytes
+				if n >= 8 && n <= 16 {
+					if load64(t, 0) == load64(s, 0) && load64(t, n-8) == load64(s, n-8) {
+						return k
+					}
+				} else if t[:n] == s {
+					return k
+				}
 			}
 		}
 		i++

@@ -549,3 +549,29 @@ func TestPlainKeyFacts(t *testing.T) {
 		t.Errorf("%d variant keys, %d fuzzy matches over all keys: the test proves little", vars, fuzzy)
 	}
 }
+
+// TestFindComparesEveryByte: find, given a key's hash (so that it probes
+// the key's slots and the tags match), returns the key for the key's own
+// string and no other key for the string with any one byte changed, at
+// every length (keys of 8 to 16 bytes are compared as two words).
+func TestFindComparesEveryByte(t *testing.T) {
+	tt := defaultDetector(t).terms
+	for ki := range tt.keys {
+		k := &tt.keys[ki]
+		s := tt.str(k)
+		h := hashTerm(s)
+		if got := tt.find(h, s); got != k {
+			t.Fatalf("find(%q) = %v, want its key", s, got)
+		}
+		for x := 0; x < len(s); x++ {
+			for _, d := range []byte{1, 0x20, 0x80} {
+				b := []byte(s)
+				b[x] ^= d
+				v := string(b)
+				if got := tt.find(h, v); got != nil && tt.str(got) != v {
+					t.Fatalf("find(%q) with the hash of %q = key %q", v, s, tt.str(got))
+				}
+			}
+		}
+	}
+}
