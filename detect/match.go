@@ -432,13 +432,10 @@ func (d *Detector) matchLonger(toks []token, nb *normBase, i int, lc *leetCache,
 				x = end
 				continue
 			}
-		} else if w := ents[x].rest[0]; quick && len(w) > 0 && (len(next) < len(w) || next[0] != w[0]) {
-			if len(next) > 0 && w[0] > next[0] {
-				break
-			}
-			x = end
-			continue
 		}
+		// (the other groups, rare: an empty second token or one starting
+		// with a NUL byte, a leet or empty token i+1, go to tokEq, which
+		// makes the same first test)
 		// tokEq, with the common outcomes for a token that is not leet
 		// written out: equal, or as long and different (not w plus a
 		// suffix either)
