@@ -328,3 +328,42 @@ func TestCacheKeyWord(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCacheKeyWord checks wordKey's first word and cacheKey.word against
+// the bytes read one by one on any word the cache holds, and that a word
+// the cache was given is found again and a one-byte change of it is not.
+func FuzzCacheKeyWord(f *testing.F) {
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefghi", "categories", "фентанил", strings.Repeat("z", wordCacheMax)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, ok := wordKey(s)
+		if !ok {
+			if len(s) <= wordCacheMax {
+				t.Fatalf("wordKey refused %d bytes", len(s))
+			}
+			return
+		}
+		for i := 0; i < k.words(); i++ {
+			var want uint64
+			for x := 8 * i; x < min(8*i+8, len(s)); x++ {
+				want |= uint64(s[x]) << (8 * (x - 8*i))
+			}
+			if got := k.word(i); got != want {
+				t.Fatalf("word %d of %q = %#x, want %#x", i, s, got, want)
+			}
+		}
+		c := new(wordCache)
+		c.add(&k)
+		if !c.has(&k) {
+			t.Fatalf("%q not found after add", s)
+		}
+		for x := 0; x < len(s); x++ {
+			b := []byte(s)
+			b[x] ^= 1
+			if k2, _ := wordKey(string(b)); c.has(&k2) {
+				t.Fatalf("%q found after adding %q", b, s)
+			}
+		}
+	})
+}
