@@ -194,7 +194,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	// its own on every page.
 	var (
 		subs           []mention
-		ev, subEv      []evRec
+		subEv          []evRec
 		termTouched    []int32
 		seen           []int32
 		touched        []int
@@ -206,7 +206,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		kc.cues[kSale], kc.cues[kDecoy], kc.cues[kCtx] = kc.cues[kSale][:0], kc.cues[kDecoy][:0], kc.cues[kCtx][:0]
 		kc.windows, kc.negs = kc.windows[:0], kc.negs[:0]
 		clear(scr.evPos)
-		scr.ev = ev[:0]
+		scr.ev = scr.ev[:0]
 		for _, e := range termTouched {
 			scr.termW[e] = 0
 		}
@@ -233,11 +233,10 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 
 	// Sale frame. saleFirst holds, per frame, 1 + the index in kc.cues[kSale] of
 	// its strongest cue (the first of equals), 0 for none.
-	ev = scr.ev[:0]
+	scr.ev = scr.ev[:0] // sale and decoy evidence (addEvidenceAt)
 	if len(scr.evPos) < len(d.evKeys) {
 		scr.evPos = make([]int32, len(d.evKeys))
 	}
-	evPos := scr.evPos[:len(d.evKeys)]
 	saleStrength := floats[:len(d.sale)]
 	saleFirst := ints[:len(d.sale)]
 	// The loops over matches read the detector's tables through locals:
@@ -268,7 +267,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		z := toks[ph.tok].zone
 		if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 			saleStrength[idx] = w
-			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), ph.start, ph.end, z, w))
+			scr.addEvidenceAt(d.evKeys[idx], evSale, int32(idx), ph.start, ph.end, z, w)
 		}
 	}
 	if idx := d.bi.qty; idx >= 0 {
@@ -276,7 +275,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 			z := toks[q.tok].zone
 			if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 				saleStrength[idx] = w
-				ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), q.start, q.end, z, w))
+				scr.addEvidenceAt(d.evKeys[idx], evSale, int32(idx), q.start, q.end, z, w)
 			}
 		}
 	}
@@ -295,8 +294,8 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		}
 		if c1 := saleFirst[idx]; c1 > 0 {
 			m := kc.cues[kSale][c1-1]
-			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
-				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, s))
+			scr.addEvidenceAt(d.evKeys[idx], evSale, int32(idx),
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, s)
 		}
 	}
 	F := 1 - rest
@@ -359,8 +358,8 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		}
 		if c1 := decoyFirst[i]; c1 > 0 {
 			m := kc.cues[kDecoy][c1-1]
-			ev = addEvidence(ev, evPos, d.evKeys[len(d.sale)+i], evidenceAt(evDecoy, int32(i),
-				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
+			scr.addEvidenceAt(d.evKeys[len(d.sale)+i], evDecoy, int32(i),
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st)
 		}
 	}
 	Dg, Dp := 1-genre, 1-product
@@ -555,9 +554,9 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		r.how, r.question, r.neut = mn.m.how, toks[mn.m.i].question, mn.neut
 		subEv = append(subEv, r)
 	}
-	n := min(len(subEv)+len(ev), maxEvidence)
+	n := min(len(subEv)+len(scr.ev), maxEvidence)
 	v.Evidence = scr.outEv.take(n)
-	d.quoteEvidence(v.Evidence, doc.text, subEv, ev, &scr.outText)
+	d.quoteEvidence(v.Evidence, doc.text, subEv, scr.ev, &scr.outText)
 }
 
 // putSorted stores src into dst (of the same length) in increasing
