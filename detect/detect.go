@@ -187,13 +187,39 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	d.extractInto(ex, doc, raw, toks, &nb, cls, prices, qtys, prof, &scr.fieldArena)
 
 	lang := cls.lang
-	subs := d.split(toks, ms, scr.subs[:0], &scr.kinds, &lang)
 	kc := &scr.kinds
+	// The scratch buffers this page fills, handed back emptied (and the
+	// slots they mark cleared) by one deferred call: one closure rather
+	// than one per buffer, each of which cost a call and code lines of
+	// its own on every page.
+	var (
+		subs           []mention
+		subEv          []evRec
+		termTouched    []int32
+		seen           []int32
+		touched        []int
+		classes, names []string
+		keys           []evKey
+	)
 	defer func() {
 		scr.subs = subs[:0]
-		kc.sales, kc.ctxs, kc.decoys = kc.sales[:0], kc.ctxs[:0], kc.decoys[:0]
+		kc.cues[kSale], kc.cues[kDecoy], kc.cues[kCtx] = kc.cues[kSale][:0], kc.cues[kDecoy][:0], kc.cues[kCtx][:0]
 		kc.windows, kc.negs = kc.windows[:0], kc.negs[:0]
+		clear(scr.evPos)
+		scr.ev = scr.ev[:0]
+		for _, e := range termTouched {
+			scr.termW[e] = 0
+		}
+		scr.termTouched = termTouched[:0]
+		scr.seenDecoys = seen[:0]
+		for _, si := range touched {
+			scr.aggs[si] = subAgg{}
+		}
+		scr.touched = touched[:0]
+		scr.strs, scr.names = classes[:0], names[:0]
+		scr.subEv, scr.evKeys = subEv[:0], keys[:0]
 	}()
+	subs = d.split(toks, ms, scr.subs[:0], kc, &lang)
 	// per-frame working arrays, zeroed: one slot per sale frame, then one
 	// per decoy frame
 	nf := len(d.sale) + len(d.decoys)
@@ -205,21 +231,19 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	clear(floats)
 	clear(ints)
 
-	// Sale frame. saleFirst holds, per frame, 1 + the index in kc.sales of
+	// Sale frame. saleFirst holds, per frame, 1 + the index in kc.cues[kSale] of
 	// its strongest cue (the first of equals), 0 for none.
-	ev := scr.ev[:0]
+	scr.ev = scr.ev[:0] // sale and decoy evidence (addEvidenceAt)
 	if len(scr.evPos) < len(d.evKeys) {
 		scr.evPos = make([]int32, len(d.evKeys))
 	}
-	evPos := scr.evPos[:len(d.evKeys)]
-	defer func() { clear(evPos); scr.ev = ev[:0] }()
 	saleStrength := floats[:len(d.sale)]
 	saleFirst := ints[:len(d.sale)]
 	// The loops over matches read the detector's tables through locals:
 	// the stores into the per-frame arrays would otherwise make the
 	// compiler load them again on every iteration.
 	facts, sale, zoneW := d.facts, d.sale, &d.zoneW
-	for ci, m := range kc.sales {
+	for ci, m := range kc.cues[kSale] {
 		if d.negated(toks, kc.negs, m) {
 			continue
 		}
@@ -243,7 +267,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		z := toks[ph.tok].zone
 		if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 			saleStrength[idx] = w
-			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), ph.start, ph.end, z, w))
+			scr.addEvidenceAt(d.evKeys[idx], evSale, int32(idx), ph.start, ph.end, z, w)
 		}
 	}
 	if idx := d.bi.qty; idx >= 0 {
@@ -251,7 +275,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 			z := toks[q.tok].zone
 			if w := d.sale[idx].weight * d.zoneW[z]; w > saleStrength[idx] {
 				saleStrength[idx] = w
-				ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx), q.start, q.end, z, w))
+				scr.addEvidenceAt(d.evKeys[idx], evSale, int32(idx), q.start, q.end, z, w)
 			}
 		}
 	}
@@ -269,9 +293,9 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 			rest *= 1 - s // (a factor 1 - 0 changes nothing)
 		}
 		if c1 := saleFirst[idx]; c1 > 0 {
-			m := kc.sales[c1-1]
-			ev = addEvidence(ev, evPos, d.evKeys[idx], evidenceAt(evSale, int32(idx),
-				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, s))
+			m := kc.cues[kSale][c1-1]
+			scr.addEvidenceAt(d.evKeys[idx], evSale, int32(idx),
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, s)
 		}
 	}
 	F := 1 - rest
@@ -282,19 +306,13 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	if len(scr.termW) < len(d.entries) {
 		scr.termW = make([]float64, len(d.entries))
 	}
-	termW, termTouched := scr.termW, scr.termTouched[:0]
-	defer func() {
-		for _, e := range termTouched {
-			termW[e] = 0
-		}
-		scr.termTouched = termTouched[:0]
-	}()
+	termW := scr.termW
+	termTouched = scr.termTouched[:0]
 	titleDecoy := false
 	var classDecoy []classDecoyHit                              // class → decoy frame index, last one wins
-	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)] // 1 + index in kc.decoys, 0 for none
-	seen := scr.seenDecoys[:0]                                  // the frames with an entry in decoyFirst
-	defer func() { scr.seenDecoys = seen[:0] }()
-	for ci, m := range kc.decoys {
+	decoyFirst := ints[len(d.sale) : len(d.sale)+len(d.decoys)] // 1 + index in kc.cues[kDecoy], 0 for none
+	seen = scr.seenDecoys[:0]                                   // the frames with an entry in decoyFirst
+	for ci, m := range kc.cues[kDecoy] {
 		ef := facts[m.e]
 		fi := int(ef.idx)
 		z := toks[m.i].zone
@@ -339,9 +357,9 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 			genre *= 1 - st
 		}
 		if c1 := decoyFirst[i]; c1 > 0 {
-			m := kc.decoys[c1-1]
-			ev = addEvidence(ev, evPos, d.evKeys[len(d.sale)+i], evidenceAt(evDecoy, int32(i),
-				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st))
+			m := kc.cues[kDecoy][c1-1]
+			scr.addEvidenceAt(d.evKeys[len(d.sale)+i], evDecoy, int32(i),
+				toks[m.i].start, toks[m.j-1].end, toks[m.i].zone, -st)
 		}
 	}
 	Dg, Dp := 1-genre, 1-product
@@ -415,13 +433,8 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	if len(scr.aggs) < len(d.subs) {
 		scr.aggs = make([]subAgg, len(d.subs))
 	}
-	aggs, touched := scr.aggs, scr.touched[:0]
-	defer func() {
-		for _, si := range touched {
-			aggs[si] = subAgg{}
-		}
-		scr.touched = touched[:0]
-	}()
+	aggs := scr.aggs
+	touched = scr.touched[:0]
 	titleSub, strongStandalone := false, false
 	for _, mn := range subs {
 		if mn.value <= 0 {
@@ -476,8 +489,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	v.Flagged, v.Score = flagged, score
 	v.Language, v.RulesVersion = lang.best(), d.version
 	v.Substances, v.Classes = []string{}, []string{}
-	classes, names := scr.strs[:0], scr.names[:0]
-	defer func() { scr.strs, scr.names = classes[:0], names[:0] }()
+	classes, names = scr.strs[:0], scr.names[:0]
 	for _, si := range touched {
 		val := aggs[si].score
 		info := &d.subs[si]
@@ -517,8 +529,7 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 	// At most maxPerRule quotes per substance (one rule id per substance:
 	// names are unique), one per token. A key refused by the cap needs no
 	// record: its substance stays at the cap.
-	subEv, keys := scr.subEv[:0], scr.evKeys[:0]
-	defer func() { scr.subEv, scr.evKeys = subEv[:0], keys[:0] }()
+	subEv, keys = scr.subEv[:0], scr.evKeys[:0]
 	for _, mn := range subs {
 		if mn.value <= 0 && mn.neut == 0 {
 			continue
@@ -543,9 +554,9 @@ func (d *Detector) judgeWith(v *fentinel.Verdict, doc *document, raw string, pro
 		r.how, r.question, r.neut = mn.m.how, toks[mn.m.i].question, mn.neut
 		subEv = append(subEv, r)
 	}
-	n := min(len(subEv)+len(ev), maxEvidence)
+	n := min(len(subEv)+len(scr.ev), maxEvidence)
 	v.Evidence = scr.outEv.take(n)
-	d.quoteEvidence(v.Evidence, doc.text, subEv, ev, &scr.outText)
+	d.quoteEvidence(v.Evidence, doc.text, subEv, scr.ev, &scr.outText)
 }
 
 // putSorted stores src into dst (of the same length) in increasing

@@ -198,6 +198,18 @@ func addEvidence(ev []evRec, pos []int32, key int32, e evRec) []evRec {
 	return append(ev, e)
 }
 
+// addEvidenceAt adds the record evidenceAt(kind, idx, start, end, zone, w)
+// to scr.ev under the rule key key, as addEvidence does (scr.evPos holds
+// the keys' positions). It is kept out of line: judgeWith adds sale and
+// decoy evidence at four places, and a written-out copy of the record and
+// its rounding at each put some 2 KB of judgeWith's code, most of it run
+// on every page, into the instruction cache.
+//
+//go:noinline
+func (scr *scratch) addEvidenceAt(key int32, kind uint8, idx int32, start, end int, zone uint8, w float64) {
+	scr.ev = addEvidence(scr.ev, scr.evPos, key, evidenceAt(kind, idx, start, end, zone, w))
+}
+
 // evidenceKeys numbers the rule ids of the sale frames, then the decoy
 // frames, by the first frame in that order with the same id: sale frame i
 // has key keys[i], decoy frame i keys[len(sale)+i]. Frames of equal ids

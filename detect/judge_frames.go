@@ -19,9 +19,11 @@ type window struct {
 
 // cueKinds is a page's matches split by kind, in page order.
 type cueKinds struct {
-	sales, ctxs, decoys []match
-	windows             []window // decoy matches whose frame has a window or title scope
-	negs                []window // the windows of negation frames (isNegation)
+	// cues holds the sale, decoy and context matches, indexed by kind
+	// (kSale, kDecoy, kCtx; kSub's slot stays empty).
+	cues    [4][]match
+	windows []window // decoy matches whose frame has a window or title scope
+	negs    []window // the windows of negation frames (isNegation)
 }
 
 // split sorts ms into subs and k by kind, and counts the languages of their
@@ -36,8 +38,7 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 		if e.lang >= 0 {
 			lang[e.lang] += termLangWeight
 		}
-		switch e.kind {
-		case kSub:
+		if e.kind == kSub {
 			// fields set in place: no mention is built and then copied
 			// (a copy of a struct holding a string goes through wbMove)
 			if len(subs) < cap(subs) {
@@ -47,20 +48,20 @@ func (d *Detector) split(toks []token, ms []match, subs []mention, k *cueKinds, 
 			}
 			mn := &subs[len(subs)-1]
 			mn.m, mn.sub, mn.value, mn.neut, mn.ambiguous = *m, int(e.idx), 0, 0, e.form == fAmbig
-		case kSale:
-			k.sales = append(k.sales, *m)
-		case kCtx:
-			k.ctxs = append(k.ctxs, *m)
-		case kDecoy:
-			k.decoys = append(k.decoys, *m)
-			if e.flags&efWindow != 0 {
-				f := &d.decoys[e.idx]
-				w := window{i: m.i, j: m.j, sentI: toks[m.i].sent, sentJ: toks[m.j-1].sent, fi: e.idx,
-					before: clampInt32(f.before), after: clampInt32(f.after), title: toks[m.i].zone == zoneTitle, flags: e.flags}
-				k.windows = append(k.windows, w)
-				if e.flags&efNegation != 0 {
-					k.negs = append(k.negs, w)
-				}
+			continue
+		}
+		// A cue is appended to the list its kind indexes, instead of a
+		// switch on the kind, whose branches mispredict in a page's mix
+		// of kinds.
+		c := &k.cues[e.kind&3]
+		*c = append(*c, *m)
+		if e.flags&efWindow != 0 { // (only decoy entries have flags)
+			f := &d.decoys[e.idx]
+			w := window{i: m.i, j: m.j, sentI: toks[m.i].sent, sentJ: toks[m.j-1].sent, fi: e.idx,
+				before: clampInt32(f.before), after: clampInt32(f.after), title: toks[m.i].zone == zoneTitle, flags: e.flags}
+			k.windows = append(k.windows, w)
+			if e.flags&efNegation != 0 {
+				k.negs = append(k.negs, w)
 			}
 		}
 	}
@@ -75,7 +76,7 @@ func (d *Detector) contextCues(scr *scratch, toks []token, kc *cueKinds) []bool 
 	}
 	present := scr.ctxPresent[:len(d.ctxs)]
 	clear(present)
-	for _, m := range kc.ctxs {
+	for _, m := range kc.cues[kCtx] {
 		if toks[m.i].zone != zoneNav && !d.negated(toks, kc.negs, m) {
 			present[d.facts[m.e].idx] = true
 		}

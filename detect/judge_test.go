@@ -331,3 +331,47 @@ func TestPutSortedAndSortInt32s(t *testing.T) {
 		}
 	}
 }
+
+// TestAddEvidenceAtMatchesAddEvidence checks scratch.addEvidenceAt
+// against addEvidence of evidenceAt's record on random sequences of keys, fields and weights (ties, signs, values
+// that round alike), with the scratch reused across sequences as Detect
+// reuses it.
+func TestAddEvidenceAtMatchesAddEvidence(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	var scr scratch
+	for k := 0; k < 20000; k++ {
+		nkeys := 1 + r.Intn(6)
+		if len(scr.evPos) < nkeys {
+			scr.evPos = make([]int32, nkeys)
+		}
+		scr.ev = scr.ev[:0]
+		var ev []evRec
+		pos := make([]int32, nkeys)
+		for n := r.Intn(16); n > 0; n-- {
+			key := int32(r.Intn(nkeys))
+			kind := uint8(r.Intn(2))
+			idx := int32(r.Intn(9))
+			start := r.Intn(5000)
+			end := start + r.Intn(40)
+			zone := uint8(r.Intn(6))
+			var w float64
+			switch r.Intn(3) {
+			case 0:
+				w = float64(r.Intn(9)-4) / 4
+			case 1:
+				w = (r.Float64()*2 - 1) / 1e3 * float64(r.Intn(1000))
+			default:
+				w = float64(r.Intn(2001)-1000)/1000 + float64(r.Intn(3)-1)*1e-4
+			}
+			ev = addEvidence(ev, pos, key, evidenceAt(kind, idx, start, end, zone, w))
+			scr.addEvidenceAt(key, kind, idx, start, end, zone, w)
+		}
+		if !slices.Equal(scr.ev, ev) {
+			t.Fatalf("addEvidenceAt: %+v, want %+v", scr.ev, ev)
+		}
+		if !slices.Equal(scr.evPos[:nkeys], pos) {
+			t.Fatalf("addEvidenceAt positions %v, want %v", scr.evPos[:nkeys], pos)
+		}
+		clear(scr.evPos)
+	}
+}
