@@ -44,6 +44,7 @@ const (
 	tfAltText                    // img, area, input: alt and title attributes are text
 	tfBreak                      // br, hr: a line break
 	tfHeading                    // h1 to h6
+	tfLine                       // isBlock or title: the text has a line end before and after it (set by tagHash)
 
 	// tfZoned: flags of the elements whose start tag does more than
 	// push the element in the parent's zone (pushPlain)
@@ -179,7 +180,11 @@ var tagHash, tagHashMul = func() (*[1 << tagHashBits]tagSlot, uint64) {
 		if len(n.name) > maxTagName || maxTagName > 10 {
 			panic("detect: tag name longer than maxTagName (at most 10): " + n.name)
 		}
-		sl := tagSlot{key: tagKey(n.name), n: uint8(len(n.name)), info: tagInfo{id, n.flags}, name: n.name}
+		flags := n.flags
+		if flags&tfBlock != 0 || id == tagTitle {
+			flags |= tfLine // one flag test where the text builder ends a line
+		}
+		sl := tagSlot{key: tagKey(n.name), n: uint8(len(n.name)), info: tagInfo{id, flags}, name: n.name}
 		if len(n.name) > 8 {
 			sl.head = longNameHead(n.name)
 		}
@@ -639,7 +644,7 @@ func (p *fastParser) run(s string) bool {
 					if e.field != fieldNone {
 						p.addField(e)
 					}
-					if e.flags&tfBlock != 0 || e.id == tagTitle {
+					if e.flags&tfLine != 0 {
 						p.tb.newline()
 					}
 					p.stack = p.stack[:k]
@@ -1225,7 +1230,7 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 				e.field = fieldFromMasks(cm, pm)
 			}
 		}
-		if info.flags&tfBlock != 0 || info.id == tagTitle {
+		if info.flags&tfLine != 0 {
 			tb.newline()
 		} else if info.flags&tfCell != 0 {
 			tb.pendingSpace = true
@@ -1333,7 +1338,7 @@ func (p *fastParser) pop(k int) {
 		if e.field != fieldNone {
 			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b), p.tb.dirty <= int(e.start)})
 		}
-		if e.flags&tfBlock != 0 || e.id == tagTitle {
+		if e.flags&tfLine != 0 {
 			p.tb.newline()
 		}
 	}
