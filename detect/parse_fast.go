@@ -1350,8 +1350,9 @@ func (p *fastParser) pop(k int) {
 type textBuf struct {
 	b    []byte
 	segs []segment
-	cur  uint8
-	open bool
+	// open is 1 + the zone of the open segment, 0 when none is open (one
+	// byte, so that startZone tests it with one compare)
+	open uint8
 	// pendingSpace: a space is due before the next text.
 	pendingSpace bool
 	// dirty is len(b) after the last write that was not clean. A clean
@@ -1370,29 +1371,28 @@ func (tb *textBuf) reset(segs []segment) {
 	tb.b = tb.b[:0]
 	tb.dirty = 0
 	tb.segs = segs
-	tb.cur, tb.open, tb.pendingSpace = 0, false, false
+	tb.open, tb.pendingSpace = 0, false
 }
 
 // startZone is textBuilder.startZone.
 func (tb *textBuf) startZone(z uint8) {
-	if tb.open && tb.cur == z {
+	if tb.open == z+1 {
 		return
 	}
 	tb.closeSeg()
-	tb.cur = z
-	tb.open = true
+	tb.open = z + 1
 	tb.segs = append(tb.segs, segment{zone: z, start: len(tb.b)})
 }
 
 // closeSeg is textBuilder.closeSeg.
 func (tb *textBuf) closeSeg() {
-	if tb.open {
+	if tb.open != 0 {
 		last := &tb.segs[len(tb.segs)-1]
 		last.end = len(tb.b)
 		if last.end == last.start {
 			tb.segs = tb.segs[:len(tb.segs)-1]
 		}
-		tb.open = false
+		tb.open = 0
 	}
 }
 
