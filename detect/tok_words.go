@@ -66,10 +66,17 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			z.arena = z.arena[:k+j-i] // a self-slice: no pointer store
 			p, off = ap, uint32(k)
 		}
-		norm := unsafe.String((*byte)(p), j-i)
 		// pushToken, inline: the flags and asciiClass' bits from acc by
-		// table (asciiTokA, asciiTokB), and its shape bits; n < cap(toks)
-		b := asciiTokB[acc&7] | uint64(shapeBits(norm))<<tokClsShift
+		// table (asciiTokA, asciiTokB), and its shape bits; n < cap(toks).
+		// The shape bits are shapeBits of the norm, the j-i bytes at p,
+		// read through p (no string is made: unsafe.String checks its
+		// length on every word); its last byte's & 7 is the text's, as
+		// lower-casing changes only bit 5.
+		b := asciiTokB[acc&7]
+		if m := uint(j-i) - 1; m < 32 {
+			// j > i: p[0] and p[m] are the norm's first and last bytes
+			b |= uint64(tokShapeCls[(uint(*(*byte)(p))<<8|m<<3|uint(*(*byte)(unsafe.Add(p, m))&7))&(256*32*8-1)]) << tokClsShift
+		}
 		if j-i == 56 && acc&tbDigit == 0 {
 			b |= clsEnt << tokClsShift // asciiClass' onion label length
 		}
