@@ -30,7 +30,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 	g := z.gst
 	for {
 		j, acc := wordEnd(s, i)
-		if j < len(s) {
+		if uint(j) < uint(len(s)) { // unsigned: s[j] needs no bounds check
 			c := s[j]
 			if tokByteClass[c]&tbSep == 0 ||
 				acc&(tbLower|tbUpper) == 0 && (c == '.' || c == ',') && j+1 < len(s) && tokByteClass[s[j+1]]&tbDigit != 0 {
@@ -88,7 +88,9 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		toks = toks[:n+1]
 		i = j
 		// one space and a word (the commonest separator)
-		if uint(i+1) < uint(len(s)) && s[i] == ' ' && tokByteClass[s[i+1]]&tbWord != 0 {
+		// (0 <= i and i+1 < len(s): s[i] and s[i+1] read through
+		// pair2, without the bounds check s[i] needed)
+		if uint(i+1) < uint(len(s)) && pair2(s, i)[0] == ' ' && tokByteClass[pair2(s, i)[1]]&tbWord != 0 {
 			g = gsSpace
 			i++
 			continue
@@ -131,6 +133,12 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			i++
 		}
 	}
+}
+
+// pair2 returns s[i:i+2] as an array pointer, with no bounds check: the
+// caller guarantees 0 <= i and i+2 <= len(s).
+func pair2(s string, i int) *[2]byte {
+	return (*[2]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }
 
 // Bits of a sepStep entry.
