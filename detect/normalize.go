@@ -390,7 +390,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 	z.s, z.base, z.zone = s, sg.start, sg.zone
 	z.sent++
 	z.gst = gsBreak
-	for i := 0; i < len(s); {
+	for i := 0; uint(i) < uint(len(s)); { // unsigned: s[i] needs no bounds check
 		c := s[i]
 		cl := tokByteClass[c]
 		switch {

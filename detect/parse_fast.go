@@ -509,7 +509,7 @@ func (p *fastParser) run(s string) bool {
 	defer func() { p.s = "" }()
 	pos := 0
 	n := len(s)
-	for pos < n {
+	for uint(pos) < uint(n) { // unsigned: s[i] (i = pos) needs no bounds check
 		// text up to the next "<" that opens markup (markup often
 		// follows markup at once)
 		i := pos
@@ -538,7 +538,7 @@ func (p *fastParser) run(s string) bool {
 				f := (w-ones*0x20)&^w | (a-ones)&^a | sp&(sp<<8|prev)
 				for lt != 0 {
 					b := bits.TrailingZeros64(lt) >> 3
-					if j := k + b; j < n && s[j] == '<' {
+					if j := k + b; uint(j) < uint(n) && s[j] == '<' {
 						if j+1 >= n {
 							return false // "<" at the very end
 						}
@@ -605,7 +605,7 @@ func (p *fastParser) run(s string) bool {
 			// startTagRest reads the others.
 			ns := i + 1
 			j, key := tagName(s, ns)
-			if j < n && s[j] == '>' {
+			if uint(j) < uint(n) && s[j] == '>' {
 				if info := lookupTagAt(s, ns, j-ns, key).info; info.flags&tfZoned == 0 {
 					zone, skip := p.cur()
 					e := fastElem{key: key, nameOff: int32(ns), nameLen: int32(j - ns), flags: info.flags, id: info.id, zone: zone, skip: skip}
@@ -639,7 +639,7 @@ func (p *fastParser) run(s string) bool {
 				// matches it is no bogus comment.)
 				e := &p.stack[k]
 				l, off := int(e.nameLen), int(e.nameOff)
-				if l <= 8 && ns+l < n && s[ns+l] == '>' &&
+				if l <= 8 && uint(ns+l) < uint(n) && s[ns+l] == '>' &&
 					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
