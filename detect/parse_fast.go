@@ -639,7 +639,7 @@ func (p *fastParser) run(s string) bool {
 				// matches it is no bogus comment.)
 				e := &p.stack[k]
 				l, off := int(e.nameLen), int(e.nameOff)
-				if l <= 8 && uint(ns+l) < uint(n) && s[ns+l] == '>' &&
+				if uint(l) <= 8 && uint(ns+l) < uint(n) && s[ns+l] == '>' &&
 					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
@@ -963,7 +963,7 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	var end int
 	var selfClosing bool
 	a := &noAttrs
-	if j < len(s) && s[j] == '>' {
+	if uint(j) < uint(len(s)) && s[j] == '>' { // unsigned: no bounds check on s[j]
 		end = j + 1
 	} else {
 		a = &p.tagAttrs
@@ -980,10 +980,11 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 			n := len(s)
 		attrs:
 			for {
-				for i < n && byteClass[s[i]]&bSpace != 0 {
+				// (unsigned compares: s[i] needs no bounds check)
+				for uint(i) < uint(n) && byteClass[s[i]]&bSpace != 0 {
 					i++
 				}
-				if i >= n {
+				if uint(i) >= uint(n) {
 					ok = false
 					break attrs
 				}

@@ -39,7 +39,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			}
 		}
 		n := len(toks)
-		if n == cap(toks) {
+		if n >= cap(toks) { // (n < cap(toks) below spares toks[:n+1] its check)
 			z.gst = g
 			return toks, i
 		}
