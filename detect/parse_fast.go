@@ -847,7 +847,7 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 			d += 8
 			i += 8
 		}
-		for i < n && raw[i] != '&' && raw[i] != '\r' {
+		for uint(i) < uint(n) && raw[i] != '&' && raw[i] != '\r' { // unsigned: no bounds check on raw[i]
 			b[d] = raw[i]
 			d++
 			i++

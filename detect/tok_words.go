@@ -305,7 +305,10 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 		i += size
 		// the next character: CJK text is runs of Han characters
 		if uint(i+2) < uint(len(s)) {
-			if c0, c1, c2 := s[i], s[i+1], s[i+2]; c0-0xE1 <= 0xEF-0xE1 && c0 != 0xED && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			// 0 <= i and i+2 < len(s): the three bytes are read through
+			// an array pointer, without bounds checks
+			b3 := (*[3]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+			if c0, c1, c2 := b3[0], b3[1], b3[2]; c0-0xE1 <= 0xEF-0xE1 && c0 != 0xED && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
 				// decodeRuneAt's three-byte case
 				r, size = rune(c0&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
 				if info = tokRune(r); info&trHan == 0 {
