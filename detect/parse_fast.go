@@ -568,10 +568,15 @@ func (p *fastParser) run(s string) bool {
 						tb.pendingSpace = true
 					}
 					if st < en {
-						trailing := s[en-1] == ' '
+						// 0 <= st < en <= n: the run's last byte and the
+						// run itself are read through the page's pointer,
+						// without bounds checks (en-- below leaves en >= st)
+						base := unsafe.Pointer(unsafe.StringData(s))
+						trailing := *(*byte)(unsafe.Add(base, en-1)) == ' '
 						if trailing {
 							en--
 						}
+						run := *(*string)(unsafe.Pointer(&strHdr{unsafe.Add(base, st), en - st}))
 						tb.startZone(zone)
 						b := tb.b
 						if tb.pendingSpace {
@@ -580,9 +585,9 @@ func (p *fastParser) run(s string) bool {
 							}
 						}
 						if en-st <= 16 && st+16 <= n && cap(b)-len(b) >= 16 {
-							b = copyShort(b, s[st:en])
+							b = copyShort(b, run)
 						} else {
-							b = append(b, s[st:en]...)
+							b = append(b, run...)
 						}
 						tb.b = b
 						tb.pendingSpace = trailing
