@@ -995,7 +995,10 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 				}
 				switch s[i] {
 				case '>':
-					end, selfClosing = i+1, s[i-1] == '/'
+					// i > j > 0 (s[j] is no ">" here, and the name lies
+					// before j): s[i-1] read through the page's pointer,
+					// without a bounds check
+					end, selfClosing = i+1, *(*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i-1)) == '/'
 					break attrs
 				case '/':
 					i++
