@@ -390,7 +390,7 @@ func (z *tokenizer) segment(toks []token, sg segment) []token {
 	z.s, z.base, z.zone = s, sg.start, sg.zone
 	z.sent++
 	z.gst = gsBreak
-	for i := 0; i < len(s); {
+	for i := 0; uint(i) < uint(len(s)); { // unsigned: s[i] needs no bounds check
 		c := s[i]
 		cl := tokByteClass[c]
 		switch {
@@ -571,7 +571,9 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 			// no longer verbatim) once, after the run
 			i0, sc := i, uint8(0)
 			for uint(i+1) < uint(len(s)) {
-				c, c2 := s[i], s[i+1]
+				// 0 <= i and i+1 < len(s): pair2 reads s[i] and s[i+1]
+				// without bounds checks
+				c, c2 := pair2(s, i)[0], pair2(s, i)[1]
 				if c-0xC2 > 0xDF-0xC2 || c2&0xC0 != 0x80 {
 					break
 				}
@@ -590,7 +592,7 @@ func (z *tokenizer) runePath(toks []token, i int) ([]token, int) {
 					z.arena = append(z.arena, s[i0:i]...)
 				}
 			}
-			if i >= len(s) || s[i] < utf8.RuneSelf {
+			if uint(i) >= uint(len(s)) || s[i] < utf8.RuneSelf { // unsigned: no bounds check on s[i]
 				return toks, i
 			}
 			if c := s[i]; c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {

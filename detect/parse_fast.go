@@ -44,6 +44,7 @@ const (
 	tfAltText                    // img, area, input: alt and title attributes are text
 	tfBreak                      // br, hr: a line break
 	tfHeading                    // h1 to h6
+	tfLine                       // isBlock or title: the text has a line end before and after it (set by tagHash)
 
 	// tfZoned: flags of the elements whose start tag does more than
 	// push the element in the parent's zone (pushPlain)
@@ -179,7 +180,11 @@ var tagHash, tagHashMul = func() (*[1 << tagHashBits]tagSlot, uint64) {
 		if len(n.name) > maxTagName || maxTagName > 10 {
 			panic("detect: tag name longer than maxTagName (at most 10): " + n.name)
 		}
-		sl := tagSlot{key: tagKey(n.name), n: uint8(len(n.name)), info: tagInfo{id, n.flags}, name: n.name}
+		flags := n.flags
+		if flags&tfBlock != 0 || id == tagTitle {
+			flags |= tfLine // one flag test where the text builder ends a line
+		}
+		sl := tagSlot{key: tagKey(n.name), n: uint8(len(n.name)), info: tagInfo{id, flags}, name: n.name}
 		if len(n.name) > 8 {
 			sl.head = longNameHead(n.name)
 		}
@@ -504,7 +509,7 @@ func (p *fastParser) run(s string) bool {
 	defer func() { p.s = "" }()
 	pos := 0
 	n := len(s)
-	for pos < n {
+	for uint(pos) < uint(n) { // unsigned: s[i] (i = pos) needs no bounds check
 		// text up to the next "<" that opens markup (markup often
 		// follows markup at once)
 		i := pos
@@ -533,7 +538,7 @@ func (p *fastParser) run(s string) bool {
 				f := (w-ones*0x20)&^w | (a-ones)&^a | sp&(sp<<8|prev)
 				for lt != 0 {
 					b := bits.TrailingZeros64(lt) >> 3
-					if j := k + b; j < n && s[j] == '<' {
+					if j := k + b; uint(j) < uint(n) && s[j] == '<' {
 						if j+1 >= n {
 							return false // "<" at the very end
 						}
@@ -563,10 +568,15 @@ func (p *fastParser) run(s string) bool {
 						tb.pendingSpace = true
 					}
 					if st < en {
-						trailing := s[en-1] == ' '
+						// 0 <= st < en <= n: the run's last byte and the
+						// run itself are read through the page's pointer,
+						// without bounds checks (en-- below leaves en >= st)
+						base := unsafe.Pointer(unsafe.StringData(s))
+						trailing := *(*byte)(unsafe.Add(base, en-1)) == ' '
 						if trailing {
 							en--
 						}
+						run := *(*string)(unsafe.Pointer(&strHdr{unsafe.Add(base, st), en - st}))
 						tb.startZone(zone)
 						b := tb.b
 						if tb.pendingSpace {
@@ -575,9 +585,9 @@ func (p *fastParser) run(s string) bool {
 							}
 						}
 						if en-st <= 16 && st+16 <= n && cap(b)-len(b) >= 16 {
-							b = copyShort(b, s[st:en])
+							b = copyShort(b, run)
 						} else {
-							b = append(b, s[st:en]...)
+							b = append(b, run...)
 						}
 						tb.b = b
 						tb.pendingSpace = trailing
@@ -600,7 +610,7 @@ func (p *fastParser) run(s string) bool {
 			// startTagRest reads the others.
 			ns := i + 1
 			j, key := tagName(s, ns)
-			if j < n && s[j] == '>' {
+			if uint(j) < uint(n) && s[j] == '>' {
 				if info := lookupTagAt(s, ns, j-ns, key).info; info.flags&tfZoned == 0 {
 					zone, skip := p.cur()
 					e := fastElem{key: key, nameOff: int32(ns), nameLen: int32(j - ns), flags: info.flags, id: info.id, zone: zone, skip: skip}
@@ -634,12 +644,12 @@ func (p *fastParser) run(s string) bool {
 				// matches it is no bogus comment.)
 				e := &p.stack[k]
 				l, off := int(e.nameLen), int(e.nameOff)
-				if l <= 8 && ns+l < n && s[ns+l] == '>' &&
+				if uint(l) <= 8 && uint(ns+l) < uint(n) && s[ns+l] == '>' &&
 					(load8(s, ns)^load8(s, off))&keyMask[l] == 0 {
 					if e.field != fieldNone {
 						p.addField(e)
 					}
-					if e.flags&tfBlock != 0 || e.id == tagTitle {
+					if e.flags&tfLine != 0 {
 						p.tb.newline()
 					}
 					p.stack = p.stack[:k]
@@ -842,7 +852,7 @@ func unescapeCommon(dst []byte, raw string) (out []byte, ok bool) {
 			d += 8
 			i += 8
 		}
-		for i < n && raw[i] != '&' && raw[i] != '\r' {
+		for uint(i) < uint(n) && raw[i] != '&' && raw[i] != '\r' { // unsigned: no bounds check on raw[i]
 			b[d] = raw[i]
 			d++
 			i++
@@ -958,7 +968,7 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 	var end int
 	var selfClosing bool
 	a := &noAttrs
-	if j < len(s) && s[j] == '>' {
+	if uint(j) < uint(len(s)) && s[j] == '>' { // unsigned: no bounds check on s[j]
 		end = j + 1
 	} else {
 		a = &p.tagAttrs
@@ -975,16 +985,20 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 			n := len(s)
 		attrs:
 			for {
-				for i < n && byteClass[s[i]]&bSpace != 0 {
+				// (unsigned compares: s[i] needs no bounds check)
+				for uint(i) < uint(n) && byteClass[s[i]]&bSpace != 0 {
 					i++
 				}
-				if i >= n {
+				if uint(i) >= uint(n) {
 					ok = false
 					break attrs
 				}
 				switch s[i] {
 				case '>':
-					end, selfClosing = i+1, s[i-1] == '/'
+					// i > j > 0 (s[j] is no ">" here, and the name lies
+					// before j): s[i-1] read through the page's pointer,
+					// without a bounds check
+					end, selfClosing = i+1, *(*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i-1)) == '/'
 					break attrs
 				case '/':
 					i++
@@ -1225,7 +1239,7 @@ func (p *fastParser) startTagRest(s string, i, j int, key uint64) (int, bool) {
 				e.field = fieldFromMasks(cm, pm)
 			}
 		}
-		if info.flags&tfBlock != 0 || info.id == tagTitle {
+		if info.flags&tfLine != 0 {
 			tb.newline()
 		} else if info.flags&tfCell != 0 {
 			tb.pendingSpace = true
@@ -1333,7 +1347,7 @@ func (p *fastParser) pop(k int) {
 		if e.field != fieldNone {
 			p.fields = append(p.fields, fieldSpan{e.field, int(e.start), len(p.tb.b), p.tb.dirty <= int(e.start)})
 		}
-		if e.flags&tfBlock != 0 || e.id == tagTitle {
+		if e.flags&tfLine != 0 {
 			p.tb.newline()
 		}
 	}
@@ -1345,8 +1359,9 @@ func (p *fastParser) pop(k int) {
 type textBuf struct {
 	b    []byte
 	segs []segment
-	cur  uint8
-	open bool
+	// open is 1 + the zone of the open segment, 0 when none is open (one
+	// byte, so that startZone tests it with one compare)
+	open uint8
 	// pendingSpace: a space is due before the next text.
 	pendingSpace bool
 	// dirty is len(b) after the last write that was not clean. A clean
@@ -1365,29 +1380,28 @@ func (tb *textBuf) reset(segs []segment) {
 	tb.b = tb.b[:0]
 	tb.dirty = 0
 	tb.segs = segs
-	tb.cur, tb.open, tb.pendingSpace = 0, false, false
+	tb.open, tb.pendingSpace = 0, false
 }
 
 // startZone is textBuilder.startZone.
 func (tb *textBuf) startZone(z uint8) {
-	if tb.open && tb.cur == z {
+	if tb.open == z+1 {
 		return
 	}
 	tb.closeSeg()
-	tb.cur = z
-	tb.open = true
+	tb.open = z + 1
 	tb.segs = append(tb.segs, segment{zone: z, start: len(tb.b)})
 }
 
 // closeSeg is textBuilder.closeSeg.
 func (tb *textBuf) closeSeg() {
-	if tb.open {
+	if tb.open != 0 {
 		last := &tb.segs[len(tb.segs)-1]
 		last.end = len(tb.b)
 		if last.end == last.start {
 			tb.segs = tb.segs[:len(tb.segs)-1]
 		}
-		tb.open = false
+		tb.open = 0
 	}
 }
 

@@ -232,6 +232,9 @@ func checkTagFlags(t *testing.T, a atom.Atom, name string) {
 		if got, want := info.flags&tfRaw != 0, rawTextTag(name) != ""; got != want {
 			t.Errorf("%s: raw %v, rawTextTag %v", name, got, want)
 		}
+		if got, want := info.flags&tfLine != 0, isBlock(a) || a == atom.Title; got != want {
+			t.Errorf("%s: line %v, isBlock or title %v", name, got, want)
+		}
 	}
 }
 

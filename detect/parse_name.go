@@ -28,7 +28,7 @@ var attrNameByte = func() (t [256]byte) {
 // tagName reads the element name starting at s[i]: it returns the index
 // just after the name and the name's tagKey, built as the name is read.
 func tagName(s string, i int) (end int, key uint64) {
-	for ; i < len(s); i++ {
+	for ; uint(i) < uint(len(s)); i++ { // unsigned: s[i] needs no bounds check
 		c := nameByte[s[i]]
 		if c == 0 {
 			break
@@ -40,7 +40,7 @@ func tagName(s string, i int) (end int, key uint64) {
 
 // attrName is tagName for an attribute name, which also ends at "=".
 func attrName(s string, i int) (end int, key uint64) {
-	for ; i < len(s); i++ {
+	for ; uint(i) < uint(len(s)); i++ { // as in tagName
 		c := attrNameByte[s[i]]
 		if c == 0 {
 			break

@@ -720,7 +720,7 @@ func collapseClean(s string) string {
 			}
 		}
 	}
-	for ; k < len(t); k++ {
+	for ; uint(k) < uint(len(t)); k++ { // unsigned: t[k] needs no bounds check
 		if collapseClass[t[k]] == 2 && nonASCIISpaceAt(t, k) {
 			return collapse(s)
 		}

@@ -30,7 +30,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 	g := z.gst
 	for {
 		j, acc := wordEnd(s, i)
-		if j < len(s) {
+		if uint(j) < uint(len(s)) { // unsigned: s[j] needs no bounds check
 			c := s[j]
 			if tokByteClass[c]&tbSep == 0 ||
 				acc&(tbLower|tbUpper) == 0 && (c == '.' || c == ',') && j+1 < len(s) && tokByteClass[s[j+1]]&tbDigit != 0 {
@@ -39,7 +39,7 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			}
 		}
 		n := len(toks)
-		if n == cap(toks) {
+		if n >= cap(toks) { // (n < cap(toks) below spares toks[:n+1] its check)
 			z.gst = g
 			return toks, i
 		}
@@ -66,10 +66,17 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			z.arena = z.arena[:k+j-i] // a self-slice: no pointer store
 			p, off = ap, uint32(k)
 		}
-		norm := unsafe.String((*byte)(p), j-i)
 		// pushToken, inline: the flags and asciiClass' bits from acc by
-		// table (asciiTokA, asciiTokB), and its shape bits; n < cap(toks)
-		b := asciiTokB[acc&7] | uint64(shapeBits(norm))<<tokClsShift
+		// table (asciiTokA, asciiTokB), and its shape bits; n < cap(toks).
+		// The shape bits are shapeBits of the norm, the j-i bytes at p,
+		// read through p (no string is made: unsafe.String checks its
+		// length on every word); its last byte's & 7 is the text's, as
+		// lower-casing changes only bit 5.
+		b := asciiTokB[acc&7]
+		if m := uint(j-i) - 1; m < 32 {
+			// j > i: p[0] and p[m] are the norm's first and last bytes
+			b |= uint64(tokShapeCls[(uint(*(*byte)(p))<<8|m<<3|uint(*(*byte)(unsafe.Add(p, m))&7))&(256*32*8-1)]) << tokClsShift
+		}
 		if j-i == 56 && acc&tbDigit == 0 {
 			b |= clsEnt << tokClsShift // asciiClass' onion label length
 		}
@@ -81,7 +88,9 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 		toks = toks[:n+1]
 		i = j
 		// one space and a word (the commonest separator)
-		if uint(i+1) < uint(len(s)) && s[i] == ' ' && tokByteClass[s[i+1]]&tbWord != 0 {
+		// (0 <= i and i+1 < len(s): s[i] and s[i+1] read through
+		// pair2, without the bounds check s[i] needed)
+		if uint(i+1) < uint(len(s)) && pair2(s, i)[0] == ' ' && tokByteClass[pair2(s, i)[1]]&tbWord != 0 {
 			g = gsSpace
 			i++
 			continue
@@ -124,6 +133,12 @@ func (z *tokenizer) asciiWords(toks []token, i int) ([]token, int) {
 			i++
 		}
 	}
+}
+
+// pair2 returns s[i:i+2] as an array pointer, with no bounds check: the
+// caller guarantees 0 <= i and i+2 <= len(s).
+func pair2(s string, i int) *[2]byte {
+	return (*[2]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }
 
 // Bits of a sepStep entry.
@@ -290,7 +305,10 @@ func (z *tokenizer) hanRun(toks []token, i int, r rune, size int, info uint8) ([
 		i += size
 		// the next character: CJK text is runs of Han characters
 		if uint(i+2) < uint(len(s)) {
-			if c0, c1, c2 := s[i], s[i+1], s[i+2]; c0-0xE1 <= 0xEF-0xE1 && c0 != 0xED && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			// 0 <= i and i+2 < len(s): the three bytes are read through
+			// an array pointer, without bounds checks
+			b3 := (*[3]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+			if c0, c1, c2 := b3[0], b3[1], b3[2]; c0-0xE1 <= 0xEF-0xE1 && c0 != 0xED && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
 				// decodeRuneAt's three-byte case
 				r, size = rune(c0&0x0F)<<12|rune(c1&0x3F)<<6|rune(c2&0x3F), 3
 				if info = tokRune(r); info&trHan == 0 {

@@ -24,7 +24,7 @@ func validUTF8(p []byte) bool {
 			}
 			i += 8
 		}
-		for i < n && p[i] < 0x80 {
+		for uint(i) < uint(n) && p[i] < 0x80 { // unsigned: no bounds check on p[i]
 			i++
 		}
 		if i >= n {
