@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fentinel/fentinel"
 )
@@ -71,6 +73,9 @@ func dumpDB(t testing.TB, db *DB) string {
 			for _, v := range vals {
 				if bs, ok := v.([]byte); ok {
 					v = string(bs)
+					if !utf8.Valid(bs) { // a gzipped snapshot
+						v = fmt.Sprintf("sha256:%x", sha256.Sum256(bs))
+					}
 				}
 				fmt.Fprintf(&b, " %v", v)
 			}
