@@ -22,7 +22,9 @@ const DefaultGroupMax = 256
 // queued whenever it becomes free (at most max pages) and saves it in ONE
 // SavePages transaction, then answers every caller of the batch with its
 // own SaveResult. There is no timer: an idle committer takes a page at once,
-// so a lone caller waits no longer than a SavePage of its own; under load
+// so a lone caller waits no longer than a SavePage of its own (a Save that
+// finds no transaction running and nothing queued saves its page itself, on
+// its own goroutine, with no hand-over to the committer); under load
 // the pages that queued up while a transaction ran share the next one.
 //
 // Save returns only after its page's transaction committed, so a caller
@@ -39,20 +41,26 @@ const DefaultGroupMax = 256
 // committer had already taken it into a batch, the batch is not disturbed:
 // the page is stored (with its alerts) although its caller returned an
 // error, so a crawler re-fetches it on the next pass and stores a second
-// observation of it (an unchanged listing queues no new alert). Batches run
-// under the context given to NewCommitter, not a caller's.
+// observation of it (an unchanged listing queues no new alert). A Save
+// that took the idle path runs its page's transaction itself and returns
+// when it ends, whatever its context. Transactions run under the context
+// given to NewCommitter, not a caller's.
 type Committer struct {
 	db     *DB
 	routes []fentinel.Route
 	ctx    context.Context
 	max    int
 
-	mu      sync.Mutex
-	queue   []*groupReq
-	closed  bool
-	wake    chan struct{} // capacity 1: something was queued, or Close
-	stopped chan struct{} // closed when the committer goroutine has returned
-	batches atomic.Int64  // transactions begun (tests)
+	mu     sync.Mutex
+	queue  []*groupReq
+	busy   bool // a transaction is running (the committer's, or an idle-path Save's)
+	closed bool
+	// noInline sends every page through the queue and the committer
+	// goroutine (tests of what a page taken into a batch does).
+	noInline bool
+	wake     chan struct{} // capacity 1: something was queued, or Close
+	stopped  chan struct{} // closed when the committer goroutine has returned
+	batches  atomic.Int64  // transactions begun (tests)
 }
 
 // groupReq is one page waiting in a Committer.
@@ -94,12 +102,28 @@ func (c *Committer) Save(ctx context.Context, p fentinel.Page, v fentinel.Verdic
 		c.mu.Unlock()
 		return SaveResult{}, fmt.Errorf("store: save page %s: %w", p.URL, ErrCommitterClosed)
 	}
+	if !c.busy && len(c.queue) == 0 && !c.noInline {
+		// Idle: lead a transaction of one page here; pages queued meanwhile
+		// go to the committer when it ends.
+		c.busy = true
+		c.mu.Unlock()
+		c.batches.Add(1)
+		res, err := c.db.SavePages(c.ctx, []Observation{r.obs}, c.routes)
+		c.mu.Lock()
+		c.busy = false
+		pending := len(c.queue) > 0
+		c.mu.Unlock()
+		if pending {
+			c.signal()
+		}
+		if err != nil {
+			return SaveResult{}, err
+		}
+		return res[0], nil
+	}
 	c.queue = append(c.queue, r)
 	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default: // already signalled
-	}
+	c.signal()
 	select {
 	case g := <-r.done:
 		return g.res, g.err
@@ -131,11 +155,16 @@ func (c *Committer) Close() {
 	c.mu.Lock()
 	c.closed = true
 	c.mu.Unlock()
+	c.signal()
+	<-c.stopped
+}
+
+// signal wakes the committer goroutine (at most one wake-up is pending).
+func (c *Committer) signal() {
 	select {
 	case c.wake <- struct{}{}:
-	default:
+	default: // already signalled
 	}
-	<-c.stopped
 }
 
 // run is the committer goroutine: it saves batches until closed and drained.
@@ -144,6 +173,17 @@ func (c *Committer) run() {
 	var batch []*groupReq
 	for {
 		c.mu.Lock()
+		if c.busy || len(c.queue) == 0 {
+			// An idle-path Save's transaction is running (it signals when
+			// it ends and pages wait), or nothing is queued.
+			stop := c.closed && len(c.queue) == 0
+			c.mu.Unlock()
+			if stop {
+				return
+			}
+			<-c.wake
+			continue
+		}
 		n := min(len(c.queue), c.max)
 		batch = append(batch[:0], c.queue[:n]...)
 		for _, r := range batch {
@@ -152,17 +192,13 @@ func (c *Committer) run() {
 		rest := copy(c.queue, c.queue[n:])
 		clear(c.queue[rest:])
 		c.queue = c.queue[:rest]
-		closed := c.closed
+		c.busy = true
 		c.mu.Unlock()
-		if len(batch) == 0 {
-			if closed {
-				return
-			}
-			<-c.wake
-			continue
-		}
 		c.commit(batch)
 		clear(batch)
+		c.mu.Lock()
+		c.busy = false
+		c.mu.Unlock()
 	}
 }
 

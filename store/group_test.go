@@ -311,6 +311,9 @@ func TestCommitterCancelledCaller(t *testing.T) {
 	db := newTestDB(t)
 	c := db.NewCommitter(context.Background(), groupRoutes, 0)
 	t.Cleanup(c.Close)
+	c.mu.Lock()
+	c.noInline = true // the first page too is taken by the committer
+	c.mu.Unlock()
 	obs := groupObservations(3)
 	release := holdWriter(t, db)
 	takenCtx, cancelTaken := context.WithCancel(context.Background())
