@@ -226,7 +226,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		return out, err
 	}
 	if !found {
-		id, err := s.insertFinding(ctx, p, v, seen, pageID, stock)
+		id, err := s.insertFinding(ctx, p, v, seen, pageID, stock, listingID)
 		if err != nil {
 			return out, err
 		}
@@ -237,7 +237,7 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 			return out, err
 		}
 		out.AlertsQueued = n
-		if err := s.afterFinding(ctx, id, listingID, 0, "", p, v, seen, pageID, text); err != nil {
+		if err := s.afterFinding(ctx, id, false, "", ex.Title, p, v, seen, pageID, text); err != nil {
 			return out, err
 		}
 		return out, nil
@@ -286,10 +286,10 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 	classesJSON, _ := json.Marshal(classes)
 	if _, err := s.exec(ctx, `UPDATE findings SET title=?, score=?, severity=?, substances=?, classes=?, price=?, currency=?,
 		vendor=?, snippet=?, in_stock=?, status=?, first_seen=?, last_seen=?, last_page_id=?, event_seq=?, base_price=?, base_currency=?,
-		page_kind=?
+		page_kind=?, listing_id=?
 		WHERE id=?`,
 		title, v.Score, int(v.Severity), string(subsJSON), string(classesJSON), price, currency, vendor, snippetOf(v),
-		inStock, status, firstSeen, lastSeen, pageID, seq, basePrice, baseCurrency, v.PageKind, old.id); err != nil {
+		inStock, status, firstSeen, lastSeen, pageID, seq, basePrice, baseCurrency, v.PageKind, listingID, old.id); err != nil {
 		return out, fmt.Errorf("update finding %d: %w", old.id, err)
 	}
 	for _, sub := range v.Substances {
@@ -313,7 +313,8 @@ func (s *saver) save(ctx context.Context, p fentinel.Page, v fentinel.Verdict) (
 		}
 		out.AlertsQueued = n
 	}
-	if err := s.afterFinding(ctx, old.id, listingID, old.listingID, old.lastSHA, p, v, seen, pageID, text); err != nil {
+	// A finding linked to a listing was indexed when it was (or by migration 3).
+	if err := s.afterFinding(ctx, old.id, old.listingID != 0, old.lastSHA, title, p, v, seen, pageID, text); err != nil {
 		return out, err
 	}
 	return out, nil
@@ -343,7 +344,8 @@ func (s *saver) loadFinding(ctx context.Context, site, url string) (stored, bool
 	return st, true, nil
 }
 
-func (s *saver) insertFinding(ctx context.Context, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, stock int) (int64, error) {
+// insertFinding inserts a new finding, linked to its listing.
+func (s *saver) insertFinding(ctx context.Context, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, stock int, listingID int64) (int64, error) {
 	ex := v.Extracted
 	subs, classes := union(nil, v.Substances), union(nil, v.Classes)
 	subsJSON, _ := json.Marshal(subs)
@@ -354,10 +356,10 @@ func (s *saver) insertFinding(ctx context.Context, p fentinel.Page, v fentinel.V
 	}
 	cur := strings.ToUpper(ex.Currency)
 	res, err := s.exec(ctx, `INSERT INTO findings(site, url, title, score, severity, substances, classes, price, currency,
-		vendor, snippet, in_stock, status, first_seen, last_seen, last_page_id, event_seq, base_price, base_currency, page_kind)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, 1, ?, ?, ?)`,
+		vendor, snippet, in_stock, status, first_seen, last_seen, last_page_id, event_seq, base_price, base_currency, page_kind, listing_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, 1, ?, ?, ?, ?)`,
 		p.Site, p.URL, ex.Title, v.Score, int(v.Severity), string(subsJSON), string(classesJSON), ex.Price, cur,
-		ex.Vendor, snippetOf(v), inStock, ts(seen), ts(seen), pageID, ex.Price, cur, v.PageKind)
+		ex.Vendor, snippetOf(v), inStock, ts(seen), ts(seen), pageID, ex.Price, cur, v.PageKind, listingID)
 	if err != nil {
 		return 0, fmt.Errorf("insert finding: %w", err)
 	}

@@ -251,16 +251,12 @@ func cleanHeaders(h http.Header) http.Header {
 	return out
 }
 
-// afterFinding links the finding to its listing and, when the page content
-// changed since the last snapshot, stores the evidence snapshot and
-// refreshes the full-text index.
-// lastSHA is the hash of the finding's latest snapshot ("" for none).
-func (s *saver) afterFinding(ctx context.Context, findingID, listingID int64, lastListing int64, lastSHA string, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, text string) error {
-	if listingID != lastListing {
-		if _, err := s.exec(ctx, `UPDATE findings SET listing_id = ? WHERE id = ?`, listingID, findingID); err != nil {
-			return fmt.Errorf("link finding %d to listing: %w", findingID, err)
-		}
-	}
+// afterFinding stores the evidence snapshot when the page content changed
+// since the finding's last snapshot (lastSHA, "" for none) and refreshes the
+// full-text index with the finding's title (as just stored) and the page's
+// text; indexed says the finding may be in the index already. (The finding
+// row itself carries its listing_id since its INSERT or UPDATE.)
+func (s *saver) afterFinding(ctx context.Context, findingID int64, indexed bool, lastSHA, title string, p fentinel.Page, v fentinel.Verdict, seen time.Time, pageID int64, text string) error {
 	hash := p.ContentHash()
 	if lastSHA == hash {
 		return nil
@@ -283,12 +279,12 @@ func (s *saver) afterFinding(ctx context.Context, findingID, listingID int64, la
 		boolInt(p.Truncated), gz, v.RulesVersion, string(verdict)); err != nil {
 		return fmt.Errorf("store snapshot: %w", err)
 	}
-	if lastListing != 0 { // not a finding created by this page: it may be indexed already (also by migration 3)
+	if indexed {
 		if _, err := s.exec(ctx, `DELETE FROM findings_fts WHERE rowid = ?`, findingID); err != nil {
 			return fmt.Errorf("index finding %d: %w", findingID, err)
 		}
 	}
-	if _, err := s.exec(ctx, `INSERT INTO findings_fts(rowid, title, body) SELECT id, title, ? FROM findings WHERE id = ?`, text, findingID); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO findings_fts(rowid, title, body) VALUES (?, ?, ?)`, findingID, title, text); err != nil {
 		return fmt.Errorf("index finding %d: %w", findingID, err)
 	}
 	return nil

@@ -298,7 +298,12 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 	sum.RunID = runID
 	ccfg.RunID = runID
 	ccfg.Frontier = db.Frontier(job.target)
-	p := &pipeline{detector: det, db: db, routes: routes, log: job.log}
+	// Pages already taken into a transaction are committed even when the
+	// crawl is cancelled; the committer stops once the crawler has returned
+	// (every handle call with it).
+	commit := db.NewCommitter(context.WithoutCancel(ctx), routes, store.DefaultGroupMax)
+	defer commit.Close() // on the early returns; Close is idempotent
+	p := &pipeline{detector: det, db: db, routes: routes, log: job.log, commit: commit}
 	if job.progress != nil {
 		ccfg.Progress = func(st crawler.Stats) { job.progress(st, p.flagged.Load()) }
 	}
@@ -307,6 +312,7 @@ func crawlOnce(ctx context.Context, job crawlJob) (crawlSummary, error) {
 		return sum, err
 	}
 	stats, crawlErr := c.RunInfo(ctx, p.handle)
+	commit.Close()
 	sum.Crawl = stats
 	sum.Pages, sum.Flagged, sum.New, sum.Changed, sum.AlertsQueued, sum.Reused =
 		p.pages.Load(), p.flagged.Load(), p.newFindings.Load(), p.changed.Load(), p.queued.Load(), p.reused.Load()

@@ -19,6 +19,10 @@ type pipeline struct {
 	db       *store.DB
 	routes   []fentinel.Route
 	log      *slog.Logger
+	// commit, when set, saves pages with group commit (one transaction for
+	// the pages that concurrent handle calls hand it at the same time);
+	// nil saves each page in a transaction of its own.
+	commit *store.Committer
 
 	pages, flagged, newFindings, changed, queued, reused atomic.Int64
 }
@@ -42,7 +46,20 @@ func (p *pipeline) handle(ctx context.Context, page fentinel.Page, info crawler.
 	} else {
 		v = p.detector.Detect(page)
 	}
-	res, err := p.db.SavePage(ctx, page, v, p.routes)
+	return p.record(ctx, page, v)
+}
+
+// record stores a page with its verdict and counts it. It returns once the
+// page is committed: through p.commit when set, so that concurrent calls
+// share transactions, else in a transaction of its own.
+func (p *pipeline) record(ctx context.Context, page fentinel.Page, v fentinel.Verdict) error {
+	var res store.SaveResult
+	var err error
+	if p.commit != nil {
+		res, err = p.commit.Save(ctx, page, v)
+	} else {
+		res, err = p.db.SavePage(ctx, page, v, p.routes)
+	}
 	if err != nil {
 		return fmt.Errorf("save %s: %w", page.URL, err)
 	}
