@@ -163,7 +163,7 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		t := &toks[i]
 		norm := nb.norm(t)
 		if tt.filter.mayHave(norm) {
-			k := tt.lookupKey(norm)
+			k := tt.lookupNorm(norm)
 			if t.mk&(mkLeet|mkMask) == 0 { // not leet, no masking character after it
 				if k != nil {
 					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1], nb)) {

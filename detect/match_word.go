@@ -1,0 +1,76 @@
+package detect
+
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
+// normWord returns the first min(len(norm), 8) bytes of norm as a
+// little-endian word, the upper bytes zero: what loadShort returns for a
+// norm of at most eight bytes, and the first eight bytes of a longer one.
+// One load and a mask, with no branch on the length (loadShort branches
+// on it, and lookupKey's copy of it mispredicted on the mixed word lengths
+// of a page). norm must be a string normBase.norm returned.
+//
+// Sound: normBase.norm returns a string that lies in its base's b.s, so
+// norm's first byte is at most b.s+len(b.s); newNormBase leaves at least
+// normSlack = 8 bytes of b.s's allocation past its end, so the eight bytes
+// at norm's first byte lie in the allocation. Those past the norm (other
+// norms, or the arena's unused capacity) are masked off.
+func normWord(norm string) uint64 {
+	w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Pointer(unsafe.StringData(norm)))[:])
+	// min(len, 8) without a branch (the compiler branches on min, and a
+	// page's word lengths make that branch unpredictable): d & (d >> 63)
+	// is d when d < 0, else 0
+	d := len(norm) - 8
+	return w & wordMask[(8+d&(d>>63))&15]
+}
+
+// wordMask[n] keeps the low n bytes of a word, for n <= 8 (keyMask with
+// room for an index masked to four bits, so that it needs no bounds check).
+var wordMask = [16]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, ^uint64(0)}
+
+// mayHaveWord is mayHave(s) for s whose first bytes w holds as
+// normWord returns them: the hash's first two bytes come from w
+// (zero-padded past a one-byte s, as filterHash reads them) rather than
+// a branch on the length.
+func (f *keyFilter) mayHaveWord(s string, w uint64) bool {
+	n := len(s)
+	if n == 0 {
+		return f[0]&1 != 0 // filterHash("") is 0
+	}
+	h := (uint32(n)<<24 | uint32(s[n-1])<<16 | uint32(uint16(w))) * 0x9E3779B1 >> 16
+	return f[h>>6&1023]&(1<<(h&63)) != 0
+}
+
+// lookupNorm is lookupKey(s) for s a string normBase.norm returned: its
+// first bytes are read as one word (normWord), and a word of at most eight
+// bytes is hashed and compared as that word, with no branch on its length;
+// one of 9 to 16 bytes takes its first eight bytes from it.
+func (tt *termTable) lookupNorm(s string) *termKey {
+	w := normWord(s)
+	n := len(s)
+	if n > 8 {
+		if n > 16 {
+			return tt.find(hashTerm(s), s)
+		}
+		// the last eight bytes through an array pointer: they lie in s
+		// (n > 8)
+		w1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), n-8))[:])
+		return tt.find(termHash(hashMix(hashMix(uint64(n)*hashK0, w), w1)), s)
+	}
+	i, tag := tt.slot(termHash(hashMix(uint64(n)*hashK0, w)))
+	mask := uint64(len(tt.slots) - 1)
+	for {
+		sl := tt.slots[i&mask]
+		if sl == 0 {
+			return nil
+		}
+		if sl&^tt.idxMask == tag {
+			if k := &tt.keys[sl&tt.idxMask-1]; int(k.n) == n && k.word == w {
+				return k
+			}
+		}
+		i++
+	}
+}
