@@ -2,6 +2,7 @@ package detect
 
 import (
 	"encoding/binary"
+	"strings"
 	"unsafe"
 )
 
@@ -14,7 +15,7 @@ import (
 //
 // Sound: normBase.norm returns a string that lies in its base's b.s, so
 // norm's first byte is at most b.s+len(b.s); newNormBase leaves at least
-// normSlack = 8 bytes of b.s's allocation past its end, so the eight bytes
+// normSlack = 16 bytes of b.s's allocation past its end, so the eight bytes
 // at norm's first byte lie in the allocation. Those past the norm (other
 // norms, or the arena's unused capacity) are masked off.
 func normWord(norm string) uint64 {
@@ -73,4 +74,61 @@ func (tt *termTable) lookupNorm(s string) *termKey {
 		}
 		i++
 	}
+}
+
+// restPad is how many bytes of its allocation padRest leaves past the
+// end of every string of the entries' rest lists.
+const restPad = 16
+
+// padRest moves the strings of the entries' rest lists (equal strings to
+// one) into one string followed by restPad zero bytes, so that eqNormRest
+// can read the first sixteen bytes of any of them as two words.
+func (tt *termTable) padRest() {
+	at := map[string]int{}
+	var b strings.Builder
+	for x := range tt.first {
+		for _, s := range tt.first[x].rest {
+			if _, ok := at[s]; !ok {
+				at[s] = b.Len()
+				b.WriteString(s)
+			}
+		}
+	}
+	b.WriteString(strings.Repeat("\x00", restPad))
+	all := b.String()
+	for x := range tt.first {
+		r := tt.first[x].rest // its own slice (newTermTable copies it)
+		for j, s := range r {
+			r[j] = all[at[s] : at[s]+len(s)]
+		}
+	}
+}
+
+// eqNormRest reports norm == w for norm a string normBase.norm returned
+// and w a string of an entry's rest list (padRest), of the same length
+// (the caller's test). A string of at most sixteen bytes (most tokens) is
+// compared as two words of each, masked to the length, without a call to
+// the runtime's memequal and without a branch on the length.
+//
+// Sound: norm's first byte is at most its base's end, and newNormBase
+// leaves normSlack = 16 bytes of the allocation past it; w's first byte
+// is at most the end of padRest's string before its restPad = 16 zero
+// bytes. So the sixteen bytes at the start of each lie in its
+// allocation; those past the strings' length are masked off.
+func eqNormRest(norm, w string) bool {
+	n := len(w)
+	if n > 16 {
+		return norm == w
+	}
+	pa, pb := unsafe.Pointer(unsafe.StringData(norm)), unsafe.Pointer(unsafe.StringData(w))
+	a0 := binary.LittleEndian.Uint64((*[8]byte)(pa)[:])
+	b0 := binary.LittleEndian.Uint64((*[8]byte)(pb)[:])
+	a1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pa, 8))[:])
+	b1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pb, 8))[:])
+	// the lengths of the two words, without branches: min(n, 8) as in
+	// normWord, and max(n-8, 0) (at most 8: n <= 16)
+	d := n - 8
+	m0 := wordMask[(8+d&(d>>63))&15]
+	m1 := wordMask[(d&^(d>>63))&15]
+	return (a0^b0)&m0|(a1^b1)&m1 == 0
 }

@@ -86,3 +86,88 @@ func FuzzLookupNorm(f *testing.F) {
 		checkNormWords(t, d.terms, fmt.Sprintf("%q", s), toks, &nb)
 	})
 }
+
+// checkEqNormRest compares eqNormRest with == for every token of toks
+// against every rest string of d's entries of the token's length.
+func checkEqNormRest(t *testing.T, name string, toks []token, nb *normBase, byLen map[int][]string) {
+	t.Helper()
+	for i := range toks {
+		norm := nb.norm(&toks[i])
+		for _, w := range byLen[len(norm)] {
+			if got := eqNormRest(norm, w); got != (norm == w) {
+				t.Fatalf("%s: eqNormRest(%q, %q) = %v", name, norm, w, got)
+			}
+		}
+	}
+}
+
+// restByLen returns the distinct rest strings of tt's entries by length.
+func restByLen(tt *termTable) map[int][]string {
+	seen := map[string]bool{}
+	out := map[int][]string{}
+	for x := range tt.first {
+		for _, w := range tt.first[x].rest {
+			if !seen[w] {
+				seen[w] = true
+				out[len(w)] = append(out[len(w)], w)
+			}
+		}
+	}
+	return out
+}
+
+// TestEqNormRest: padRest keeps every entry's rest list (the entry's
+// tokens after the first), and eqNormRest (two masked loads past the
+// strings' ends) answers as == for every token of the corpus and
+// simulator pages, of mangled rule terms, of every rest string and its
+// one-byte changes placed in an arena with no spare capacity, against
+// every rest string of the same length.
+func TestEqNormRest(t *testing.T) {
+	d := defaultDetector(t)
+	tt := d.terms
+	for x := range tt.first {
+		e := &d.entries[tt.first[x].e]
+		if want := e.toks[1:]; fmt.Sprint(tt.first[x].rest) != fmt.Sprint(want) {
+			t.Fatalf("entry %d: rest %q, want %q", tt.first[x].e, tt.first[x].rest, want)
+		}
+	}
+	byLen := restByLen(tt)
+	for k, doc := range matchDocs(d, goldenPages(t)) {
+		checkEqNormRest(t, fmt.Sprintf("page %d", k), doc.toks, &doc.nb, byLen)
+	}
+	rng := rand.New(rand.NewSource(13))
+	for n := 0; n < 1000; n++ {
+		s := mangledText(rng, d)
+		doc := plainDocument(s)
+		toks, nb := tokenize(doc.text, doc.segs)
+		checkEqNormRest(t, fmt.Sprintf("%q", s), toks, &nb, byLen)
+	}
+	for _, ws := range byLen {
+		for _, w := range ws {
+			for c := -1; c < len(w); c++ {
+				arena := []byte(w)
+				arena = arena[:len(arena):len(arena)]
+				if c >= 0 {
+					arena[c] ^= byte(1 + rng.Intn(255))
+				}
+				nb := newNormBase(arena)
+				checkEqNormRest(t, fmt.Sprintf("%q", arena), []token{{nLen: uint32(len(w))}}, &nb, byLen)
+			}
+		}
+	}
+}
+
+// FuzzEqNormRest: on any text, eqNormRest answers as == for every token
+// against every rest string of its length (seeds: the edge cases).
+func FuzzEqNormRest(f *testing.F) {
+	for _, s := range matchEdgeCases {
+		f.Add(s)
+	}
+	d := defaultDetector(f)
+	byLen := restByLen(d.terms)
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := plainDocument(s)
+		toks, nb := tokenize(doc.text, doc.segs)
+		checkEqNormRest(t, fmt.Sprintf("%q", s), toks, &nb, byLen)
+	})
+}

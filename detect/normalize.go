@@ -77,14 +77,15 @@ type normBase struct {
 }
 
 // normSlack is how many bytes of its allocation newNormBase leaves past a
-// base's end: a norm's first eight bytes can then be read as one word
-// whatever its length (normWord).
-const normSlack = 8
+// base's end: a norm's first eight or sixteen bytes can then be read as
+// one or two words whatever its length (normWord, eqNormRest).
+const normSlack = 16
 
 // newNormBase returns the base of tokens made with arena. It leaves at
 // least normSlack bytes of capacity past the base's end (copying arena if
 // it has fewer), so that s+len(s) still points into its allocation (see
-// norm) and eight bytes from any offset up to len(s) lie in it (see normWord).
+// norm) and normSlack bytes from any offset up to len(s) lie in it (see
+// normWord).
 func newNormBase(arena []byte) normBase {
 	if cap(arena)-len(arena) < normSlack {
 		arena = append(arena, make([]byte, normSlack)...)[:len(arena)]
