@@ -106,29 +106,36 @@ func (tt *termTable) padRest() {
 
 // eqNormRest reports norm == w for norm a string normBase.norm returned
 // and w a string of an entry's rest list (padRest), of the same length
-// (the caller's test). A string of at most sixteen bytes (most tokens) is
-// compared as two words of each, masked to the length, without a call to
-// the runtime's memequal and without a branch on the length.
+// and at most sixteen bytes (the caller's tests; most tokens): compared
+// as two words of each, masked to the length, without a call to the
+// runtime's memequal and without a branch on the length.
 //
 // Sound: norm's first byte is at most its base's end, and newNormBase
 // leaves normSlack = 16 bytes of the allocation past it; w's first byte
 // is at most the end of padRest's string before its restPad = 16 zero
 // bytes. So the sixteen bytes at the start of each lie in its
 // allocation; those past the strings' length are masked off.
+//
+// It is small enough to inline only for strings of at most sixteen bytes:
+// the callers compare longer ones with == (len(w) <= 16 && eqNormRest(norm,
+// w) || len(w) > 16 && norm == w).
 func eqNormRest(norm, w string) bool {
-	n := len(w)
-	if n > 16 {
-		return norm == w
-	}
 	pa, pb := unsafe.Pointer(unsafe.StringData(norm)), unsafe.Pointer(unsafe.StringData(w))
-	a0 := binary.LittleEndian.Uint64((*[8]byte)(pa)[:])
-	b0 := binary.LittleEndian.Uint64((*[8]byte)(pb)[:])
-	a1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pa, 8))[:])
-	b1 := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(pb, 8))[:])
-	// the lengths of the two words, without branches: min(n, 8) as in
-	// normWord, and max(n-8, 0) (at most 8: n <= 16)
-	d := n - 8
-	m0 := wordMask[(8+d&(d>>63))&15]
-	m1 := wordMask[(d&^(d>>63))&15]
-	return (a0^b0)&m0|(a1^b1)&m1 == 0
+	m := pairMask[len(w)&31]
+	return (load8p(pa, 0)^load8p(pb, 0))&m[0]|(load8p(pa, 8)^load8p(pb, 8))&m[1] == 0
 }
+
+// load8p returns the eight bytes at p+i as a little-endian word.
+func load8p(p unsafe.Pointer, i uintptr) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])
+}
+
+// pairMask[n] keeps the low n bytes of a pair of words (first word
+// lowest), for n <= 16 (sized 32 so an index masked to five bits needs no
+// bounds check).
+var pairMask = func() (m [32][2]uint64) {
+	for n := 0; n <= 16; n++ {
+		m[n] = [2]uint64{wordMask[min(n, 8)], wordMask[max(n-8, 0)]}
+	}
+	return m
+}()
