@@ -110,7 +110,7 @@ func isAmount(s string) bool {
 func (d *Detector) tokEq(toks []token, nb *normBase, j int, lc *leetCache, want string) (bool, uint8) {
 	t := &toks[j]
 	norm := nb.norm(t)
-	if norm == want {
+	if len(norm) == len(want) && (len(want) <= 16 && eqNormRest(norm, want) || len(want) > 16 && norm == want) {
 		return true, howExact
 	}
 	if t.han || !t.leet && (len(norm) <= len(want) || len(want) > 0 && norm[0] != want[0]) {
@@ -163,7 +163,7 @@ func (d *Detector) findMatchesWith(ms *matchState, out []match, text string, tok
 		t := &toks[i]
 		norm := nb.norm(t)
 		if tt.filter.mayHave(norm) {
-			k := tt.lookupKey(norm)
+			k := tt.lookupNorm(norm)
 			if t.mk&(mkLeet|mkMask) == 0 { // not leet, no masking character after it
 				if k != nil {
 					if k.solo && (k.multi == k.first.hi || t.gap == gapBreak || i+1 == len(toks) || !k.longerMay(&toks[i+1], nb)) {
@@ -443,7 +443,7 @@ func (d *Detector) matchLonger(toks []token, nb *normBase, i int, lc *leetCache,
 		secondEq, secondHow := true, howExact
 		if !quick || len(next) != len(w) {
 			secondEq, secondHow = d.tokEq(toks, nb, i+1, lc, w)
-		} else if next != w {
+		} else if len(w) <= 16 && !eqNormRest(next, w) || len(w) > 16 && next != w {
 			secondEq = false
 		}
 		if !secondEq {

@@ -382,6 +382,7 @@ func newTermTable(entries []entry, first, joined map[string][]int32, prefixes ma
 		}
 		tt.slots[i] = tag | uint32(ki+1)
 	}
+	tt.padRest() // the rest lists' strings, for eqNormRest
 	return tt
 }
 

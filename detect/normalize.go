@@ -76,12 +76,19 @@ type normBase struct {
 	s string
 }
 
+// normSlack is how many bytes of its allocation newNormBase leaves past a
+// base's end: a norm's first eight or sixteen bytes can then be read as
+// one or two words whatever its length (normWord, eqNormRest).
+const normSlack = 16
+
 // newNormBase returns the base of tokens made with arena. It leaves at
-// least one byte of capacity past the base's end (copying arena if it is
-// full), so that s+len(s) still points into its allocation (see norm).
+// least normSlack bytes of capacity past the base's end (copying arena if
+// it has fewer), so that s+len(s) still points into its allocation (see
+// norm) and normSlack bytes from any offset up to len(s) lie in it (see
+// normWord).
 func newNormBase(arena []byte) normBase {
-	if len(arena) == cap(arena) {
-		arena = append(arena, 0)[:len(arena)]
+	if cap(arena)-len(arena) < normSlack {
+		arena = append(arena, make([]byte, normSlack)...)[:len(arena)]
 	}
 	return normBase{s: unsafe.String(unsafe.SliceData(arena), len(arena))}
 }
